@@ -1,0 +1,73 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * One benchmark figure beside a baseline measured in the same run. `ratio` says how many times
+ * better than the baseline we are (>1 is better), whichever direction the metric runs.
+ */
+export interface BenchResult {
+  name: string;
+  metric: string;
+  value: number;
+  unit: string;
+  params: Record<string, unknown>;
+  baseline: { name: string; value: number };
+  ratio: number;
+  /** the budget from the design brief, when there is one */
+  budget?: { value: number; pass: boolean };
+}
+
+export function result(
+  r: Omit<BenchResult, "ratio" | "budget">,
+  opts: { higherIsBetter?: boolean; budget?: number } = {},
+): BenchResult {
+  const ratio = opts.higherIsBetter ? r.value / r.baseline.value : r.baseline.value / r.value;
+  const out: BenchResult = { ...r, ratio: round(ratio, 2) };
+  if (opts.budget !== undefined) {
+    out.budget = {
+      value: opts.budget,
+      pass: opts.higherIsBetter ? r.value >= opts.budget : r.value <= opts.budget,
+    };
+  }
+  return out;
+}
+
+export function round(v: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? Number.NaN;
+}
+
+export function printTable(results: readonly BenchResult[]): string {
+  const rows = results.map((r) => [
+    r.name,
+    Object.entries(r.params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" "),
+    `${r.metric} ${fmt(r.value)} ${r.unit}`,
+    `${r.baseline.name}: ${fmt(r.baseline.value)}`,
+    `${r.ratio}x`,
+    r.budget ? `${r.budget.pass ? "ok" : "OVER"} (budget ${fmt(r.budget.value)})` : "",
+  ]);
+  const head = ["benchmark", "params", "value", "baseline (same run)", "vs baseline", "budget"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+function fmt(v: number): string {
+  if (Math.abs(v) >= 1000) return v.toFixed(0);
+  if (Math.abs(v) >= 1) return v.toFixed(2);
+  return v.toPrecision(3);
+}
+
+export function writeResults(dir: string, results: readonly BenchResult[]): string {
+  const file = join(dir, "results.json");
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,18 @@
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { benchAccessDecision } from "./access-decision.ts";
+import { type BenchResult, printTable, writeResults } from "./report.ts";
+
+/** `npm run bench`: every figure beside a baseline measured in the same run. */
+export async function runBench(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { quick: { type: "boolean", default: false } } });
+  const sizes = values.quick ? [1000, 100_000] : [1000, 100_000, 1_000_000];
+  const results: BenchResult[] = [];
+  process.stdout.write(`access.decision with ${sizes.join(", ")} credentials...\n`);
+  results.push(...(await benchAccessDecision(sizes)));
+  process.stdout.write(`\n${printTable(results)}\n\n`);
+  const file = writeResults(dirname(fileURLToPath(import.meta.url)), results);
+  process.stdout.write(`written to ${file}\n`);
+  return results.some((r) => r.budget && !r.budget.pass) ? 1 : 0;
+}

@@ -1,0 +1,62 @@
+/**
+ * Typed errors shared by every layer. Code branches on `code`, never on message text.
+ * It lives in config/ because config/ is the bottom layer that every other layer may import.
+ */
+export type Subsystem =
+  | "config"
+  | "gpio"
+  | "reader"
+  | "door"
+  | "access"
+  | "mqtt"
+  | "console"
+  | "broker"
+  | "sim"
+  | "journal"
+  | "secrets"
+  | "cli";
+
+export type StationErrorCode =
+  | "CONFIG_INVALID"
+  | "CONFIG_UNREADABLE"
+  | "CONFIG_YAML"
+  | "SECRETS_UNREADABLE"
+  | "SECRETS_INVALID"
+  | "SECRETS_PERMISSIONS"
+  | "GPIO_UNAVAILABLE"
+  | "GPIO_CHIP_NOT_FOUND"
+  | "GPIO_PIN_OUT_OF_RANGE"
+  | "GPIO_IO"
+  | "READER_BAD_FRAME"
+  | "READER_UNSUPPORTED_CARD"
+  | "READER_OFFLINE"
+  | "DOOR_OUTPUT_FAILED"
+  | "ACCESS_BAD_CREDENTIAL"
+  | "MQTT_CONNECT"
+  | "MQTT_BAD_MESSAGE"
+  | "PORT_IN_USE"
+  | "CONSOLE_BAD_REQUEST"
+  | "SIM_BAD_COMMAND"
+  | "SIM_UNREACHABLE"
+  | "CLI_USAGE";
+
+export class StationError extends Error {
+  override readonly name = "StationError";
+  constructor(
+    readonly code: StationErrorCode,
+    readonly subsystem: Subsystem,
+    message: string,
+    readonly details: { hint?: string; cause?: unknown; [key: string]: unknown } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  }
+
+  /** What a technician should read: the message and, when we have one, what to do about it. */
+  describe(): string {
+    return this.details.hint ? `${this.message}\n  hint: ${this.details.hint}` : this.message;
+  }
+}
+
+export function isStationError(err: unknown, code?: StationErrorCode): err is StationError {
+  return err instanceof StationError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,150 @@
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { StationError } from "./errors.ts";
+import { schemaAt, stationJsonSchema } from "./json-schema.ts";
+import { type StationConfig, StationConfigSchema } from "./schema.ts";
+
+export interface ConfigIssue {
+  /** dotted path into the file, e.g. `door.lockMode` or `access.allowList[2].credential` */
+  path: string;
+  message: string;
+  hint?: string;
+  /** 1-based line in the file, when the path exists there */
+  line?: number;
+}
+
+export type ConfigResult = { ok: true; config: StationConfig } | { ok: false; issues: ConfigIssue[] };
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out === "" ? "(top level)" : out;
+}
+
+/** Small edit distance, so a misspelt key gets "did you mean ...?". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] ?? 0;
+      row[j] = Math.min(cur + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+function closest(word: string, choices: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const c of choices) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function toIssues(error: z.ZodError, lineOf: (path: readonly PropertyKey[]) => number | undefined) {
+  const schema = stationJsonSchema();
+  const issues: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    const node = schemaAt(schema, issue.path);
+    if (issue.code === "unrecognized_keys") {
+      const known = Object.keys(node?.properties ?? {});
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        const guess = closest(key, known);
+        issues.push({
+          path: formatPath(path),
+          message: `unknown setting "${key}"`,
+          hint: guess ? `did you mean "${guess}"?` : `known settings here: ${known.join(", ") || "none"}`,
+          line: lineOf(path),
+        });
+      }
+      continue;
+    }
+    const hint =
+      issue.code === "invalid_value" && "values" in issue
+        ? `one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
+        : node?.description;
+    const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
+    issues.push({
+      path: formatPath(issue.path),
+      message: missing ? "required setting is missing" : issue.message,
+      ...(hint ? { hint } : {}),
+      // A missing setting has no line of its own; its enclosing section's is the useful one.
+      line: lineOf(issue.path) ?? (issue.path.length > 1 ? lineOf(issue.path.slice(0, -1)) : undefined),
+    });
+  }
+  return issues;
+}
+
+/** Parse and validate a station file's text. Relative paths resolve against `baseDir`. */
+export function parseConfigText(text: string, baseDir = process.cwd()): ConfigResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      issues: doc.errors.map((e) => ({
+        path: "(yaml)",
+        message: e.message.split("\n")[0] ?? e.message,
+        hint: "the file is not valid YAML; check indentation and quoting",
+        line: lineCounter.linePos(e.pos[0]).line,
+      })),
+    };
+  }
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    const node = doc.getIn(path as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const start = node?.range?.[0];
+    return start === undefined ? undefined : lineCounter.linePos(start).line;
+  };
+  const parsed = StationConfigSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) return { ok: false, issues: toIssues(parsed.error, lineOf) };
+  const config = parsed.data;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  return {
+    ok: true,
+    config: { ...config, dataDir: abs(config.dataDir), secretsFile: abs(config.secretsFile) },
+  };
+}
+
+export function formatIssues(file: string, issues: readonly ConfigIssue[]): string {
+  const lines = [`${file}: ${issues.length} problem${issues.length === 1 ? "" : "s"}`];
+  for (const i of issues) {
+    const where = i.line === undefined ? "" : ` (line ${i.line})`;
+    lines.push(`  ${i.path}${where}: ${i.message}`);
+    if (i.hint) lines.push(`      hint: ${i.hint}`);
+  }
+  return lines.join("\n");
+}
+
+/** Load a station file; a missing, unreadable or invalid file is a CONFIG_* StationError. */
+export function loadConfigFile(file: string): StationConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (cause) {
+    throw new StationError("CONFIG_UNREADABLE", "config", `cannot read config file ${file}`, {
+      cause,
+      hint: "pass the path of the station file, e.g. --config /etc/waystation/config.yaml",
+    });
+  }
+  const result = parseConfigText(text, dirname(resolve(file)));
+  if (!result.ok) {
+    throw new StationError("CONFIG_INVALID", "config", formatIssues(file, result.issues), {
+      issues: result.issues,
+    });
+  }
+  return result.config;
+}

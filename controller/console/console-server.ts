@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import type { StationEvent } from "../contract/events.ts";
+import type { StationState } from "../contract/state.ts";
+import { type ConsoleExtension, sendJson } from "./http-route.ts";
+import { listenOn } from "./listen.ts";
+import { consolePage } from "./page.ts";
+
+export interface ConsoleSource {
+  state(): StationState;
+  subscribe(listener: (event: StationEvent) => void): () => void;
+  onStateChange(listener: (state: StationState) => void): () => void;
+}
+
+const RECENT_EVENTS = 200;
+
+/**
+ * The technician console: one page, the state as JSON and a live Server-Sent-Events stream of
+ * events and state changes. Extensions (routes and a page section) are handed in by the
+ * composition root; the console does not know what they are.
+ */
+export class ConsoleServer {
+  private server: Server | undefined;
+  private readonly recent: StationEvent[] = [];
+  private readonly clients = new Set<ServerResponse>();
+  private readonly unsubscribers: (() => void)[] = [];
+  port = 0;
+
+  constructor(
+    private readonly opts: { host: string; port: number; title: string },
+    private readonly source: ConsoleSource,
+    private readonly log: Logger,
+    private readonly extensions: readonly ConsoleExtension[] = [],
+  ) {}
+
+  async start(): Promise<void> {
+    this.unsubscribers.push(
+      this.source.subscribe((event) => {
+        this.recent.push(event);
+        if (this.recent.length > RECENT_EVENTS) this.recent.shift();
+        this.broadcast("event", event);
+      }),
+      this.source.onStateChange((state) => this.broadcast("state", state)),
+    );
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => {
+        this.log.warn({ err: String(err), url: req.url }, "console request failed");
+        if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
+        else res.end();
+      });
+    });
+    this.server = server;
+    this.port = await listenOn(server, this.opts.host, this.opts.port, "console.port");
+    this.log.info({ url: this.url }, "technician console listening");
+  }
+
+  get url(): string {
+    return `http://${this.opts.host}:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const u of this.unsubscribers.splice(0)) u();
+    for (const c of this.clients) c.end();
+    this.clients.clear();
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://console.local");
+    for (const ext of this.extensions) if (ext.route && (await ext.route(req, res, url))) return;
+    if (req.method !== "GET") return sendJson(res, 405, { error: "method not allowed" });
+    switch (url.pathname) {
+      case "/":
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+        res.end(
+          consolePage(
+            this.opts.title,
+            this.extensions.flatMap((e) => (e.panel ? [e.panel] : [])),
+          ),
+        );
+        return;
+      case "/api/state":
+        return sendJson(res, 200, this.source.state());
+      case "/api/events":
+        return sendJson(res, 200, this.recent);
+      case "/api/stream":
+        return this.openStream(res);
+      default:
+        return sendJson(res, 404, { error: "not found" });
+    }
+  }
+
+  private openStream(res: ServerResponse): void {
+    res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+    });
+    res.write(`event: state\ndata: ${JSON.stringify(this.source.state())}\n\n`);
+    for (const e of this.recent) res.write(`event: event\ndata: ${JSON.stringify(e)}\n\n`);
+    this.clients.add(res);
+    res.on("close", () => this.clients.delete(res));
+  }
+
+  private broadcast(kind: "event" | "state", data: unknown): void {
+    const frame = `event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const c of this.clients) c.write(frame);
+  }
+}

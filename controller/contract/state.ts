@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/** `status` (retained): is the controller alive. The Last Will flips it to online:false. */
+export const StatusSchema = z.object({
+  online: z.boolean(),
+  stationId: z.string(),
+  bootId: z.string(),
+  version: z.string(),
+  since: z.string().describe("ISO 8601 time this boot started"),
+});
+export type Status = z.output<typeof StatusSchema>;
+
+/** `state` (retained): the full current snapshot, re-published on change. */
+export const StateSchema = z.object({
+  stationId: z.string(),
+  bootId: z.string(),
+  version: z.string(),
+  ts: z.string(),
+  door: z.object({
+    lock: z.enum(["locked", "unlocked"]),
+    leaf: z.enum(["open", "closed"]),
+    lockMode: z.enum(["fail-secure", "fail-safe"]),
+    relayEnergised: z.boolean(),
+    relayCycles: z.number().int().min(0).describe("relay operations since boot; relays wear out"),
+  }),
+  readers: z.record(z.string(), z.enum(["online", "offline"])),
+  credentials: z.object({ count: z.number().int().min(0) }),
+  events: z.object({ lastSeq: z.number().int().min(0) }),
+});
+export type StationState = z.output<typeof StateSchema>;
+
+export function stationTopics(topicRoot: string, stationId: string) {
+  const base = `${topicRoot}/${stationId}`;
+  return {
+    base,
+    status: `${base}/status`,
+    state: `${base}/state`,
+    events: `${base}/events`,
+    telemetry: `${base}/telemetry`,
+  } as const;
+}

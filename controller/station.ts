@@ -1,0 +1,168 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { StationConfig } from "../config/schema.ts";
+import type { Hardware } from "../device/hardware.ts";
+import type { TimerHandle } from "../device/ports/clock.ts";
+import { Listeners } from "../device/ports/listeners.ts";
+import { AccessController } from "./access/access-controller.ts";
+import type { CredentialStore } from "./access/credential-store.ts";
+import { ConsoleServer } from "./console/console-server.ts";
+import type { ConsoleExtension } from "./console/http-route.ts";
+import type { StationEvent } from "./contract/events.ts";
+import type { StationState } from "./contract/state.ts";
+import { DoorController } from "./door/door-controller.ts";
+import { EventBus } from "./events/event-bus.ts";
+import { MqttPublisher } from "./mqtt/mqtt-publisher.ts";
+
+export interface StationOptions {
+  config: StationConfig;
+  hardware: Hardware;
+  credentials: CredentialStore;
+  logger: Logger;
+  version: string;
+  mqttCredentials?: { username: string; password: string } | undefined;
+  /** what the composition root adds to the console */
+  consoleExtensions?: readonly ConsoleExtension[];
+}
+
+/** Coalesces bursts of changes (a door opening and a grant) into one retained state message. */
+const STATE_DEBOUNCE_MS = 50;
+
+/** The controller: door, access and reporting, over whatever hardware it is handed. */
+export class Station {
+  readonly bootId = randomUUID();
+  readonly bus: EventBus;
+  readonly door: DoorController;
+  readonly access: AccessController;
+  readonly mqtt: MqttPublisher;
+  readonly console: ConsoleServer | undefined;
+  private readonly since: string;
+  private readonly stateChanges = new Listeners<StationState>();
+  private readonly unsubscribers: (() => void)[] = [];
+  private stateTimer: TimerHandle | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: StationOptions) {
+    const { config, hardware, logger } = opts;
+    this.log = logger.child({ module: "station" });
+    this.since = new Date(hardware.clock.now()).toISOString();
+    this.bus = new EventBus(config.station.id, this.bootId, hardware.clock, (err, event) =>
+      this.log.error({ err, type: event.type, seq: event.seq }, "an event sink failed"),
+    );
+    this.door = new DoorController(
+      hardware,
+      {
+        unlockMs: config.door.unlockMs,
+        maxOpenMs: config.door.maxOpenMs,
+        relockDelayMs: config.door.relockDelayMs,
+      },
+      config.door.lockMode,
+      this.bus,
+      logger.child({ module: "door" }),
+    );
+    this.access = new AccessController(
+      hardware.readers,
+      opts.credentials,
+      this.door,
+      this.bus,
+      logger.child({ module: "access" }),
+    );
+    this.mqtt = new MqttPublisher(
+      {
+        url: config.mqtt.url,
+        topicRoot: config.mqtt.topicRoot,
+        stationId: config.station.id,
+        keepaliveS: config.mqtt.keepaliveS,
+        protocolVersion: config.mqtt.protocolVersion,
+        status: {
+          stationId: config.station.id,
+          bootId: this.bootId,
+          version: opts.version,
+          since: this.since,
+        },
+        credentials: opts.mqttCredentials,
+      },
+      logger.child({ module: "mqtt" }),
+    );
+    this.console = config.console.enabled
+      ? new ConsoleServer(
+          {
+            host: config.console.host,
+            port: config.console.port,
+            title: config.station.name ?? config.station.id,
+          },
+          {
+            state: () => this.state(),
+            subscribe: (l) => this.bus.subscribe(l),
+            onStateChange: (l) => this.stateChanges.add(l),
+          },
+          logger.child({ module: "console" }),
+          opts.consoleExtensions,
+        )
+      : undefined;
+  }
+
+  async start(): Promise<void> {
+    const { hardware } = this.opts;
+    this.log.info({ hardware: hardware.label, stationId: this.opts.config.station.id }, "station starting");
+    this.unsubscribers.push(
+      this.bus.subscribe((event) => this.mqtt.publishEvent(event)),
+      this.bus.subscribe((event) => this.logEvent(event)),
+      this.bus.subscribe(() => this.scheduleState()),
+      this.door.onChange(() => this.scheduleState()),
+    );
+    // The door first: whatever fails later, the lock is in its configured state.
+    await this.door.start();
+    await this.access.start();
+    this.mqtt.start();
+    this.mqtt.publishState(this.state());
+    await this.console?.start();
+    this.log.info({ bootId: this.bootId }, "station ready");
+  }
+
+  async stop(): Promise<void> {
+    this.log.info("station stopping");
+    // The lock goes to its safe state before anything that could hang (network, sockets).
+    await this.door.stop();
+    await this.access.stop();
+    for (const u of this.unsubscribers.splice(0)) u();
+    this.opts.hardware.clock.clearTimeout(this.stateTimer);
+    this.mqtt.publishState(this.state());
+    await this.mqtt.stop();
+    await this.console?.stop();
+    this.log.info("station stopped");
+  }
+
+  state(): StationState {
+    return {
+      stationId: this.opts.config.station.id,
+      bootId: this.bootId,
+      version: this.opts.version,
+      ts: new Date(this.opts.hardware.clock.now()).toISOString(),
+      door: this.door.snapshot(),
+      readers: this.access.readerStates(),
+      credentials: { count: this.opts.credentials.size },
+      events: { lastSeq: this.bus.lastSeq },
+    };
+  }
+
+  private scheduleState(): void {
+    if (this.stateTimer) return;
+    this.stateTimer = this.opts.hardware.clock.setTimeout(() => {
+      this.stateTimer = undefined;
+      const state = this.state();
+      this.mqtt.publishState(state);
+      this.stateChanges.emit(state);
+    }, STATE_DEBOUNCE_MS);
+  }
+
+  private logEvent(event: StationEvent): void {
+    const { id, bootId, ts, stationId, credential, ...rest } = event as StationEvent & {
+      credential?: string;
+    };
+    this.log.debug(
+      { ...rest, ...(credential ? { cred: credential.slice(0, 12) } : {}) },
+      `event ${event.type}`,
+    );
+  }
+}

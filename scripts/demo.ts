@@ -1,0 +1,129 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { loadConfigFile } from "../config/load.ts";
+import type { StationConfig } from "../config/schema.ts";
+import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
+import { createIdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
+import type { DemoCard } from "../simulator/control-http.ts";
+import { type BootedStation, bootStation } from "./boot.ts";
+import { EmbeddedBroker } from "./embedded-broker.ts";
+import { PACKAGE_ROOT } from "./paths.ts";
+
+export const DEMO_KNOWN_CARD = "04A1B2C3";
+export const DEMO_UNKNOWN_CARD = "DEADBEEF";
+export const DEMO_CARDS: readonly DemoCard[] = [
+  { label: "the known card", uid: DEMO_KNOWN_CARD },
+  { label: "an unknown card", uid: DEMO_UNKNOWN_CARD },
+];
+
+export interface DemoOptions {
+  logger: Logger;
+  configFile?: string;
+  /** use this broker instead of the embedded one */
+  brokerUrl?: string;
+  brokerPort?: number;
+  consolePort?: number;
+  dataDir?: string;
+  swingShutMs?: number;
+}
+
+export interface Demo {
+  config: StationConfig;
+  broker: EmbeddedBroker | undefined;
+  booted: BootedStation;
+  brokerUrl: string;
+  consoleUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** The demo: embedded broker (unless told otherwise), a simulated station, the console. */
+export async function startDemo(opts: DemoOptions): Promise<Demo> {
+  const file = opts.configFile ?? join(PACKAGE_ROOT, "config", "demo.yaml");
+  let config = loadConfigFile(file);
+  if (opts.dataDir) {
+    config = { ...config, dataDir: opts.dataDir, secretsFile: join(opts.dataDir, "secrets.yaml") };
+  }
+  if (opts.consolePort !== undefined)
+    config = { ...config, console: { ...config.console, port: opts.consolePort } };
+
+  // The demo provisions itself: a fresh random credential key on first start, kept after that.
+  const secrets = existsSync(config.secretsFile)
+    ? loadSecretsFile(config.secretsFile)
+    : createSecretsFile(config.secretsFile);
+  const hasher = createIdentifierHasher(secrets.credentialKey);
+  const known = parseHexIdentifier(DEMO_KNOWN_CARD) ?? new Uint8Array();
+  config = {
+    ...config,
+    access: {
+      ...config.access,
+      allowList: [
+        ...config.access.allowList,
+        { personId: "demo-worker", credential: hasher("card-uid", known) },
+      ],
+    },
+  };
+
+  let broker: EmbeddedBroker | undefined;
+  if (opts.brokerUrl) {
+    config = { ...config, mqtt: { ...config.mqtt, url: opts.brokerUrl } };
+  } else if (config.broker.embedded) {
+    broker = new EmbeddedBroker(
+      config.broker.host,
+      opts.brokerPort ?? config.broker.port,
+      opts.logger.child({ module: "broker" }),
+    );
+    await broker.start();
+    // aedes speaks MQTT 3.1.1 only.
+    config = { ...config, mqtt: { ...config.mqtt, url: broker.url, protocolVersion: 4 } };
+  }
+
+  let booted: BootedStation;
+  try {
+    booted = await bootStation({
+      config,
+      logger: opts.logger,
+      secrets,
+      demoCards: DEMO_CARDS,
+      ...(opts.swingShutMs === undefined ? {} : { swingShutMs: opts.swingShutMs }),
+    });
+  } catch (err) {
+    await broker?.stop();
+    throw err;
+  }
+  return {
+    config,
+    broker,
+    booted,
+    brokerUrl: config.mqtt.url,
+    consoleUrl: booted.station.console?.url,
+    async stop() {
+      await booted.stop();
+      await broker?.stop();
+    },
+  };
+}
+
+export function demoBanner(demo: Demo): string {
+  const id = demo.config.station.id;
+  const url = new URL(demo.brokerUrl);
+  const consoleArg =
+    demo.consoleUrl && demo.consoleUrl !== "http://127.0.0.1:8080" ? ` --console ${demo.consoleUrl}` : "";
+  return [
+    "",
+    `Waystation demo: station "${id}" on simulated hardware`,
+    `  console     ${demo.consoleUrl ?? "(disabled)"}`,
+    `  MQTT        ${demo.brokerUrl}${demo.broker ? " (embedded broker)" : ""}`,
+    `  data        ${demo.config.dataDir}`,
+    "",
+    "Try, from a second terminal:",
+    `  mosquitto_sub -h ${url.hostname} -p ${url.port || 1883} -t '${demo.config.mqtt.topicRoot}/#' -v`,
+    `  npx waystation sim tap ${DEMO_KNOWN_CARD}${consoleArg}     # a known card: the door unlocks`,
+    `  npx waystation sim tap ${DEMO_UNKNOWN_CARD}${consoleArg}     # an unknown card: denied`,
+    `  npx waystation sim push-door${consoleArg}`,
+    `  npx waystation sim exit-button${consoleArg}`,
+    "",
+    "Ctrl-C stops the station (the lock goes to its fail-secure state).",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,76 @@
+import { StationError } from "../config/errors.ts";
+import type { IdentifierHasher } from "../device/identity/hasher.ts";
+import { parseHexIdentifier } from "../device/identity/hasher.ts";
+import type {
+  CardReader,
+  CredentialKind,
+  CredentialRead,
+  ReaderSignal,
+  ReaderStatus,
+} from "../device/ports/card-reader.ts";
+import type { Clock } from "../device/ports/clock.ts";
+import { Listeners } from "../device/ports/listeners.ts";
+
+/**
+ * The in-process simulated reader. Like a real driver it hashes the identifier at the boundary;
+ * the raw UID never leaves `present()`.
+ */
+export class SimCardReader implements CardReader {
+  private readonly reads = new Listeners<CredentialRead>();
+  private readonly statuses = new Listeners<ReaderStatus>();
+  private running = false;
+  /** signals the controller sent, newest last (what the LED and buzzer did) */
+  readonly signals: ReaderSignal[] = [];
+
+  constructor(
+    readonly id: string,
+    private readonly hasher: IdentifierHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.statuses.emit({ type: "online", readerId: this.id, detail: "simulated reader" });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+  }
+
+  onRead(listener: (read: CredentialRead) => void): () => void {
+    return this.reads.add(listener);
+  }
+
+  onStatus(listener: (status: ReaderStatus) => void): () => void {
+    return this.statuses.add(listener);
+  }
+
+  signal(signal: ReaderSignal): void {
+    this.signals.push(signal);
+    if (this.signals.length > 100) this.signals.shift();
+  }
+
+  /** A card is presented: `uidHex` as printed on the card ("04A1B2C3"). */
+  present(uidHex: string, kind: CredentialKind = "card-uid"): void {
+    const raw = parseHexIdentifier(uidHex);
+    if (!raw || ![4, 7, 8, 10].includes(raw.length)) {
+      throw new StationError(
+        "SIM_BAD_COMMAND",
+        "sim",
+        "a card UID is 4, 7 or 10 bytes of hex (8 for an ID card)",
+        {
+          hint: "e.g. 04A1B2C3",
+        },
+      );
+    }
+    if (!this.running) return; // a stopped reader sees nothing, as a real one would
+    const format = kind === "resident-id" ? `serial-${raw.length}` : `uid-${raw.length}`;
+    this.reads.emit({
+      readerId: this.id,
+      kind,
+      credential: this.hasher(kind, raw),
+      format,
+      atMs: this.clock.monotonic(),
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { DemoCard } from "./control-http.ts";
+
+/**
+ * The console section that lets a person at a laptop act at the simulated station. The
+ * composition root hands it to the console with the control routes; the console only embeds it.
+ */
+export function simConsolePanel(cards: readonly DemoCard[]): string {
+  const cardsJson = JSON.stringify(cards).replace(/</g, "\\u003c");
+  return `<section id="sim" style="margin-top:16px">
+  <h2>Simulator: act as a person</h2>
+  <div id="simCards"></div>
+  <div><button data-sim="push-door">Push the door</button><button data-sim="hold-door">Hold it open</button><button data-sim="release-door">Let go</button></div>
+  <div><button data-sim="exit-button">Press the exit button</button><button data-sim="force-door">Force the door</button></div>
+  <div class="msg" id="simMsg"></div>
+</section>
+<script>
+(() => {
+  const msg = document.getElementById("simMsg");
+  async function sim(cmd, body) {
+    msg.textContent = "";
+    const r = await fetch("/api/sim/" + cmd, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body || {}) });
+    if (!r.ok) msg.textContent = (await r.json()).error || r.statusText;
+  }
+  for (const c of ${cardsJson}) {
+    const b = document.createElement("button");
+    b.textContent = "Tap " + c.label + " (" + c.uid + ")";
+    b.onclick = () => sim("tap", { uid: c.uid });
+    document.getElementById("simCards").appendChild(b);
+  }
+  document.querySelectorAll("[data-sim]").forEach((b) => { b.onclick = () => sim(b.dataset.sim); });
+})();
+</script>`;
+}

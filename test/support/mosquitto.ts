@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, waitForPort } from "./net.ts";
+import { daemon } from "./real-stack.ts";
+
+export const mosquittoDaemon = daemon("mosquitto", "mosquitto");
+
+/** A real Mosquitto on a free loopback port with its own temp dir; restartable on the same port. */
+export class Mosquitto {
+  private proc: ChildProcess | undefined;
+  readonly dir = mkdtempSync(join(tmpdir(), "ws-mosq-"));
+  port = 0;
+  output = "";
+
+  get url(): string {
+    return `mqtt://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (!mosquittoDaemon.path) throw new Error(`mosquitto missing: ${mosquittoDaemon.install}`);
+    if (this.port === 0) this.port = await freePort();
+    const conf = join(this.dir, "mosquitto.conf");
+    writeFileSync(
+      conf,
+      [
+        `listener ${this.port} 127.0.0.1`,
+        "allow_anonymous true",
+        "persistence true",
+        `persistence_location ${this.dir}/`,
+        "autosave_interval 1",
+        "max_queued_messages 1000000",
+        "max_inflight_messages 0",
+        "log_dest stdout",
+        "log_type error",
+        "log_type warning",
+      ].join("\n"),
+    );
+    const proc = spawn(mosquittoDaemon.path, ["-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
+    proc.stdout?.on("data", (d) => {
+      this.output += d;
+    });
+    proc.stderr?.on("data", (d) => {
+      this.output += d;
+    });
+    this.proc = proc;
+    await waitForPort(this.port);
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    this.proc = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once("exit", () => resolve());
+      proc.kill("SIGTERM");
+    });
+  }
+}
