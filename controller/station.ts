@@ -111,10 +111,11 @@ export class Station {
       this.bus.subscribe(() => this.scheduleState()),
       this.door.onChange(() => this.scheduleState()),
     );
-    // The door first: whatever fails later, the lock is in its configured state.
+    // The door first: whatever fails later, the lock is in its configured state. MQTT next
+    // (it never blocks), so the readers' first events already have somewhere to go.
     await this.door.start();
-    await this.access.start();
     this.mqtt.start();
+    await this.access.start();
     this.mqtt.publishState(this.state());
     await this.console?.start();
     this.log.info({ bootId: this.bootId }, "station ready");

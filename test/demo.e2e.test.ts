@@ -37,17 +37,28 @@ describe("the demo, end to end", () => {
   });
 
   it("publishes a retained online status and a retained state", async () => {
-    const status = await waitFor(() => sub.last("/status"), "status");
-    expect(status.topic).toBe("waystation/v1/demo-station/status");
-    expect(status.retain).toBe(true);
-    expect(status.json).toMatchObject({
-      online: true,
-      stationId: "demo-station",
-      bootId: demo.booted.station.bootId,
-    });
-    const state = await waitFor(() => sub.last("/state"), "state");
-    expect(state.retain).toBe(true);
-    expect(state.json).toMatchObject({ door: { lock: "locked", leaf: "closed" }, credentials: { count: 1 } });
+    await waitFor(() => sub.last("/state"), "state, live");
+    // A subscriber arriving later gets both from the broker's retained store.
+    const late = new MqttCapture(demo.brokerUrl, "waystation/v1/+/+");
+    await late.start();
+    try {
+      const status = await waitFor(() => late.last("/status"), "retained status");
+      expect(status.topic).toBe("waystation/v1/demo-station/status");
+      expect(status.retain).toBe(true);
+      expect(status.json).toMatchObject({
+        online: true,
+        stationId: "demo-station",
+        bootId: demo.booted.station.bootId,
+      });
+      const state = await waitFor(() => late.last("/state"), "retained state");
+      expect(state.retain).toBe(true);
+      expect(state.json).toMatchObject({
+        door: { lock: "locked", leaf: "closed" },
+        credentials: { count: 1 },
+      });
+    } finally {
+      await late.stop();
+    }
   });
 
   it("the known card: access.granted, then unlock, the door opens, closes and relocks", async () => {

@@ -1,6 +1,6 @@
 import type { Clock } from "../../device/ports/clock.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
-import type { EventPayload, EventType, StationEvent } from "../contract/events.ts";
+import type { EventPayload, EventType, StationEvent, TimeQuality } from "../contract/events.ts";
 import { uuidv7 } from "./uuidv7.ts";
 
 /**
@@ -16,6 +16,7 @@ export class EventBus {
     private readonly bootId: string,
     private readonly clock: Clock,
     private readonly onSinkError: (err: unknown, event: StationEvent) => void,
+    private readonly timeQuality: () => TimeQuality = () => "unknown",
   ) {}
 
   emit<T extends EventType>(type: T, payload: EventPayload<T>): StationEvent<T> {
@@ -25,6 +26,7 @@ export class EventBus {
       seq: ++this.seq,
       bootId: this.bootId,
       ts: new Date(now).toISOString(),
+      timeQuality: this.timeQuality(),
       stationId: this.stationId,
       type,
       ...payload,

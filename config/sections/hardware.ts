@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+/** GPIO lines and readers: `hardware` in the station file. */
+export const bcmPin = z
+  .number()
+  .int()
+  .min(0)
+  .max(27)
+  .describe("BCM GPIO number (0-27) as printed on pinout diagrams, not the physical header pin");
+
+export const gpioInput = z
+  .object({
+    pin: bcmPin,
+    activeLow: z
+      .boolean()
+      .default(true)
+      .describe("true when the contact pulls the line to ground when active (usual with pull-ups)"),
+    debounceMs: z.number().int().min(0).max(1000).default(20).describe("ignore bounces shorter than this"),
+  })
+  .strict();
+
+export const gpioOutput = z
+  .object({
+    pin: bcmPin,
+    activeLow: z.boolean().default(false).describe("true for relay boards that energise on a low level"),
+  })
+  .strict();
+
+export const readerSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lower-case letters, digits and '-', at most 32")
+      .describe("name of the reader in events, e.g. 'entry'"),
+    kind: z
+      .enum(["simulated"])
+      .describe(
+        "reader driver; 'simulated' is the in-process simulator (more kinds with the reader drivers)",
+      ),
+  })
+  .strict();
+
+export const hardwareSchema = z
+  .object({
+    mode: z
+      .enum(["real", "simulated"])
+      .describe("'real' drives GPIO and readers on this board; 'simulated' runs the simulator"),
+    gpio: z
+      .object({
+        lockRelay: gpioOutput.describe("relay that powers the lock"),
+        doorContact: gpioInput.describe("door contact; active means the door is closed"),
+        exitButton: gpioInput.describe("request-to-exit button inside the station"),
+        sysfsRoot: z
+          .string()
+          .default("/sys/class/gpio")
+          .describe("where the kernel's GPIO sysfs lives; only changed for tests"),
+      })
+      .strict(),
+    readers: z
+      .array(readerSchema)
+      .min(1)
+      .default([{ id: "entry", kind: "simulated" }]),
+  })
+  .strict();
