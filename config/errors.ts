@@ -32,12 +32,14 @@ export type StationErrorCode =
   | "READER_OFFLINE"
   | "DOOR_OUTPUT_FAILED"
   | "ACCESS_BAD_CREDENTIAL"
+  | "ACCESS_STORE"
   | "MQTT_CONNECT"
   | "MQTT_BAD_MESSAGE"
   | "PORT_IN_USE"
   | "CONSOLE_BAD_REQUEST"
   | "SIM_BAD_COMMAND"
   | "SIM_UNREACHABLE"
+  | "CONSOLE_UNREACHABLE"
   | "CLI_USAGE";
 
 export class StationError extends Error {

@@ -4,13 +4,12 @@ import type { StationConfig } from "../config/schema.ts";
 import type { Hardware } from "../device/hardware.ts";
 import type { TimerHandle } from "../device/ports/clock.ts";
 import { Listeners } from "../device/ports/listeners.ts";
-import { AccessController } from "./access/access-controller.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
 import { ConsoleServer } from "./console/console-server.ts";
 import type { ConsoleExtension } from "./console/http-route.ts";
 import type { StationEvent } from "./contract/events.ts";
 import type { StationState } from "./contract/state.ts";
-import { DoorController } from "./door/door-controller.ts";
+import { Entrance } from "./entrance.ts";
 import { EventBus } from "./events/event-bus.ts";
 import { MqttPublisher } from "./mqtt/mqtt-publisher.ts";
 
@@ -32,8 +31,7 @@ const STATE_DEBOUNCE_MS = 50;
 export class Station {
   readonly bootId = randomUUID();
   readonly bus: EventBus;
-  readonly door: DoorController;
-  readonly access: AccessController;
+  readonly entrance: Entrance;
   readonly mqtt: MqttPublisher;
   readonly console: ConsoleServer | undefined;
   private readonly since: string;
@@ -46,27 +44,20 @@ export class Station {
     const { config, hardware, logger } = opts;
     this.log = logger.child({ module: "station" });
     this.since = new Date(hardware.clock.now()).toISOString();
-    this.bus = new EventBus(config.station.id, this.bootId, hardware.clock, (err, event) =>
-      this.log.error({ err, type: event.type, seq: event.seq }, "an event sink failed"),
+    this.bus = new EventBus(
+      config.station.id,
+      this.bootId,
+      hardware.clock,
+      (err, event) => this.log.error({ err, type: event.type, seq: event.seq }, "an event sink failed"),
+      () => hardware.timeSource.quality(),
     );
-    this.door = new DoorController(
+    this.entrance = new Entrance({
+      config,
       hardware,
-      {
-        unlockMs: config.door.unlockMs,
-        maxOpenMs: config.door.maxOpenMs,
-        relockDelayMs: config.door.relockDelayMs,
-      },
-      config.door.lockMode,
-      this.bus,
-      logger.child({ module: "door" }),
-    );
-    this.access = new AccessController(
-      hardware.readers,
-      opts.credentials,
-      this.door,
-      this.bus,
-      logger.child({ module: "access" }),
-    );
+      credentials: opts.credentials,
+      bus: this.bus,
+      logger,
+    });
     this.mqtt = new MqttPublisher(
       {
         url: config.mqtt.url,
@@ -93,6 +84,7 @@ export class Station {
           },
           {
             state: () => this.state(),
+            fireReset: () => this.entrance.door.resetFire(),
             subscribe: (l) => this.bus.subscribe(l),
             onStateChange: (l) => this.stateChanges.add(l),
           },
@@ -109,13 +101,13 @@ export class Station {
       this.bus.subscribe((event) => this.mqtt.publishEvent(event)),
       this.bus.subscribe((event) => this.logEvent(event)),
       this.bus.subscribe(() => this.scheduleState()),
-      this.door.onChange(() => this.scheduleState()),
+      this.entrance.door.onChange(() => this.scheduleState()),
     );
     // The door first: whatever fails later, the lock is in its configured state. MQTT next
     // (it never blocks), so the readers' first events already have somewhere to go.
-    await this.door.start();
+    await this.entrance.start();
     this.mqtt.start();
-    await this.access.start();
+    await this.entrance.startReaders();
     this.mqtt.publishState(this.state());
     await this.console?.start();
     this.log.info({ bootId: this.bootId }, "station ready");
@@ -124,8 +116,7 @@ export class Station {
   async stop(): Promise<void> {
     this.log.info("station stopping");
     // The lock goes to its safe state before anything that could hang (network, sockets).
-    await this.door.stop();
-    await this.access.stop();
+    await this.entrance.stop();
     for (const u of this.unsubscribers.splice(0)) u();
     this.opts.hardware.clock.clearTimeout(this.stateTimer);
     this.mqtt.publishState(this.state());
@@ -140,9 +131,7 @@ export class Station {
       bootId: this.bootId,
       version: this.opts.version,
       ts: new Date(this.opts.hardware.clock.now()).toISOString(),
-      door: this.door.snapshot(),
-      readers: this.access.readerStates(),
-      credentials: { count: this.opts.credentials.size },
+      ...this.entrance.snapshot(),
       events: { lastSeq: this.bus.lastSeq },
     };
   }

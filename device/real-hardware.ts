@@ -5,30 +5,33 @@ import { OnoffInput, OnoffOutput } from "./gpio/onoff-gpio.ts";
 import type { Hardware } from "./hardware.ts";
 import type { CardReader } from "./ports/card-reader.ts";
 import type { Clock } from "./ports/clock.ts";
+import { LinuxTimeSource } from "./time/linux-time-source.ts";
+
+type InputPin = { pin: number; activeLow: boolean; debounceMs: number };
+type OutputPin = { pin: number; activeLow: boolean };
 
 /**
  * Real GPIO on this board. Readers are passed in: the composition root builds each configured
- * reader (real drivers, or simulated ones when a technician bench-tests wiring without cards).
+ * reader with its own driver.
  */
-export function createRealHardware(
-  config: StationConfig,
-  clock: Clock,
-  readers: readonly CardReader[],
-): Hardware {
+export function createRealHardware(config: StationConfig, clock: Clock, readers: readonly CardReader[]): Hardware {
   const gpio = config.hardware.gpio;
   const chip = chooseHeaderChip(listGpioChips(gpio.sysfsRoot));
-  const input = (name: string, c: { pin: number; activeLow: boolean; debounceMs: number }) =>
-    new DebouncedInput(
-      new OnoffInput(name, sysfsNumber(chip, c.pin), c.activeLow, clock),
-      c.debounceMs,
-      clock,
-    );
+  const input = (name: string, c: InputPin) =>
+    new DebouncedInput(new OnoffInput(name, sysfsNumber(chip, c.pin), c.activeLow, clock), c.debounceMs, clock);
+  const optionalInput = (name: string, c: InputPin | undefined) => (c ? input(name, c) : undefined);
+  const output = (name: string, c: OutputPin) => new OnoffOutput(name, sysfsNumber(chip, c.pin), c.activeLow);
   return {
     label: `real GPIO on ${chip.label} (sysfs base ${chip.base})`,
     clock,
-    lockRelay: new OnoffOutput("lockRelay", sysfsNumber(chip, gpio.lockRelay.pin), gpio.lockRelay.activeLow),
+    timeSource: new LinuxTimeSource(clock),
+    lockRelay: output("lockRelay", gpio.lockRelay),
     doorContact: input("doorContact", gpio.doorContact),
     exitButton: input("exitButton", gpio.exitButton),
+    fireAlarm: optionalInput("fireAlarm", gpio.fireAlarm),
+    tamper: optionalInput("tamper", gpio.tamper),
+    onBattery: optionalInput("onBattery", gpio.onBattery),
+    alarmSounder: gpio.alarmSounder ? output("alarmSounder", gpio.alarmSounder) : undefined,
     readers,
   };
 }

@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
 import { loadSecretsFile, type Secrets } from "../config/secrets.ts";
-import { MemoryCredentialStore } from "../controller/access/credential-store.ts";
+import { simpleEntry } from "../controller/access/credential-store.ts";
+import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
 import type { ConsoleExtension } from "../controller/console/http-route.ts";
 import { Station } from "../controller/station.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
@@ -11,6 +13,7 @@ import type { Clock } from "../device/ports/clock.ts";
 import { createRealHardware } from "../device/real-hardware.ts";
 import { simConsolePanel } from "../simulator/console-panel.ts";
 import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
+import { OffsetClock } from "../simulator/offset-clock.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
 import { packageVersion } from "./paths.ts";
 
@@ -21,6 +24,8 @@ export interface BootOptions {
   clock?: Clock;
   /** cards the console offers as buttons when the station is simulated */
   demoCards?: readonly DemoCard[];
+  /** enrol credentials before the station starts (the demo's cards) */
+  seedCredentials?: (store: SqliteCredentialStore, hasher: IdentifierHasher) => void;
   /** how long the simulated door closer takes (tests shorten it) */
   swingShutMs?: number;
   consoleExtensions?: readonly ConsoleExtension[];
@@ -28,7 +33,7 @@ export interface BootOptions {
 
 export interface BootedStation {
   station: Station;
-  credentials: MemoryCredentialStore;
+  credentials: SqliteCredentialStore;
   hasher: IdentifierHasher;
   /** present when the hardware is simulated */
   sim: SimulatedStation | undefined;
@@ -43,7 +48,10 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   const { config, logger } = opts;
   const secrets = opts.secrets ?? loadSecretsFile(config.secretsFile);
   const hasher = createIdentifierHasher(secrets.credentialKey);
-  const clock = opts.clock ?? new SystemClock();
+  // A simulated station gets a wall clock scenarios can step; a real one has the system's.
+  const clock =
+    opts.clock ??
+    (config.hardware.mode === "simulated" ? new OffsetClock(new SystemClock()) : new SystemClock());
 
   let hardware: Hardware;
   let sim: SimulatedStation | undefined;
@@ -64,7 +72,12 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     hardware = createRealHardware(config, clock, []);
   }
 
-  const credentials = new MemoryCredentialStore(config.access.allowList);
+  const credentials = new SqliteCredentialStore(join(config.dataDir, "credentials.db"));
+  credentials.open();
+  credentials.replaceStatic(
+    config.access.allowList.map((e) => ({ credential: e.credential, ...simpleEntry(e.personId, e.role) })),
+  );
+  opts.seedCredentials?.(credentials, hasher);
   const extensions = [...(opts.consoleExtensions ?? [])];
   if (sim) {
     const cards = opts.demoCards ?? [];
@@ -85,6 +98,7 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   } catch (err) {
     await station.stop().catch(() => undefined);
     sim?.stop();
+    credentials.close();
     throw err;
   }
   return {
@@ -95,6 +109,7 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     async stop() {
       await station.stop();
       sim?.stop();
+      credentials.close();
     },
   };
 }

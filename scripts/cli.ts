@@ -24,10 +24,17 @@ const USAGE = `waystation <command>
   secrets init FILE      create a secrets file with a fresh credential key (mode 0600)
   credentials hash UID --secrets FILE
                          the keyed hash to put in access.allowList for a card UID
-  sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | state
-      [--console URL]    act as a person at a running simulated station (default http://127.0.0.1:8080)
+  sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button
+      | jam leaf|lock|none | fire-alarm on|off | tamper on|off | on-battery on|off
+      | time-quality synced|rtc|unknown | set-time ISO | state   [--console URL]
+                         act at a running simulated station (default http://127.0.0.1:8080)
+  door fire-reset [--console URL]
+                         a technician's reset after a fire alarm (rule: manual-reset)
   bench [--quick]        run the benchmarks; writes bench/results.json
 `;
+
+const SIM_USAGE =
+  "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | state";
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -137,6 +144,22 @@ const sim: Command = async (args) => {
   return 0;
 };
 
+const door: Command = async (args) => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { console: { type: "string", default: "http://127.0.0.1:8080" } },
+  });
+  if (positionals[0] !== "fire-reset") throw usageError("door fire-reset [--console URL]");
+  const url = new URL("/api/door/fire-reset", values.console ?? "http://127.0.0.1:8080");
+  const res = await fetch(url, { method: "POST" }).catch((cause: unknown) => {
+    throw new StationError("CONSOLE_UNREACHABLE", "cli", `no station console answers at ${url.origin}`, { cause });
+  });
+  const body = (await res.json()) as { ok: boolean; detail: string };
+  process.stdout.write(`${body.detail}\n`);
+  return body.ok ? 0 : 1;
+};
+
 const bench: Command = async (args) => {
   const { runBench } = await import("../bench/run.ts");
   return runBench(args);
@@ -146,7 +169,7 @@ function usageError(message: string): StationError {
   return new StationError("CLI_USAGE", "cli", message, { hint: "waystation --help" });
 }
 
-const commands: Record<string, Command> = { demo, run, config, secrets, credentials, sim, bench };
+const commands: Record<string, Command> = { demo, run, config, secrets, credentials, sim, door, bench };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

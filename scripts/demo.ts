@@ -4,7 +4,8 @@ import type { Logger } from "pino";
 import { loadConfigFile } from "../config/load.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
-import { createIdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
+import type { CredentialRecord } from "../controller/access/credential-store.ts";
+import { type IdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
 import type { DemoCard } from "../simulator/control-http.ts";
 import { type BootedStation, bootStation } from "./boot.ts";
 import { EmbeddedBroker } from "./embedded-broker.ts";
@@ -15,7 +16,24 @@ export const DEMO_UNKNOWN_CARD = "DEADBEEF";
 export const DEMO_CARDS: readonly DemoCard[] = [
   { label: "the known card", uid: DEMO_KNOWN_CARD },
   { label: "an unknown card", uid: DEMO_UNKNOWN_CARD },
+  { label: "a technician's card", uid: "04C0FFEE" },
+  { label: "a blocked card", uid: "04B10C4D" },
+  { label: "an expired card", uid: "04E4A1ED" },
+  { label: "a night-shift card (20:00-08:00)", uid: "04A1D0A1" },
 ];
+
+/** The demo's enrolment: one card per kind of decision a technician should see. */
+function demoCredentials(hasher: IdentifierHasher, now: number): CredentialRecord[] {
+  const card = (uid: string) => hasher("card-uid", parseHexIdentifier(uid) ?? new Uint8Array());
+  const base = { status: "active", secondFactor: false } as const;
+  return [
+    { ...base, credential: card(DEMO_KNOWN_CARD), personId: "demo-worker", role: "worker" },
+    { ...base, credential: card("04C0FFEE"), personId: "demo-technician", role: "technician" },
+    { ...base, credential: card("04B10C4D"), personId: "demo-blocked", role: "worker", status: "blocked" },
+    { ...base, credential: card("04E4A1ED"), personId: "demo-expired", role: "worker", validUntil: now - 86_400_000 },
+    { ...base, credential: card("04A1D0A1"), personId: "demo-night", role: "worker", schedule: "night-shift" },
+  ];
+}
 
 export interface DemoOptions {
   logger: Logger;
@@ -51,18 +69,6 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const secrets = existsSync(config.secretsFile)
     ? loadSecretsFile(config.secretsFile)
     : createSecretsFile(config.secretsFile);
-  const hasher = createIdentifierHasher(secrets.credentialKey);
-  const known = parseHexIdentifier(DEMO_KNOWN_CARD) ?? new Uint8Array();
-  config = {
-    ...config,
-    access: {
-      ...config.access,
-      allowList: [
-        ...config.access.allowList,
-        { personId: "demo-worker", credential: hasher("card-uid", known) },
-      ],
-    },
-  };
 
   let broker: EmbeddedBroker | undefined;
   if (opts.brokerUrl) {
@@ -85,6 +91,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       logger: opts.logger,
       secrets,
       demoCards: DEMO_CARDS,
+      seedCredentials: (store, hasher) => store.replaceStatic(demoCredentials(hasher, Date.now())),
       ...(opts.swingShutMs === undefined ? {} : { swingShutMs: opts.swingShutMs }),
     });
   } catch (err) {

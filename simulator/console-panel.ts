@@ -11,6 +11,11 @@ export function simConsolePanel(cards: readonly DemoCard[]): string {
   <div id="simCards"></div>
   <div><button data-sim="push-door">Push the door</button><button data-sim="hold-door">Hold it open</button><button data-sim="release-door">Let go</button></div>
   <div><button data-sim="exit-button">Press the exit button</button><button data-sim="force-door">Force the door</button></div>
+  <div><button data-sim="jam" data-args='{"kind":"leaf"}'>Wedge the door open</button><button data-sim="jam" data-args='{"kind":"none"}'>Clear the fault</button></div>
+  <div><button data-sim="fire-alarm" data-args='{"active":true}'>Fire alarm on</button><button data-sim="fire-alarm" data-args='{"active":false}'>Fire alarm off</button></div>
+  <div><button data-sim="tamper" data-args='{"active":true}'>Open the enclosure</button><button data-sim="tamper" data-args='{"active":false}'>Close it</button></div>
+  <div><button data-sim="on-battery" data-args='{"active":true}'>Cut mains power</button><button data-sim="on-battery" data-args='{"active":false}'>Restore it</button></div>
+  <div><button data-sim="time-quality" data-args='{"quality":"unknown"}'>Lose the time source</button><button data-sim="time-quality" data-args='{"quality":"synced"}'>Time synced</button></div>
   <div class="msg" id="simMsg"></div>
 </section>
 <script>
@@ -27,7 +32,7 @@ export function simConsolePanel(cards: readonly DemoCard[]): string {
     b.onclick = () => sim("tap", { uid: c.uid });
     document.getElementById("simCards").appendChild(b);
   }
-  document.querySelectorAll("[data-sim]").forEach((b) => { b.onclick = () => sim(b.dataset.sim); });
+  document.querySelectorAll("[data-sim]").forEach((b) => { b.onclick = () => sim(b.dataset.sim, b.dataset.args ? JSON.parse(b.dataset.args) : {}); });
 })();
 </script>`;
 }

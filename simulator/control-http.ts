@@ -8,6 +8,14 @@ export interface DemoCard {
   uid: string;
 }
 
+/** `{ "active": true }`, or "on"/"off" from the command line. */
+function onOff(a: Record<string, unknown>): boolean {
+  const v = a.active;
+  if (v === true || v === "on" || v === "true") return true;
+  if (v === false || v === "off" || v === "false") return false;
+  throw new StationError("SIM_BAD_COMMAND", "sim", "say on or off");
+}
+
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -59,6 +67,40 @@ export function simControlRoutes(control: SimControl, cards: readonly DemoCard[]
     "exit-button": () => {
       control.pressExitButton();
       return { pressed: true };
+    },
+    jam: (a) => {
+      const kind = a.kind ?? "leaf";
+      if (kind !== "leaf" && kind !== "lock" && kind !== "none") {
+        throw new StationError("SIM_BAD_COMMAND", "sim", "jam kind is leaf, lock or none");
+      }
+      control.jamDoor(kind);
+      return { jam: kind };
+    },
+    "fire-alarm": (a) => {
+      control.setFireAlarm(onOff(a));
+      return { fireAlarm: onOff(a) };
+    },
+    tamper: (a) => {
+      control.setTamper(onOff(a));
+      return { tamper: onOff(a) };
+    },
+    "on-battery": (a) => {
+      control.setOnBattery(onOff(a));
+      return { onBattery: onOff(a) };
+    },
+    "time-quality": (a) => {
+      const q = a.quality;
+      if (q !== "synced" && q !== "rtc" && q !== "unknown") {
+        throw new StationError("SIM_BAD_COMMAND", "sim", "time quality is synced, rtc or unknown");
+      }
+      control.setTimeQuality(q);
+      return { timeQuality: q };
+    },
+    "set-time": (a) => {
+      const t = typeof a.time === "string" ? Date.parse(a.time) : Number.NaN;
+      if (Number.isNaN(t)) throw new StationError("SIM_BAD_COMMAND", "sim", "set-time needs an ISO 8601 time");
+      control.setWallTime(t);
+      return { wallTime: new Date(t).toISOString() };
     },
   };
 

@@ -14,7 +14,11 @@ export interface DoorPhysics {
   relayEnergised: boolean;
   /** someone holds the leaf open */
   heldOpen: boolean;
+  /** a fault: the leaf cannot close, or the lock is stuck where it is */
+  jam: DoorJam;
 }
+
+export type DoorJam = "none" | "leaf" | "lock";
 
 export interface DoorModelOptions {
   lockKind: LockKind;
@@ -31,6 +35,8 @@ export class DoorModel {
   private readonly changes = new Listeners<DoorPhysics>();
   private open = false;
   private heldOpen = false;
+  private jammed: DoorJam = "none";
+  private stuckEngaged = true;
   private closeTimer: TimerHandle | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -60,7 +66,16 @@ export class DoorModel {
       lockEngaged: this.lockEngaged(),
       relayEnergised: this.relay.read(),
       heldOpen: this.heldOpen,
+      jam: this.jammed,
     };
+  }
+
+  /** Inject a fault: a leaf that will not close (a wedge, a broken closer) or a lock stuck in place. */
+  jam(kind: DoorJam): void {
+    if (kind === "lock") this.stuckEngaged = this.lockEngaged();
+    this.jammed = kind;
+    this.report(kind === "none" ? "fault cleared" : `jammed: ${kind}`);
+    if (kind === "none" && this.open && !this.heldOpen) this.scheduleClose();
   }
 
   onChange(listener: (p: DoorPhysics) => void): () => void {
@@ -103,6 +118,7 @@ export class DoorModel {
   }
 
   private lockEngaged(): boolean {
+    if (this.jammed === "lock") return this.stuckEngaged;
     const energised = this.relay.read();
     return this.opts.lockKind === "fail-secure" ? !energised : energised;
   }
@@ -111,7 +127,7 @@ export class DoorModel {
     this.clock.clearTimeout(this.closeTimer);
     this.closeTimer = this.clock.setTimeout(() => {
       this.closeTimer = undefined;
-      if (!this.heldOpen) this.setOpen(false, "closer swung it shut");
+      if (!this.heldOpen && this.jammed !== "leaf") this.setOpen(false, "closer swung it shut");
     }, this.opts.swingShutMs);
   }
 

@@ -54,7 +54,7 @@ describe("the demo, end to end", () => {
       expect(state.retain).toBe(true);
       expect(state.json).toMatchObject({
         door: { lock: "locked", leaf: "closed" },
-        credentials: { count: 1 },
+        credentials: { count: 5 },
       });
     } finally {
       await late.stop();
@@ -92,7 +92,7 @@ describe("the demo, end to end", () => {
     const denied = await sub.waitForEvent("access.denied", from);
     expect(denied.reason).toBe("unknown");
     expect(await sendSimCommand(consoleUrl, "push-door")).toEqual({ opened: false });
-    expect(demo.booted.station.door.snapshot().lock).toBe("locked");
+    expect(demo.booted.station.entrance.door.snapshot().lock).toBe("locked");
     expect(demo.booted.sim?.door.physics().lockEngaged).toBe(true);
     // The state published after the denial comes after anything the denial could have caused
     // (one client, QoS 1, in order), so an unlock would be in the capture by then.

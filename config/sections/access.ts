@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { timeWindowSchema } from "./door.ts";
+
+const role = z.enum(["worker", "technician", "admin"]);
 
 /** Who may enter and by which rules: `access` in the station file. */
 export const accessSchema = z
@@ -12,11 +15,94 @@ export const accessSchema = z
               .string()
               .regex(/^[0-9a-f]{64}$/, "64 lower-case hex digits")
               .describe("keyed hash of the card (waystation credentials hash <uid>), never the UID"),
+            role: role.default("worker"),
           })
           .strict(),
       )
       .default([])
-      .describe("credentials allowed in; identifiers are keyed hashes, never card numbers"),
+      .describe("static credentials loaded into the store at start; keyed hashes, never card numbers"),
+    schedules: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/), z.array(timeWindowSchema).min(1))
+      .default({})
+      .describe(
+        "named weekly schedules credentials can refer to, e.g. night-shift: [{ from: '20:00', to: '08:00' }]",
+      ),
+    holidays: z
+      .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD"))
+      .default([])
+      .describe(
+        "dates on which schedule-restricted credentials are refused unless their schedule allows holidays",
+      ),
+    timezone: z
+      .string()
+      .default("Asia/Shanghai")
+      .describe("IANA time zone schedules and holidays are written in"),
+    lockout: z
+      .object({
+        threshold: z
+          .number()
+          .int()
+          .min(2)
+          .max(50)
+          .default(5)
+          .describe("consecutive refused reads at one reader before it locks out (GB 50396: at most 5)"),
+        cooldownMs: z.number().int().min(5000).max(3_600_000).default(60_000),
+      })
+      .strict()
+      .default({ threshold: 5, cooldownMs: 60_000 }),
+    rereadSuppressMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(30_000)
+      .default(3000)
+      .describe("the same card read again at the same reader within this time is ignored"),
+    capacity: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("workers are refused while this many people are inside (needs an occupancy figure)"),
+    antiPassback: z
+      .object({
+        windowMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(86_400_000)
+          .default(0)
+          .describe("a credential granted entry cannot enter again within this time (0 = off)"),
+      })
+      .strict()
+      .default({ windowMs: 0 }),
+    degraded: z
+      .object({
+        faceDown: z
+          .enum(["deny", "card-only"])
+          .default("deny")
+          .describe(
+            "credentials that need a face check while the face module is down: refuse, or accept the card alone",
+          ),
+        passageWhenTimeUnknown: z
+          .boolean()
+          .default(false)
+          .describe("apply passage windows even when the clock cannot be trusted"),
+        suspendPassageOnBattery: z
+          .boolean()
+          .default(false)
+          .describe("end passage mode while the station runs on UPS battery"),
+      })
+      .strict()
+      .default({ faceDown: "deny", passageWhenTimeUnknown: false, suspendPassageOnBattery: false }),
   })
   .strict()
-  .default({ allowList: [] });
+  .default({
+    allowList: [],
+    schedules: {},
+    holidays: [],
+    timezone: "Asia/Shanghai",
+    lockout: { threshold: 5, cooldownMs: 60_000 },
+    rereadSuppressMs: 3000,
+    antiPassback: { windowMs: 0 },
+    degraded: { faceDown: "deny", passageWhenTimeUnknown: false, suspendPassageOnBattery: false },
+  });

@@ -50,6 +50,14 @@ export const hardwareSchema = z
         lockRelay: gpioOutput.describe("relay that powers the lock"),
         doorContact: gpioInput.describe("door contact; active means the door is closed"),
         exitButton: gpioInput.describe("request-to-exit button inside the station"),
+        fireAlarm: gpioInput
+          .optional()
+          .describe(
+            "fire alarm panel relay; active = alarm. Wire it normally-closed so a cut wire is an alarm",
+          ),
+        tamper: gpioInput.optional().describe("enclosure tamper switch; active = opened"),
+        onBattery: gpioInput.optional().describe("UPS 'on battery' signal; active = mains lost"),
+        alarmSounder: gpioOutput.optional().describe("local sounder/strobe driven during alarms"),
         sysfsRoot: z
           .string()
           .default("/sys/class/gpio")

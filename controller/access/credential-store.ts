@@ -1,6 +1,22 @@
-/** Who a credential belongs to. Keys are keyed hashes; no card number is ever held. */
+/** Who a credential belongs to and on which terms. Keys are keyed hashes; no card number is ever held. */
+export type Role = "worker" | "technician" | "admin";
+export type CredentialStatus = "active" | "blocked" | "lost";
+
 export interface CredentialEntry {
   readonly personId: string;
+  readonly role: Role;
+  readonly status: CredentialStatus;
+  /** epoch ms; absent = no bound */
+  readonly validFrom?: number | undefined;
+  readonly validUntil?: number | undefined;
+  /** name of a weekly schedule in access.schedules; absent = at all times */
+  readonly schedule?: string | undefined;
+  /** a face check is needed as well */
+  readonly secondFactor: boolean;
+}
+
+export interface CredentialRecord extends CredentialEntry {
+  readonly credential: string;
 }
 
 export interface CredentialStore {
@@ -8,20 +24,21 @@ export interface CredentialStore {
   readonly size: number;
 }
 
-/** The in-memory allow-list: a hash map, so a lookup costs the same with 10 or 1,000,000 entries. */
+/** An entry valid at all times with no second factor: what a static allow-list line means. */
+export function simpleEntry(personId: string, role: Role = "worker"): CredentialEntry {
+  return { personId, role, status: "active", secondFactor: false };
+}
+
+/** The in-memory store: a hash map, used by tests and as a benchmark baseline. */
 export class MemoryCredentialStore implements CredentialStore {
   private readonly entries = new Map<string, CredentialEntry>();
 
-  constructor(initial: Iterable<{ credential: string; personId: string }> = []) {
-    for (const e of initial) this.add(e.credential, { personId: e.personId });
+  constructor(initial: Iterable<CredentialRecord> = []) {
+    for (const { credential, ...entry } of initial) this.entries.set(credential, entry);
   }
 
   add(credential: string, entry: CredentialEntry): void {
     this.entries.set(credential, entry);
-  }
-
-  remove(credential: string): boolean {
-    return this.entries.delete(credential);
   }
 
   lookup(credential: string): CredentialEntry | undefined {

@@ -8,6 +8,8 @@ import { consolePage } from "./page.ts";
 
 export interface ConsoleSource {
   state(): StationState;
+  /** a technician's reset after a fire alarm */
+  fireReset(): { ok: boolean; detail: string };
   subscribe(listener: (event: StationEvent) => void): () => void;
   onStateChange(listener: (state: StationState) => void): () => void;
 }
@@ -72,6 +74,11 @@ export class ConsoleServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://console.local");
     for (const ext of this.extensions) if (ext.route && (await ext.route(req, res, url))) return;
+    if (req.method === "POST" && url.pathname === "/api/door/fire-reset") {
+      const r = this.source.fireReset();
+      this.log.warn({ result: r }, "fire reset requested from the console");
+      return sendJson(res, r.ok ? 200 : 409, r);
+    }
     if (req.method !== "GET") return sendJson(res, 405, { error: "method not allowed" });
     switch (url.pathname) {
       case "/":

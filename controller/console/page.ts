@@ -42,14 +42,22 @@ export function consolePage(title: string, panels: readonly string[] = []): stri
       <div class="door"><div class="leaf" id="leaf"></div>
         <div><div><span class="pill" id="lock">?</span></div><div id="leafText" style="margin-top:6px">?</div></div></div>
       <dl class="kv">
+        <dt>mode</dt><dd id="mode">?</dd>
         <dt>lock mode</dt><dd id="lockMode">?</dd>
         <dt>relay</dt><dd id="relay">?</dd>
         <dt>relay cycles</dt><dd id="cycles">?</dd>
         <dt>readers</dt><dd id="readers">?</dd>
         <dt>credentials</dt><dd id="creds">?</dd>
         <dt>last event seq</dt><dd id="seq">?</dd>
+        <dt>time</dt><dd id="time">?</dd>
+        <dt>power</dt><dd id="power">?</dd>
         <dt>boot</dt><dd id="boot">?</dd>
       </dl>
+      <div id="fireReset" style="display:none"><button id="fireResetBtn">Reset after the fire alarm</button></div>
+    </section>
+    <section style="margin-top:16px">
+      <h2>Alarms</h2>
+      <ul id="alarms" style="margin:0;padding-left:18px;font-size:14px"></ul>
     </section>
 ${panels.join("\n")}
   </div>
@@ -64,7 +72,14 @@ function showState(s) {
   $("lockMode").textContent = s.door.lockMode;
   $("relay").textContent = s.door.relayEnergised ? "energised" : "de-energised";
   $("cycles").textContent = s.door.relayCycles;
-  $("readers").textContent = Object.entries(s.readers).map(([k, v]) => k + ": " + v).join(", ") || "none";
+  $("readers").textContent = Object.entries(s.readers).map(([k, v]) => k + ": " + v.status + (v.lockedOut ? " (locked out)" : "")).join(", ") || "none";
+  $("mode").textContent = s.door.mode + (s.door.fire === "latched" ? " (waiting for reset)" : "") + (s.door.passage.waitingForFirstCard ? " (passage: waiting for the first card)" : "");
+  $("time").textContent = s.time.quality + ", " + new Date(s.time.now).toLocaleString();
+  $("power").textContent = s.power.onBattery ? "on UPS battery" : "mains";
+  $("fireReset").style.display = s.door.fire === "latched" ? "block" : "none";
+  const al = $("alarms"); al.replaceChildren();
+  for (const a of s.alarms) { const li = document.createElement("li"); li.textContent = a.alarm + (a.source ? " (" + a.source + ")" : "") + " since " + new Date(a.since).toLocaleTimeString() + (a.detail ? ": " + a.detail : ""); al.appendChild(li); }
+  if (s.alarms.length === 0) { const li = document.createElement("li"); li.textContent = "none"; al.appendChild(li); }
   $("creds").textContent = s.credentials.count;
   $("seq").textContent = s.events.lastSeq;
   $("boot").textContent = s.bootId;
@@ -72,7 +87,7 @@ function showState(s) {
 function addEvent(e) {
   const { id, seq, bootId, ts, type, stationId, ...rest } = e;
   const tr = document.createElement("tr");
-  tr.className = type === "access.granted" ? "granted" : type === "access.denied" ? "denied" : "";
+  tr.className = type === "access.granted" ? "granted" : type === "access.denied" || type === "alarm.raised" ? "denied" : "";
   const cells = [new Date(ts).toLocaleTimeString(), String(seq), type,
     Object.entries(rest).map(([k, v]) => k + "=" + (k === "credential" ? String(v).slice(0, 10) + "…" : JSON.stringify(v))).join("  ")];
   cells.forEach((c, i) => { const td = document.createElement("td"); td.textContent = c; if (i === 0) td.className = "t"; if (i === 2) td.className = "type"; tr.appendChild(td); });
@@ -86,6 +101,7 @@ function connect() {
   es.addEventListener("state", (m) => showState(JSON.parse(m.data)));
   es.addEventListener("event", (m) => addEvent(JSON.parse(m.data)));
 }
+$("fireResetBtn").onclick = async () => { const r = await fetch("/api/door/fire-reset", { method: "POST" }); alert((await r.json()).detail); };
 connect();
 </script>
 </body></html>`;

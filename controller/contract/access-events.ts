@@ -6,22 +6,45 @@ export const credentialHash = z
   .describe("keyed hash (HMAC-SHA256) of the card identifier; never the identifier itself");
 
 export const AccessReasonSchema = z
-  .enum(["granted", "unknown"])
+  .enum([
+    "granted",
+    "unknown",
+    "blocked",
+    "lost",
+    "expired",
+    "not-yet-valid",
+    "outside-schedule",
+    "lockout",
+    "capacity",
+    "time-unknown",
+    "needs-second-factor",
+    "passback",
+  ])
   .describe("why the decision came out as it did; machine-readable");
+export type AccessReason = z.output<typeof AccessReasonSchema>;
 
-/** Access decisions. */
+export const RoleSchema = z.enum(["worker", "technician", "admin"]);
+
+const read = {
+  readerId: z.string(),
+  credential: credentialHash,
+  format: z.string().describe("shape of the identifier (uid-4, serial-8, wiegand-26...), never its value"),
+};
+
+/** Access decisions: every read that is not a suppressed re-read gives exactly one. */
 export const accessEvents = {
   "access.granted": z.object({
-    readerId: z.string(),
-    credential: credentialHash,
-    format: z.string(),
+    ...read,
     personId: z.string(),
+    role: RoleSchema,
     reason: z.literal("granted"),
+    secondFactor: z
+      .enum(["none", "face", "waived-face-down"])
+      .describe("how the second factor was satisfied; waived only by the written degraded-mode policy"),
   }),
   "access.denied": z.object({
-    readerId: z.string(),
-    credential: credentialHash,
-    format: z.string(),
+    ...read,
     reason: AccessReasonSchema.exclude(["granted"]),
+    personId: z.string().optional().describe("present when the credential is known"),
   }),
 } as const;

@@ -2,9 +2,24 @@ import { z } from "zod";
 
 /** What the door and its lock did. */
 export const doorEvents = {
-  "door.unlocked": z.object({ reason: z.enum(["grant", "exit"]) }),
-  "door.locked": z.object({ reason: z.enum(["closed", "timeout", "max-open"]) }),
-  "door.opened": z.object({ unlocked: z.boolean() }),
+  "door.unlocked": z.object({
+    reason: z
+      .enum(["grant", "exit", "passage", "fire"])
+      .describe("a granted credential, the exit button, a passage-mode window, or a fire alarm"),
+  }),
+  "door.locked": z.object({
+    reason: z
+      .enum(["closed", "timeout", "max-open", "passage-end", "fire-reset", "watchdog"])
+      .describe(
+        "door shut; nobody opened it in time; open too long; passage window over; fire alarm reset; the safety watchdog",
+      ),
+  }),
+  "door.opened": z.object({
+    unlocked: z.boolean().describe("whether the lock was released when the leaf opened"),
+  }),
   "door.closed": z.object({}),
   "exit.requested": z.object({}),
+  "door.fire-reset-refused": z.object({
+    detail: z.string().describe("why a technician's fire reset was not applied"),
+  }),
 } as const;

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { accessEvents } from "./access-events.ts";
+import { alarmEvents } from "./alarm-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { readerEvents } from "./reader-events.ts";
+import { systemEvents } from "./system-events.ts";
+import { TimeQualitySchema } from "./time-quality.ts";
 
 export { AccessReasonSchema, credentialHash } from "./access-events.ts";
 
@@ -14,16 +17,15 @@ export const EventPayloadSchemas = {
   ...accessEvents,
   ...doorEvents,
   ...readerEvents,
+  ...alarmEvents,
+  ...systemEvents,
 } as const;
-
-export const TimeQualitySchema = z
-  .enum(["synced", "rtc", "unknown"])
-  .describe("how far the station trusts its wall clock");
 
 export type EventType = keyof typeof EventPayloadSchemas;
 export type EventPayload<T extends EventType> = z.output<(typeof EventPayloadSchemas)[T]>;
 
-export type TimeQuality = z.output<typeof TimeQualitySchema>;
+export type { TimeQuality } from "./time-quality.ts";
+export { TimeQualitySchema };
 
 export const EventEnvelopeSchema = z.object({
   id: z.uuid().describe("unique for ever (UUIDv7); duplicates carry the same id"),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AccessStateSchema, DoorStateSchema } from "./door-state.ts";
 
 /** `status` (retained): is the controller alive. The Last Will flips it to online:false. */
 export const StatusSchema = z.object({
@@ -16,15 +17,8 @@ export const StateSchema = z.object({
   bootId: z.string(),
   version: z.string(),
   ts: z.string(),
-  door: z.object({
-    lock: z.enum(["locked", "unlocked"]),
-    leaf: z.enum(["open", "closed"]),
-    lockMode: z.enum(["fail-secure", "fail-safe"]),
-    relayEnergised: z.boolean(),
-    relayCycles: z.number().int().min(0).describe("relay operations since boot; relays wear out"),
-  }),
-  readers: z.record(z.string(), z.enum(["online", "offline"])),
-  credentials: z.object({ count: z.number().int().min(0) }),
+  door: DoorStateSchema,
+  ...AccessStateSchema.shape,
   events: z.object({ lastSeq: z.number().int().min(0) }),
 });
 export type StationState = z.output<typeof StateSchema>;

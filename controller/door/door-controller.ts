@@ -9,9 +9,11 @@ import {
   type DoorSettings,
   type DoorState,
   type DoorTimer,
+  type FireState,
   initialDoorState,
   step,
 } from "./machine.ts";
+import type { RelayCounter } from "./relay-counter.ts";
 
 export type LockMode = "fail-secure" | "fail-safe";
 
@@ -20,27 +22,39 @@ export interface DoorPorts {
   readonly lockRelay: GpioOutput;
   readonly doorContact: GpioInput;
   readonly exitButton: GpioInput;
+  readonly fireAlarm?: GpioInput | undefined;
+  readonly alarmSounder?: GpioOutput | undefined;
 }
 
 export interface DoorSnapshot {
   lock: DoorState["lock"];
   leaf: DoorState["leaf"];
+  mode: "normal" | "passage" | "fire";
+  fire: FireState;
   lockMode: LockMode;
   relayEnergised: boolean;
-  /** relay operations since start; relays wear out */
+  /** relay operations over the relay's life; relays wear out */
   relayCycles: number;
 }
 
+/** How often the watchdog checks that no unlock outlives its bound. */
+const WATCHDOG_TICK_MS = 1000;
+
 /**
- * Runs the pure door machine against the real (or simulated) lines: feeds it edges and timer
- * expiries, and carries out the effects it returns.
+ * Runs the pure door machine against the lines: feeds it edges and timer expiries, carries out
+ * its effects, and guards it. The guard (a watchdog tick independent of the machine's timers,
+ * and a catch around every step) makes sure an exception or a lost event cannot leave the door
+ * unlocked for ever, nor locked against a fire release.
  */
 export class DoorController {
   private state: DoorState = initialDoorState("closed");
   private readonly timers = new Map<DoorTimer, TimerHandle>();
   private readonly changes = new Listeners<DoorSnapshot>();
   private readonly unsubscribers: (() => void)[] = [];
-  private relayCycles = 0;
+  private watchdog: TimerHandle | undefined;
+  /** monotonic time of the last thing that legitimately (re)started a timed unlock */
+  private lastUnlockStimulus = 0;
+  private stopped = false;
 
   constructor(
     private readonly ports: DoorPorts,
@@ -48,13 +62,23 @@ export class DoorController {
     private readonly lockMode: LockMode,
     private readonly bus: EventBus,
     private readonly log: Logger,
+    private readonly relayCounter: RelayCounter,
   ) {}
 
+  /** The longest a timed unlock can legitimately last: grant window, then the door open, then the relock delay. */
+  get unlockBoundMs(): number {
+    const s = this.settings;
+    return s.unlockMs + s.maxOpenMs + s.relockDelayMs;
+  }
+
   async start(): Promise<void> {
+    this.relayCounter.load();
     await this.ports.lockRelay.start();
+    await this.ports.alarmSounder?.start();
     this.driveRelay("locked");
     await this.ports.doorContact.start();
     await this.ports.exitButton.start();
+    await this.ports.fireAlarm?.start();
     this.state = initialDoorState(this.ports.doorContact.read() ? "closed" : "open");
     this.unsubscribers.push(
       this.ports.doorContact.onEdge((e) => this.dispatch({ type: e.active ? "door-closed" : "door-opened" })),
@@ -62,36 +86,67 @@ export class DoorController {
         if (e.active) this.dispatch({ type: "exit-request" });
       }),
     );
-    this.log.info({ door: this.snapshot() }, "door ready");
+    const fire = this.ports.fireAlarm;
+    if (fire) {
+      this.unsubscribers.push(fire.onEdge((e) => this.dispatch({ type: "fire", active: e.active })));
+      // A fire alarm already active at boot releases the door at once.
+      if (fire.read()) this.dispatch({ type: "fire", active: true });
+    }
+    this.tick();
+    this.log.info({ door: this.snapshot(), unlockBoundMs: this.unlockBoundMs }, "door ready");
   }
 
   /** Leaves the relay de-energised: the lock falls to its configured fail-safe or fail-secure state. */
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const u of this.unsubscribers.splice(0)) u();
     for (const t of this.timers.values()) this.ports.clock.clearTimeout(t);
     this.timers.clear();
+    this.ports.clock.clearTimeout(this.watchdog);
     this.writeRelay(false);
     this.state = { ...this.state, lock: this.lockMode === "fail-secure" ? "locked" : "unlocked" };
     this.log.info(
       { lockMode: this.lockMode, lock: this.lockMode === "fail-secure" ? "locked" : "released" },
       "lock relay de-energised for shutdown",
     );
+    this.relayCounter.save();
+    await this.ports.fireAlarm?.stop();
     await this.ports.exitButton.stop();
     await this.ports.doorContact.stop();
     await this.ports.lockRelay.stop();
+    await this.ports.alarmSounder?.stop();
   }
 
   grant(): void {
     this.dispatch({ type: "grant" });
   }
 
+  setPassage(active: boolean): void {
+    this.dispatch({ type: "passage", active });
+  }
+
+  /** A technician's reset after a fire alarm (when the rule is manual-reset). */
+  resetFire(): { ok: boolean; detail: string } {
+    if (this.state.fire === "active") {
+      const detail = "the fire panel still signals an alarm; reset the panel first";
+      this.bus.emit("door.fire-reset-refused", { detail });
+      return { ok: false, detail };
+    }
+    if (this.state.fire === "off") return { ok: true, detail: "no fire alarm to reset" };
+    this.dispatch({ type: "fire-reset" });
+    return { ok: true, detail: "fire release ended; the door relocks" };
+  }
+
   snapshot(): DoorSnapshot {
+    const s = this.state;
     return {
-      lock: this.state.lock,
-      leaf: this.state.leaf,
+      lock: s.lock,
+      leaf: s.leaf,
+      mode: s.fire !== "off" ? "fire" : s.passage ? "passage" : "normal",
+      fire: s.fire,
       lockMode: this.lockMode,
       relayEnergised: this.ports.lockRelay.read(),
-      relayCycles: this.relayCycles,
+      relayCycles: this.relayCounter.value,
     };
   }
 
@@ -100,17 +155,55 @@ export class DoorController {
   }
 
   dispatch(input: DoorInput): void {
+    if (this.stopped) return;
     const before = this.state;
-    const result = step(this.state, input, this.settings);
-    this.state = result.state;
-    for (const effect of result.effects) this.apply(effect);
+    try {
+      if (input.type === "grant" || input.type === "exit-request" || input.type === "door-opened") {
+        this.lastUnlockStimulus = this.ports.clock.monotonic();
+      }
+      const result = step(this.state, input, this.settings);
+      this.state = result.state;
+      for (const effect of result.effects) this.apply(effect);
+    } catch (err) {
+      // Whatever broke, the lock goes where the machine's state says it must be; the fire
+      // release wins over everything.
+      this.log.error({ err, input: input.type }, "door step failed; forcing the lock to its safe position");
+      this.driveRelay(this.state.fire !== "off" || this.state.passage ? "unlocked" : "locked");
+    }
     if (before !== this.state) this.changes.emit(this.snapshot());
+  }
+
+  private tick(): void {
+    this.watchdog = this.ports.clock.setTimeout(() => {
+      this.watchdog = undefined;
+      this.guard();
+      if (!this.stopped) this.tick();
+    }, WATCHDOG_TICK_MS);
+  }
+
+  /** The watchdog: a timed unlock past its bound is ended, and the relay re-driven if it disagrees. */
+  private guard(): void {
+    const s = this.state;
+    const heldOnPurpose = s.fire !== "off" || s.passage;
+    const age = this.ports.clock.monotonic() - this.lastUnlockStimulus;
+    if (s.lock === "unlocked" && !heldOnPurpose && age > this.unlockBoundMs + WATCHDOG_TICK_MS) {
+      this.log.error({ ageMs: Math.round(age), hold: s.hold }, "unlock outlived its bound; watchdog relocks");
+      this.dispatch({ type: "force-relock" });
+    }
+    const want = this.energiseFor(this.state.lock);
+    if (this.ports.lockRelay.read() !== want) {
+      this.log.warn({ want }, "lock relay disagrees with the door state; re-driving it");
+      this.writeRelay(want);
+    }
   }
 
   private apply(effect: DoorEffect): void {
     switch (effect.type) {
       case "set-lock":
         this.driveRelay(effect.lock);
+        return;
+      case "sounder":
+        this.ports.alarmSounder?.write(effect.on);
         return;
       case "start-timer": {
         this.ports.clock.clearTimeout(this.timers.get(effect.timer));
@@ -136,17 +229,22 @@ export class DoorController {
     }
   }
 
+  /** A strike (fail-secure) needs power to release; a maglock (fail-safe) needs power to hold. */
+  private energiseFor(lock: DoorState["lock"]): boolean {
+    return this.lockMode === "fail-secure" ? lock === "unlocked" : lock === "locked";
+  }
+
   private driveRelay(lock: DoorState["lock"]): void {
-    // A strike (fail-secure) needs power to release; a maglock (fail-safe) needs power to hold.
-    const energise = this.lockMode === "fail-secure" ? lock === "unlocked" : lock === "locked";
-    this.writeRelay(energise);
+    this.writeRelay(this.energiseFor(lock));
   }
 
   private writeRelay(energise: boolean): void {
-    if (this.ports.lockRelay.read() !== energise) this.relayCycles++;
+    const change = this.ports.lockRelay.read() !== energise;
     try {
       this.ports.lockRelay.write(energise);
+      if (change) this.relayCounter.increment();
     } catch (err) {
+      // The watchdog re-drives the relay on its next tick.
       this.log.error({ err, energise }, "lock relay write failed");
     }
   }

@@ -1,0 +1,167 @@
+import type { Logger } from "pino";
+import type { StationConfig } from "../config/schema.ts";
+import type { Hardware } from "../device/hardware.ts";
+import { AccessController } from "./access/access-controller.ts";
+import type { CredentialStore } from "./access/credential-store.ts";
+import { type OccupancyFigure, UNKNOWN_OCCUPANCY } from "./access/occupancy.ts";
+import { NO_FACE_MODULE, type SecondFactor } from "./access/second-factor.ts";
+import { AlarmBoard } from "./alarms/alarm-board.ts";
+import { InputAlarms } from "./alarms/input-alarms.ts";
+import type { StationState } from "./contract/state.ts";
+import { DoorController } from "./door/door-controller.ts";
+import { PassageScheduler } from "./door/passage-scheduler.ts";
+import { RelayCounter } from "./door/relay-counter.ts";
+import type { EventBus } from "./events/event-bus.ts";
+
+export interface EntranceDeps {
+  config: StationConfig;
+  hardware: Hardware;
+  credentials: CredentialStore;
+  bus: EventBus;
+  logger: Logger;
+  occupancy?: OccupancyFigure;
+  face?: SecondFactor;
+}
+
+/** How recent a face match must be to count as the second factor for a card read. */
+const FACE_WINDOW_MS = 10_000;
+
+/**
+ * The entrance: the door, the rules that open it, and the alarms around it, built from the
+ * config over the hardware ports. Station owns reporting; this owns the door.
+ */
+export class Entrance {
+  readonly door: DoorController;
+  readonly access: AccessController;
+  readonly passage: PassageScheduler;
+  readonly inputs: InputAlarms;
+  readonly alarms = new AlarmBoard();
+  private readonly unsubscribers: (() => void)[] = [];
+  private relayWearRaised = false;
+
+  constructor(private readonly deps: EntranceDeps) {
+    const { config, hardware, bus, logger } = deps;
+    const d = config.door;
+    const a = config.access;
+    const holidays = new Set(a.holidays);
+    this.door = new DoorController(
+      hardware,
+      {
+        unlockMs: d.unlockMs,
+        maxOpenMs: d.maxOpenMs,
+        relockDelayMs: d.relockDelayMs,
+        heldOpenAlarmMs: d.heldOpenAlarmMs,
+        forcedOpenGraceMs: d.forcedOpenGraceMs,
+        fireRevert: d.fire.revert,
+      },
+      d.lockMode,
+      bus,
+      logger.child({ module: "door" }),
+      new RelayCounter(
+        `${config.dataDir}/relay-cycles.json`,
+        hardware.clock,
+        logger.child({ module: "door" }),
+      ),
+    );
+    this.inputs = new InputAlarms(
+      { tamper: hardware.tamper, onBattery: hardware.onBattery, timeSource: hardware.timeSource },
+      bus,
+      logger.child({ module: "alarms" }),
+    );
+    this.passage = new PassageScheduler(
+      {
+        windows: d.passage.windows,
+        firstCardUnlock: d.passage.firstCardUnlock,
+        firstCardRoles: d.passage.firstCardRoles,
+        timezone: d.passage.timezone,
+        holidays,
+        whenTimeUnknown: a.degraded.passageWhenTimeUnknown,
+        suspendOnBattery: a.degraded.suspendPassageOnBattery,
+      },
+      {
+        clock: hardware.clock,
+        timeQuality: () => hardware.timeSource.quality(),
+        onBattery: () => this.inputs.onBattery(),
+        setPassage: (active) => this.door.setPassage(active),
+      },
+      logger.child({ module: "passage" }),
+    );
+    this.access = new AccessController(
+      hardware.readers,
+      deps.credentials,
+      this.door,
+      bus,
+      logger.child({ module: "access" }),
+      {
+        schedules: new Map(Object.entries(a.schedules)),
+        holidays,
+        timezone: a.timezone,
+        lockout: a.lockout,
+        rereadSuppressMs: a.rereadSuppressMs,
+        capacity: a.capacity,
+        antiPassbackMs: a.antiPassback.windowMs,
+        faceDownPolicy: a.degraded.faceDown,
+        faceWindowMs: FACE_WINDOW_MS,
+      },
+      {
+        clock: hardware.clock,
+        timeQuality: () => hardware.timeSource.quality(),
+        occupancy: deps.occupancy ?? UNKNOWN_OCCUPANCY,
+        face: deps.face ?? NO_FACE_MODULE,
+        onGrant: (role) => this.passage.onGrant(role),
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    const { bus } = this.deps;
+    this.unsubscribers.push(bus.subscribe((e) => this.alarms.observe(e)));
+    // The door first: whatever fails later, the lock is in its configured state.
+    await this.door.start();
+    await this.inputs.start();
+    this.unsubscribers.push(this.door.onChange((s) => this.checkRelayWear(s.relayCycles)));
+    this.checkRelayWear(this.door.snapshot().relayCycles);
+    this.passage.start();
+  }
+
+  async startReaders(): Promise<void> {
+    await this.access.start();
+  }
+
+  async stop(): Promise<void> {
+    this.passage.stop();
+    await this.door.stop();
+    await this.access.stop();
+    await this.inputs.stop();
+    for (const u of this.unsubscribers.splice(0)) u();
+  }
+
+  /** The door, access, alarm, time and power parts of `state`. */
+  snapshot(): Pick<
+    StationState,
+    "door" | "readers" | "credentials" | "access" | "alarms" | "time" | "power"
+  > {
+    const { hardware, credentials } = this.deps;
+    const door = this.door.snapshot();
+    return {
+      door: { ...door, passage: this.passage.status() },
+      readers: this.access.readerStates(),
+      credentials: { count: credentials.size },
+      access: { ...this.access.stats, denied: { ...this.access.stats.denied } },
+      alarms: this.alarms.list(),
+      time: { quality: hardware.timeSource.quality(), now: new Date(hardware.clock.now()).toISOString() },
+      power: { onBattery: this.inputs.onBattery() },
+    };
+  }
+
+  private checkRelayWear(cycles: number): void {
+    const rated = this.deps.config.door.relayRatedCycles;
+    if (this.relayWearRaised || cycles < rated * 0.8) return;
+    this.relayWearRaised = true;
+    this.deps.bus.emit("alarm.raised", {
+      alarm: "relay-wear",
+      source: "lockRelay",
+      detail: `${cycles} operations of ${rated} rated; plan a replacement`,
+    });
+  }
+}
