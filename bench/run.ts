@@ -2,6 +2,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchAccessDecision } from "./access-decision.ts";
+import { benchAccessProcess } from "./access-process.ts";
 import { type BenchResult, printTable, writeResults } from "./report.ts";
 
 /** `npm run bench`: every figure beside a baseline measured in the same run. */
@@ -11,6 +12,11 @@ export async function runBench(args: string[]): Promise<number> {
   const results: BenchResult[] = [];
   process.stdout.write(`access.decision with ${sizes.join(", ")} credentials...\n`);
   results.push(...(await benchAccessDecision(sizes)));
+  const n = sizes.at(-1) ?? 1000;
+  process.stdout.write(
+    `access.rss and access.coldstart: whole controller processes with ${n} credentials...\n`,
+  );
+  results.push(...(await benchAccessProcess(n, values.quick ? 1 : 3)));
   process.stdout.write(`\n${printTable(results)}\n\n`);
   const file = writeResults(dirname(fileURLToPath(import.meta.url)), results);
   process.stdout.write(`written to ${file}\n`);

@@ -14,11 +14,19 @@ type OutputPin = { pin: number; activeLow: boolean };
  * Real GPIO on this board. Readers are passed in: the composition root builds each configured
  * reader with its own driver.
  */
-export function createRealHardware(config: StationConfig, clock: Clock, readers: readonly CardReader[]): Hardware {
+export function createRealHardware(
+  config: StationConfig,
+  clock: Clock,
+  readers: readonly CardReader[],
+): Hardware {
   const gpio = config.hardware.gpio;
   const chip = chooseHeaderChip(listGpioChips(gpio.sysfsRoot));
   const input = (name: string, c: InputPin) =>
-    new DebouncedInput(new OnoffInput(name, sysfsNumber(chip, c.pin), c.activeLow, clock), c.debounceMs, clock);
+    new DebouncedInput(
+      new OnoffInput(name, sysfsNumber(chip, c.pin), c.activeLow, clock),
+      c.debounceMs,
+      clock,
+    );
   const optionalInput = (name: string, c: InputPin | undefined) => (c ? input(name, c) : undefined);
   const output = (name: string, c: OutputPin) => new OnoffOutput(name, sysfsNumber(chip, c.pin), c.activeLow);
   return {

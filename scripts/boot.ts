@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
 import { loadSecretsFile, type Secrets } from "../config/secrets.ts";
-import { simpleEntry } from "../controller/access/credential-store.ts";
+import { type CredentialStore, simpleEntry } from "../controller/access/credential-store.ts";
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
 import type { ConsoleExtension } from "../controller/console/http-route.ts";
 import { Station } from "../controller/station.ts";
@@ -24,6 +24,8 @@ export interface BootOptions {
   clock?: Clock;
   /** cards the console offers as buttons when the station is simulated */
   demoCards?: readonly DemoCard[];
+  /** a store to use instead of the SQLite one in dataDir (benchmarks compare stores) */
+  credentialStore?: CredentialStore;
   /** enrol credentials before the station starts (the demo's cards) */
   seedCredentials?: (store: SqliteCredentialStore, hasher: IdentifierHasher) => void;
   /** how long the simulated door closer takes (tests shorten it) */
@@ -33,7 +35,9 @@ export interface BootOptions {
 
 export interface BootedStation {
   station: Station;
-  credentials: SqliteCredentialStore;
+  credentials: CredentialStore;
+  /** the SQLite store, unless one was passed in */
+  store: SqliteCredentialStore | undefined;
   hasher: IdentifierHasher;
   /** present when the hardware is simulated */
   sim: SimulatedStation | undefined;
@@ -72,12 +76,16 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     hardware = createRealHardware(config, clock, []);
   }
 
-  const credentials = new SqliteCredentialStore(join(config.dataDir, "credentials.db"));
-  credentials.open();
-  credentials.replaceStatic(
-    config.access.allowList.map((e) => ({ credential: e.credential, ...simpleEntry(e.personId, e.role) })),
-  );
-  opts.seedCredentials?.(credentials, hasher);
+  let store: SqliteCredentialStore | undefined;
+  if (!opts.credentialStore) {
+    store = new SqliteCredentialStore(join(config.dataDir, "credentials.db"));
+    store.open();
+    store.replaceStatic(
+      config.access.allowList.map((e) => ({ credential: e.credential, ...simpleEntry(e.personId, e.role) })),
+    );
+    opts.seedCredentials?.(store, hasher);
+  }
+  const credentials: CredentialStore = opts.credentialStore ?? (store as SqliteCredentialStore);
   const extensions = [...(opts.consoleExtensions ?? [])];
   if (sim) {
     const cards = opts.demoCards ?? [];
@@ -98,18 +106,19 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   } catch (err) {
     await station.stop().catch(() => undefined);
     sim?.stop();
-    credentials.close();
+    store?.close();
     throw err;
   }
   return {
     station,
     credentials,
+    store,
     hasher,
     sim,
     async stop() {
       await station.stop();
       sim?.stop();
-      credentials.close();
+      store?.close();
     },
   };
 }

@@ -1,17 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { isStationError, StationError } from "../config/errors.ts";
-import { stationJsonSchema } from "../config/json-schema.ts";
-import { formatIssues, loadConfigFile, parseConfigText } from "../config/load.ts";
-import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
-import { createIdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
-import { sendSimCommand } from "../simulator/control-http.ts";
-import { bootStation } from "./boot.ts";
-import { demoBanner, startDemo } from "./demo.ts";
-import { cliLogger } from "./logging.ts";
-import { PACKAGE_ROOT } from "./paths.ts";
-import { stopOnSignals } from "./signals.ts";
+import { isStationError } from "../config/errors.ts";
+import type { Command } from "./commands/usage.ts";
 
 const USAGE = `waystation <command>
 
@@ -22,8 +10,7 @@ const USAGE = `waystation <command>
   config schema [--write]
                          print the JSON Schema of station files (--write: config/schema.json)
   secrets init FILE      create a secrets file with a fresh credential key (mode 0600)
-  credentials hash UID --secrets FILE
-                         the keyed hash to put in access.allowList for a card UID
+  credentials ...        enrol, block, remove and import cards (waystation credentials for the list)
   sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button
       | jam leaf|lock|none | fire-alarm on|off | tamper on|off | on-battery on|off
       | time-quality synced|rtc|unknown | set-time ISO | state   [--console URL]
@@ -33,143 +20,20 @@ const USAGE = `waystation <command>
   bench [--quick]        run the benchmarks; writes bench/results.json
 `;
 
-const SIM_USAGE =
-  "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | state";
-
-type Command = (args: string[]) => Promise<number>;
-
-const demo: Command = async (args) => {
-  const { values } = parseArgs({
-    args,
-    options: {
-      broker: { type: "string" },
-      "broker-port": { type: "string" },
-      "console-port": { type: "string" },
-      "data-dir": { type: "string" },
-      config: { type: "string" },
-    },
-  });
-  const logger = cliLogger("info");
-  const d = await startDemo({
-    logger,
-    ...(values.broker ? { brokerUrl: values.broker } : {}),
-    ...(values["broker-port"] ? { brokerPort: Number(values["broker-port"]) } : {}),
-    ...(values["console-port"] ? { consolePort: Number(values["console-port"]) } : {}),
-    ...(values["data-dir"] ? { dataDir: resolve(values["data-dir"]) } : {}),
-    ...(values.config ? { configFile: values.config } : {}),
-  });
-  process.stdout.write(demoBanner(d));
-  stopOnSignals(() => d.stop(), logger);
-  return -1;
+/**
+ * Each command is loaded only when it runs: a station process (`run`) must not carry the demo's
+ * broker, the benchmarks or the console client in its memory.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import("./commands/station.ts")).demo,
+  run: async () => (await import("./commands/station.ts")).run,
+  config: async () => (await import("./commands/config.ts")).config,
+  secrets: async () => (await import("./commands/config.ts")).secrets,
+  credentials: async () => (await import("./commands/credentials.ts")).credentials,
+  sim: async () => (await import("./commands/remote.ts")).sim,
+  door: async () => (await import("./commands/remote.ts")).door,
+  bench: async () => (await import("../bench/run.ts")).runBench,
 };
-
-const run: Command = async (args) => {
-  const { values } = parseArgs({ args, options: { config: { type: "string" } } });
-  if (!values.config) throw usageError("run needs --config FILE");
-  const config = loadConfigFile(values.config);
-  const logger = cliLogger(config.log.level);
-  const booted = await bootStation({ config, logger });
-  stopOnSignals(() => booted.stop(), logger);
-  return -1;
-};
-
-const config: Command = async (args) => {
-  const [sub, ...rest] = args;
-  if (sub === "validate") {
-    const file = rest[0];
-    if (!file) throw usageError("config validate needs a FILE");
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      loadConfigFile(file); // throws the CONFIG_UNREADABLE error with its hint
-      return 2;
-    }
-    const result = parseConfigText(text, dirname(resolve(file)));
-    if (!result.ok) {
-      process.stderr.write(`${formatIssues(file, result.issues)}\n`);
-      return 1;
-    }
-    process.stdout.write(
-      `${file}: valid (station ${result.config.station.id}, ${result.config.hardware.mode} hardware)\n`,
-    );
-    return 0;
-  }
-  if (sub === "schema") {
-    const text = `${JSON.stringify(stationJsonSchema(), null, 2)}\n`;
-    if (rest.includes("--write")) writeFileSync(join(PACKAGE_ROOT, "config", "schema.json"), text);
-    else process.stdout.write(text);
-    return 0;
-  }
-  throw usageError("config validate FILE | config schema [--write]");
-};
-
-const secrets: Command = async (args) => {
-  const [sub, file] = args;
-  if (sub !== "init" || !file) throw usageError("secrets init FILE");
-  createSecretsFile(file);
-  process.stdout.write(`created ${file} (mode 0600) with a fresh credential key\n`);
-  return 0;
-};
-
-const credentials: Command = async (args) => {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { secrets: { type: "string" }, kind: { type: "string", default: "card-uid" } },
-  });
-  const [sub, uid] = positionals;
-  if (sub !== "hash" || !uid || !values.secrets) throw usageError("credentials hash UID --secrets FILE");
-  const raw = parseHexIdentifier(uid);
-  if (!raw) throw usageError(`"${uid}" is not a hex identifier`);
-  const kind = values.kind === "resident-id" ? "resident-id" : "card-uid";
-  const hash = createIdentifierHasher(loadSecretsFile(values.secrets).credentialKey)(kind, raw);
-  process.stdout.write(`${hash}\n`);
-  return 0;
-};
-
-const sim: Command = async (args) => {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { console: { type: "string", default: "http://127.0.0.1:8080" }, reader: { type: "string" } },
-  });
-  const [command, uid] = positionals;
-  if (!command)
-    throw usageError("sim tap UID | push-door | hold-door | release-door | force-door | exit-button | state");
-  const payload = command === "tap" ? { uid, ...(values.reader ? { reader: values.reader } : {}) } : {};
-  if (command === "tap" && !uid) throw usageError("sim tap needs a card UID, e.g. 04A1B2C3");
-  const answer = await sendSimCommand(values.console ?? "http://127.0.0.1:8080", command, payload);
-  process.stdout.write(`${JSON.stringify(answer)}\n`);
-  return 0;
-};
-
-const door: Command = async (args) => {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { console: { type: "string", default: "http://127.0.0.1:8080" } },
-  });
-  if (positionals[0] !== "fire-reset") throw usageError("door fire-reset [--console URL]");
-  const url = new URL("/api/door/fire-reset", values.console ?? "http://127.0.0.1:8080");
-  const res = await fetch(url, { method: "POST" }).catch((cause: unknown) => {
-    throw new StationError("CONSOLE_UNREACHABLE", "cli", `no station console answers at ${url.origin}`, { cause });
-  });
-  const body = (await res.json()) as { ok: boolean; detail: string };
-  process.stdout.write(`${body.detail}\n`);
-  return body.ok ? 0 : 1;
-};
-
-const bench: Command = async (args) => {
-  const { runBench } = await import("../bench/run.ts");
-  return runBench(args);
-};
-
-function usageError(message: string): StationError {
-  return new StationError("CLI_USAGE", "cli", message, { hint: "waystation --help" });
-}
-
-const commands: Record<string, Command> = { demo, run, config, secrets, credentials, sim, door, bench };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -177,12 +41,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name ? 0 : 2;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     process.stderr.write(`unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
-  return command(rest);
+  return (await load())(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -30,8 +30,20 @@ function demoCredentials(hasher: IdentifierHasher, now: number): CredentialRecor
     { ...base, credential: card(DEMO_KNOWN_CARD), personId: "demo-worker", role: "worker" },
     { ...base, credential: card("04C0FFEE"), personId: "demo-technician", role: "technician" },
     { ...base, credential: card("04B10C4D"), personId: "demo-blocked", role: "worker", status: "blocked" },
-    { ...base, credential: card("04E4A1ED"), personId: "demo-expired", role: "worker", validUntil: now - 86_400_000 },
-    { ...base, credential: card("04A1D0A1"), personId: "demo-night", role: "worker", schedule: "night-shift" },
+    {
+      ...base,
+      credential: card("04E4A1ED"),
+      personId: "demo-expired",
+      role: "worker",
+      validUntil: now - 86_400_000,
+    },
+    {
+      ...base,
+      credential: card("04A1D0A1"),
+      personId: "demo-night",
+      role: "worker",
+      schedule: "night-shift",
+    },
   ];
 }
 

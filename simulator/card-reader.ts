@@ -50,6 +50,13 @@ export class SimCardReader implements CardReader {
     if (this.signals.length > 100) this.signals.shift();
   }
 
+  /** Unplug or replug the reader (a USB reader pulled out, a Wiegand cable cut). */
+  setOnline(online: boolean, detail = online ? "reader reconnected" : "reader unplugged"): void {
+    if (online === this.running) return;
+    this.running = online;
+    this.statuses.emit({ type: online ? "online" : "offline", readerId: this.id, detail });
+  }
+
   /** A card is presented: `uidHex` as printed on the card ("04A1B2C3"). */
   present(uidHex: string, kind: CredentialKind = "card-uid"): void {
     const raw = parseHexIdentifier(uidHex);

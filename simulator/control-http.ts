@@ -98,7 +98,8 @@ export function simControlRoutes(control: SimControl, cards: readonly DemoCard[]
     },
     "set-time": (a) => {
       const t = typeof a.time === "string" ? Date.parse(a.time) : Number.NaN;
-      if (Number.isNaN(t)) throw new StationError("SIM_BAD_COMMAND", "sim", "set-time needs an ISO 8601 time");
+      if (Number.isNaN(t))
+        throw new StationError("SIM_BAD_COMMAND", "sim", "set-time needs an ISO 8601 time");
       control.setWallTime(t);
       return { wallTime: new Date(t).toISOString() };
     },

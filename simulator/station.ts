@@ -7,7 +7,7 @@ import type { IdentifierHasher } from "../device/identity/hasher.ts";
 import type { Clock } from "../device/ports/clock.ts";
 import type { TimeQuality } from "../device/ports/time-source.ts";
 import { SimCardReader } from "./card-reader.ts";
-import { DoorModel, type DoorJam, type DoorPhysics } from "./door-model.ts";
+import { type DoorJam, DoorModel, type DoorPhysics } from "./door-model.ts";
 import { SimInputLine, SimOutputLine } from "./gpio-lines.ts";
 import { SimTimeSource } from "./time-source.ts";
 

@@ -33,8 +33,8 @@ CREATE TABLE IF NOT EXISTS credentials (
   source        TEXT NOT NULL DEFAULT 'local'
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS credentials_person ON credentials (person_id);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-INSERT OR IGNORE INTO meta (key, value) VALUES ('count', 0), ('version', 0);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('count', 0), ('version', 0), ('static', '[]');
 `;
 
 /**
@@ -47,6 +47,7 @@ export class SqliteCredentialStore implements CredentialStore {
   private db: Db | undefined;
   private get_: Statement<[Buffer], Row> | undefined;
   private count = 0;
+  private dataVersion = -1;
 
   constructor(readonly file: string) {}
 
@@ -91,7 +92,16 @@ export class SqliteCredentialStore implements CredentialStore {
     };
   }
 
+  /** The count, refreshed when another connection (the credentials CLI) has changed the file. */
   get size(): number {
+    const db = this.db;
+    if (db) {
+      const version = db.pragma("data_version", { simple: true }) as number;
+      if (version !== this.dataVersion) {
+        this.dataVersion = version;
+        this.refreshCount();
+      }
+    }
     return this.count;
   }
 
@@ -136,12 +146,22 @@ export class SqliteCredentialStore implements CredentialStore {
     return n;
   }
 
-  /** Make the entries from the station file exactly `records`: lines removed from the file go. */
+  /**
+   * Make the entries from the station file exactly `records`: lines removed from the file go.
+   * The previous set is remembered in `meta`, so an unchanged file costs one read at start, and a
+   * changed one point deletes — never a scan of a million rows.
+   */
   replaceStatic(records: readonly CredentialRecord[]): void {
     const db = this.requireDb();
+    const wanted = JSON.stringify(records);
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'static'").get() as { value: string };
+    if (row.value === wanted) return;
+    const previous = JSON.parse(row.value) as CredentialRecord[];
+    const del = db.prepare("DELETE FROM credentials WHERE hash = ? AND source = 'config'");
     db.transaction(() => {
-      db.prepare("DELETE FROM credentials WHERE source = 'config'").run();
+      for (const r of previous) del.run(Buffer.from(r.credential, "hex"));
       this.upsert(records, "config");
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'static'").run(wanted);
       this.recount();
     })();
     this.refreshCount();

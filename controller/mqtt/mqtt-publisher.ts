@@ -40,6 +40,9 @@ export class MqttPublisher {
       keepalive: this.opts.keepaliveS,
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
+      // mqtt-packet otherwise pre-builds 65,536 two-byte Buffers on the first write: 6 MB of heap
+      // on a board whose whole budget is 80 MB.
+      writeCache: false,
       will: {
         topic: this.topics.status,
         payload: Buffer.from(JSON.stringify(offline)),

@@ -1,0 +1,199 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import pino from "pino";
+import { createSecretsFile } from "../config/secrets.ts";
+import { EmbeddedBroker } from "../scripts/embedded-broker.ts";
+import { credentialDb } from "./fixtures.ts";
+import { type BenchResult, result, round } from "./report.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const CLI = join(ROOT, "dist", "waystation.mjs");
+const BASELINE = join(ROOT, "dist", "bench-memory-store-station.mjs");
+/** The V8 settings of the station service (docs/install.md): a small young generation for a small board. */
+export const SERVICE_NODE_FLAGS = ["--max-semi-space-size=1"];
+
+interface Launch {
+  proc: ChildProcess;
+  doorReadyMs: number;
+  stationReadyMs: number;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((res) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => res(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+}
+
+async function stationDir(n: number, brokerUrl: string): Promise<{ config: string; console: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "ws-bench-"));
+  copyFileSync(credentialDb(n), join(dir, "credentials.db"));
+  createSecretsFile(join(dir, "secrets.yaml"));
+  const port = await freePort();
+  const config = join(dir, "station.yaml");
+  writeFileSync(
+    config,
+    `station: { id: bench }
+dataDir: ${dir}
+secretsFile: ${dir}/secrets.yaml
+hardware:
+  mode: simulated
+  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }
+door: { lockMode: fail-secure }
+mqtt: { url: "${brokerUrl}", protocolVersion: 4 }
+console: { port: ${port} }
+`,
+  );
+  return { config, console: `http://127.0.0.1:${port}` };
+}
+
+/** Start a station process and time it to the door being driven and to reads being accepted. */
+function launch(args: string[]): Promise<Launch> {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, WAYSTATION_LOG_JSON: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((res, rej) => {
+    let doorReadyMs = 0;
+    let buf = "";
+    let err = "";
+    proc.stderr?.on("data", (d) => {
+      err += d;
+    });
+    proc.once("exit", (code) => rej(new Error(`station exited (${code}) before it was ready: ${err}`)));
+    proc.stdout?.on("data", (d: Buffer) => {
+      buf += d.toString();
+      for (;;) {
+        const nl = buf.indexOf("\n");
+        if (nl < 0) break;
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.includes('"msg":"door ready"')) doorReadyMs = performance.now() - t0;
+        if (line.includes('"msg":"station ready"')) {
+          proc.removeAllListeners("exit");
+          res({ proc, doorReadyMs, stationReadyMs: performance.now() - t0 });
+        }
+      }
+    });
+  });
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  await new Promise<void>((res) => {
+    proc.once("exit", () => res());
+    proc.kill("SIGTERM");
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** Some work first, so the figure is a working controller's, not an idle one's. */
+async function exercise(consoleUrl: string, taps: number): Promise<void> {
+  for (let i = 0; i < taps; i++) {
+    const uid = (0x04000000 + i * 7919).toString(16).toUpperCase().padStart(8, "0");
+    await fetch(`${consoleUrl}/api/sim/tap`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ uid }),
+    });
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+async function measureVariant(
+  n: number,
+  brokerUrl: string,
+  args: (config: string) => string[],
+  runs: number,
+): Promise<{ doorReady: number; stationReady: number; rss: number }> {
+  const door: number[] = [];
+  const ready: number[] = [];
+  let rss = 0;
+  // One unmeasured start warms tsx's transform cache and the page cache, as on a station after its first boot.
+  for (let i = 0; i <= runs; i++) {
+    const dir = await stationDir(n, brokerUrl);
+    const l = await launch(args(dir.config));
+    if (i > 0) {
+      door.push(l.doorReadyMs);
+      ready.push(l.stationReadyMs);
+    }
+    if (i === runs) {
+      await exercise(dir.console, 200);
+      rss = rssMb(l.proc.pid ?? 0);
+    }
+    await stop(l.proc);
+  }
+  return { doorReady: median(door), stationReady: median(ready), rss };
+}
+
+/** Both variants run as a station does in service: bundled JS, no TypeScript loader. */
+async function buildBundles(): Promise<void> {
+  const { bundle } = (await import(join(ROOT, "scripts", "build.mjs"))) as {
+    bundle: (entry: string, out: string) => Promise<void>;
+  };
+  await bundle(join(ROOT, "scripts", "cli.ts"), CLI);
+  await bundle(join(ROOT, "bench", "child", "memory-store-station.ts"), BASELINE);
+}
+
+export async function benchAccessProcess(n: number, runs = 3): Promise<BenchResult[]> {
+  await buildBundles();
+  const broker = new EmbeddedBroker("127.0.0.1", 0, pino({ level: "silent" }));
+  await broker.start();
+  try {
+    const ours = await measureVariant(
+      n,
+      broker.url,
+      (c) => [...SERVICE_NODE_FLAGS, CLI, "run", "--config", c],
+      runs,
+    );
+    const naive = await measureVariant(n, broker.url, (c) => [...SERVICE_NODE_FLAGS, BASELINE, c], runs);
+    const params = { credentials: n };
+    return [
+      result(
+        {
+          name: "access.rss",
+          metric: "rss_mb",
+          value: round(ours.rss, 1),
+          unit: "MB",
+          params: {
+            ...params,
+            after: "start + 200 reads",
+            store: "sqlite",
+            node: SERVICE_NODE_FLAGS.join(" "),
+          },
+          baseline: { name: "same controller, credentials in a JS Map", value: round(naive.rss, 1) },
+        },
+        { budget: 80 },
+      ),
+      result(
+        {
+          name: "access.coldstart",
+          metric: "ms",
+          value: round(ours.doorReady, 0),
+          unit: "ms",
+          params: { ...params, until: "door ready", readersReadyMs: round(ours.stationReady, 0), runs },
+          baseline: {
+            name: "same controller loading the list into a JS Map",
+            value: round(naive.doorReady, 0),
+          },
+        },
+        { budget: 1500 },
+      ),
+    ];
+  } finally {
+    await broker.stop();
+  }
+}
