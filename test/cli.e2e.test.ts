@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,6 +49,49 @@ describe("waystation CLI", () => {
     const b = await runCli(["credentials", "hash", "04:a1:b2:c3", "--secrets", file]);
     expect(a.stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
     expect(b.stdout).toBe(a.stdout);
+  });
+
+  it("credentials: add, block, import (all or nothing) and count against a station's store", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-cli-"));
+    expect((await runCli(["secrets", "init", join(dir, "secrets.yaml")])).code).toBe(0);
+    const config = join(dir, "station.yaml");
+    writeFileSync(
+      config,
+      `station: { id: cli }\ndataDir: ${dir}\nsecretsFile: ${dir}/secrets.yaml\nhardware:\n  mode: simulated\n  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }\ndoor: { lockMode: fail-secure }\n`,
+    );
+    const add = await runCli([
+      "credentials",
+      "add",
+      "04A1B2C3",
+      "--config",
+      config,
+      "--person",
+      "w1",
+      "--valid-until",
+      "2030-01-01T00:00:00Z",
+    ]);
+    expect(add.code, add.stderr).toBe(0);
+    expect((await runCli(["credentials", "block", "04A1B2C3", "--config", config])).stdout).toContain(
+      "now blocked",
+    );
+    const csv = join(dir, "staff.csv");
+    writeFileSync(
+      csv,
+      "uid,personId,role\n04000001,w2,worker\n04000002,t1,technician\nZZ,w3,worker\n04000003,,worker\n",
+    );
+    const bad = await runCli(["credentials", "import", csv, "--config", config]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("2 bad line(s); nothing imported");
+    expect(bad.stderr).toContain("line 4");
+    expect(bad.stderr).toContain("line 5");
+    expect((await runCli(["credentials", "count", "--config", config])).stdout.trim()).toBe("1");
+    writeFileSync(csv, "uid,personId,role\n04000001,w2,worker\n04000002,t1,technician\n");
+    expect((await runCli(["credentials", "import", csv, "--config", config])).stdout).toContain(
+      "imported 2; 3 credentials",
+    );
+    const db = readFileSync(join(dir, "credentials.db"));
+    expect(db.includes(Buffer.from("04A1B2C3"))).toBe(false);
+    expect(db.includes(Buffer.from([0x04, 0xa1, 0xb2, 0xc3]))).toBe(false);
   });
 
   it("unknown commands print the usage", async () => {

@@ -123,6 +123,18 @@ describe("the demo, end to end", () => {
     expect(unlocked.reason).toBe("exit");
   });
 
+  it("the other demo cards show their reasons: blocked, expired, a technician", async () => {
+    const from = sub.events().length;
+    for (const uid of ["04B10C4D", "04E4A1ED", "04C0FFEE"]) await sendSimCommand(consoleUrl, "tap", { uid });
+    await sub.waitForEvent("access.granted", from);
+    const decisions = sub
+      .events()
+      .slice(from)
+      .filter((e) => String(e.type).startsWith("access."))
+      .map((e) => `${e.type}:${e.reason}`);
+    expect(decisions).toEqual(["access.denied:blocked", "access.denied:expired", "access.granted:granted"]);
+  });
+
   it("the console serves the page, the state and a live stream", async () => {
     const page = await (await fetch(consoleUrl)).text();
     expect(page).toContain("Waystation");
