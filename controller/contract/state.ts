@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JournalStatusSchema } from "./telemetry.ts";
 
 /** `status` (retained): is the controller alive. The Last Will flips it to online:false. */
 export const StatusSchema = z.object({
@@ -26,6 +27,7 @@ export const StateSchema = z.object({
   readers: z.record(z.string(), z.enum(["online", "offline"])),
   credentials: z.object({ count: z.number().int().min(0) }),
   events: z.object({ lastSeq: z.number().int().min(0) }),
+  journal: JournalStatusSchema,
 });
 export type StationState = z.output<typeof StateSchema>;
 
@@ -37,5 +39,6 @@ export function stationTopics(topicRoot: string, stationId: string) {
     state: `${base}/state`,
     events: `${base}/events`,
     telemetry: `${base}/telemetry`,
+    stateRequest: `${base}/state/get`,
   } as const;
 }

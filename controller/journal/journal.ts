@@ -1,0 +1,471 @@
+import type { Logger } from "pino";
+import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
+import { Listeners } from "../../device/ports/listeners.ts";
+import type { EventPayload, StationEvent } from "../contract/events.ts";
+import type { journalEvents } from "../contract/journal-events.ts";
+import type { JournalStatus } from "../contract/telemetry.ts";
+import { type CapacityLevel, capacityLevel, usedRatio } from "./capacity.ts";
+import { RowQueue } from "./row-queue.ts";
+import type { AppendReport, Counts, JournalRow, OpenReport } from "./sqlite-journal.ts";
+import { faultToError, type JournalFault } from "./storage-errors.ts";
+import { JournalWorkerClient, WorkerFault } from "./worker-client.ts";
+
+export interface JournalOptions {
+  file: string;
+  maxEvents: number;
+  maxBytes: number;
+  maxFileBytes: number;
+  warnRatio: number;
+  memoryEvents: number;
+  retryMs: number;
+}
+
+type JournalEventType = keyof typeof journalEvents;
+/** An alarm of the journal's own, to be emitted as an event of that type. */
+export type JournalNotice = {
+  [K in JournalEventType]: { type: K; payload: EventPayload<K> };
+}[JournalEventType];
+
+/** A commit group is at most this many events (one postMessage, one transaction, one fsync). */
+const MAX_GROUP = 20_000;
+/** At most one journal.dropped event per this interval; drops in between are summed. */
+const DROP_REPORT_MS = 10_000;
+const STOP_TIMEOUT_MS = 3000;
+
+/**
+ * The station's event journal. `append` is synchronous and cheap (it serialises the event and
+ * queues it); commits run in the journal worker in groups: while one group is being fsync'd the
+ * next one gathers, so an event waits at most about two commits to be durable, and the door's
+ * event loop never waits for the disk.
+ *
+ * Events are published from here, and leave only when `ackUpTo` says the broker has them. When
+ * the disk cannot be written the journal keeps a bounded memory buffer, still hands it to the
+ * publisher, raises `journal.unwritable`, and keeps trying to write.
+ */
+export class Journal {
+  private readonly client = new JournalWorkerClient();
+  /** committed and not yet acknowledged; the newest `memoryEvents` of them */
+  private readonly committed = new RowQueue();
+  /** appended, not yet committed */
+  private readonly uncommitted = new RowQueue();
+  private readonly readable = new Listeners<void>();
+  private readonly notices = new Listeners<JournalNotice>();
+  private readonly changes = new Listeners<void>();
+  private opened = false;
+  private stopped = false;
+  private flushing: Promise<void> | undefined;
+  private flushScheduled = false;
+  private deleting: Promise<void> | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private fault: JournalFault | undefined;
+  private unwritableSince = 0;
+  private level: CapacityLevel = "ok";
+  private lastSeqSeen = 0;
+  private durable = 0;
+  /** rows up to this seq may be on disk only (evicted from memory, or from an earlier boot) */
+  private diskOnlyUpTo = 0;
+  private ackedUpTo = 0;
+  private deletedUpTo = 0;
+  private ackedNotDeleted = 0;
+  private db: Counts = { count: 0, bytes: 0, droppedTotal: 0 };
+  private memoryDropped = 0;
+  private pendingDrop:
+    | { count: number; fromSeq: number; toSeq: number; reason: "retention" | "memory" }
+    | undefined;
+  private lastDropReport = Number.NEGATIVE_INFINITY;
+  private dropTimer: TimerHandle | undefined;
+
+  constructor(
+    private readonly opts: JournalOptions,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** Open (integrity check first). Never throws: a journal that cannot open runs in memory and says so. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.open();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clock.clearTimeout(this.retryTimer);
+    this.clock.clearTimeout(this.dropTimer);
+    const finish = async () => {
+      await this.flushing;
+      if (this.opened && !this.fault && this.uncommitted.length > 0) await this.flush();
+      await this.deleting;
+      if (this.opened && !this.fault && this.ackedUpTo > this.deletedUpTo) await this.deleteAcked();
+      if (this.opened) await this.client.request({ op: "close" }).catch(() => undefined);
+    };
+    await withTimeout(finish(), STOP_TIMEOUT_MS).catch((err) =>
+      this.log.warn({ err: String(err) }, "journal did not close cleanly"),
+    );
+    this.opened = false;
+    await this.client.terminate();
+  }
+
+  /** The bus sink: synchronous, no I/O. */
+  append(event: StationEvent): void {
+    const row: JournalRow = [event.seq, event.id, event.type, JSON.stringify(event)];
+    this.uncommitted.push(row);
+    if (event.seq > this.lastSeqSeen) this.lastSeqSeen = event.seq;
+    if (this.fault) {
+      this.trimMemory();
+      this.readable.emit();
+    } else {
+      this.scheduleFlush();
+    }
+  }
+
+  /**
+   * Up to `limit` deliverable events after `afterSeq`, in seq order: committed ones, and while
+   * the disk is unwritable the ones held in memory too.
+   */
+  async read(afterSeq: number, limit: number): Promise<JournalRow[]> {
+    if (afterSeq < this.diskOnlyUpTo && this.opened) {
+      try {
+        const rows = await this.client.request({ op: "read", afterSeq, limit });
+        if (rows.length > 0) return rows;
+      } catch (err) {
+        this.log.warn({ err: describe(err) }, "journal read failed; delivering from memory");
+      }
+    }
+    const out: JournalRow[] = [];
+    this.committed.collectAfter(afterSeq, limit, out);
+    if (this.fault && out.length < limit) this.uncommitted.collectAfter(afterSeq, limit, out);
+    return out;
+  }
+
+  /** The broker has acknowledged every published event up to `seq` (`count` of them just now). */
+  ackUpTo(seq: number, count: number): void {
+    if (seq <= this.ackedUpTo) return;
+    this.ackedUpTo = seq;
+    this.ackedNotDeleted += count;
+    this.committed.dropUpTo(seq);
+    if (this.fault) this.uncommitted.dropUpTo(seq);
+    if (!this.deleting && this.opened && !this.fault) void this.deleteAcked();
+  }
+
+  /** Called when there may be something new to read. */
+  onReadable(listener: () => void): () => void {
+    return this.readable.add(listener);
+  }
+
+  onNotice(listener: (notice: JournalNotice) => void): () => void {
+    return this.notices.add(listener);
+  }
+
+  /** Health, budget level or dropped counter changed (the state is worth re-publishing). */
+  onChange(listener: () => void): () => void {
+    return this.changes.add(listener);
+  }
+
+  /** The seq of the newest event the journal knows; the bus numbers on from here. */
+  get lastSeq(): number {
+    return this.lastSeqSeen;
+  }
+
+  /** Events not yet acknowledged by the broker. */
+  get backlog(): number {
+    const onDisk = Math.max(0, this.db.count - this.ackedNotDeleted);
+    return onDisk + this.uncommitted.length;
+  }
+
+  get droppedTotal(): number {
+    return this.db.droppedTotal + this.memoryDropped;
+  }
+
+  /** Run SQLite's full integrity check on the open journal; undefined when it is sound. */
+  async integrityCheck(): Promise<string | undefined> {
+    return (await this.client.request({ op: "check" })) ?? undefined;
+  }
+
+  status(): JournalStatus {
+    const count = this.backlog;
+    const bytes = Math.max(0, this.db.bytes) + this.uncommitted.bytes;
+    return {
+      health: !this.opened && !this.fault ? "starting" : this.fault ? "unwritable" : this.level,
+      backlog: count,
+      bytes,
+      usedRatio: round3(usedRatio(count, bytes, this.opts)),
+      dropped: this.droppedTotal,
+      lastSeq: this.lastSeqSeen,
+      durableSeq: this.durable,
+      ...(this.fault ? { error: faultToError(this.fault, this.opts.file).message } : {}),
+    };
+  }
+
+  private async open(): Promise<void> {
+    const { file, maxEvents, maxBytes, maxFileBytes } = this.opts;
+    try {
+      const report = await this.client.request({
+        op: "open",
+        file,
+        limits: { maxEvents, maxBytes, maxFileBytes },
+      });
+      this.onOpened(report);
+    } catch (err) {
+      const fault = toFault(err);
+      if (fault.lastSeq !== undefined && fault.lastSeq > this.lastSeqSeen) this.lastSeqSeen = fault.lastSeq;
+      this.enterUnwritable(fault);
+    }
+  }
+
+  private onOpened(report: OpenReport): void {
+    this.opened = true;
+    this.db = { count: report.count, bytes: report.bytes, droppedTotal: report.droppedTotal };
+    if (report.lastSeq > this.lastSeqSeen) this.lastSeqSeen = report.lastSeq;
+    this.durable = Math.max(this.durable, report.lastSeq);
+    this.diskOnlyUpTo = Math.max(this.diskOnlyUpTo, report.lastSeq);
+    this.log.info(
+      { file: this.opts.file, lastSeq: report.lastSeq, backlog: report.count, dropped: report.droppedTotal },
+      "journal open",
+    );
+    if (report.corrupt) {
+      const { movedTo, detail, salvagedSeq } = report.corrupt;
+      this.log.error(
+        { file: this.opts.file, movedTo, detail, code: "JOURNAL_CORRUPT" },
+        "the journal failed its integrity check: moved aside, a new one started",
+      );
+      this.notify({ type: "journal.corrupt", payload: { movedTo, detail, resumedAfterSeq: salvagedSeq } });
+    }
+    this.updateLevel();
+    if (report.count > 0) this.readable.emit();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.flushing || !this.opened || this.fault || this.stopped) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private flush(): Promise<void> {
+    const rows = this.uncommitted.slice(MAX_GROUP);
+    const last = rows.at(-1);
+    if (!last) return Promise.resolve();
+    const upTo = last[0];
+    const p = this.client
+      .request({ op: "append", rows, lastSeq: this.lastSeqSeen })
+      .then((report) => this.onCommitted(upTo, report))
+      .catch((err) => this.enterUnwritable(toFault(err)))
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.uncommitted.length > 0) this.scheduleFlush();
+      });
+    this.flushing = p;
+    return p;
+  }
+
+  private onCommitted(upTo: number, report: AppendReport): void {
+    this.db = { count: report.count, bytes: report.bytes, droppedTotal: report.droppedTotal };
+    this.durable = Math.max(this.durable, upTo);
+    for (let row = this.uncommitted.first(); row && row[0] <= upTo; row = this.uncommitted.first()) {
+      this.uncommitted.shift();
+      if (row[0] > this.ackedUpTo) this.committed.push(row);
+    }
+    if (report.dropped) {
+      this.committed.dropUpTo(report.dropped.toSeq);
+      this.recordDrop({ ...report.dropped, reason: "retention" });
+    }
+    while (this.committed.length > this.opts.memoryEvents) {
+      const row = this.committed.shift();
+      if (row && row[0] > this.diskOnlyUpTo) this.diskOnlyUpTo = row[0];
+    }
+    if (this.fault) this.leaveUnwritable();
+    if (this.ackedUpTo > this.deletedUpTo && !this.deleting) void this.deleteAcked();
+    this.updateLevel();
+    this.readable.emit();
+  }
+
+  private deleteAcked(): Promise<void> {
+    const seq = this.ackedUpTo;
+    const acked = this.ackedNotDeleted;
+    const p = this.client
+      .request({ op: "deleteUpTo", seq })
+      .then((counts) => {
+        this.deletedUpTo = seq;
+        this.ackedNotDeleted -= acked;
+        this.db = counts;
+        this.updateLevel();
+      })
+      .catch((err) => this.enterUnwritable(toFault(err)))
+      .finally(() => {
+        this.deleting = undefined;
+        if (this.ackedUpTo > this.deletedUpTo && this.opened && !this.fault && !this.stopped) {
+          void this.deleteAcked();
+        }
+      });
+    this.deleting = p;
+    return p;
+  }
+
+  private enterUnwritable(fault: JournalFault): void {
+    const first = !this.fault || this.fault.code !== fault.code;
+    if (!this.fault) this.unwritableSince = this.clock.monotonic();
+    this.fault = fault;
+    if (fault.code === "JOURNAL_UNAVAILABLE" || fault.code === "JOURNAL_CORRUPT") this.opened = false;
+    if (first) {
+      const err = faultToError(fault, this.opts.file);
+      this.log.error(
+        { code: err.code, err: err.message, hint: err.details.hint, buffered: this.uncommitted.length },
+        "journal cannot write: events are held in memory and still published",
+      );
+      this.notify({
+        type: "journal.unwritable",
+        payload: { code: fault.code, detail: err.message, path: this.opts.file },
+      });
+    }
+    this.trimMemory();
+    this.readable.emit();
+    this.scheduleRetry();
+  }
+
+  private leaveUnwritable(): void {
+    const unwritableMs = Math.round(this.clock.monotonic() - this.unwritableSince);
+    this.fault = undefined;
+    this.log.info({ file: this.opts.file, unwritableMs }, "journal writes again");
+    this.notify({ type: "journal.writable", payload: { path: this.opts.file, unwritableMs } });
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.retry();
+    }, this.opts.retryMs);
+  }
+
+  private async retry(): Promise<void> {
+    if (this.stopped || !this.fault) return;
+    if (!this.opened) {
+      await this.open();
+      if (!this.opened) return;
+    }
+    await this.flushing;
+    await this.deleting;
+    // Removing what was delivered meanwhile may be what makes room.
+    if (this.ackedUpTo > this.deletedUpTo) await this.deleteAcked();
+    if (this.uncommitted.length > 0) await this.flush();
+    else {
+      // Nothing buffered to prove the disk writable: an empty group still commits last_seq.
+      await this.client
+        .request({ op: "append", rows: [], lastSeq: this.lastSeqSeen })
+        .then((report) => this.onCommitted(this.durable, report))
+        .catch((err) => this.enterUnwritable(toFault(err)));
+    }
+    if (this.fault) this.scheduleRetry();
+  }
+
+  /** While unwritable, memory is the journal: bounded, the oldest dropped and counted. */
+  private trimMemory(): void {
+    while (this.committed.length + this.uncommitted.length > this.opts.memoryEvents) {
+      if (this.committed.length > 0) {
+        const row = this.committed.shift();
+        if (row && row[0] > this.diskOnlyUpTo) this.diskOnlyUpTo = row[0];
+        continue;
+      }
+      const row = this.uncommitted.shift();
+      if (!row) break;
+      this.memoryDropped++;
+      this.recordDrop({ count: 1, fromSeq: row[0], toSeq: row[0], reason: "memory" });
+    }
+  }
+
+  private recordDrop(d: {
+    count: number;
+    fromSeq: number;
+    toSeq: number;
+    reason: "retention" | "memory";
+  }): void {
+    const p = this.pendingDrop;
+    this.pendingDrop = p
+      ? {
+          count: p.count + d.count,
+          fromSeq: Math.min(p.fromSeq, d.fromSeq),
+          toSeq: Math.max(p.toSeq, d.toSeq),
+          reason: d.reason,
+        }
+      : d;
+    const wait = this.lastDropReport + DROP_REPORT_MS - this.clock.monotonic();
+    if (wait <= 0) queueMicrotask(() => this.reportDrop());
+    else if (!this.dropTimer) {
+      this.dropTimer = this.clock.setTimeout(() => {
+        this.dropTimer = undefined;
+        this.reportDrop();
+      }, wait);
+    }
+  }
+
+  private reportDrop(): void {
+    const d = this.pendingDrop;
+    if (!d) return;
+    this.pendingDrop = undefined;
+    this.lastDropReport = this.clock.monotonic();
+    this.log.warn({ ...d, droppedTotal: this.droppedTotal }, "journal dropped undelivered events");
+    this.notify({ type: "journal.dropped", payload: { ...d, droppedTotal: this.droppedTotal } });
+    this.changes.emit();
+  }
+
+  private updateLevel(): void {
+    const s = this.status();
+    const next = capacityLevel(this.level, s.usedRatio, this.opts.warnRatio);
+    if (next === this.level) return;
+    this.level = next;
+    const payload = {
+      usedRatio: s.usedRatio,
+      events: s.backlog,
+      bytes: s.bytes,
+      maxEvents: this.opts.maxEvents,
+      maxBytes: this.opts.maxBytes,
+    };
+    if (next === "warning") {
+      this.log.warn(payload, "journal retention budget past its warning ratio");
+      this.notify({ type: "journal.capacity-warning", payload });
+    } else {
+      this.log.info(payload, "journal retention budget back to normal");
+      this.notify({ type: "journal.capacity-normal", payload });
+    }
+  }
+
+  /** Notices are emitted as events, which come back into append(): never from inside it. */
+  private notify(notice: JournalNotice): void {
+    queueMicrotask(() => {
+      this.notices.emit(notice);
+      this.changes.emit();
+    });
+  }
+}
+
+function toFault(err: unknown): JournalFault {
+  if (err instanceof WorkerFault) return err.fault;
+  return { code: "JOURNAL_UNAVAILABLE", message: describe(err) };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
