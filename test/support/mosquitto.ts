@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitForPort } from "./net.ts";
@@ -21,6 +21,9 @@ export class Mosquitto {
   async start(): Promise<void> {
     if (!mosquittoDaemon.path) throw new Error(`mosquitto missing: ${mosquittoDaemon.install}`);
     if (this.port === 0) this.port = await freePort();
+    // Started as root, mosquitto drops to its own user: it must still be able to write its
+    // persistence file here, or sessions and queued messages silently vanish at a restart.
+    chmodSync(this.dir, 0o777);
     const conf = join(this.dir, "mosquitto.conf");
     writeFileSync(
       conf,
