@@ -51,6 +51,7 @@ export class Journal {
   private readonly readable = new Listeners<void>();
   private readonly notices = new Listeners<JournalNotice>();
   private readonly changes = new Listeners<void>();
+  private readonly heldNotices: JournalNotice[] = [];
   private opened = false;
   private stopped = false;
   private flushing: Promise<void> | undefined;
@@ -153,8 +154,15 @@ export class Journal {
     return this.readable.add(listener);
   }
 
+  /** Alarms raised before anyone listened (while opening) are handed to the first listener. */
   onNotice(listener: (notice: JournalNotice) => void): () => void {
-    return this.notices.add(listener);
+    const off = this.notices.add(listener);
+    const held = this.heldNotices.splice(0);
+    if (held.length > 0)
+      queueMicrotask(() => {
+        for (const n of held) this.notify(n);
+      });
+    return off;
   }
 
   /** Health, budget level or dropped counter changed (the state is worth re-publishing). */
@@ -435,7 +443,8 @@ export class Journal {
   /** Notices are emitted as events, which come back into append(): never from inside it. */
   private notify(notice: JournalNotice): void {
     queueMicrotask(() => {
-      this.notices.emit(notice);
+      if (this.notices.size === 0) this.heldNotices.push(notice);
+      else this.notices.emit(notice);
       this.changes.emit();
     });
   }

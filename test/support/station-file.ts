@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createSecretsFile } from "../../config/secrets.ts";
+import { createSecretsFile, loadSecretsFile } from "../../config/secrets.ts";
+import { createIdentifierHasher, parseHexIdentifier } from "../../device/identity/hasher.ts";
 
 /**
  * A station file for a simulated station whose data directory the test chooses (and may keep
@@ -8,7 +9,15 @@ import { createSecretsFile } from "../../config/secrets.ts";
  */
 export function writeStationFile(
   dir: string,
-  opts: { stationId?: string; brokerUrl: string; dataDir?: string; consolePort?: number; extra?: string },
+  opts: {
+    stationId?: string;
+    brokerUrl: string;
+    dataDir?: string;
+    consolePort?: number;
+    /** a card UID (hex) allowed in, as person p1 */
+    allowUid?: string;
+    extra?: string;
+  },
 ): string {
   mkdirSync(dir, { recursive: true });
   const secretsFile = join(dir, "secrets.yaml");
@@ -17,6 +26,10 @@ export function writeStationFile(
   } catch {
     // kept from an earlier start
   }
+  const key = loadSecretsFile(secretsFile).credentialKey;
+  const allow = opts.allowUid
+    ? `access: { allowList: [{ personId: p1, credential: ${createIdentifierHasher(key)("card-uid", parseHexIdentifier(opts.allowUid) ?? new Uint8Array())} }] }`
+    : "";
   const file = join(dir, "station.yaml");
   writeFileSync(
     file,
@@ -34,6 +47,7 @@ mqtt:
   connectTimeoutMs: 2000
 console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
 log: { level: info }
+${allow}
 ${opts.extra ?? ""}`,
   );
   return file;
