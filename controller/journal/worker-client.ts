@@ -1,4 +1,6 @@
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { buildSync } from "esbuild";
 import type { WorkerReply, WorkerRequest, WorkerResults } from "./protocol.ts";
 import type { JournalFault } from "./storage-errors.ts";
 
@@ -40,9 +42,7 @@ export class JournalWorkerClient {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL("./worker-bootstrap.mjs", import.meta.url), {
-      workerData: { entry: "./journal-worker.ts" },
-    });
+    const worker = new Worker(workerSource(), { eval: true });
     // An idle worker must not keep a stopping process alive.
     worker.unref();
     worker.on("message", (reply: WorkerReply) => {
@@ -68,4 +68,30 @@ export class JournalWorkerClient {
     this.pending.clear();
     for (const p of pending) p.reject({ code: "JOURNAL_UNAVAILABLE", message });
   }
+}
+
+let source: string | undefined;
+
+/**
+ * The worker's code as one plain script. Worker threads do not inherit the main thread's
+ * TypeScript loader, and a loader of its own would cost the worker about 10 MB and 100 ms more,
+ * so the worker's few modules are bundled once, in memory, by esbuild (which tsx already uses).
+ */
+function workerSource(): string {
+  if (source) return source;
+  const entry = fileURLToPath(new URL("./journal-worker.ts", import.meta.url));
+  const out = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "iife",
+    target: "node20",
+    write: false,
+    external: ["better-sqlite3"],
+    logLevel: "silent",
+  }).outputFiles[0]?.text;
+  if (!out) throw new Error("could not build the journal worker");
+  // An eval'd worker resolves require() from the current directory: resolve from here instead.
+  source = `((require) => {\n${out}\n})(require("node:module").createRequire(${JSON.stringify(entry)}));`;
+  return source;
 }
