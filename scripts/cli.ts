@@ -26,6 +26,11 @@ const USAGE = `waystation <command>
                          the keyed hash to put in access.allowList for a card UID
   sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | state
       [--console URL]    act as a person at a running simulated station (default http://127.0.0.1:8080)
+  tail --broker URL [--station ID]... [--share GROUP] [--client-id ID] [--protocol 4|5] [--lines|--json]
+                         watch stations as the central server would (persistent session); validates
+                         every message, drops duplicates by id, reports seq gaps
+  contract asyncapi [--write]
+                         the AsyncAPI 3 document of the MQTT contract (--write: docs/asyncapi.yaml)
   bench [--quick]        run the benchmarks; writes bench/results.json
 `;
 
@@ -137,6 +142,21 @@ const sim: Command = async (args) => {
   return 0;
 };
 
+const contract: Command = async (args) => {
+  const [sub, ...rest] = args;
+  if (sub !== "asyncapi") throw usageError("contract asyncapi [--write]");
+  const { asyncApiYaml } = await import("../controller/contract/asyncapi.ts");
+  const text = asyncApiYaml();
+  if (rest.includes("--write")) writeFileSync(join(PACKAGE_ROOT, "docs", "asyncapi.yaml"), text);
+  else process.stdout.write(text);
+  return 0;
+};
+
+const tail: Command = async (args) => {
+  const { runTail } = await import("./tail/tail.ts");
+  return runTail(args);
+};
+
 const bench: Command = async (args) => {
   const { runBench } = await import("../bench/run.ts");
   return runBench(args);
@@ -146,7 +166,17 @@ function usageError(message: string): StationError {
   return new StationError("CLI_USAGE", "cli", message, { hint: "waystation --help" });
 }
 
-const commands: Record<string, Command> = { demo, run, config, secrets, credentials, sim, bench };
+const commands: Record<string, Command> = {
+  demo,
+  run,
+  config,
+  secrets,
+  credentials,
+  sim,
+  tail,
+  contract,
+  bench,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
