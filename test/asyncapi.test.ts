@@ -81,19 +81,26 @@ describe("messages a station really publishes validate against the document", ()
     await broker.stop();
   });
 
-  it("status, state, telemetry and every kind of event the run produced", async () => {
+  it("status, state (also on request), telemetry and every kind of event the run produced", async () => {
     const sim = booted.sim;
     if (!sim) throw new Error("simulated station expected");
     sim.control.tap("04A1B2C3");
     await sub.waitForEvent("door.unlocked", 0, 5000);
     sim.control.pushDoor();
-    await sub.waitForEvent("door.locked", 0, 5000);
-    sim.control.tap("DEADBEEF");
-    sim.control.pressExitButton();
-    await waitFor(() => booted.station.mqtt.link.connected, "connected");
+    const locked = await sub.waitForEvent("door.locked", 0, 5000);
+    // Once the state after the relock is out, the station is quiet: a new state now is the answer.
+    const states = () => sub.messages.filter((m) => m.topic.endsWith("/state"));
+    await waitFor(
+      () => states().some((m) => (m.json.events as { lastSeq: number }).lastSeq >= Number(locked.seq)),
+      "the state after the relock",
+    );
+    const before = states().length;
     const asker = await mqtt.connectAsync(broker.url);
     await asker.publishAsync("waystation/v1/test-station/state/get", "");
     await asker.endAsync();
+    await waitFor(() => states().length > before, "the state re-published on request");
+    sim.control.tap("DEADBEEF");
+    sim.control.pressExitButton();
     await waitFor(() => sub.last("/telemetry"), "a telemetry heartbeat", 5000);
     await sub.waitForEvent("exit.requested", 0, 5000);
 

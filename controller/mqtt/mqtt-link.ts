@@ -94,6 +94,11 @@ export class MqttLink {
     return redact(this.opts.urls[this.plan.urlIndex] ?? "");
   }
 
+  /** failed connection attempts since the last success */
+  get failedAttempts(): number {
+    return this.plan.failures;
+  }
+
   get protocolVersion(): 4 | 5 {
     return this.opts.protocolVersion;
   }

@@ -9,6 +9,12 @@ export const mosquittoDaemon = daemon("mosquitto", "mosquitto");
 
 /** A real Mosquitto on a free loopback port with its own temp dir; restartable on the same port. */
 export class Mosquitto {
+  /**
+   * `listener` lines go right after the listener (TLS files, require_certificate, ...);
+   * `anonymous: false` requires a user name and password.
+   */
+  constructor(private readonly extra: { listener?: string[]; anonymous?: boolean } = {}) {}
+
   private proc: ChildProcess | undefined;
   readonly dir = mkdtempSync(join(tmpdir(), "ws-mosq-"));
   port = 0;
@@ -29,7 +35,8 @@ export class Mosquitto {
       conf,
       [
         `listener ${this.port} 127.0.0.1`,
-        "allow_anonymous true",
+        ...(this.extra.listener ?? []),
+        `allow_anonymous ${this.extra.anonymous === false ? "false" : "true"}`,
         "persistence true",
         `persistence_location ${this.dir}/`,
         "autosave_interval 1",
