@@ -128,8 +128,17 @@ class Output {
   ) {}
 
   note(info: Record<string, unknown>): void {
-    if (this.mode === "json") this.write(JSON.stringify(info));
-    else this.line(`# ${Object.values(info).map(String).join(" ")}`);
+    if (this.mode === "json") {
+      this.write(JSON.stringify(info));
+      return;
+    }
+    const text: Record<string, string> = {
+      connected: `connected to ${info.broker} (${info.sessionPresent ? "session resumed" : "new session"})`,
+      subscribed: `subscribed to ${(info.filters as string[] | undefined)?.join(", ")}`,
+      offline: `lost ${info.broker}; reconnecting`,
+      error: `error: ${info.message}`,
+    };
+    this.line(`# ${text[String(info.kind)] ?? JSON.stringify(info)}`);
   }
 
   notice(n: Notice): void {
