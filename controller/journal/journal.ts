@@ -28,6 +28,12 @@ export type JournalNotice = {
 
 /** A commit group is at most this many events (one postMessage, one transaction, one fsync). */
 const MAX_GROUP = 20_000;
+/**
+ * Committed events kept in memory for delivery while the disk is healthy. Enough for a
+ * connected station to publish without reading back; more would only give the garbage
+ * collector live objects to copy (its pauses stall the door's event loop).
+ */
+const LIVE_CACHE = 4096;
 /** At most one journal.dropped event per this interval; drops in between are summed. */
 const DROP_REPORT_MS = 10_000;
 const STOP_TIMEOUT_MS = 3000;
@@ -44,13 +50,14 @@ const STOP_TIMEOUT_MS = 3000;
  */
 export class Journal {
   private readonly client = new JournalWorkerClient();
-  /** committed and not yet acknowledged; the newest `memoryEvents` of them */
+  /** committed and not yet acknowledged; the newest LIVE_CACHE of them while healthy */
   private readonly committed = new RowQueue();
   /** appended, not yet committed */
   private readonly uncommitted = new RowQueue();
   private readonly readable = new Listeners<void>();
   private readonly notices = new Listeners<JournalNotice>();
   private readonly changes = new Listeners<void>();
+  private readonly commits = new Listeners<{ upTo: number; committedAt: number }>();
   private readonly heldNotices: JournalNotice[] = [];
   private opened = false;
   private stopped = false;
@@ -165,6 +172,11 @@ export class Journal {
     return off;
   }
 
+  /** Every commit: the seq it made durable up to, and when (for measurements). */
+  onCommit(listener: (c: { upTo: number; committedAt: number }) => void): () => void {
+    return this.commits.add(listener);
+  }
+
   /** Health, budget level or dropped counter changed (the state is worth re-publishing). */
   onChange(listener: () => void): () => void {
     return this.changes.add(listener);
@@ -263,7 +275,8 @@ export class Journal {
       .catch((err) => this.enterUnwritable(toFault(err)))
       .finally(() => {
         this.flushing = undefined;
-        if (this.uncommitted.length > 0) this.scheduleFlush();
+        // The next group goes at once: it gathered while this one was being written.
+        if (this.uncommitted.length > 0 && !this.fault && !this.stopped) void this.flush();
       });
     this.flushing = p;
     return p;
@@ -280,11 +293,12 @@ export class Journal {
       this.committed.dropUpTo(report.dropped.toSeq);
       this.recordDrop({ ...report.dropped, reason: "retention" });
     }
-    while (this.committed.length > this.opts.memoryEvents) {
+    while (this.committed.length > Math.min(LIVE_CACHE, this.opts.memoryEvents)) {
       const row = this.committed.shift();
       if (row && row[0] > this.diskOnlyUpTo) this.diskOnlyUpTo = row[0];
     }
     if (this.fault) this.leaveUnwritable();
+    this.commits.emit({ upTo, committedAt: report.committedAt });
     if (this.ackedUpTo > this.deletedUpTo && !this.deleting) void this.deleteAcked();
     this.updateLevel();
     this.readable.emit();

@@ -27,6 +27,8 @@ export interface Counts {
 
 export interface AppendReport extends Counts {
   dropped?: { count: number; fromSeq: number; toSeq: number };
+  /** when the commit returned (performance.timeOrigin + performance.now(), ms): durable from then */
+  committedAt: number;
 }
 
 const SCHEMA_VERSION = 1;
@@ -132,7 +134,11 @@ export class SqliteJournal {
       }
       dropped = this.enforceBudget();
     })();
-    return { ...this.counts, ...(dropped ? { dropped } : {}) };
+    return {
+      ...this.counts,
+      ...(dropped ? { dropped } : {}),
+      committedAt: performance.timeOrigin + performance.now(),
+    };
   }
 
   read(afterSeq: number, limit: number): JournalRow[] {
