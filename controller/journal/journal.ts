@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
-import type { EventPayload, StationEvent } from "../contract/events.ts";
-import type { journalEvents } from "../contract/journal-events.ts";
+import type { StationEvent } from "../contract/events.ts";
 import type { JournalStatus } from "../contract/telemetry.ts";
-import { type CapacityLevel, capacityLevel, usedRatio } from "./capacity.ts";
+import { usedRatio } from "./capacity.ts";
+import { JournalAlarms, type JournalNotice } from "./journal-alarms.ts";
 import { RowQueue } from "./row-queue.ts";
 import type { AppendReport, Counts, JournalRow, OpenReport } from "./sqlite-journal.ts";
 import { faultToError, type JournalFault } from "./storage-errors.ts";
@@ -20,11 +20,7 @@ export interface JournalOptions {
   retryMs: number;
 }
 
-type JournalEventType = keyof typeof journalEvents;
-/** An alarm of the journal's own, to be emitted as an event of that type. */
-export type JournalNotice = {
-  [K in JournalEventType]: { type: K; payload: EventPayload<K> };
-}[JournalEventType];
+export type { JournalNotice };
 
 /** A commit group is at most this many events (one postMessage, one transaction, one fsync). */
 const MAX_GROUP = 20_000;
@@ -34,9 +30,12 @@ const MAX_GROUP = 20_000;
  * collector live objects to copy (its pauses stall the door's event loop).
  */
 const LIVE_CACHE = 4096;
-/** At most one journal.dropped event per this interval; drops in between are summed. */
-const DROP_REPORT_MS = 10_000;
 const STOP_TIMEOUT_MS = 3000;
+/**
+ * The door waits for the journal at boot (the bus needs the last seq first). A disk that hangs
+ * must not keep the door from starting: past this the journal runs in memory and says so.
+ */
+const OPEN_TIMEOUT_MS = 15_000;
 
 /**
  * The station's event journal. `append` is synchronous and cheap (it serialises the event and
@@ -55,10 +54,7 @@ export class Journal {
   /** appended, not yet committed */
   private readonly uncommitted = new RowQueue();
   private readonly readable = new Listeners<void>();
-  private readonly notices = new Listeners<JournalNotice>();
-  private readonly changes = new Listeners<void>();
   private readonly commits = new Listeners<{ upTo: number; committedAt: number }>();
-  private readonly heldNotices: JournalNotice[] = [];
   private opened = false;
   private stopped = false;
   private flushing: Promise<void> | undefined;
@@ -67,7 +63,6 @@ export class Journal {
   private retryTimer: TimerHandle | undefined;
   private fault: JournalFault | undefined;
   private unwritableSince = 0;
-  private level: CapacityLevel = "ok";
   private lastSeqSeen = 0;
   private durable = 0;
   /** rows up to this seq may be on disk only (evicted from memory, or from an earlier boot) */
@@ -77,17 +72,16 @@ export class Journal {
   private ackedNotDeleted = 0;
   private db: Counts = { count: 0, bytes: 0, droppedTotal: 0 };
   private memoryDropped = 0;
-  private pendingDrop:
-    | { count: number; fromSeq: number; toSeq: number; reason: "retention" | "memory" }
-    | undefined;
-  private lastDropReport = Number.NEGATIVE_INFINITY;
-  private dropTimer: TimerHandle | undefined;
+
+  private readonly alarms: JournalAlarms;
 
   constructor(
     private readonly opts: JournalOptions,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.alarms = new JournalAlarms(clock, log, opts, () => this.droppedTotal);
+  }
 
   /** Open (integrity check first). Never throws: a journal that cannot open runs in memory and says so. */
   async start(): Promise<void> {
@@ -99,7 +93,7 @@ export class Journal {
     if (this.stopped) return;
     this.stopped = true;
     this.clock.clearTimeout(this.retryTimer);
-    this.clock.clearTimeout(this.dropTimer);
+    this.alarms.stop();
     const finish = async () => {
       await this.flushing;
       if (this.opened && !this.fault && this.uncommitted.length > 0) await this.flush();
@@ -161,15 +155,9 @@ export class Journal {
     return this.readable.add(listener);
   }
 
-  /** Alarms raised before anyone listened (while opening) are handed to the first listener. */
+  /** The journal's alarms (as events to emit); those raised before anyone listened come too. */
   onNotice(listener: (notice: JournalNotice) => void): () => void {
-    const off = this.notices.add(listener);
-    const held = this.heldNotices.splice(0);
-    if (held.length > 0)
-      queueMicrotask(() => {
-        for (const n of held) this.notify(n);
-      });
-    return off;
+    return this.alarms.onNotice(listener);
   }
 
   /** Every commit: the seq it made durable up to, and when (for measurements). */
@@ -179,7 +167,7 @@ export class Journal {
 
   /** Health, budget level or dropped counter changed (the state is worth re-publishing). */
   onChange(listener: () => void): () => void {
-    return this.changes.add(listener);
+    return this.alarms.onChange(listener);
   }
 
   /** The seq of the newest event the journal knows; the bus numbers on from here. */
@@ -206,7 +194,7 @@ export class Journal {
     const count = this.backlog;
     const bytes = Math.max(0, this.db.bytes) + this.uncommitted.bytes;
     return {
-      health: !this.opened && !this.fault ? "starting" : this.fault ? "unwritable" : this.level,
+      health: !this.opened && !this.fault ? "starting" : this.fault ? "unwritable" : this.alarms.level,
       backlog: count,
       bytes,
       usedRatio: round3(usedRatio(count, bytes, this.opts)),
@@ -219,17 +207,23 @@ export class Journal {
 
   private async open(): Promise<void> {
     const { file, maxEvents, maxBytes, maxFileBytes } = this.opts;
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.clock.setTimeout(() => {
+        const message = `opening took longer than ${OPEN_TIMEOUT_MS / 1000} s`;
+        reject(new WorkerFault({ code: "JOURNAL_UNAVAILABLE", message }));
+      }, OPEN_TIMEOUT_MS);
+    });
     try {
-      const report = await this.client.request({
-        op: "open",
-        file,
-        limits: { maxEvents, maxBytes, maxFileBytes },
-      });
+      const limits = { maxEvents, maxBytes, maxFileBytes };
+      const report = await Promise.race([this.client.request({ op: "open", file, limits }), timeout]);
       this.onOpened(report);
     } catch (err) {
       const fault = toFault(err);
       if (fault.lastSeq !== undefined && fault.lastSeq > this.lastSeqSeen) this.lastSeqSeen = fault.lastSeq;
       this.enterUnwritable(fault);
+    } finally {
+      this.clock.clearTimeout(timer);
     }
   }
 
@@ -249,9 +243,12 @@ export class Journal {
         { file: this.opts.file, movedTo, detail, code: "JOURNAL_CORRUPT" },
         "the journal failed its integrity check: moved aside, a new one started",
       );
-      this.notify({ type: "journal.corrupt", payload: { movedTo, detail, resumedAfterSeq: salvagedSeq } });
+      this.alarms.notify({
+        type: "journal.corrupt",
+        payload: { movedTo, detail, resumedAfterSeq: salvagedSeq },
+      });
     }
-    this.updateLevel();
+    this.alarms.updateLevel(this.status());
     if (report.count > 0) this.readable.emit();
   }
 
@@ -291,7 +288,7 @@ export class Journal {
     }
     if (report.dropped) {
       this.committed.dropUpTo(report.dropped.toSeq);
-      this.recordDrop({ ...report.dropped, reason: "retention" });
+      this.alarms.recordDrop({ ...report.dropped, reason: "retention" });
     }
     while (this.committed.length > Math.min(LIVE_CACHE, this.opts.memoryEvents)) {
       const row = this.committed.shift();
@@ -300,7 +297,7 @@ export class Journal {
     if (this.fault) this.leaveUnwritable();
     this.commits.emit({ upTo, committedAt: report.committedAt });
     if (this.ackedUpTo > this.deletedUpTo && !this.deleting) void this.deleteAcked();
-    this.updateLevel();
+    this.alarms.updateLevel(this.status());
     this.readable.emit();
   }
 
@@ -313,7 +310,7 @@ export class Journal {
         this.deletedUpTo = seq;
         this.ackedNotDeleted -= acked;
         this.db = counts;
-        this.updateLevel();
+        this.alarms.updateLevel(this.status());
       })
       .catch((err) => this.enterUnwritable(toFault(err)))
       .finally(() => {
@@ -337,7 +334,7 @@ export class Journal {
         { code: err.code, err: err.message, hint: err.details.hint, buffered: this.uncommitted.length },
         "journal cannot write: events are held in memory and still published",
       );
-      this.notify({
+      this.alarms.notify({
         type: "journal.unwritable",
         payload: { code: fault.code, detail: err.message, path: this.opts.file },
       });
@@ -351,7 +348,7 @@ export class Journal {
     const unwritableMs = Math.round(this.clock.monotonic() - this.unwritableSince);
     this.fault = undefined;
     this.log.info({ file: this.opts.file, unwritableMs }, "journal writes again");
-    this.notify({ type: "journal.writable", payload: { path: this.opts.file, unwritableMs } });
+    this.alarms.notify({ type: "journal.writable", payload: { path: this.opts.file, unwritableMs } });
   }
 
   private scheduleRetry(): void {
@@ -394,73 +391,8 @@ export class Journal {
       const row = this.uncommitted.shift();
       if (!row) break;
       this.memoryDropped++;
-      this.recordDrop({ count: 1, fromSeq: row[0], toSeq: row[0], reason: "memory" });
+      this.alarms.recordDrop({ count: 1, fromSeq: row[0], toSeq: row[0], reason: "memory" });
     }
-  }
-
-  private recordDrop(d: {
-    count: number;
-    fromSeq: number;
-    toSeq: number;
-    reason: "retention" | "memory";
-  }): void {
-    const p = this.pendingDrop;
-    this.pendingDrop = p
-      ? {
-          count: p.count + d.count,
-          fromSeq: Math.min(p.fromSeq, d.fromSeq),
-          toSeq: Math.max(p.toSeq, d.toSeq),
-          reason: d.reason,
-        }
-      : d;
-    const wait = this.lastDropReport + DROP_REPORT_MS - this.clock.monotonic();
-    if (wait <= 0) queueMicrotask(() => this.reportDrop());
-    else if (!this.dropTimer) {
-      this.dropTimer = this.clock.setTimeout(() => {
-        this.dropTimer = undefined;
-        this.reportDrop();
-      }, wait);
-    }
-  }
-
-  private reportDrop(): void {
-    const d = this.pendingDrop;
-    if (!d) return;
-    this.pendingDrop = undefined;
-    this.lastDropReport = this.clock.monotonic();
-    this.log.warn({ ...d, droppedTotal: this.droppedTotal }, "journal dropped undelivered events");
-    this.notify({ type: "journal.dropped", payload: { ...d, droppedTotal: this.droppedTotal } });
-    this.changes.emit();
-  }
-
-  private updateLevel(): void {
-    const s = this.status();
-    const next = capacityLevel(this.level, s.usedRatio, this.opts.warnRatio);
-    if (next === this.level) return;
-    this.level = next;
-    const payload = {
-      usedRatio: s.usedRatio,
-      events: s.backlog,
-      bytes: s.bytes,
-      maxEvents: this.opts.maxEvents,
-      maxBytes: this.opts.maxBytes,
-    };
-    if (next === "warning") {
-      this.log.warn(payload, "journal retention budget past its warning ratio");
-      this.notify({ type: "journal.capacity-warning", payload });
-    } else {
-      this.log.info(payload, "journal retention budget back to normal");
-      this.notify({ type: "journal.capacity-normal", payload });
-    }
-  }
-
-  /** Notices are emitted as events, which come back into append(): never from inside it. */
-  private notify(notice: JournalNotice): void {
-    queueMicrotask(() => {
-      if (this.notices.size === 0) this.heldNotices.push(notice);
-      else this.notices.emit(notice);
-      this.changes.emit();
-    });
   }
 }
 
