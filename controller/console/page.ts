@@ -48,6 +48,7 @@ export function consolePage(title: string, panels: readonly string[] = []): stri
         <dt>readers</dt><dd id="readers">?</dd>
         <dt>credentials</dt><dd id="creds">?</dd>
         <dt>last event seq</dt><dd id="seq">?</dd>
+        <dt>journal</dt><dd id="journal">?</dd>
         <dt>boot</dt><dd id="boot">?</dd>
       </dl>
     </section>
@@ -67,6 +68,9 @@ function showState(s) {
   $("readers").textContent = Object.entries(s.readers).map(([k, v]) => k + ": " + v).join(", ") || "none";
   $("creds").textContent = s.credentials.count;
   $("seq").textContent = s.events.lastSeq;
+  const j = s.journal;
+  $("journal").textContent = j ? j.health + " · backlog " + j.backlog + " · dropped " + j.dropped + (j.error ? " — " + j.error : "") : "?";
+  $("journal").className = j && j.health !== "ok" ? "msg" : "";
   $("boot").textContent = s.bootId;
 }
 function addEvent(e) {
