@@ -117,6 +117,34 @@ describe("journal", () => {
     expect(journal.status().health).toBe("ok");
   });
 
+  it("opened late over an old backlog, after newer events went out from memory: goes back for the old ones", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-journal-"));
+    const first = await startJournal(dir);
+    for (let i = 0; i < 5; i++) first.bus.emit("door.closed", {});
+    await until(() => first.journal.status().durableSeq === 5, "durable");
+    await first.journal.stop();
+    open.splice(0);
+    // Another process holds the write lock: the journal cannot open, and runs in memory.
+    const holder = new Database(join(dir, "journal.db"));
+    holder.exec("BEGIN EXCLUSIVE");
+    const second = await startJournal(dir);
+    expect(second.journal.status().health).toBe("unwritable");
+    expect(second.journal.lastSeq).toBe(5);
+    let rewound = 0;
+    second.journal.onRewind(() => rewound++);
+    for (let i = 0; i < 3; i++) second.bus.emit("door.opened", { unlocked: false });
+    expect((await second.journal.read(0, 100)).map((r) => r[0])).toEqual([6, 7, 8]);
+    second.journal.ackUpTo(8, 3);
+    holder.exec("COMMIT");
+    holder.close();
+    await until(() => second.notices.some((n) => n.type === "journal.writable"), "writable", 10_000);
+    await until(() => rewound === 1, "rewind");
+    expect((await second.journal.read(0, 100)).map((r) => r[0])).toEqual([1, 2, 3, 4, 5]);
+    second.journal.ackUpTo(5, 5);
+    await until(() => second.journal.status().bytes === 0, "old backlog removed once acknowledged");
+    expect(second.journal.backlog).toBe(0);
+  });
+
   it("a full disk: a clear alarm, events kept in memory and still readable, writes resume once space is freed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ws-journal-"));
     const { journal, bus, notices } = await startJournal(dir, {

@@ -55,6 +55,7 @@ export class Journal {
   private readonly uncommitted = new RowQueue();
   private readonly readable = new Listeners<void>();
   private readonly commits = new Listeners<{ upTo: number; committedAt: number }>();
+  private readonly rewinds = new Listeners<void>();
   private opened = false;
   private stopped = false;
   private flushing: Promise<void> | undefined;
@@ -160,6 +161,11 @@ export class Journal {
     return this.alarms.onNotice(listener);
   }
 
+  /** Delivery must start again from the oldest event (a backlog appeared below what it delivered). */
+  onRewind(listener: () => void): () => void {
+    return this.rewinds.add(listener);
+  }
+
   /** Every commit: the seq it made durable up to, and when (for measurements). */
   onCommit(listener: (c: { upTo: number; committedAt: number }) => void): () => void {
     return this.commits.add(listener);
@@ -233,6 +239,15 @@ export class Journal {
     if (report.lastSeq > this.lastSeqSeen) this.lastSeqSeen = report.lastSeq;
     this.durable = Math.max(this.durable, report.lastSeq);
     this.diskOnlyUpTo = Math.max(this.diskOnlyUpTo, report.lastSeq);
+    if (this.ackedUpTo > 0 && report.count > 0) {
+      // Opened late (the disk was unwritable at boot) over a backlog from before, while newer
+      // events were already delivered from memory: those older rows are not acknowledged, and
+      // delivery must go back for them, in seq order, before anything is deleted.
+      this.ackedUpTo = 0;
+      this.deletedUpTo = 0;
+      this.ackedNotDeleted = 0;
+      queueMicrotask(() => this.rewinds.emit());
+    }
     this.log.info(
       { file: this.opts.file, lastSeq: report.lastSeq, backlog: report.count, dropped: report.droppedTotal },
       "journal open",

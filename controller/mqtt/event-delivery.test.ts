@@ -8,6 +8,7 @@ import { type DeliveryLink, type DeliverySource, EventDelivery } from "./event-d
 class Rows implements DeliverySource {
   acked = 0;
   private listener: () => void = () => {};
+  private rewindListener: () => void = () => {};
   constructor(readonly rows: JournalRow[]) {}
   async read(afterSeq: number, limit: number): Promise<JournalRow[]> {
     return this.rows.filter((r) => r[0] > afterSeq && r[0] > this.acked).slice(0, limit);
@@ -21,6 +22,14 @@ class Rows implements DeliverySource {
   }
   readable(): void {
     this.listener();
+  }
+  onRewind(l: () => void): () => void {
+    this.rewindListener = l;
+    return () => {};
+  }
+  rewind(): void {
+    this.acked = 0;
+    this.rewindListener();
   }
   get lastSeq(): number {
     return this.rows.at(-1)?.[0] ?? 0;
@@ -127,5 +136,17 @@ describe("event delivery", () => {
     clock.advance(1000);
     await settle();
     expect(link.sent.map((s) => s.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("a rewind from the journal starts again from the oldest event", async () => {
+    const { source, link, d } = setup(4, 8);
+    d.onConnect(65535);
+    await settle();
+    for (const seq of [1, 2, 3, 4]) link.ack(seq);
+    expect(source.acked).toBe(4);
+    link.sent.length = 0;
+    source.rewind();
+    await settle();
+    expect(link.sent.map((s) => s.seq)).toEqual([1, 2, 3, 4]);
   });
 });

@@ -8,6 +8,8 @@ export interface DeliverySource {
   read(afterSeq: number, limit: number): Promise<JournalRow[]>;
   ackUpTo(seq: number, count: number): void;
   onReadable(listener: () => void): () => void;
+  /** the journal found older undelivered events (opened late): start again from the oldest */
+  onRewind?(listener: () => void): () => void;
   readonly lastSeq: number;
 }
 
@@ -57,7 +59,7 @@ export class EventDelivery {
   private nacks = 0;
   private retryTimer: TimerHandle | undefined;
   private pumpScheduled = false;
-  private unsubscribe: (() => void) | undefined;
+  private readonly unsubscribers: (() => void)[] = [];
   /** events the broker acknowledged since start */
   published = 0;
 
@@ -72,11 +74,18 @@ export class EventDelivery {
   }
 
   start(): void {
-    this.unsubscribe = this.source.onReadable(() => this.pump());
+    this.unsubscribers.push(this.source.onReadable(() => this.pump()));
+    const rewind = this.source.onRewind?.(() => {
+      this.deliveredUpTo = 0;
+      this.replayUpTo = this.source.lastSeq;
+      this.rewind();
+      this.pump();
+    });
+    if (rewind) this.unsubscribers.push(rewind);
   }
 
   stop(): void {
-    this.unsubscribe?.();
+    for (const u of this.unsubscribers.splice(0)) u();
     this.clock.clearTimeout(this.retryTimer);
     this.connected = false;
     this.generation++;
