@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchAccessDecision } from "./access-decision.ts";
 import { benchAccessProcess } from "./access-process.ts";
+import { benchJournalAppend } from "./journal-append.ts";
+import { benchMqttDrain } from "./mqtt-drain.ts";
 import { type BenchResult, printTable, writeResults } from "./report.ts";
 
 /** `npm run bench`: every figure beside a baseline measured in the same run. */
@@ -10,6 +12,10 @@ export async function runBench(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { quick: { type: "boolean", default: false } } });
   const sizes = values.quick ? [1000, 100_000] : [1000, 100_000, 1_000_000];
   const results: BenchResult[] = [];
+  process.stdout.write("journal.append...\n");
+  results.push(...(await benchJournalAppend(values.quick ?? false)));
+  process.stdout.write("mqtt.drain of a 100,000-event backlog...\n");
+  results.push(...(await benchMqttDrain(values.quick ?? false)));
   process.stdout.write(`access.decision with ${sizes.join(", ")} credentials...\n`);
   results.push(...(await benchAccessDecision(sizes)));
   const n = sizes.at(-1) ?? 1000;

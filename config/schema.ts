@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accessSchema } from "./sections/access.ts";
 import { doorSchema } from "./sections/door.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
+import { journalSchema } from "./sections/journal.ts";
 import { brokerSchema, mqttSchema } from "./sections/mqtt.ts";
 
 /**
@@ -41,6 +42,7 @@ export const StationConfigSchema = z
     hardware: hardwareSchema,
     door: doorSchema,
     access: accessSchema,
+    journal: journalSchema,
     mqtt: mqttSchema,
     broker: brokerSchema,
     console: z

@@ -121,6 +121,16 @@ export class Entrance {
     await this.inputs.start();
     this.unsubscribers.push(this.door.onChange((s) => this.checkRelayWear(s.relayCycles)));
     this.checkRelayWear(this.door.snapshot().relayCycles);
+    const store = this.deps.credentials.health?.();
+    if (store && !store.writable) {
+      bus.emit("alarm.raised", {
+        alarm: "credential-store",
+        detail:
+          store.mode === "read-only"
+            ? "the credential store is read-only: enrolments cannot be saved"
+            : "the credential store cannot be opened: only static credentials work",
+      });
+    }
     this.passage.start();
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
 import type { Hardware } from "../device/hardware.ts";
@@ -11,7 +12,8 @@ import type { StationEvent } from "./contract/events.ts";
 import type { StationState } from "./contract/state.ts";
 import { Entrance } from "./entrance.ts";
 import { EventBus } from "./events/event-bus.ts";
-import { MqttPublisher } from "./mqtt/mqtt-publisher.ts";
+import { Journal } from "./journal/journal.ts";
+import { StationReporting } from "./mqtt/station-reporting.ts";
 
 export interface StationOptions {
   config: StationConfig;
@@ -24,15 +26,13 @@ export interface StationOptions {
   consoleExtensions?: readonly ConsoleExtension[];
 }
 
-/** Coalesces bursts of changes (a door opening and a grant) into one retained state message. */
-const STATE_DEBOUNCE_MS = 50;
-
 /** The controller: door, access and reporting, over whatever hardware it is handed. */
 export class Station {
   readonly bootId = randomUUID();
   readonly bus: EventBus;
   readonly entrance: Entrance;
-  readonly mqtt: MqttPublisher;
+  readonly journal: Journal;
+  readonly mqtt: StationReporting;
   readonly console: ConsoleServer | undefined;
   private readonly since: string;
   private readonly stateChanges = new Listeners<StationState>();
@@ -58,21 +58,37 @@ export class Station {
       bus: this.bus,
       logger,
     });
-    this.mqtt = new MqttPublisher(
+    this.journal = new Journal(
+      { ...config.journal, file: resolve(config.dataDir, config.journal.file) },
+      hardware.clock,
+      logger.child({ module: "journal" }),
+    );
+    this.mqtt = new StationReporting(
       {
-        url: config.mqtt.url,
         topicRoot: config.mqtt.topicRoot,
         stationId: config.station.id,
-        keepaliveS: config.mqtt.keepaliveS,
-        protocolVersion: config.mqtt.protocolVersion,
         status: {
           stationId: config.station.id,
           bootId: this.bootId,
           version: opts.version,
           since: this.since,
         },
-        credentials: opts.mqttCredentials,
+        link: {
+          urls: [config.mqtt.url, ...config.mqtt.failoverUrls],
+          clientId: config.mqtt.clientId ?? `waystation-${config.station.id}`,
+          protocolVersion: config.mqtt.protocolVersion,
+          keepaliveS: config.mqtt.keepaliveS,
+          sessionExpiryS: config.mqtt.sessionExpiryS,
+          connectTimeoutMs: config.mqtt.connectTimeoutMs,
+          reconnect: config.mqtt.reconnect,
+          tls: config.mqtt.tls,
+          credentials: opts.mqttCredentials,
+        },
+        inFlight: config.mqtt.inFlight,
+        telemetry: config.mqtt.telemetry,
       },
+      this.journal,
+      hardware.clock,
       logger.child({ module: "mqtt" }),
     );
     this.console = config.console.enabled
@@ -97,13 +113,20 @@ export class Station {
   async start(): Promise<void> {
     const { hardware } = this.opts;
     this.log.info({ hardware: hardware.label, stationId: this.opts.config.station.id }, "station starting");
+    // The journal before anything can emit: it knows the last seq, and the bus numbers on from
+    // there. It never throws; a journal that cannot write runs in memory and raises an alarm.
+    await this.journal.start();
+    this.bus.resumeAfter(this.journal.lastSeq);
     this.unsubscribers.push(
-      this.bus.subscribe((event) => this.mqtt.publishEvent(event)),
+      this.bus.subscribe((event) => this.journal.append(event)),
       this.bus.subscribe((event) => this.logEvent(event)),
       this.bus.subscribe(() => this.scheduleState()),
       this.entrance.door.onChange(() => this.scheduleState()),
+      this.journal.onNotice((n) => this.bus.emit(n.type, n.payload as never)),
+      this.journal.onChange(() => this.scheduleState()),
     );
-    // The door first: whatever fails later, the lock is in its configured state. MQTT next
+    this.mqtt.onStateRequest(() => this.scheduleState());
+    // The door next: whatever fails later, the lock is in its configured state. MQTT next
     // (it never blocks), so the readers' first events already have somewhere to go.
     await this.entrance.start();
     this.mqtt.start();
@@ -121,6 +144,7 @@ export class Station {
     this.opts.hardware.clock.clearTimeout(this.stateTimer);
     this.mqtt.publishState(this.state());
     await this.mqtt.stop();
+    await this.journal.stop();
     await this.console?.stop();
     this.log.info("station stopped");
   }
@@ -133,6 +157,7 @@ export class Station {
       ts: new Date(this.opts.hardware.clock.now()).toISOString(),
       ...this.entrance.snapshot(),
       events: { lastSeq: this.bus.lastSeq },
+      journal: this.journal.status(),
     };
   }
 
@@ -143,7 +168,7 @@ export class Station {
       const state = this.state();
       this.mqtt.publishState(state);
       this.stateChanges.emit(state);
-    }, STATE_DEBOUNCE_MS);
+    }, this.opts.config.mqtt.stateDebounceMs);
   }
 
   private logEvent(event: StationEvent): void {

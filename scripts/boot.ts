@@ -79,7 +79,15 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   let store: SqliteCredentialStore | undefined;
   if (!opts.credentialStore) {
     store = new SqliteCredentialStore(join(config.dataDir, "credentials.db"));
-    store.open();
+    const health = store.openDegradable();
+    if (!health.writable) {
+      logger.error(
+        { module: "access", file: store.file, mode: health.mode, err: health.detail },
+        health.mode === "read-only"
+          ? "credential store is read-only: existing credentials work, changes cannot be saved"
+          : "credential store cannot be opened: only the station file's static credentials work",
+      );
+    }
     store.replaceStatic(
       config.access.allowList.map((e) => ({ credential: e.credential, ...simpleEntry(e.personId, e.role) })),
     );

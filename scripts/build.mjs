@@ -5,6 +5,7 @@ import { basename, dirname } from "node:path";
 import { build } from "esbuild";
 
 export const NATIVE = [
+  "esbuild",
   "better-sqlite3",
   "onoff",
   "epoll",
@@ -42,9 +43,24 @@ export async function bundle(entry, outfile) {
   });
 }
 
+/** The journal's worker thread, prebuilt beside the bundle (controller/journal/worker-client.ts finds it). */
+export async function bundleJournalWorker(outfile) {
+  await build({
+    entryPoints: [new URL("../controller/journal/journal-worker.ts", import.meta.url).pathname],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    outfile,
+    external: ["better-sqlite3"],
+    logLevel: "warning",
+  });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   await bundle(
     new URL("./cli.ts", import.meta.url).pathname,
     new URL("../dist/waystation.mjs", import.meta.url).pathname,
   );
+  await bundleJournalWorker(new URL("../dist/journal-worker.cjs", import.meta.url).pathname);
 }

@@ -17,6 +17,11 @@ const USAGE = `waystation <command>
                          act at a running simulated station (default http://127.0.0.1:8080)
   door fire-reset [--console URL]
                          a technician's reset after a fire alarm (rule: manual-reset)
+  tail --broker URL [--station ID]... [--share GROUP] [--client-id ID] [--protocol 4|5] [--lines|--json]
+                         watch stations as the central server would (persistent session); validates
+                         every message, drops duplicates by id, reports seq gaps
+  contract asyncapi [--write]
+                         the AsyncAPI 3 document of the MQTT contract (--write: docs/asyncapi.yaml)
   bench [--quick]        run the benchmarks; writes bench/results.json
 `;
 
@@ -32,6 +37,8 @@ const commands: Record<string, () => Promise<Command>> = {
   credentials: async () => (await import("./commands/credentials.ts")).credentials,
   sim: async () => (await import("./commands/remote.ts")).sim,
   door: async () => (await import("./commands/remote.ts")).door,
+  tail: async () => (await import("./tail/tail.ts")).runTail,
+  contract: async () => (await import("./commands/contract.ts")).contract,
   bench: async () => (await import("../bench/run.ts")).runBench,
 };
 

@@ -1,22 +1,122 @@
 import { z } from "zod";
 
+const brokerUrl = z
+  .string()
+  .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, "an URL such as mqtt://host:1883 or mqtts://host:8883");
+
+const absolutePath = (what: string) =>
+  z
+    .string()
+    .regex(/^\//, "an absolute path, e.g. /etc/waystation/tls/ca.pem")
+    .describe(`${what} (PEM file, absolute path)`);
+
 /** The fleet broker connection: `mqtt` in the station file. */
 export const mqttSchema = z
   .object({
-    url: z
-      .string()
-      .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, "an URL such as mqtt://host:1883 or mqtts://host:8883")
-      .default("mqtt://127.0.0.1:1883")
-      .describe("broker URL"),
+    url: brokerUrl.default("mqtt://127.0.0.1:1883").describe("broker URL (the first one tried)"),
+    failoverUrls: z
+      .array(brokerUrl)
+      .default([])
+      .describe("further brokers of the same cluster, tried in turn when the current one cannot be reached"),
     topicRoot: z.string().default("waystation/v1").describe("prefix of every topic; the contract is v1"),
+    clientId: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe("MQTT client id; default waystation-<station id>. Stable, so the broker keeps the session"),
     keepaliveS: z.number().int().min(5).max(600).default(30),
     protocolVersion: z
       .union([z.literal(5), z.literal(4)])
       .default(5)
       .describe("5 for MQTT 5 (default), 4 for MQTT 3.1.1 brokers"),
+    sessionExpiryS: z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffffffff)
+      .default(7 * 24 * 3600)
+      .describe("MQTT 5: how long the broker keeps the station's session while it is away"),
+    connectTimeoutMs: z.number().int().min(500).max(120_000).default(10_000),
+    reconnect: z
+      .object({
+        baseMs: z
+          .number()
+          .int()
+          .min(10)
+          .default(2000)
+          .describe("backoff base: attempt n waits a random time in [0, min(capMs, baseMs * 2^n)]"),
+        capMs: z
+          .number()
+          .int()
+          .min(10)
+          .default(120_000)
+          .describe("backoff cap; keep it large in a big fleet so a recovering broker is not stampeded"),
+      })
+      .strict()
+      .prefault({})
+      .describe("reconnect for ever, with exponential backoff and full jitter"),
+    inFlight: z
+      .number()
+      .int()
+      .min(1)
+      .max(65_535)
+      .default(256)
+      .describe(
+        "events published and not yet acknowledged, at most (lowered to the broker's receive maximum)",
+      ),
+    tls: z
+      .object({
+        ca: absolutePath("CA certificate(s) the broker's certificate must chain to").optional(),
+        cert: absolutePath("client certificate, for mutual TLS").optional(),
+        key: absolutePath("client private key, for mutual TLS").optional(),
+        rejectUnauthorized: z
+          .boolean()
+          .default(true)
+          .describe("refuse a broker whose certificate does not verify; never false on a station"),
+        servername: z.string().optional().describe("TLS server name (SNI) when it differs from the URL host"),
+      })
+      .strict()
+      .optional()
+      .describe("TLS settings for mqtts:// URLs"),
+    stateDebounceMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(50)
+      .describe("changes within this time are coalesced into one retained state message"),
+    telemetry: z
+      .object({
+        heartbeatS: z
+          .number()
+          .int()
+          .min(1)
+          .max(86_400)
+          .default(60)
+          .describe("period of the telemetry heartbeat (journal backlog, dropped counter, link)"),
+        minIntervalMs: z
+          .number()
+          .int()
+          .min(100)
+          .default(1000)
+          .describe("report-by-exception messages are at most this frequent"),
+        backlogStep: z
+          .number()
+          .int()
+          .min(1)
+          .default(1000)
+          .describe("a change of the journal backlog by this much is reported at once"),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
-  .default({ url: "mqtt://127.0.0.1:1883", topicRoot: "waystation/v1", keepaliveS: 30, protocolVersion: 5 });
+  .prefault({})
+  .refine((m) => !m.tls || Boolean(m.tls.cert) === Boolean(m.tls.key), {
+    message: "mutual TLS needs both tls.cert and tls.key",
+    path: ["tls"],
+  });
 
 /** The demo's embedded broker: `broker` in the station file. */
 export const brokerSchema = z

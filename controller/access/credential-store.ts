@@ -22,6 +22,8 @@ export interface CredentialRecord extends CredentialEntry {
 export interface CredentialStore {
   lookup(credential: string): CredentialEntry | undefined;
   readonly size: number;
+  /** when the store could not open its file for writing, what it does instead */
+  health?(): { writable: boolean; mode?: "read-only" | "memory" | undefined; detail?: string | undefined };
 }
 
 /** An entry valid at all times with no second factor: what a static allow-list line means. */

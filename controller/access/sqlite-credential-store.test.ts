@@ -89,4 +89,14 @@ describe("SQLite credential store", () => {
     expect(s.lookup(cred(9))).toBeDefined();
     expect(s.size).toBe(2);
   });
+
+  it("on a disk it cannot write, keeps the static entries in memory and says so", () => {
+    const s = new SqliteCredentialStore("/dev/null/not-a-dir/credentials.db");
+    store = s;
+    const health = s.openDegradable();
+    expect(health).toMatchObject({ writable: false, mode: "memory" });
+    s.replaceStatic([rec(1)]);
+    expect(s.lookup(cred(1))?.personId).toBe("p1");
+    expect(s.size).toBe(1);
+  });
 });

@@ -37,6 +37,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value NOT NULL) WITHOUT R
 INSERT OR IGNORE INTO meta (key, value) VALUES ('count', 0), ('version', 0), ('static', '[]');
 `;
 
+export type StoreHealth =
+  | { readonly writable: true; readonly mode?: undefined; readonly detail?: undefined }
+  | { readonly writable: false; readonly mode: "read-only" | "memory"; readonly detail: string };
+
 /**
  * The credential store: SQLite (WAL), keyed by the 32-byte keyed hash in a WITHOUT ROWID
  * B-tree, so a lookup is one prepared point query whatever the size, and 1,000,000 entries cost
@@ -48,9 +52,13 @@ export class SqliteCredentialStore implements CredentialStore {
   private get_: Statement<[Buffer], Row> | undefined;
   private count = 0;
   private dataVersion = -1;
+  /** static entries held in memory when the file cannot be written */
+  private readonly overlay = new Map<string, CredentialEntry>();
+  private health_: StoreHealth = { writable: true };
 
   constructor(readonly file: string) {}
 
+  /** Open for writing, or fail with a typed error (what the credentials CLI wants). */
   open(): void {
     try {
       mkdirSync(dirname(this.file), { recursive: true });
@@ -58,17 +66,52 @@ export class SqliteCredentialStore implements CredentialStore {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = FULL");
       db.exec(SCHEMA);
-      this.db = db;
-      this.get_ = db.prepare<[Buffer], Row>(
-        "SELECT person_id, role, status, valid_from, valid_until, schedule, second_factor FROM credentials WHERE hash = ?",
-      );
-      this.refreshCount();
+      this.use(db);
     } catch (cause) {
       throw new StationError("ACCESS_STORE", "access", `cannot open the credential store ${this.file}`, {
         cause,
         hint: "check that the data directory exists, is writable by the service user, and the disk is not full",
       });
     }
+  }
+
+  /**
+   * What the station does: open for writing if it can; on a read-only or broken disk, read the
+   * existing file as it is, or failing that keep only the station file's static entries in
+   * memory. The door keeps working either way; `health()` says which, for the alarm.
+   */
+  openDegradable(): StoreHealth {
+    try {
+      this.open();
+      return this.health_;
+    } catch (err) {
+      const detail = String((err as StationError).details?.cause ?? err);
+      try {
+        const db = new Database(this.file, { readonly: true, fileMustExist: true });
+        db.prepare("SELECT value FROM meta WHERE key = 'count'").get();
+        this.use(db);
+        this.health_ = { writable: false, mode: "read-only", detail };
+      } catch {
+        const db = new Database(":memory:");
+        db.exec(SCHEMA);
+        this.use(db);
+        this.health_ = { writable: false, mode: "memory", detail };
+      }
+      return this.health_;
+    }
+  }
+
+  health(): StoreHealth {
+    return this.health_;
+  }
+
+  private use(db: Db): void {
+    this.db = db;
+    this.get_ = db.prepare<[Buffer], Row>(
+      "SELECT person_id, role, status, valid_from, valid_until, schedule, second_factor FROM credentials WHERE hash = ?",
+    );
+    this.dataVersion = -1;
+    this.refreshCount();
   }
 
   close(): void {
@@ -78,6 +121,10 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   lookup(credential: string): CredentialEntry | undefined {
+    if (this.overlay.size > 0) {
+      const o = this.overlay.get(credential);
+      if (o) return o;
+    }
     if (!this.get_ || credential.length !== 64) return undefined;
     const row = this.get_.get(Buffer.from(credential, "hex"));
     if (!row) return undefined;
@@ -102,7 +149,7 @@ export class SqliteCredentialStore implements CredentialStore {
         this.refreshCount();
       }
     }
-    return this.count;
+    return this.count + this.overlay.size;
   }
 
   /**
@@ -152,6 +199,11 @@ export class SqliteCredentialStore implements CredentialStore {
    * changed one point deletes — never a scan of a million rows.
    */
   replaceStatic(records: readonly CredentialRecord[]): void {
+    if (this.health_.mode === "read-only") {
+      this.overlay.clear();
+      for (const { credential, ...entry } of records) this.overlay.set(credential, entry);
+      return;
+    }
     const db = this.requireDb();
     const wanted = JSON.stringify(records);
     const row = db.prepare("SELECT value FROM meta WHERE key = 'static'").get() as { value: string };

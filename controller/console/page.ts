@@ -51,6 +51,7 @@ export function consolePage(title: string, panels: readonly string[] = []): stri
         <dt>last event seq</dt><dd id="seq">?</dd>
         <dt>time</dt><dd id="time">?</dd>
         <dt>power</dt><dd id="power">?</dd>
+        <dt>journal</dt><dd id="journal">?</dd>
         <dt>boot</dt><dd id="boot">?</dd>
       </dl>
       <div id="fireReset" style="display:none"><button id="fireResetBtn">Reset after the fire alarm</button></div>
@@ -82,6 +83,9 @@ function showState(s) {
   if (s.alarms.length === 0) { const li = document.createElement("li"); li.textContent = "none"; al.appendChild(li); }
   $("creds").textContent = s.credentials.count;
   $("seq").textContent = s.events.lastSeq;
+  const j = s.journal;
+  $("journal").textContent = j ? j.health + " · backlog " + j.backlog + " · dropped " + j.dropped + (j.error ? " — " + j.error : "") : "?";
+  $("journal").className = j && j.health !== "ok" ? "msg" : "";
   $("boot").textContent = s.bootId;
 }
 function addEvent(e) {

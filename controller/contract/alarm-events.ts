@@ -11,6 +11,7 @@ export const AlarmSchema = z
     "on-battery",
     "time-unknown",
     "relay-wear",
+    "credential-store",
   ])
   .describe("which alarm; `source` names the reader or input when there are several");
 export type Alarm = z.output<typeof AlarmSchema>;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
 import { doorEvents } from "./door-events.ts";
+import { journalEvents } from "./journal-events.ts";
 import { readerEvents } from "./reader-events.ts";
 import { systemEvents } from "./system-events.ts";
 import { TimeQualitySchema } from "./time-quality.ts";
@@ -19,6 +20,7 @@ export const EventPayloadSchemas = {
   ...readerEvents,
   ...alarmEvents,
   ...systemEvents,
+  ...journalEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;
@@ -29,12 +31,22 @@ export { TimeQualitySchema };
 
 export const EventEnvelopeSchema = z.object({
   id: z.uuid().describe("unique for ever (UUIDv7); duplicates carry the same id"),
-  seq: z.number().int().min(1).describe("per station, increasing by one per event"),
+  seq: z
+    .number()
+    .int()
+    .min(1)
+    .describe(
+      "per station, increasing by one per event, across restarts; a gap is explained by journal.dropped",
+    ),
   bootId: z.string().describe("changes at every controller start"),
   ts: z.string().describe("ISO 8601 wall-clock time of the event"),
   timeQuality: TimeQualitySchema.describe("how far `ts` can be trusted when the event happened"),
   type: z.string(),
   stationId: z.string(),
+  replayed: z
+    .literal(true)
+    .optional()
+    .describe("present on events sent late from the journal, after a restart or an outage"),
 });
 
 /** One event as published: the envelope plus its type's payload (a union over all types). */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AccessStateSchema, DoorStateSchema } from "./door-state.ts";
+import { JournalStatusSchema } from "./telemetry.ts";
 
 /** `status` (retained): is the controller alive. The Last Will flips it to online:false. */
 export const StatusSchema = z.object({
@@ -20,6 +21,7 @@ export const StateSchema = z.object({
   door: DoorStateSchema,
   ...AccessStateSchema.shape,
   events: z.object({ lastSeq: z.number().int().min(0) }),
+  journal: JournalStatusSchema,
 });
 export type StationState = z.output<typeof StateSchema>;
 
@@ -31,5 +33,6 @@ export function stationTopics(topicRoot: string, stationId: string) {
     state: `${base}/state`,
     events: `${base}/events`,
     telemetry: `${base}/telemetry`,
+    stateRequest: `${base}/state/get`,
   } as const;
 }

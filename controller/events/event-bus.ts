@@ -45,6 +45,14 @@ export class EventBus {
     });
   }
 
+  /**
+   * Number on after `seq` (the journal's last seq), so seq stays gap-free across restarts.
+   * Called before the first event of this boot; it never moves the numbering backwards.
+   */
+  resumeAfter(seq: number): void {
+    if (seq > this.seq) this.seq = seq;
+  }
+
   get lastSeq(): number {
     return this.seq;
   }

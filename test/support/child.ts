@@ -11,8 +11,10 @@ export class StationProcess {
   stderr = "";
   private buffer = "";
 
-  constructor(args: string[], env: Record<string, string> = {}) {
-    this.proc = spawn(process.execPath, [CLI, ...args], {
+  /** `wrap` runs the command through another (e.g. `unshare`): it gets the argv, returns the new one. */
+  constructor(args: string[], env: Record<string, string> = {}, wrap?: (argv: string[]) => string[]) {
+    const argv = wrap ? wrap([process.execPath, CLI, ...args]) : [process.execPath, CLI, ...args];
+    this.proc = spawn(argv[0] ?? process.execPath, argv.slice(1), {
       env: { ...process.env, WAYSTATION_LOG_JSON: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });

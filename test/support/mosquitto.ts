@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitForPort } from "./net.ts";
@@ -9,6 +9,12 @@ export const mosquittoDaemon = daemon("mosquitto", "mosquitto");
 
 /** A real Mosquitto on a free loopback port with its own temp dir; restartable on the same port. */
 export class Mosquitto {
+  /**
+   * `listener` lines go right after the listener (TLS files, require_certificate, ...);
+   * `anonymous: false` requires a user name and password.
+   */
+  constructor(private readonly extra: { listener?: string[]; anonymous?: boolean } = {}) {}
+
   private proc: ChildProcess | undefined;
   readonly dir = mkdtempSync(join(tmpdir(), "ws-mosq-"));
   port = 0;
@@ -21,12 +27,16 @@ export class Mosquitto {
   async start(): Promise<void> {
     if (!mosquittoDaemon.path) throw new Error(`mosquitto missing: ${mosquittoDaemon.install}`);
     if (this.port === 0) this.port = await freePort();
+    // Started as root, mosquitto drops to its own user: it must still be able to write its
+    // persistence file here, or sessions and queued messages silently vanish at a restart.
+    chmodSync(this.dir, 0o777);
     const conf = join(this.dir, "mosquitto.conf");
     writeFileSync(
       conf,
       [
         `listener ${this.port} 127.0.0.1`,
-        "allow_anonymous true",
+        ...(this.extra.listener ?? []),
+        `allow_anonymous ${this.extra.anonymous === false ? "false" : "true"}`,
         "persistence true",
         `persistence_location ${this.dir}/`,
         "autosave_interval 1",

@@ -1,0 +1,302 @@
+import { readFileSync } from "node:fs";
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from "mqtt";
+import type { Logger } from "pino";
+import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
+import { Listeners } from "../../device/ports/listeners.ts";
+import { afterDisconnect, afterFailure, type ReconnectPlan } from "./backoff.ts";
+
+export interface TlsFiles {
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+  rejectUnauthorized: boolean;
+  servername?: string | undefined;
+}
+
+export interface MqttLinkOptions {
+  urls: readonly string[];
+  clientId: string;
+  protocolVersion: 4 | 5;
+  keepaliveS: number;
+  sessionExpiryS: number;
+  connectTimeoutMs: number;
+  reconnect: { baseMs: number; capMs: number };
+  tls?: TlsFiles | undefined;
+  credentials?: { username: string; password: string } | undefined;
+  will: { topic: string; payload: string };
+  random?: () => number;
+}
+
+export interface ConnectInfo {
+  url: string;
+  sessionPresent: boolean;
+  /** how many QoS 1 messages the broker accepts in flight (MQTT 5 receive maximum) */
+  receiveMaximum: number;
+}
+
+type MessageHandler = (topic: string, payload: Buffer) => void;
+
+/**
+ * One logical connection to the fleet's brokers: connects, and reconnects for ever with
+ * full-jitter backoff across the configured URLs. The session is persistent (clean start off,
+ * a stable client id). mqtt.js's own reconnect and offline queue are off: the journal, not
+ * the client's memory, is what survives an outage.
+ */
+export class MqttLink {
+  private client: MqttClient | undefined;
+  private plan: ReconnectPlan = { urlIndex: 0, failures: 0 };
+  private timer: TimerHandle | undefined;
+  private running = false;
+  private readonly connects = new Listeners<ConnectInfo>();
+  private readonly disconnects = new Listeners<void>();
+  private readonly subscriptions = new Map<string, MessageHandler>();
+  private lastError = "";
+  connected = false;
+  connections = 0;
+
+  constructor(
+    private readonly opts: MqttLinkOptions,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.attempt();
+  }
+
+  /** Ends the connection without a DISCONNECT's farewell when `force`; the Last Will then fires. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    const client = this.client;
+    this.client = undefined;
+    const wasConnected = this.connected;
+    this.connected = false;
+    if (!client) return;
+    client.removeAllListeners("close");
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        client.end(true);
+        resolve();
+      }, 2000);
+      client.end(!wasConnected, {}, () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    if (wasConnected) this.disconnects.emit();
+  }
+
+  /** The broker in use (or about to be tried), without credentials. */
+  get url(): string {
+    return redact(this.opts.urls[this.plan.urlIndex] ?? "");
+  }
+
+  /** failed connection attempts since the last success */
+  get failedAttempts(): number {
+    return this.plan.failures;
+  }
+
+  get protocolVersion(): 4 | 5 {
+    return this.opts.protocolVersion;
+  }
+
+  onConnect(listener: (info: ConnectInfo) => void): () => void {
+    return this.connects.add(listener);
+  }
+
+  onDisconnect(listener: () => void): () => void {
+    return this.disconnects.add(listener);
+  }
+
+  /** Subscribe now and after every reconnect (QoS 1). */
+  subscribe(filter: string, handler: MessageHandler): void {
+    this.subscriptions.set(filter, handler);
+    if (this.connected) this.client?.subscribe(filter, { qos: 1 });
+  }
+
+  /** Publish on the current connection; false (and no callback) when there is none. */
+  publish(
+    topic: string,
+    payload: string | Buffer,
+    opts: IClientPublishOptions,
+    cb?: (err?: Error) => void,
+  ): boolean {
+    const client = this.client;
+    if (!client || !this.connected) return false;
+    client.publish(topic, payload, opts, cb);
+    return true;
+  }
+
+  private attempt(): void {
+    if (!this.running) return;
+    const url = this.opts.urls[this.plan.urlIndex] ?? this.opts.urls[0] ?? "";
+    let options: IClientOptions;
+    try {
+      options = this.clientOptions();
+    } catch (err) {
+      this.noteFailure(url, err instanceof Error ? err.message : String(err));
+      this.schedule(
+        afterFailure(
+          this.plan,
+          this.opts.urls.length,
+          this.opts.reconnect.baseMs,
+          this.opts.reconnect.capMs,
+          this.random,
+        ),
+      );
+      return;
+    }
+    const client = mqtt.connect(url, options);
+    this.client = client;
+    let wasConnected = false;
+    client.on("connect", (connack) => {
+      if (this.client !== client) return;
+      wasConnected = true;
+      this.connected = true;
+      this.connections++;
+      const failures = this.plan.failures;
+      this.plan = { ...this.plan, failures: 0 };
+      this.lastError = "";
+      const receiveMaximum = connack.properties?.receiveMaximum ?? 65_535;
+      this.log.info(
+        {
+          url: redact(url),
+          sessionPresent: connack.sessionPresent,
+          receiveMaximum,
+          failedAttempts: failures,
+        },
+        "connected to the MQTT broker",
+      );
+      for (const filter of this.subscriptions.keys()) client.subscribe(filter, { qos: 1 });
+      this.connects.emit({ url: redact(url), sessionPresent: connack.sessionPresent, receiveMaximum });
+    });
+    client.on("message", (topic, payload) => {
+      for (const [filter, handler] of this.subscriptions) if (matches(filter, topic)) handler(topic, payload);
+    });
+    client.on("error", (err) => {
+      this.lastError = err.message;
+    });
+    client.on("disconnect", (packet) => {
+      this.lastError = `broker disconnected us (reason ${packet.reasonCode ?? "?"})`;
+    });
+    client.on("close", () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      client.removeAllListeners();
+      client.on("error", () => {});
+      client.end(true);
+      if (wasConnected) {
+        this.connected = false;
+        this.log.warn(
+          { url: redact(url), reason: this.lastError || "connection closed" },
+          "MQTT connection lost; reconnecting",
+        );
+        this.disconnects.emit();
+        this.schedule(
+          afterDisconnect(this.plan, this.opts.reconnect.baseMs, this.opts.reconnect.capMs, this.random),
+        );
+      } else {
+        this.noteFailure(url, this.lastError || "connection closed");
+        this.schedule(
+          afterFailure(
+            this.plan,
+            this.opts.urls.length,
+            this.opts.reconnect.baseMs,
+            this.opts.reconnect.capMs,
+            this.random,
+          ),
+        );
+      }
+    });
+  }
+
+  private schedule(next: { plan: ReconnectPlan; delayMs: number }): void {
+    this.plan = next.plan;
+    if (!this.running) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.attempt();
+    }, next.delayMs);
+  }
+
+  /** The first failure of a run is a warning; then only every 20th, so days offline do not flood the log. */
+  private noteFailure(url: string, reason: string): void {
+    const n = this.plan.failures + 1;
+    const level = n === 1 || n % 20 === 0 ? "warn" : "debug";
+    this.log[level](
+      { url: redact(url), reason, failedAttempts: n },
+      "cannot reach the MQTT broker; will retry",
+    );
+  }
+
+  private get random(): () => number {
+    return this.opts.random ?? Math.random;
+  }
+
+  private clientOptions(): IClientOptions {
+    const o = this.opts;
+    const tls = o.tls;
+    return {
+      clientId: o.clientId,
+      protocolVersion: o.protocolVersion,
+      keepalive: o.keepaliveS,
+      clean: false,
+      reconnectPeriod: 0,
+      connectTimeout: o.connectTimeoutMs,
+      queueQoSZero: false,
+      resubscribe: false,
+      // mqtt.js traces every packet through `debug`; on the drain path that alone costs ~10 %.
+      log: () => {},
+      // mqtt-packet otherwise pre-builds 65,536 two-byte Buffers on the first write: 6 MB of heap
+      // on a board whose whole budget is 80 MB.
+      writeCache: false,
+      ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: o.sessionExpiryS } } : {}),
+      will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: true },
+      ...(o.credentials ? { username: o.credentials.username, password: o.credentials.password } : {}),
+      ...(tls
+        ? {
+            rejectUnauthorized: tls.rejectUnauthorized,
+            ...(tls.ca ? { ca: readPem(tls.ca) } : {}),
+            ...(tls.cert ? { cert: readPem(tls.cert) } : {}),
+            ...(tls.key ? { key: readPem(tls.key) } : {}),
+            ...(tls.servername ? { servername: tls.servername } : {}),
+          }
+        : {}),
+    };
+  }
+}
+
+function readPem(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new Error(`cannot read TLS file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+/** MQTT topic filter matching (+ and #), for the few filters the station subscribes to. */
+export function matches(filter: string, topic: string): boolean {
+  const f = filter.split("/");
+  const t = topic.split("/");
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === "#") return true;
+    if (i >= t.length) return false;
+    if (f[i] !== "+" && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/** An URL fit for a log: no user name or password. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, "//");
+  }
+}
