@@ -12,8 +12,9 @@ import { type BenchResult, result, round } from "./report.ts";
 const ROOT = resolve(import.meta.dirname, "..");
 const CLI = join(ROOT, "dist", "waystation.mjs");
 const BASELINE = join(ROOT, "dist", "bench-memory-store-station.mjs");
-/** The V8 settings of the station service (docs/install.md): a small young generation for a small board. */
+/** The settings of the station service (docs/install.md): a small young generation, few malloc arenas. */
 export const SERVICE_NODE_FLAGS = ["--max-semi-space-size=1"];
+export const SERVICE_ENV = { MALLOC_ARENA_MAX: "2" };
 
 interface Launch {
   proc: ChildProcess;
@@ -57,7 +58,7 @@ console: { port: ${port} }
 function launch(args: string[]): Promise<Launch> {
   const t0 = performance.now();
   const proc = spawn(process.execPath, args, {
-    env: { ...process.env, WAYSTATION_LOG_JSON: "1" },
+    env: { ...process.env, ...SERVICE_ENV, WAYSTATION_LOG_JSON: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((res, rej) => {
@@ -172,7 +173,8 @@ export async function benchAccessProcess(n: number, runs = 3): Promise<BenchResu
             ...params,
             after: "start + 200 reads",
             store: "sqlite",
-            node: SERVICE_NODE_FLAGS.join(" "),
+            node: `${SERVICE_NODE_FLAGS.join(" ")} MALLOC_ARENA_MAX=2`,
+            threads: "main + journal worker",
           },
           baseline: { name: "same controller, credentials in a JS Map", value: round(naive.rss, 1) },
         },

@@ -1,6 +1,7 @@
 // Bundles the TypeScript sources into dist/waystation.mjs: what a station's service runs.
 // Running the sources through tsx costs a loader thread (~35 MB RSS) and start-up time;
 // `npm ci` builds this bundle (prepare), the systemd unit runs it.
+import { rmSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { build } from "esbuild";
 
@@ -39,6 +40,10 @@ export async function bundle(entry, outfile) {
       js: "import { createRequire as __wsCreateRequire } from 'node:module'; const require = __wsCreateRequire(import.meta.url);",
     },
     sourcemap: "linked",
+    // V8 keeps each script's source in the heap, as two bytes per character as soon as one
+    // comment holds a non-ASCII letter: without comments the service carries ~2 MB less.
+    // Identifiers are kept, so stack traces in the log stay readable.
+    minifyWhitespace: true,
     logLevel: "warning",
   });
 }
@@ -58,6 +63,8 @@ export async function bundleJournalWorker(outfile) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // Chunk names are content hashes: clear the old ones, or dist/ grows with every build.
+  rmSync(new URL("../dist/chunks", import.meta.url).pathname, { recursive: true, force: true });
   await bundle(
     new URL("./cli.ts", import.meta.url).pathname,
     new URL("../dist/waystation.mjs", import.meta.url).pathname,

@@ -65,6 +65,9 @@ export class SqliteCredentialStore implements CredentialStore {
       const db = new Database(this.file);
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = FULL");
+      // A lookup touches the root, one or two inner pages and a leaf: 512 KB of cache keeps the
+      // hot upper levels of a million-entry tree and keeps the controller's memory small.
+      db.pragma("cache_size = -512");
       db.exec(SCHEMA);
       this.use(db);
     } catch (cause) {
@@ -187,7 +190,7 @@ export class SqliteCredentialStore implements CredentialStore {
       db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'version'").run();
       this.recount();
     })();
-    db.pragma("cache_size = -2000");
+    db.pragma("cache_size = -512");
     db.pragma("shrink_memory");
     this.refreshCount();
     return n;
