@@ -12,9 +12,12 @@ import { PACKAGE_ROOT } from "./paths.ts";
 
 export const DEMO_KNOWN_CARD = "04A1B2C3";
 export const DEMO_UNKNOWN_CARD = "DEADBEEF";
+/** chip serial of the demo worker's resident ID card (8 bytes) */
+export const DEMO_ID_CARD = "0123456789ABCDEF";
 export const DEMO_CARDS: readonly DemoCard[] = [
   { label: "the known card", uid: DEMO_KNOWN_CARD },
   { label: "an unknown card", uid: DEMO_UNKNOWN_CARD },
+  { label: "the known resident ID card", uid: DEMO_ID_CARD },
 ];
 
 export interface DemoOptions {
@@ -53,6 +56,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     : createSecretsFile(config.secretsFile);
   const hasher = createIdentifierHasher(secrets.credentialKey);
   const known = parseHexIdentifier(DEMO_KNOWN_CARD) ?? new Uint8Array();
+  const idCard = parseHexIdentifier(DEMO_ID_CARD) ?? new Uint8Array();
   config = {
     ...config,
     access: {
@@ -60,6 +64,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       allowList: [
         ...config.access.allowList,
         { personId: "demo-worker", credential: hasher("card-uid", known) },
+        { personId: "demo-worker", credential: hasher("resident-id", idCard) },
       ],
     },
   };
@@ -109,17 +114,25 @@ export function demoBanner(demo: Demo): string {
   const url = new URL(demo.brokerUrl);
   const consoleArg =
     demo.consoleUrl && demo.consoleUrl !== "http://127.0.0.1:8080" ? ` --console ${demo.consoleUrl}` : "";
+  const vpcd = demo.booted.readerPaths.some((p) => p.how.includes("vpcd"));
   return [
     "",
     `Waystation demo: station "${id}" on simulated hardware`,
     `  console     ${demo.consoleUrl ?? "(disabled)"}`,
     `  MQTT        ${demo.brokerUrl}${demo.broker ? " (embedded broker)" : ""}`,
     `  data        ${demo.config.dataDir}`,
+    ...demo.booted.readerPaths.map((p) => `  reader ${p.id.padEnd(5)} ${p.how}`),
     "",
     "Try, from a second terminal:",
     `  mosquitto_sub -h ${url.hostname} -p ${url.port || 1883} -t '${demo.config.mqtt.topicRoot}/#' -v`,
     `  npx waystation sim tap ${DEMO_KNOWN_CARD}${consoleArg}     # a known card: the door unlocks`,
     `  npx waystation sim tap ${DEMO_UNKNOWN_CARD}${consoleArg}     # an unknown card: denied`,
+    `  npx waystation sim tap ${DEMO_ID_CARD}${consoleArg}     # the resident ID card: one grant, however long it lies there`,
+    ...(vpcd
+      ? [
+          `  npx waystation sim tap broken${consoleArg}     # a card answering garbage: reader.unsupported-card`,
+        ]
+      : []),
     `  npx waystation sim push-door${consoleArg}`,
     `  npx waystation sim exit-button${consoleArg}`,
     "",

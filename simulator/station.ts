@@ -8,6 +8,7 @@ import type { Clock } from "../device/ports/clock.ts";
 import { SimCardReader } from "./card-reader.ts";
 import { DoorModel, type DoorPhysics } from "./door-model.ts";
 import { SimInputLine, SimOutputLine } from "./gpio-lines.ts";
+import type { SimReaderSlot } from "./reader-slot.ts";
 
 /** What a person (or a test, or the console) can do at a simulated station. */
 export interface SimControl {
@@ -29,7 +30,7 @@ export interface SimulatedStation {
   hardware: Hardware;
   control: SimControl;
   door: DoorModel;
-  readers: SimCardReader[];
+  readers: SimReaderSlot[];
   /** the simulated people and leaf only act between start() and stop() */
   start(): void;
   stop(): void;
@@ -40,7 +41,14 @@ const SWING_SHUT_MS = 4000;
 
 export function createSimulatedStation(
   config: StationConfig,
-  deps: { clock: Clock; hasher: IdentifierHasher; logger: Logger; swingShutMs?: number },
+  deps: {
+    clock: Clock;
+    hasher: IdentifierHasher;
+    logger: Logger;
+    swingShutMs?: number;
+    /** readers built by the composition root (scripts/readers.ts); default: in-process ones */
+    readers?: readonly SimReaderSlot[];
+  },
 ): SimulatedStation {
   const { clock, hasher } = deps;
   const log = deps.logger.child({ module: "simulator" });
@@ -48,7 +56,9 @@ export function createSimulatedStation(
   const relay = new SimOutputLine("lockRelay");
   const contactRaw = new SimInputLine("doorContact", true, clock);
   const exitRaw = new SimInputLine("exitButton", false, clock);
-  const readers = config.hardware.readers.map((r) => new SimCardReader(r.id, hasher, clock));
+  const readers: SimReaderSlot[] = deps.readers
+    ? [...deps.readers]
+    : config.hardware.readers.map((r) => new SimCardReader(r.id, hasher, clock));
   const door = new DoorModel(
     relay,
     contactRaw,
@@ -63,10 +73,10 @@ export function createSimulatedStation(
     lockRelay: relay,
     doorContact: new DebouncedInput(contactRaw, gpio.doorContact.debounceMs, clock),
     exitButton: new DebouncedInput(exitRaw, gpio.exitButton.debounceMs, clock),
-    readers,
+    readers: readers.map((r) => r.reader),
   };
 
-  const readerById = (id?: string): SimCardReader => {
+  const readerById = (id?: string): SimReaderSlot => {
     const reader = id === undefined ? readers[0] : readers.find((r) => r.id === id);
     if (!reader) {
       throw new StationError("SIM_BAD_COMMAND", "sim", `no reader "${id}"`, {
@@ -79,7 +89,7 @@ export function createSimulatedStation(
   const control: SimControl = {
     tap(uidHex, readerId) {
       const reader = readerById(readerId);
-      reader.present(uidHex);
+      reader.tap(uidHex);
       log.info({ readerId: reader.id }, "a card was tapped");
     },
     pushDoor: () => door.push(),
@@ -97,5 +107,13 @@ export function createSimulatedStation(
     }),
   };
 
-  return { hardware, control, door, readers, start: () => door.start(), stop: () => door.stop() };
+  const start = () => {
+    door.start();
+    for (const r of readers) r.start?.();
+  };
+  const stop = () => {
+    for (const r of readers) r.stop?.();
+    door.stop();
+  };
+  return { hardware, control, door, readers, start, stop };
 }

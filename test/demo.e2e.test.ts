@@ -37,7 +37,12 @@ describe("the demo, end to end", () => {
   });
 
   it("publishes a retained online status and a retained state", async () => {
-    await waitFor(() => sub.last("/state"), "state, live");
+    // Settled: the reader is online (a PC/SC reader attaches just after boot) and the state says so.
+    await waitFor(
+      () => (sub.last("/state")?.json.readers as Record<string, string> | undefined)?.entry === "online",
+      "state with the reader online",
+      10_000,
+    );
     // A subscriber arriving later gets both from the broker's retained store.
     const late = new MqttCapture(demo.brokerUrl, "waystation/v1/+/+");
     await late.start();
@@ -54,7 +59,7 @@ describe("the demo, end to end", () => {
       expect(state.retain).toBe(true);
       expect(state.json).toMatchObject({
         door: { lock: "locked", leaf: "closed" },
-        credentials: { count: 1 },
+        credentials: { count: 2 },
       });
     } finally {
       await late.stop();
