@@ -6,6 +6,8 @@ import { stationJsonSchema } from "../config/json-schema.ts";
 import { formatIssues, loadConfigFile, parseConfigText } from "../config/load.ts";
 import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
 import { createIdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
+import type { CredentialKind } from "../device/ports/card-reader.ts";
+import { BUILTIN_LAYOUTS, identifierBytes } from "../device/wiegand/formats.ts";
 import { sendSimCommand } from "../simulator/control-http.ts";
 import { bootStation } from "./boot.ts";
 import { demoBanner, startDemo } from "./demo.ts";
@@ -22,9 +24,10 @@ const USAGE = `waystation <command>
   config schema [--write]
                          print the JSON Schema of station files (--write: config/schema.json)
   secrets init FILE      create a secrets file with a fresh credential key (mode 0600)
-  credentials hash UID --secrets FILE
-                         the keyed hash to put in access.allowList for a card UID
-  sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | state
+  credentials hash ID --secrets FILE [--kind card-uid|resident-id|wiegand|keypad] [--format wiegand-26]
+                         the keyed hash to put in access.allowList: a card UID (hex), an ID card
+                         serial (16 hex), a Wiegand card (FACILITY:CARD as printed), a PIN
+  sim tap CARD [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | state
       [--console URL]    act as a person at a running simulated station (default http://127.0.0.1:8080)
   bench [--quick]        run the benchmarks; writes bench/results.json
 `;
@@ -109,17 +112,53 @@ const credentials: Command = async (args) => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { secrets: { type: "string" }, kind: { type: "string", default: "card-uid" } },
+    options: {
+      secrets: { type: "string" },
+      kind: { type: "string", default: "card-uid" },
+      format: { type: "string", default: "wiegand-26" },
+    },
   });
-  const [sub, uid] = positionals;
-  if (sub !== "hash" || !uid || !values.secrets) throw usageError("credentials hash UID --secrets FILE");
-  const raw = parseHexIdentifier(uid);
-  if (!raw) throw usageError(`"${uid}" is not a hex identifier`);
-  const kind = values.kind === "resident-id" ? "resident-id" : "card-uid";
+  const [sub, id] = positionals;
+  if (sub !== "hash" || !id || !values.secrets) throw usageError("credentials hash ID --secrets FILE");
+  const kind = values.kind;
+  if (kind !== "card-uid" && kind !== "resident-id" && kind !== "wiegand" && kind !== "keypad") {
+    throw usageError(`--kind is card-uid, resident-id, wiegand or keypad, not "${kind}"`);
+  }
+  const raw = rawIdentifier(kind, id, values.format ?? "wiegand-26");
   const hash = createIdentifierHasher(loadSecretsFile(values.secrets).credentialKey)(kind, raw);
   process.stdout.write(`${hash}\n`);
   return 0;
 };
+
+/** The bytes a reader driver hashes for an identifier as a technician reads it off a card. */
+function rawIdentifier(kind: CredentialKind, id: string, format: string): Uint8Array {
+  if (kind === "keypad") {
+    if (!/^[0-9]{1,12}$/.test(id)) throw usageError("a PIN is 1-12 digits");
+    return new TextEncoder().encode(id);
+  }
+  if (kind === "wiegand") {
+    const layout = BUILTIN_LAYOUTS[format];
+    if (!layout) throw usageError(`--format is one of ${Object.keys(BUILTIN_LAYOUTS).join(", ")}`);
+    const m = /^(?:(\d+):)?(\d+)$/.exec(id);
+    if (!m)
+      throw usageError('a Wiegand card is "FACILITY:CARD" (or "CARD" for formats without a facility code)');
+    const facility = m[1] === undefined ? undefined : Number(m[1]);
+    const card = Number(m[2]);
+    const fits = (v: number, bits: number) => Number.isSafeInteger(v) && v < 2 ** bits;
+    if (
+      !fits(card, layout.card.length) ||
+      (facility !== undefined && !fits(facility, layout.facility?.length ?? 0))
+    ) {
+      throw usageError(`${id} does not fit ${layout.name}`);
+    }
+    return identifierBytes(layout, facility, card);
+  }
+  const raw = parseHexIdentifier(id);
+  if (!raw) throw usageError(`"${id}" is not a hex identifier`);
+  if (kind === "resident-id" && raw.length !== 8)
+    throw usageError("a resident ID card serial is 8 bytes (16 hex)");
+  return raw;
+}
 
 const sim: Command = async (args) => {
   const { values, positionals } = parseArgs({

@@ -13,6 +13,8 @@ export interface SimReaderSlot {
   readonly signals: readonly ReaderSignal[];
   /** A person presents a card (see each simulated reader for the specs it takes). */
   tap(spec: string): void;
+  /** a card is being presented right now (for tests that must wait until the person is done) */
+  readonly busy?: boolean;
   /** the simulated peer's own activity (line noise, a card lying on a reader) */
   start?(): void;
   stop?(): void;

@@ -87,6 +87,9 @@ export function vpcdSlot(
     get signals() {
       return driver.signals;
     },
+    get busy() {
+      return presenter.presenting;
+    },
     tap: (spec) => presenter.tap(spec),
     stop: () => presenter.stop(),
   };

@@ -151,7 +151,8 @@ describe("Wiegand reader: the driver over simulated lines", () => {
     s.sim.tap("truncated:04A1B2C3");
     s.sim.tap("keys:9876#");
     s.clock.advance(4000);
-    const text = s.lines.join("");
+    // Without the timestamps and pid, whose digits could hold a short number by chance.
+    const text = s.lines.map((l) => l.replace(/"(time|pid)":\d+,?/g, "")).join("");
     expect(s.lines.length).toBeGreaterThan(3);
     for (const needle of ["04a1b2c3", "04A1B2C3", String(0x04a1b2c3), String(0xb2c3), "9876"]) {
       expect(text).not.toContain(needle);

@@ -11,6 +11,7 @@ export const DEFAULT_PCSCD_SOCKET = "/run/pcscd/pcscd.comm";
 const MIN_RETRY_MS = 250;
 const MAX_RETRY_MS = 2000;
 const PROBE_TIMEOUT_MS = 1000;
+const END_SETTLE_MS = 150;
 
 /**
  * libpcsclite reads PCSCLITE_CSOCK_NAME once, at the first context in the process, and keeps
@@ -199,7 +200,18 @@ export class NfcPcscTransport implements PcscTransport {
       this.events.emit({ type: "card-removed", reader: name, atMs: this.clock.monotonic() }),
     );
     r.on("error", (err: Error) => this.log.debug({ reader: name, err: err.message }, "PC/SC reader error"));
-    r.on("end", () => this.detach(name));
+    // A reader also "ends" when pcscd dies. Give pcscd's own error a moment to arrive, then ask
+    // pcscd, so an unplug and a dead pcscd are reported as what they are.
+    r.on("end", () => {
+      this.clock.setTimeout(() => {
+        if (nfc !== this.nfc) return;
+        void probe(this.socketPath).then((alive) => {
+          if (nfc !== this.nfc) return;
+          if (alive) this.detach(name);
+          else this.onServiceLost(nfc, new Error("pcscd stopped answering"));
+        });
+      }, END_SETTLE_MS);
+    });
     // nfc-pcsc gives no event for a card that is present but mute: watch the raw reader state.
     r.reader.on("status", (st: { state: number }) => {
       const isMute =

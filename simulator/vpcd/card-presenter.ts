@@ -34,6 +34,9 @@ export class VpcdCardPresenter {
   private timer: TimerHandle | undefined;
   private session = 0;
   private unsubscribe: (() => void) | undefined;
+  private active = false;
+  /** monotonic ms when the last card was taken away for good */
+  lastTakenAtMs: number | undefined;
 
   constructor(
     private readonly player: VpcdCardPlayer,
@@ -62,6 +65,7 @@ export class VpcdCardPresenter {
     const card = VpcdCardPresenter.cardFor(spec);
     this.cancel();
     const session = ++this.session;
+    this.active = true;
     this.log.info({ card: card.label }, "a card is held to the reader");
     const restUntil = this.clock.monotonic() + (card.neverHalts ? this.timing.restMs : 0);
     void this.present(card, session, restUntil);
@@ -71,7 +75,14 @@ export class VpcdCardPresenter {
     this.cancel();
   }
 
+  /** a card is being held to the reader (or lies on it and will be found again) */
+  get presenting(): boolean {
+    return this.active;
+  }
+
   private cancel(): void {
+    if (this.active) this.lastTakenAtMs = this.clock.monotonic();
+    this.active = false;
     this.session++;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
@@ -85,6 +96,7 @@ export class VpcdCardPresenter {
       await this.player.insert(card);
     } catch (err) {
       if (session !== this.session) return;
+      this.active = false;
       this.log.warn(
         { err: isStationError(err) ? err.describe() : err },
         "the simulated card could not be presented",
@@ -106,6 +118,9 @@ export class VpcdCardPresenter {
             this.timer = undefined;
             if (session === this.session) void this.present(card, session, restUntil);
           }, this.timing.refindGapMs);
+        } else {
+          this.active = false;
+          this.lastTakenAtMs = this.clock.monotonic();
         }
       }, afterMs);
     };
