@@ -2,6 +2,8 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchAccessDecision } from "./access-decision.ts";
+import { benchPcscTapToUnlock } from "./reader-pcsc.ts";
+import { benchWiegandDecode } from "./reader-wiegand.ts";
 import { type BenchResult, printTable, writeResults } from "./report.ts";
 
 /** `npm run bench`: every figure beside a baseline measured in the same run. */
@@ -11,6 +13,12 @@ export async function runBench(args: string[]): Promise<number> {
   const results: BenchResult[] = [];
   process.stdout.write(`access.decision with ${sizes.join(", ")} credentials...\n`);
   results.push(...(await benchAccessDecision(sizes)));
+  process.stdout.write("reader.wiegand.decode...\n");
+  results.push(benchWiegandDecode(values.quick ? 20_000 : 100_000));
+  process.stdout.write("reader.pcsc.tap_to_unlock through pcscd + vpcd...\n");
+  const pcsc = await benchPcscTapToUnlock(values.quick ? 8 : 30);
+  if (typeof pcsc === "string") process.stdout.write(`${pcsc}\n`);
+  else results.push(...pcsc);
   process.stdout.write(`\n${printTable(results)}\n\n`);
   const file = writeResults(dirname(fileURLToPath(import.meta.url)), results);
   process.stdout.write(`written to ${file}\n`);

@@ -86,30 +86,54 @@ export interface Step {
 
 const NONE: readonly DecodeResult[] = [];
 
+/**
+ * Each transition copies the state once into a draft and edits the draft: the caller's state is
+ * never touched (the decoder stays a pure function) and an edge costs one allocation, not one
+ * per field changed.
+ */
+type Draft = { -readonly [K in keyof DecoderState]: DecoderState[K] };
+
 /** Records the frame's first problem. Outside a frame (nothing pending, no bits) there is nothing to spoil. */
-function fault(s: DecoderState, why: string): DecoderState {
-  if (s.fault || (s.bits === "" && s.pending0 === undefined && s.pending1 === undefined)) return s;
-  return { ...s, fault: why };
+function fault(d: Draft, why: string): void {
+  if (d.fault || (d.bits === "" && d.pending0 === undefined && d.pending1 === undefined)) return;
+  d.fault = why;
 }
 
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} us`;
 
 /** Adds the bit of a pulse from `startMs` to `endMs` (endMs = startMs when its end was missed). */
-function commit(
-  s: DecoderState,
-  line: WiegandLine,
-  startMs: number,
-  endMs: number,
-  o: DecoderOptions,
-): DecoderState {
-  let why: string | undefined;
-  if (s.lastBitEndMs !== undefined && startMs < s.lastBitEndMs) why = "D0 and D1 low together";
-  else if (s.lastBitMs !== undefined && startMs - s.lastBitMs < o.minIntervalMs) {
-    why = `bits ${us(startMs - s.lastBitMs)} apart`;
+function commit(d: Draft, line: WiegandLine, startMs: number, endMs: number, o: DecoderOptions): void {
+  if (d.bits.length >= MAX_FRAME_BITS) {
+    fault(d, `more than ${MAX_FRAME_BITS} bits`);
+    return;
   }
-  if (s.bits.length >= MAX_FRAME_BITS) return fault(s, `more than ${MAX_FRAME_BITS} bits`);
-  const next = { ...s, bits: s.bits + (line === 0 ? "0" : "1"), lastBitMs: startMs, lastBitEndMs: endMs };
-  return why ? fault(next, why) : next;
+  let why: string | undefined;
+  if (d.lastBitEndMs !== undefined && startMs < d.lastBitEndMs) why = "D0 and D1 low together";
+  else if (d.lastBitMs !== undefined && startMs - d.lastBitMs < o.minIntervalMs) {
+    why = `bits ${us(startMs - d.lastBitMs)} apart`;
+  }
+  d.bits += line === 0 ? "0" : "1";
+  d.lastBitMs = startMs;
+  d.lastBitEndMs = endMs;
+  if (why) fault(d, why);
+}
+
+function copy(s: DecoderState): Draft {
+  return {
+    bits: s.bits,
+    pending0: s.pending0,
+    pending1: s.pending1,
+    lastEdgeMs: s.lastEdgeMs,
+    lastBitMs: s.lastBitMs,
+    lastBitEndMs: s.lastBitEndMs,
+    fault: s.fault,
+    glitches: s.glitches,
+  };
+}
+
+function setPending(d: Draft, line: WiegandLine, v: number | undefined): void {
+  if (line === 0) d.pending0 = v;
+  else d.pending1 = v;
 }
 
 /**
@@ -118,7 +142,8 @@ function commit(
  */
 function activity(s: DecoderState): number | undefined {
   let t = s.lastBitEndMs;
-  for (const p of [s.pending0, s.pending1]) if (p !== undefined && (t === undefined || p > t)) t = p;
+  if (s.pending0 !== undefined && (t === undefined || s.pending0 > t)) t = s.pending0;
+  if (s.pending1 !== undefined && (t === undefined || s.pending1 > t)) t = s.pending1;
   return t;
 }
 
@@ -152,15 +177,14 @@ export function interpret(
 }
 
 function finish(s: DecoderState, atMs: number, o: DecoderOptions): Step {
-  let st = s;
   // A line still low a whole frame timeout after its leading edge is stuck (a short, a dead
   // reader pulling it down): that spoils the frame.
-  for (const line of [0, 1] as const) {
-    if ((line === 0 ? st.pending0 : st.pending1) !== undefined) st = fault(st, `line D${line} held low`);
-  }
+  let why = s.fault;
+  if (!why && s.pending0 !== undefined) why = "line D0 held low";
+  if (!why && s.pending1 !== undefined) why = "line D1 held low";
   return {
-    state: { ...initialDecoderState, glitches: s.glitches },
-    out: interpret(st.bits, st.fault, atMs, o),
+    state: s.glitches === 0 ? initialDecoderState : { ...initialDecoderState, glitches: s.glitches },
+    out: interpret(s.bits, why, atMs, o),
   };
 }
 
@@ -177,45 +201,55 @@ export function frameDeadline(s: DecoderState, o: DecoderOptions): number | unde
   return act === undefined ? undefined : act + o.frameTimeoutMs;
 }
 
-const withPending = (s: DecoderState, line: WiegandLine, v: number | undefined): DecoderState =>
-  line === 0 ? { ...s, pending0: v } : { ...s, pending1: v };
-
 /** One edge on D0 or D1. Never throws, whatever the input. */
 export function feed(s0: DecoderState, e: WiegandEdge, o: DecoderOptions): Step {
-  let s = s0;
   let out: readonly DecodeResult[] = NONE;
+  let d: Draft;
   if (!Number.isFinite(e.atMs) || (e.line !== 0 && e.line !== 1)) {
-    return { state: fault(s, "malformed edge"), out };
+    d = copy(s0);
+    fault(d, "malformed edge");
+    return { state: d, out };
   }
-  const act = activity(s);
+  const act = activity(s0);
   if (act !== undefined && e.atMs - act >= o.frameTimeoutMs - EPS) {
-    const done = finish(s, act + o.frameTimeoutMs, o);
-    s = { ...done.state, lastEdgeMs: s.lastEdgeMs };
+    const done = finish(s0, act + o.frameTimeoutMs, o);
+    d = copy(done.state);
+    d.lastEdgeMs = s0.lastEdgeMs;
     out = done.out;
+  } else {
+    d = copy(s0);
   }
-  if (s.lastEdgeMs !== undefined && e.atMs < s.lastEdgeMs) {
-    s = fault(s, "edge times go backwards");
-  }
-  const started = e.line === 0 ? s.pending0 : s.pending1;
+  if (d.lastEdgeMs !== undefined && e.atMs < d.lastEdgeMs) fault(d, "edge times go backwards");
+  const started = e.line === 0 ? d.pending0 : d.pending1;
   if (e.active) {
     // A second leading edge on a line already low, or a pulse on the other line long after this
-    // one should have ended: its trailing edge was missed. Keep the bit.
-    const stale: [WiegandLine, number][] = [];
-    if (started !== undefined) stale.push([e.line, started]);
+    // one should have ended: its trailing edge was missed. Keep the bit(s), oldest first.
     const other: WiegandLine = e.line === 0 ? 1 : 0;
-    const otherStart = other === 0 ? s.pending0 : s.pending1;
-    if (otherStart !== undefined && e.atMs - otherStart > o.maxPulseMs) stale.push([other, otherStart]);
-    stale.sort((a, b) => a[1] - b[1]);
-    for (const [line, at] of stale) s = withPending(commit(s, line, at, at, o), line, undefined);
-    s = withPending(s, e.line, e.atMs);
+    const otherStart = other === 0 ? d.pending0 : d.pending1;
+    const otherStale = otherStart !== undefined && e.atMs - otherStart > o.maxPulseMs;
+    if (otherStale && (started === undefined || otherStart < started)) {
+      commit(d, other, otherStart, otherStart, o);
+      setPending(d, other, undefined);
+    }
+    if (started !== undefined) commit(d, e.line, started, started, o);
+    if (otherStale && started !== undefined && otherStart >= started) {
+      commit(d, other, otherStart, otherStart, o);
+      setPending(d, other, undefined);
+    }
+    setPending(d, e.line, e.atMs);
   } else if (started !== undefined) {
     const width = e.atMs - started;
-    if (width < o.minPulseMs) s = { ...withPending(s, e.line, undefined), glitches: s.glitches + 1 };
-    else if (width > o.maxPulseMs)
-      s = withPending(fault(s, `pulse of ${us(width)} on D${e.line}`), e.line, undefined);
-    else s = withPending(commit(s, e.line, started, e.atMs, o), e.line, undefined);
+    setPending(d, e.line, undefined);
+    if (width < o.minPulseMs) d.glitches++;
+    else if (width > o.maxPulseMs) {
+      // Fault before the pending pulse is cleared, so a first pulse that is too long still counts.
+      setPending(d, e.line, started);
+      fault(d, `pulse of ${us(width)} on D${e.line}`);
+      setPending(d, e.line, undefined);
+    } else commit(d, e.line, started, e.atMs, o);
   }
   // A trailing edge with no pulse started (its leading edge was missed, or noise) adds nothing:
   // the frame comes out a bit short and is refused rather than guessed.
-  return { state: { ...s, lastEdgeMs: Math.max(e.atMs, s.lastEdgeMs ?? e.atMs) }, out };
+  if (d.lastEdgeMs === undefined || e.atMs > d.lastEdgeMs) d.lastEdgeMs = e.atMs;
+  return { state: d, out };
 }

@@ -123,10 +123,22 @@ export function decodeCard(bits: string, layout: WiegandLayout): CardDecode {
   if (bad) return { ok: false, reason: `${layout.name}: ${bad.type} parity bit ${bad.bit} fails` };
   const facility = layout.facility ? field(bits, layout.facility) : undefined;
   const card = field(bits, layout.card);
-  return {
-    ok: true,
-    value: { format: layout.name, facility, card, identifier: identifierBytes(layout, facility, card) },
-  };
+  const f = layout.facility;
+  const c = layout.card;
+  const idBits = (f ? bits.slice(f.start, f.start + f.length) : "") + bits.slice(c.start, c.start + c.length);
+  return { ok: true, value: { format: layout.name, facility, card, identifier: packBits(idBits) } };
+}
+
+/** '0'/'1' string to big-endian bytes, left-padded with zero bits to whole bytes. */
+function packBits(bits: string): Uint8Array {
+  const out = new Uint8Array(Math.ceil(bits.length / 8));
+  const pad = out.length * 8 - bits.length;
+  for (let i = 0; i < bits.length; i++) {
+    if (bits.charCodeAt(i) !== 49) continue;
+    const at = i + pad;
+    out[at >> 3] = (out[at >> 3] ?? 0) | (0x80 >> (at & 7));
+  }
+  return out;
 }
 
 /** Packs facility and card number as the reader sent them, so the hash is the same whatever the order of parsing. */
@@ -138,10 +150,7 @@ export function identifierBytes(
   let bits = "";
   if (layout.facility) bits += (facility ?? 0).toString(2).padStart(layout.facility.length, "0");
   bits += card.toString(2).padStart(layout.card.length, "0");
-  bits = bits.padStart(Math.ceil(bits.length / 8) * 8, "0");
-  const out = new Uint8Array(bits.length / 8);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(bits.slice(i * 8, i * 8 + 8), 2);
-  return out;
+  return packBits(bits);
 }
 
 /** Builds the frame a reader sends for a card: fields in place, parity bits computed. */
