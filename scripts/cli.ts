@@ -17,8 +17,9 @@ import { stopOnSignals } from "./signals.ts";
 
 const USAGE = `waystation <command>
 
-  demo [--broker URL] [--broker-port N] [--console-port N] [--data-dir DIR]
-                         run a whole station on simulated hardware (what npm start runs)
+  demo [--broker URL] [--broker-port N] [--console-port N] [--data-dir DIR] [--no-pcscd]
+                         run a whole station on simulated hardware (what npm start runs);
+                         --no-pcscd: the in-process card reader even where pcscd + vpcd exist
   run --config FILE      run the station described by FILE
   config validate FILE   check a station file; every problem with its path and a hint
   config schema [--write]
@@ -43,6 +44,7 @@ const demo: Command = async (args) => {
       "console-port": { type: "string" },
       "data-dir": { type: "string" },
       config: { type: "string" },
+      "no-pcscd": { type: "boolean", default: false },
     },
   });
   const logger = cliLogger("info");
@@ -53,6 +55,7 @@ const demo: Command = async (args) => {
     ...(values["console-port"] ? { consolePort: Number(values["console-port"]) } : {}),
     ...(values["data-dir"] ? { dataDir: resolve(values["data-dir"]) } : {}),
     ...(values.config ? { configFile: values.config } : {}),
+    ...(values["no-pcscd"] ? { pcscd: false } : {}),
   });
   process.stdout.write(demoBanner(d));
   stopOnSignals(() => d.stop(), logger);

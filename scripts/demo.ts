@@ -29,6 +29,8 @@ export interface DemoOptions {
   consolePort?: number;
   dataDir?: string;
   swingShutMs?: number;
+  /** false: the in-process simulated reader even where pcscd with vpcd is available */
+  pcscd?: boolean;
 }
 
 export interface Demo {
@@ -90,6 +92,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       logger: opts.logger,
       secrets,
       demoCards: DEMO_CARDS,
+      ...(opts.pcscd === false ? { pcscStack: "off" as const } : {}),
       ...(opts.swingShutMs === undefined ? {} : { swingShutMs: opts.swingShutMs }),
     });
   } catch (err) {

@@ -1,3 +1,4 @@
+import { readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -43,6 +44,7 @@ export async function openSimPcscStack(log: Logger): Promise<SimPcscStack | { re
   }
   const found = findPcscdTools();
   if (!found.ok) return { reason: found.reason };
+  removeStaleDirs();
   // One dir per process: libpcsclite keeps the first socket path it was given.
   const daemon = new PrivatePcscd(found.tools, { dir: join(tmpdir(), `ws-pcscd-${process.pid}`) });
   try {
@@ -58,6 +60,26 @@ export async function openSimPcscStack(log: Logger): Promise<SimPcscStack | { re
     how: `a private pcscd (pid ${daemon.pid})`,
     stop: () => daemon.dispose(),
   };
+}
+
+/** Private pcscd dirs of processes that died without cleaning up (killed outright). */
+function removeStaleDirs(): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const pid = Number(/^ws-pcscd-(\d+)$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ESRCH")
+        rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
 }
 
 export interface BuiltReaders {
@@ -158,7 +180,7 @@ async function buildSimulated(config: StationConfig, deps: Deps): Promise<BuiltR
   const choice = deps.pcscStack ?? "auto";
   let stack: SimPcscStack | undefined;
   let ownStack = false;
-  let noStack = choice === "off" ? "the PC/SC stack is switched off for this run" : undefined;
+  let noStack = choice === "off" ? "the PC/SC stack was switched off for this run (--no-pcscd)" : undefined;
   let transport: NfcPcscTransport | undefined;
   let nextVirtual = 0;
   const sim = { clock: deps.clock, hasher: deps.hasher, logger: deps.logger };
