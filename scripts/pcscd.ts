@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import {
   accessSync,
   constants,
@@ -71,6 +71,15 @@ export function findPcscdTools(): { ok: true; tools: PcscdTools } | { ok: false;
     return { ok: false, reason: `${missing} not installed (${PCSCD_INSTALL})` };
   }
   if (!unshare) return { ok: false, reason: "unshare (util-linux) not found" };
+  // The private pcscd needs a mount namespace of its own: root, or unprivileged user namespaces.
+  const probe = spawnSync(unshare, [process.getuid?.() === 0 ? "-m" : "-rm", "true"], { stdio: "ignore" });
+  if (probe.status !== 0) {
+    return {
+      ok: false,
+      reason:
+        "a private pcscd needs root or unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)",
+    };
+  }
   return { ok: true, tools: { pcscd, vpcdDriver, unshare, setpriv: executable("setpriv") } };
 }
 

@@ -6,10 +6,11 @@ import { type Daemon, daemon } from "./real-stack.ts";
 export const pcscdDaemon: Daemon = daemon("pcscd", "pcscd vsmartcard-vpcd");
 
 const tools = findPcscdTools();
+/** the vpcd driver, and a mount namespace for a pcscd of the test's own */
 export const vpcdDriver: Daemon = {
   name: "vsmartcard-vpcd",
   path: tools.ok ? tools.tools.vpcdDriver : undefined,
-  install: PCSCD_INSTALL,
+  install: tools.ok || tools.reason.includes("not installed") ? PCSCD_INSTALL : tools.reason,
 };
 
 /** A private pcscd with vpcd for one test file, and the stack handle boot takes. */
