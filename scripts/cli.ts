@@ -30,6 +30,8 @@ const USAGE = `waystation <command>
                          serial (16 hex), a Wiegand card (FACILITY:CARD as printed), a PIN
   sim tap CARD [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | state
       [--console URL]    act as a person at a running simulated station (default http://127.0.0.1:8080)
+                         CARD: a UID in hex (4, 7 or 10 bytes), a resident ID serial (8 bytes),
+                         broken (PC/SC); keys:1234#, truncated:UID, noise (Wiegand)
   bench [--quick]        run the benchmarks; writes bench/results.json
 `;
 
