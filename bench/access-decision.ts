@@ -1,18 +1,12 @@
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import pino from "pino";
-import { AccessController } from "../controller/access/access-controller.ts";
 import type { CredentialEntry, CredentialStore } from "../controller/access/credential-store.ts";
-import { UNKNOWN_OCCUPANCY } from "../controller/access/occupancy.ts";
-import { NO_FACE_MODULE } from "../controller/access/second-factor.ts";
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
-import { DoorController } from "../controller/door/door-controller.ts";
-import { RelayCounter } from "../controller/door/relay-counter.ts";
-import { EventBus } from "../controller/events/event-bus.ts";
 import { ManualClock } from "../device/clock/manual-clock.ts";
 import type { CardReader, CredentialRead, ReaderStatus } from "../device/ports/card-reader.ts";
-import type { GpioEdge, GpioInput, GpioOutput } from "../device/ports/gpio.ts";
 import { Listeners } from "../device/ports/listeners.ts";
+import { accessRig } from "./access-rig.ts";
 import { benchCredential, credentialDb } from "./fixtures.ts";
 import { type BenchResult, percentile, result, round } from "./report.ts";
 
@@ -31,38 +25,6 @@ class UnpreparedSqlStore implements CredentialStore {
   }
   get size(): number {
     return 0;
-  }
-}
-
-/** A lock output that timestamps the moment the controller commands it. */
-class TimedRelay implements GpioOutput {
-  readonly name = "lockRelay";
-  private level = false;
-  commandedAt = 0;
-  async start() {}
-  async stop() {}
-  write(active: boolean) {
-    if (active !== this.level) this.commandedAt = performance.now();
-    this.level = active;
-  }
-  read() {
-    return this.level;
-  }
-}
-
-class QuietInput implements GpioInput {
-  private readonly l = new Listeners<GpioEdge>();
-  constructor(
-    readonly name: string,
-    private readonly level: boolean,
-  ) {}
-  async start() {}
-  async stop() {}
-  read() {
-    return this.level;
-  }
-  onEdge(listener: (e: GpioEdge) => void) {
-    return this.l.add(listener);
   }
 }
 
@@ -92,61 +54,10 @@ async function measure(
   samples: number,
 ): Promise<{ p50: number; p99: number }> {
   const clock = new ManualClock();
-  const relay = new TimedRelay();
-  const bus = new EventBus(
-    "bench",
-    "boot",
-    clock,
-    () => {},
-    () => "synced",
-  );
-  let bytes = 0;
-  bus.subscribe((e) => {
-    bytes += JSON.stringify(e).length;
-  });
-  const hw = {
-    clock,
-    lockRelay: relay,
-    doorContact: new QuietInput("c", true),
-    exitButton: new QuietInput("e", false),
-  };
-  const door = new DoorController(
-    hw,
-    {
-      unlockMs: 5000,
-      maxOpenMs: 30000,
-      relockDelayMs: 0,
-      heldOpenAlarmMs: 30000,
-      forcedOpenGraceMs: 0,
-      fireRevert: "manual-reset",
-    },
-    "fail-secure",
-    bus,
-    quiet,
-    new RelayCounter(undefined, clock, quiet),
-  );
   const reader = new BenchReader();
-  const access = new AccessController(
-    [reader],
-    store,
-    door,
-    bus,
-    quiet,
-    {
-      schedules: new Map(),
-      holidays: new Set(),
-      timezone: "Asia/Shanghai",
-      lockout: { threshold: 5, cooldownMs: 60_000 },
-      rereadSuppressMs: 0,
-      capacity: undefined,
-      antiPassbackMs: 0,
-      faceDownPolicy: "deny",
-      faceWindowMs: 10_000,
-    },
-    { clock, timeQuality: () => "synced", occupancy: UNKNOWN_OCCUPANCY, face: NO_FACE_MODULE },
-  );
-  await door.start();
-  await access.start();
+  const rig = accessRig([reader], store, clock, quiet);
+  const relay = rig.relay;
+  await rig.start();
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
     const credential = benchCredential(Math.floor(Math.random() * n));
@@ -158,13 +69,12 @@ async function measure(
       format: "uid-4",
       atMs: clock.monotonic(),
     });
-    if (relay.commandedAt < t0) throw new Error("a known credential did not unlock the door");
-    times.push(relay.commandedAt - t0);
+    const at = relay.commandedAt;
+    if (at === undefined || at < t0) throw new Error("a known credential did not unlock the door");
+    times.push(at - t0);
     clock.advance(5000); // the grant window runs out and the door relocks
   }
-  await access.stop();
-  await door.stop();
-  if (bytes === 0) throw new Error("no events were produced");
+  await rig.stop();
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }

@@ -5,6 +5,8 @@ import { benchAccessDecision } from "./access-decision.ts";
 import { benchAccessProcess } from "./access-process.ts";
 import { benchJournalAppend } from "./journal-append.ts";
 import { benchMqttDrain } from "./mqtt-drain.ts";
+import { benchPcscTapToUnlock } from "./reader-pcsc.ts";
+import { benchWiegandDecode } from "./reader-wiegand.ts";
 import { type BenchResult, printTable, writeResults } from "./report.ts";
 
 /** `npm run bench`: every figure beside a baseline measured in the same run. */
@@ -12,6 +14,13 @@ export async function runBench(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { quick: { type: "boolean", default: false } } });
   const sizes = values.quick ? [1000, 100_000] : [1000, 100_000, 1_000_000];
   const results: BenchResult[] = [];
+  // The real-stack reader bench first: after a million credentials the heap's garbage would
+  // add collector pauses to a sub-millisecond share.
+  process.stdout.write("reader.pcsc.tap_to_unlock through pcscd + vpcd...\n");
+  const pcsc = await benchPcscTapToUnlock(values.quick ? 8 : 30);
+  if (typeof pcsc === "string") process.stdout.write(`${pcsc}\n`);
+  process.stdout.write("reader.wiegand.decode...\n");
+  const wiegand = benchWiegandDecode(values.quick ? 20_000 : 100_000);
   process.stdout.write("journal.append...\n");
   results.push(...(await benchJournalAppend(values.quick ?? false)));
   process.stdout.write("mqtt.drain of a 100,000-event backlog...\n");
@@ -23,6 +32,8 @@ export async function runBench(args: string[]): Promise<number> {
     `access.rss and access.coldstart: whole controller processes with ${n} credentials...\n`,
   );
   results.push(...(await benchAccessProcess(n, values.quick ? 1 : 3)));
+  results.push(wiegand);
+  if (typeof pcsc !== "string") results.push(...pcsc);
   process.stdout.write(`\n${printTable(results)}\n\n`);
   const file = writeResults(dirname(fileURLToPath(import.meta.url)), results);
   process.stdout.write(`written to ${file}\n`);

@@ -30,6 +30,9 @@ export type StationErrorCode =
   | "READER_BAD_FRAME"
   | "READER_UNSUPPORTED_CARD"
   | "READER_OFFLINE"
+  | "READER_PCSC_UNAVAILABLE"
+  | "READER_TRANSMIT_FAILED"
+  | "READER_BAD_MESSAGE"
   | "DOOR_OUTPUT_FAILED"
   | "ACCESS_BAD_CREDENTIAL"
   | "ACCESS_STORE"
@@ -46,6 +49,8 @@ export type StationErrorCode =
   | "SIM_BAD_COMMAND"
   | "SIM_UNREACHABLE"
   | "CONSOLE_UNREACHABLE"
+  | "SIM_VPCD"
+  | "SIM_PCSCD_UNAVAILABLE"
   | "CLI_USAGE";
 
 export class StationError extends Error {

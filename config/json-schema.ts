@@ -7,6 +7,7 @@ export type JsonSchema = {
   items?: JsonSchema;
   enum?: unknown[];
   anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
   [key: string]: unknown;
 };
 
@@ -25,7 +26,7 @@ export function schemaAt(root: JsonSchema, path: readonly PropertyKey[]): JsonSc
   let node: JsonSchema | undefined = root;
   for (const key of path) {
     if (!node) return undefined;
-    const candidates: JsonSchema[] = node.anyOf ?? [node];
+    const candidates: JsonSchema[] = node.anyOf ?? node.oneOf ?? [node];
     let next: JsonSchema | undefined;
     for (const c of candidates) {
       if (typeof key === "number" && c.items) next = c.items;

@@ -85,6 +85,13 @@ describe("station config", () => {
     if (line) expect(issue?.line).toBe(line);
   });
 
+  it("refuses two lines on one pin", () => {
+    const issues = issuesOf(`${minimal}`.replace("exitButton: { pin: 22 }", "exitButton: { pin: 27 }"));
+    expect(issues.find((i) => i.path === "hardware.gpio.exitButton.pin")?.message).toContain(
+      "already gpio.doorContact",
+    );
+  });
+
   it("reports every problem at once, not just the first", () => {
     const text = minimal
       .replace("fail-secure", "nope")

@@ -60,7 +60,9 @@ function toIssues(error: z.ZodError, lineOf: (path: readonly PropertyKey[]) => n
   for (const issue of error.issues) {
     const node = schemaAt(schema, issue.path);
     if (issue.code === "unrecognized_keys") {
-      const known = Object.keys(node?.properties ?? {});
+      // A reader entry is one of several shapes (by `kind`): offer the keys of all of them.
+      const shapes = node?.oneOf ?? node?.anyOf ?? (node ? [node] : []);
+      const known = [...new Set(shapes.flatMap((s) => Object.keys(s.properties ?? {})))];
       for (const key of issue.keys) {
         const path = [...issue.path, key];
         const guess = closest(key, known);

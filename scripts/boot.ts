@@ -16,6 +16,7 @@ import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
 import { packageVersion } from "./paths.ts";
+import { buildReaders, type PcscStackChoice } from "./readers.ts";
 
 export interface BootOptions {
   config: StationConfig;
@@ -31,6 +32,8 @@ export interface BootOptions {
   /** how long the simulated door closer takes (tests shorten it) */
   swingShutMs?: number;
   consoleExtensions?: readonly ConsoleExtension[];
+  /** simulated PC/SC readers: which pcscd plays the cards (default "auto", see scripts/readers.ts) */
+  pcscStack?: PcscStackChoice;
 }
 
 export interface BootedStation {
@@ -41,6 +44,8 @@ export interface BootedStation {
   hasher: IdentifierHasher;
   /** present when the hardware is simulated */
   sim: SimulatedStation | undefined;
+  /** each reader and how it is driven (real driver, vpcd, in-process simulation) */
+  readerPaths: readonly { id: string; how: string }[];
   stop(): Promise<void>;
 }
 
@@ -59,21 +64,23 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
 
   let hardware: Hardware;
   let sim: SimulatedStation | undefined;
+  const built = await buildReaders(config, {
+    clock,
+    hasher,
+    logger,
+    ...(opts.pcscStack === undefined ? {} : { pcscStack: opts.pcscStack }),
+  });
   if (config.hardware.mode === "simulated") {
     sim = createSimulatedStation(config, {
       clock,
       hasher,
       logger,
+      readers: built.slots,
       ...(opts.swingShutMs === undefined ? {} : { swingShutMs: opts.swingShutMs }),
     });
     hardware = sim.hardware;
   } else {
-    for (const r of config.hardware.readers) {
-      if (r.kind === "simulated") {
-        logger.warn({ readerId: r.id }, "reader kind 'simulated' has no hardware on a real station; skipped");
-      }
-    }
-    hardware = createRealHardware(config, clock, []);
+    hardware = createRealHardware(config, clock, built.readers);
   }
 
   let store: SqliteCredentialStore | undefined;
@@ -115,6 +122,7 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     await station.stop().catch(() => undefined);
     sim?.stop();
     store?.close();
+    await built.stop();
     throw err;
   }
   return {
@@ -123,10 +131,12 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     store,
     hasher,
     sim,
+    readerPaths: built.paths,
     async stop() {
       await station.stop();
       sim?.stop();
       store?.close();
+      await built.stop();
     },
   };
 }

@@ -3,18 +3,22 @@ import type { Command } from "./commands/usage.ts";
 
 const USAGE = `waystation <command>
 
-  demo [--broker URL] [--broker-port N] [--console-port N] [--data-dir DIR]
+  demo [--broker URL] [--broker-port N] [--console-port N] [--data-dir DIR] [--no-pcscd]
                          run a whole station on simulated hardware (what npm start runs)
+                         --no-pcscd: the in-process card reader even where pcscd + vpcd exist
   run --config FILE      run the station described by FILE
   config validate FILE   check a station file; every problem with its path and a hint
   config schema [--write]
                          print the JSON Schema of station files (--write: config/schema.json)
   secrets init FILE      create a secrets file with a fresh credential key (mode 0600)
-  credentials ...        enrol, block, remove and import cards (waystation credentials for the list)
-  sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button
+  credentials ...        enrol, block, remove and import cards; hash ID for access.allowList
+                         (waystation credentials for the list)
+  sim tap CARD [--reader ID] | push-door | hold-door | release-door | force-door | exit-button
       | jam leaf|lock|none | fire-alarm on|off | tamper on|off | on-battery on|off
       | time-quality synced|rtc|unknown | set-time ISO | state   [--console URL]
                          act at a running simulated station (default http://127.0.0.1:8080)
+                         CARD: a UID in hex (4, 7 or 10 bytes), a resident ID serial (8 bytes),
+                         broken (PC/SC); keys:1234#, truncated:UID, noise (Wiegand)
   door fire-reset [--console URL]
                          a technician's reset after a fire alarm (rule: manual-reset)
   tail --broker URL [--station ID]... [--share GROUP] [--client-id ID] [--protocol 4|5] [--lines|--json]

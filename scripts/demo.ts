@@ -13,9 +13,12 @@ import { PACKAGE_ROOT } from "./paths.ts";
 
 export const DEMO_KNOWN_CARD = "04A1B2C3";
 export const DEMO_UNKNOWN_CARD = "DEADBEEF";
+/** chip serial of the demo worker's resident ID card (8 bytes) */
+export const DEMO_ID_CARD = "0123456789ABCDEF";
 export const DEMO_CARDS: readonly DemoCard[] = [
   { label: "the known card", uid: DEMO_KNOWN_CARD },
   { label: "an unknown card", uid: DEMO_UNKNOWN_CARD },
+  { label: "the known resident ID card", uid: DEMO_ID_CARD },
   { label: "a technician's card", uid: "04C0FFEE" },
   { label: "a blocked card", uid: "04B10C4D" },
   { label: "an expired card", uid: "04E4A1ED" },
@@ -28,6 +31,12 @@ function demoCredentials(hasher: IdentifierHasher, now: number): CredentialRecor
   const base = { status: "active", secondFactor: false } as const;
   return [
     { ...base, credential: card(DEMO_KNOWN_CARD), personId: "demo-worker", role: "worker" },
+    {
+      ...base,
+      credential: hasher("resident-id", parseHexIdentifier(DEMO_ID_CARD) ?? new Uint8Array()),
+      personId: "demo-worker",
+      role: "worker",
+    },
     { ...base, credential: card("04C0FFEE"), personId: "demo-technician", role: "technician" },
     { ...base, credential: card("04B10C4D"), personId: "demo-blocked", role: "worker", status: "blocked" },
     {
@@ -56,6 +65,8 @@ export interface DemoOptions {
   consolePort?: number;
   dataDir?: string;
   swingShutMs?: number;
+  /** false: the in-process simulated reader even where pcscd with vpcd is available */
+  pcscd?: boolean;
 }
 
 export interface Demo {
@@ -104,6 +115,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       secrets,
       demoCards: DEMO_CARDS,
       seedCredentials: (store, hasher) => store.replaceStatic(demoCredentials(hasher, Date.now())),
+      ...(opts.pcscd === false ? { pcscStack: "off" as const } : {}),
       ...(opts.swingShutMs === undefined ? {} : { swingShutMs: opts.swingShutMs }),
     });
   } catch (err) {
@@ -128,17 +140,25 @@ export function demoBanner(demo: Demo): string {
   const url = new URL(demo.brokerUrl);
   const consoleArg =
     demo.consoleUrl && demo.consoleUrl !== "http://127.0.0.1:8080" ? ` --console ${demo.consoleUrl}` : "";
+  const vpcd = demo.booted.readerPaths.some((p) => p.how.includes("vpcd"));
   return [
     "",
     `Waystation demo: station "${id}" on simulated hardware`,
     `  console     ${demo.consoleUrl ?? "(disabled)"}`,
     `  MQTT        ${demo.brokerUrl}${demo.broker ? " (embedded broker)" : ""}`,
     `  data        ${demo.config.dataDir}`,
+    ...demo.booted.readerPaths.map((p) => `  reader ${p.id.padEnd(5)} ${p.how}`),
     "",
     "Try, from a second terminal:",
     `  mosquitto_sub -h ${url.hostname} -p ${url.port || 1883} -t '${demo.config.mqtt.topicRoot}/#' -v`,
     `  npx waystation sim tap ${DEMO_KNOWN_CARD}${consoleArg}     # a known card: the door unlocks`,
     `  npx waystation sim tap ${DEMO_UNKNOWN_CARD}${consoleArg}     # an unknown card: denied`,
+    `  npx waystation sim tap ${DEMO_ID_CARD}${consoleArg}     # the resident ID card: one grant, however long it lies there`,
+    ...(vpcd
+      ? [
+          `  npx waystation sim tap broken${consoleArg}     # a card answering garbage: reader.unsupported-card`,
+        ]
+      : []),
     `  npx waystation sim push-door${consoleArg}`,
     `  npx waystation sim exit-button${consoleArg}`,
     "",

@@ -10,23 +10,37 @@ import type {
 } from "../device/ports/card-reader.ts";
 import type { Clock } from "../device/ports/clock.ts";
 import { Listeners } from "../device/ports/listeners.ts";
+import type { SimReaderSlot } from "./reader-slot.ts";
 
 /**
  * The in-process simulated reader. Like a real driver it hashes the identifier at the boundary;
  * the raw UID never leaves `present()`.
  */
-export class SimCardReader implements CardReader {
+export class SimCardReader implements CardReader, SimReaderSlot {
   private readonly reads = new Listeners<CredentialRead>();
   private readonly statuses = new Listeners<ReaderStatus>();
   private running = false;
   /** signals the controller sent, newest last (what the LED and buzzer did) */
   readonly signals: ReaderSignal[] = [];
+  readonly how: string;
 
   constructor(
     readonly id: string,
     private readonly hasher: IdentifierHasher,
     private readonly clock: Clock,
-  ) {}
+    how = "in-process simulated reader",
+  ) {
+    this.how = how;
+  }
+
+  get reader(): CardReader {
+    return this;
+  }
+
+  /** 4, 7 or 10 bytes of hex: a card's UID; 8 bytes: a resident ID card's serial. */
+  tap(spec: string): void {
+    this.present(spec, parseHexIdentifier(spec)?.length === 8 ? "resident-id" : "card-uid");
+  }
 
   async start(): Promise<void> {
     this.running = true;

@@ -9,6 +9,7 @@ import type { TimeQuality } from "../device/ports/time-source.ts";
 import { SimCardReader } from "./card-reader.ts";
 import { type DoorJam, DoorModel, type DoorPhysics } from "./door-model.ts";
 import { SimInputLine, SimOutputLine } from "./gpio-lines.ts";
+import type { SimReaderSlot } from "./reader-slot.ts";
 import { SimTimeSource } from "./time-source.ts";
 
 /** What a person (or a test, or the console) can do at a simulated station. */
@@ -42,7 +43,7 @@ export interface SimulatedStation {
   hardware: Hardware;
   control: SimControl;
   door: DoorModel;
-  readers: SimCardReader[];
+  readers: SimReaderSlot[];
   timeSource: SimTimeSource;
   /** the simulated people and leaf only act between start() and stop() */
   start(): void;
@@ -56,7 +57,14 @@ type AdjustableClock = Clock & { setWallTime?: (epochMs: number) => void };
 
 export function createSimulatedStation(
   config: StationConfig,
-  deps: { clock: AdjustableClock; hasher: IdentifierHasher; logger: Logger; swingShutMs?: number },
+  deps: {
+    clock: AdjustableClock;
+    hasher: IdentifierHasher;
+    logger: Logger;
+    swingShutMs?: number;
+    /** readers built by the composition root (scripts/readers.ts); default: in-process ones */
+    readers?: readonly SimReaderSlot[];
+  },
 ): SimulatedStation {
   const { clock, hasher } = deps;
   const log = deps.logger.child({ module: "simulator" });
@@ -69,7 +77,9 @@ export function createSimulatedStation(
   const tamperRaw = new SimInputLine("tamper", false, clock);
   const batteryRaw = new SimInputLine("onBattery", false, clock);
   const timeSource = new SimTimeSource("synced");
-  const readers = config.hardware.readers.map((r) => new SimCardReader(r.id, hasher, clock));
+  const readers: SimReaderSlot[] = deps.readers
+    ? [...deps.readers]
+    : config.hardware.readers.map((r) => new SimCardReader(r.id, hasher, clock));
   const door = new DoorModel(
     relay,
     contactRaw,
@@ -92,10 +102,10 @@ export function createSimulatedStation(
     tamper: debounced(tamperRaw, gpio.tamper),
     onBattery: debounced(batteryRaw, gpio.onBattery),
     alarmSounder: gpio.alarmSounder ? sounder : undefined,
-    readers,
+    readers: readers.map((r) => r.reader),
   };
 
-  const readerById = (id?: string): SimCardReader => {
+  const readerById = (id?: string): SimReaderSlot => {
     const reader = id === undefined ? readers[0] : readers.find((r) => r.id === id);
     if (!reader) {
       throw new StationError("SIM_BAD_COMMAND", "sim", `no reader "${id}"`, {
@@ -115,7 +125,7 @@ export function createSimulatedStation(
   const control: SimControl = {
     tap(uidHex, readerId) {
       const reader = readerById(readerId);
-      reader.present(uidHex);
+      reader.tap(uidHex);
       log.info({ readerId: reader.id }, "a card was tapped");
     },
     pushDoor: () => door.push(),
@@ -157,13 +167,13 @@ export function createSimulatedStation(
     }),
   };
 
-  return {
-    hardware,
-    control,
-    door,
-    readers,
-    timeSource,
-    start: () => door.start(),
-    stop: () => door.stop(),
+  const start = () => {
+    door.start();
+    for (const r of readers) r.start?.();
   };
+  const stop = () => {
+    for (const r of readers) r.stop?.();
+    door.stop();
+  };
+  return { hardware, control, door, readers, timeSource, start, stop };
 }

@@ -86,7 +86,7 @@ const rows: Row[] = [
   },
   {
     failure: "reader fault: the alarm is raised and the exit button still opens the door",
-    degrade: (h) => h.sim.readers[0]?.setOnline(false),
+    degrade: (h) => h.sim.readers[0]?.setOnline?.(false),
     act: (h) => h.sim.control.pressExitButton(),
     expected: ["exit.requested", "door.unlocked:exit"],
     check: (h) => expect(h.entrance.snapshot().alarms.map((a) => a.alarm)).toContain("reader-offline"),

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { readersSchema, refineReaderWiring } from "./readers.ts";
+
+export { readerSchema } from "./readers.ts";
 
 /** GPIO lines and readers: `hardware` in the station file. */
 export const bcmPin = z
@@ -26,20 +29,6 @@ export const gpioOutput = z
   })
   .strict();
 
-export const readerSchema = z
-  .object({
-    id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lower-case letters, digits and '-', at most 32")
-      .describe("name of the reader in events, e.g. 'entry'"),
-    kind: z
-      .enum(["simulated"])
-      .describe(
-        "reader driver; 'simulated' is the in-process simulator (more kinds with the reader drivers)",
-      ),
-  })
-  .strict();
-
 export const hardwareSchema = z
   .object({
     mode: z
@@ -64,9 +53,7 @@ export const hardwareSchema = z
           .describe("where the kernel's GPIO sysfs lives; only changed for tests"),
       })
       .strict(),
-    readers: z
-      .array(readerSchema)
-      .min(1)
-      .default([{ id: "entry", kind: "simulated" }]),
+    readers: readersSchema.default([{ id: "entry", kind: "simulated" }]),
   })
-  .strict();
+  .strict()
+  .superRefine(refineReaderWiring);

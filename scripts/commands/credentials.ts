@@ -11,11 +11,13 @@ import {
   parseHexIdentifier,
 } from "../../device/identity/hasher.ts";
 import type { CredentialKind } from "../../device/ports/card-reader.ts";
+import { BUILTIN_LAYOUTS, identifierBytes } from "../../device/wiegand/formats.ts";
 import { type Command, usageError } from "./usage.ts";
 
-export const CREDENTIALS_USAGE = `credentials hash UID --secrets FILE [--kind card-uid|resident-id]
-  credentials add UID --config FILE --person ID [--role worker|technician|admin] [--valid-from ISO]
-                  [--valid-until ISO] [--schedule NAME] [--face] [--kind card-uid|resident-id]
+export const CREDENTIALS_USAGE = `credentials hash ID --secrets FILE [--kind card-uid|resident-id|wiegand|keypad] [--format wiegand-26]
+                  ID: a card UID (hex), an ID card serial (16 hex), a Wiegand card (FACILITY:CARD), a PIN
+  credentials add ID --config FILE --person ID [--role worker|technician|admin] [--valid-from ISO]
+                  [--valid-until ISO] [--schedule NAME] [--face] [--kind ...] [--format ...]
   credentials block|lost|unblock|remove UID --config FILE
   credentials forget PERSON --config FILE
   credentials import FILE.csv --config FILE   (uid,personId,role,validFrom,validUntil,schedule,face)
@@ -24,16 +26,42 @@ export const CREDENTIALS_USAGE = `credentials hash UID --secrets FILE [--kind ca
 const ROLES: readonly Role[] = ["worker", "technician", "admin"];
 
 function kindOf(v: string | undefined): CredentialKind {
-  if (v === undefined || v === "card-uid") return "card-uid";
-  if (v === "resident-id") return "resident-id";
-  throw usageError(`--kind is card-uid or resident-id, not "${v}"`);
+  if (v === undefined) return "card-uid";
+  if (v === "card-uid" || v === "resident-id" || v === "wiegand" || v === "keypad") return v;
+  throw usageError(`--kind is card-uid, resident-id, wiegand or keypad, not "${v}"`);
 }
 
-function hashOf(hasher: IdentifierHasher, kind: CredentialKind, uid: string): string {
-  const raw = parseHexIdentifier(uid);
-  if (!raw) throw usageError("a card identifier is hex, e.g. 04A1B2C3");
-  return hasher(kind, raw);
+/** The identifier's bytes as its reader's driver hashes them, from what is printed on the card. */
+function rawIdentifier(kind: CredentialKind, id: string, format: string): Uint8Array {
+  if (kind === "keypad") {
+    if (!/^[0-9]{1,12}$/.test(id)) throw usageError("a PIN is 1-12 digits");
+    return new TextEncoder().encode(id);
+  }
+  if (kind === "wiegand") {
+    const layout = BUILTIN_LAYOUTS[format];
+    if (!layout) throw usageError(`--format is one of ${Object.keys(BUILTIN_LAYOUTS).join(", ")}`);
+    const m = /^(?:(\d+):)?(\d+)$/.exec(id);
+    if (!m)
+      throw usageError('a Wiegand card is "FACILITY:CARD" (or "CARD" for formats without a facility code)');
+    const facility = m[1] === undefined ? undefined : Number(m[1]);
+    const card = Number(m[2]);
+    const fits = (v: number, bits: number) => Number.isSafeInteger(v) && v < 2 ** bits;
+    if (
+      !fits(card, layout.card.length) ||
+      (facility !== undefined && !fits(facility, layout.facility?.length ?? 0))
+    ) {
+      throw usageError(`${id} does not fit ${layout.name}`);
+    }
+    return identifierBytes(layout, facility, card);
+  }
+  const raw = parseHexIdentifier(id);
+  if (!raw) throw usageError(`"${id}" is not a hex identifier, e.g. 04A1B2C3`);
+  if (kind === "resident-id" && raw.length !== 8)
+    throw usageError("a resident ID card serial is 8 bytes (16 hex)");
+  return raw;
 }
+
+type HashOf = (id: string) => string;
 
 function time(v: string | undefined, what: string): number | undefined {
   if (v === undefined || v === "") return undefined;
@@ -50,7 +78,7 @@ function role(v: string | undefined): Role {
 }
 
 /** Parse an import file; every bad line is reported, and nothing is imported unless all are good. */
-export function parseCsv(text: string, hasher: IdentifierHasher, kind: CredentialKind): CredentialRecord[] {
+export function parseCsv(text: string, hashOf: HashOf): CredentialRecord[] {
   const out: CredentialRecord[] = [];
   const errors: string[] = [];
   const lines = text.split(/\r?\n/);
@@ -60,7 +88,7 @@ export function parseCsv(text: string, hasher: IdentifierHasher, kind: Credentia
     try {
       if (!personId) throw usageError("personId is empty");
       out.push({
-        credential: hashOf(hasher, kind, uid),
+        credential: hashOf(uid),
         personId,
         role: role(r || undefined),
         status: "active",
@@ -92,20 +120,26 @@ export const credentials: Command = async (args) => {
       "valid-until": { type: "string" },
       schedule: { type: "string" },
       face: { type: "boolean", default: false },
+      format: { type: "string", default: "wiegand-26" },
     },
   });
   const [sub, arg] = positionals;
   const kind = kindOf(values.kind);
+  const format = values.format ?? "wiegand-26";
+  const hashWith =
+    (hasher: IdentifierHasher): HashOf =>
+    (id) =>
+      hasher(kind, rawIdentifier(kind, id, format));
   if (sub === "hash") {
     if (!arg || !values.secrets) throw usageError("credentials hash UID --secrets FILE");
     process.stdout.write(
-      `${hashOf(createIdentifierHasher(loadSecretsFile(values.secrets).credentialKey), kind, arg)}\n`,
+      `${hashWith(createIdentifierHasher(loadSecretsFile(values.secrets).credentialKey))(arg)}\n`,
     );
     return 0;
   }
   if (!sub || !values.config) throw usageError(CREDENTIALS_USAGE);
   const config = loadConfigFile(values.config);
-  const hasher = createIdentifierHasher(loadSecretsFile(config.secretsFile).credentialKey);
+  const hashOf = hashWith(createIdentifierHasher(loadSecretsFile(config.secretsFile).credentialKey));
   const store = new SqliteCredentialStore(join(config.dataDir, "credentials.db"));
   store.open();
   try {
@@ -118,7 +152,7 @@ export const credentials: Command = async (args) => {
         if (!arg || !values.person) throw usageError("credentials add UID --config FILE --person ID");
         store.upsert([
           {
-            credential: hashOf(hasher, kind, arg),
+            credential: hashOf(arg),
             personId: values.person,
             role: role(values.role),
             status: "active",
@@ -136,13 +170,13 @@ export const credentials: Command = async (args) => {
       case "unblock": {
         if (!arg) throw usageError(`credentials ${sub} UID --config FILE`);
         const status = sub === "block" ? "blocked" : sub === "lost" ? "lost" : "active";
-        const ok = store.setStatus(hashOf(hasher, kind, arg), status);
+        const ok = store.setStatus(hashOf(arg), status);
         say(ok ? `now ${status}` : "no such credential");
         return ok ? 0 : 1;
       }
       case "remove": {
         if (!arg) throw usageError("credentials remove UID --config FILE");
-        const ok = store.remove(hashOf(hasher, kind, arg));
+        const ok = store.remove(hashOf(arg));
         say(ok ? "removed" : "no such credential");
         return ok ? 0 : 1;
       }
@@ -153,7 +187,7 @@ export const credentials: Command = async (args) => {
       }
       case "import": {
         if (!arg) throw usageError("credentials import FILE.csv --config FILE");
-        const n = store.upsert(parseCsv(readFileSync(arg, "utf8"), hasher, kind));
+        const n = store.upsert(parseCsv(readFileSync(arg, "utf8"), hashOf));
         say(`imported ${n}; ${store.size} credentials`);
         return 0;
       }

@@ -16,6 +16,7 @@ export const demo: Command = async (args) => {
       "console-port": { type: "string" },
       "data-dir": { type: "string" },
       config: { type: "string" },
+      "no-pcscd": { type: "boolean", default: false },
     },
   });
   const logger = await cliLogger("info");
@@ -26,6 +27,7 @@ export const demo: Command = async (args) => {
     ...(values["console-port"] ? { consolePort: Number(values["console-port"]) } : {}),
     ...(values["data-dir"] ? { dataDir: resolve(values["data-dir"]) } : {}),
     ...(values.config ? { configFile: values.config } : {}),
+    ...(values["no-pcscd"] ? { pcscd: false } : {}),
   });
   process.stdout.write(demoBanner(d));
   stopOnSignals(() => d.stop(), logger);
