@@ -13,6 +13,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StationError } from "../config/errors.ts";
+import { findExecutable } from "./executables.ts";
 
 /**
  * pcscd with the vsmartcard vpcd reader driver, for the simulator, the demo and the tests.
@@ -24,26 +25,11 @@ import { StationError } from "../config/errors.ts";
  */
 export const PCSCD_INSTALL = "sudo apt-get install -y pcscd vsmartcard-vpcd";
 
-const SBIN = ["/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin", "/bin", "/usr/local/bin"];
 const VPCD_DRIVERS = [
   "/usr/lib/pcsc/drivers/serial/libifdvpcd.so",
   "/usr/local/lib/pcsc/drivers/serial/libifdvpcd.so",
   "/usr/lib64/pcsc/drivers/serial/libifdvpcd.so",
 ];
-
-function executable(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? "").split(":").filter(Boolean), ...SBIN];
-  for (const dir of dirs) {
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 function readable(p: string): boolean {
   try {
@@ -63,9 +49,9 @@ export interface PcscdTools {
 
 /** What a private pcscd needs, or why it cannot run here. */
 export function findPcscdTools(): { ok: true; tools: PcscdTools } | { ok: false; reason: string } {
-  const pcscd = executable("pcscd");
+  const pcscd = findExecutable("pcscd");
   const vpcdDriver = VPCD_DRIVERS.find(readable);
-  const unshare = executable("unshare");
+  const unshare = findExecutable("unshare");
   if (!pcscd || !vpcdDriver) {
     const missing = [!pcscd && "pcscd", !vpcdDriver && "vsmartcard-vpcd"].filter(Boolean).join(" and ");
     return { ok: false, reason: `${missing} not installed (${PCSCD_INSTALL})` };
@@ -80,7 +66,7 @@ export function findPcscdTools(): { ok: true; tools: PcscdTools } | { ok: false;
         "a private pcscd needs root or unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)",
     };
   }
-  return { ok: true, tools: { pcscd, vpcdDriver, unshare, setpriv: executable("setpriv") } };
+  return { ok: true, tools: { pcscd, vpcdDriver, unshare, setpriv: findExecutable("setpriv") } };
 }
 
 /** The vpcd reader configured for the system's pcscd in /etc/reader.conf.d, if any. */

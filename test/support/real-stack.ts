@@ -1,6 +1,5 @@
-import { accessSync, constants } from "node:fs";
-import { join } from "node:path";
 import { it } from "vitest";
+import { findExecutable } from "../../scripts/executables.ts";
 
 /**
  * Tests that need a real daemon find it here. Missing: the test is skipped with the install
@@ -12,21 +11,8 @@ export interface Daemon {
   readonly install: string;
 }
 
-const EXTRA_DIRS = ["/usr/sbin", "/sbin", "/usr/local/sbin"];
-
-export function findBinary(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? "").split(":").filter(Boolean), ...EXTRA_DIRS];
-  for (const dir of dirs) {
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
+/** The full path of a binary, or undefined (PATH and the sbin directories). */
+export const findBinary = findExecutable;
 
 export function daemon(name: string, debianPackages: string): Daemon {
   return { name, path: findBinary(name), install: `sudo apt-get install -y ${debianPackages}` };
