@@ -6,7 +6,7 @@ import { isStationError } from "../config/errors.ts";
 import type { StationConfig } from "../config/schema.ts";
 import type { PcscReaderConfig, WiegandReaderConfig } from "../config/sections/readers.ts";
 import { chooseHeaderChip, listGpioChips, sysfsNumber } from "../device/gpio/chip-base.ts";
-import { OnoffInput } from "../device/gpio/onoff-gpio.ts";
+import { OnoffInput, OnoffOutput } from "../device/gpio/onoff-gpio.ts";
 import type { IdentifierHasher } from "../device/identity/hasher.ts";
 import { DEFAULT_PCSCD_SOCKET, NfcPcscTransport } from "../device/pcsc/nfc-pcsc-transport.ts";
 import { PcscCardReader } from "../device/pcsc/pcsc-reader.ts";
@@ -164,6 +164,9 @@ function realWiegand(
 ): CardReader {
   // Open-collector lines with pull-ups: low is active. No debounce: a pulse is 50 us.
   const line = (name: string, pin: number) => new OnoffInput(name, sysfsNumber(chip, pin), true, deps.clock);
+  // The LED and beeper wires are pulled low through a transistor: a high GPIO turns them on.
+  const out = (name: string, pin: number | undefined) =>
+    pin === undefined ? undefined : new OnoffOutput(name, sysfsNumber(chip, pin), false);
   return new WiegandReader(
     r.id,
     { d0: line(`GPIO${r.d0} (D0)`, r.d0), d1: line(`GPIO${r.d1} (D1)`, r.d1) },
@@ -171,6 +174,7 @@ function realWiegand(
     deps.hasher,
     deps.clock,
     deps.logger.child({ module: "reader", readerId: r.id }),
+    { green: out(`GPIO${r.led} (LED)`, r.led), beeper: out(`GPIO${r.beeper} (beeper)`, r.beeper) },
   );
 }
 

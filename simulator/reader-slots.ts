@@ -5,6 +5,7 @@ import { PcscCardReader } from "../device/pcsc/pcsc-reader.ts";
 import type { Clock } from "../device/ports/clock.ts";
 import type { PcscTransport } from "../device/ports/pcsc-transport.ts";
 import { decoderOptionsFromConfig, WiegandReader } from "../device/wiegand/wiegand-reader.ts";
+import { SimOutputLine } from "./gpio-lines.ts";
 import type { SimReaderSlot } from "./reader-slot.ts";
 import { VpcdCardPlayer, type VpcdEndpoint } from "./vpcd/card-player.ts";
 import { VpcdCardPresenter } from "./vpcd/card-presenter.ts";
@@ -40,6 +41,9 @@ export function wiegandSlot(
     deps.logger.child({ module: "simulator", readerId: config.id }),
     [`GPIO${config.d0} (D0)`, `GPIO${config.d1} (D1)`],
   );
+  // The LED and beeper wires, when the station file connects them, as lines a test can watch.
+  const led = config.led === undefined ? undefined : new SimOutputLine(`GPIO${config.led} (LED)`);
+  const beeper = config.beeper === undefined ? undefined : new SimOutputLine(`GPIO${config.beeper} (beeper)`);
   const driver = new WiegandReader(
     config.id,
     { d0: sim.d0, d1: sim.d1 },
@@ -47,6 +51,7 @@ export function wiegandSlot(
     deps.hasher,
     deps.clock,
     log,
+    { green: led, beeper },
   );
   return {
     id: config.id,

@@ -159,3 +159,40 @@ describe("Wiegand reader: the driver over simulated lines", () => {
     }
   });
 });
+
+describe("the Wiegand reader's LED and beeper wires", () => {
+  it("play the grant and deny patterns the controller signals", async () => {
+    const { SimOutputLine } = await import("./gpio-lines.ts");
+    const clock = new ManualClock();
+    const sim = new SimWiegandReader(
+      "gate",
+      { layout: WIEGAND_26, keypadBits: 8, timing: REALISTIC_TIMING, noisePerSecond: 0, random: () => 0.5 },
+      clock,
+      pino({ level: "silent" }),
+    );
+    const led = new SimOutputLine("led");
+    const beeper = new SimOutputLine("beeper");
+    const trace: string[] = [];
+    led.onChange((on) => trace.push(`${clock.monotonic()} led ${on ? "green" : "red"}`));
+    beeper.onChange((on) => trace.push(`${clock.monotonic()} beep ${on ? "on" : "off"}`));
+    const reader = new WiegandReader(
+      "gate",
+      { d0: sim.d0, d1: sim.d1 },
+      { ...DEFAULT_DECODER, layouts: [WIEGAND_26], pinTimeoutMs: 10_000 },
+      hasher,
+      clock,
+      pino({ level: "silent" }),
+      { green: led, beeper },
+    );
+    await reader.start();
+    reader.signal("grant");
+    clock.advance(2000);
+    expect(trace).toEqual(["0 led green", "0 beep on", "150 beep off", "1500 led red"]);
+    trace.length = 0;
+    reader.signal("deny");
+    clock.advance(2000);
+    expect(trace.filter((t) => t.endsWith("beep on"))).toHaveLength(3);
+    expect(trace.some((t) => t.endsWith("green"))).toBe(false);
+    await reader.stop();
+  });
+});

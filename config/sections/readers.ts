@@ -111,6 +111,14 @@ export const wiegandReaderSchema = z
     kind: z.literal("wiegand").describe("a Wiegand reader or keypad on two GPIO input lines"),
     d0: wiegandLine.describe("BCM GPIO number of the green D0 wire (through a 5 V to 3.3 V level shifter)"),
     d1: wiegandLine.describe("BCM GPIO number of the white D1 wire (through a 5 V to 3.3 V level shifter)"),
+    led: wiegandLine
+      .optional()
+      .describe(
+        "BCM GPIO driving the reader's LED wire (brown; pulled low = green, else red) through a transistor",
+      ),
+    beeper: wiegandLine
+      .optional()
+      .describe("BCM GPIO driving the reader's beeper wire (yellow; pulled low = beep) through a transistor"),
     formats: z
       .array(z.enum(BUILTIN_WIEGAND_FORMATS))
       .default([...BUILTIN_WIEGAND_FORMATS])
@@ -180,6 +188,8 @@ export const readersSchema = z
       for (const [line, pin] of [
         ["d0", r.d0],
         ["d1", r.d1],
+        ...(r.led === undefined ? [] : [["led", r.led] as const]),
+        ...(r.beeper === undefined ? [] : [["beeper", r.beeper] as const]),
       ] as const) {
         const other = pins.get(pin);
         if (other) {
@@ -242,13 +252,15 @@ export function refineReaderWiring(
   }
   hardware.readers.forEach((r, i) => {
     if (r.kind !== "wiegand") return;
-    for (const line of ["d0", "d1"] as const) {
-      const other = used.get(r[line]);
+    for (const line of ["d0", "d1", "led", "beeper"] as const) {
+      const pin = r[line];
+      if (pin === undefined) continue;
+      const other = used.get(pin);
       if (other) {
         ctx.addIssue({
           code: "custom",
           path: ["readers", i, line],
-          message: `GPIO ${r[line]} is already ${other}`,
+          message: `GPIO ${pin} is already ${other}`,
         });
       }
     }

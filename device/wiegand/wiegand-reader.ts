@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { StationError } from "../../config/errors.ts";
 import type { WiegandReaderConfig } from "../../config/sections/readers.ts";
+import { type FeedbackLines, FeedbackPlayer } from "../feedback/feedback-player.ts";
 import type { IdentifierHasher } from "../identity/hasher.ts";
 import type { CardReader, CredentialRead, ReaderSignal, ReaderStatus } from "../ports/card-reader.ts";
 import type { Clock, TimerHandle } from "../ports/clock.ts";
@@ -66,6 +67,8 @@ export class WiegandReader implements CardReader {
   readonly counters: WiegandCounters = { cards: 0, pins: 0, rejected: 0, noise: 0, glitches: 0 };
   readonly signals: ReaderSignal[] = [];
 
+  private readonly feedback: FeedbackPlayer | undefined;
+
   constructor(
     readonly id: string,
     private readonly lines: { readonly d0: GpioInput; readonly d1: GpioInput },
@@ -73,9 +76,16 @@ export class WiegandReader implements CardReader {
     private readonly hasher: IdentifierHasher,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+    /** the reader's LED and beeper control wires, when they are connected */
+    private readonly feedbackLines: FeedbackLines = {},
+  ) {
+    this.feedback =
+      feedbackLines.green || feedbackLines.beeper ? new FeedbackPlayer(feedbackLines, clock) : undefined;
+  }
 
   async start(): Promise<void> {
+    await this.feedbackLines.green?.start();
+    await this.feedbackLines.beeper?.start();
     await this.lines.d0.start();
     await this.lines.d1.start();
     this.running = true;
@@ -101,8 +111,11 @@ export class WiegandReader implements CardReader {
     this.stuckTimers.fill(undefined);
     this.state = initialDecoderState;
     this.pin = initialPinEntry;
+    this.feedback?.stop();
     await this.lines.d0.stop();
     await this.lines.d1.stop();
+    await this.feedbackLines.green?.stop();
+    await this.feedbackLines.beeper?.stop();
   }
 
   onRead(listener: (read: CredentialRead) => void): () => void {
@@ -116,6 +129,7 @@ export class WiegandReader implements CardReader {
   signal(signal: ReaderSignal): void {
     this.signals.push(signal);
     if (this.signals.length > 100) this.signals.shift();
+    if (this.running) this.feedback?.play(signal);
   }
 
   private line(line: WiegandLine): GpioInput {
