@@ -8,7 +8,8 @@ import { JournalAlarms, type JournalNotice } from "./journal-alarms.ts";
 import { RowQueue } from "./row-queue.ts";
 import type { AppendReport, Counts, JournalRow, OpenReport } from "./sqlite-journal.ts";
 import { faultToError, type JournalFault } from "./storage-errors.ts";
-import { JournalWorkerClient, WorkerFault } from "./worker-client.ts";
+import { round3, withTimeout } from "./timing.ts";
+import { JournalWorkerClient, toFault, WorkerFault } from "./worker-client.ts";
 
 export interface JournalOptions {
   file: string;
@@ -132,7 +133,7 @@ export class Journal {
         const rows = await this.client.request({ op: "read", afterSeq, limit });
         if (rows.length > 0) return rows;
       } catch (err) {
-        this.log.warn({ err: describe(err) }, "journal read failed; delivering from memory");
+        this.log.warn({ err: toFault(err).message }, "journal read failed; delivering from memory");
       }
     }
     const out: JournalRow[] = [];
@@ -409,33 +410,4 @@ export class Journal {
       this.alarms.recordDrop({ count: 1, fromSeq: row[0], toSeq: row[0], reason: "memory" });
     }
   }
-}
-
-function toFault(err: unknown): JournalFault {
-  if (err instanceof WorkerFault) return err.fault;
-  return { code: "JOURNAL_UNAVAILABLE", message: describe(err) };
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function round3(v: number): number {
-  return Math.round(v * 1000) / 1000;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
 }

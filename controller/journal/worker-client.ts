@@ -111,3 +111,9 @@ function workerSource(): string {
   source = `((require) => {\n${out}\n})(require("node:module").createRequire(${JSON.stringify(entry)}));`;
   return source;
 }
+
+/** Whatever a journal request failed with, as a fault the journal can act on. */
+export function toFault(err: unknown): JournalFault {
+  if (err instanceof WorkerFault) return err.fault;
+  return { code: "JOURNAL_UNAVAILABLE", message: err instanceof Error ? err.message : String(err) };
+}
