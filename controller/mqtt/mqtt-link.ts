@@ -137,16 +137,7 @@ export class MqttLink {
     try {
       options = this.clientOptions();
     } catch (err) {
-      this.noteFailure(url, err instanceof Error ? err.message : String(err));
-      this.schedule(
-        afterFailure(
-          this.plan,
-          this.opts.urls.length,
-          this.opts.reconnect.baseMs,
-          this.opts.reconnect.capMs,
-          this.random,
-        ),
-      );
+      this.retryAfterFailure(url, err instanceof Error ? err.message : String(err));
       return;
     }
     const client = mqtt.connect(url, options);
@@ -199,16 +190,7 @@ export class MqttLink {
           afterDisconnect(this.plan, this.opts.reconnect.baseMs, this.opts.reconnect.capMs, this.random),
         );
       } else {
-        this.noteFailure(url, this.lastError || "connection closed");
-        this.schedule(
-          afterFailure(
-            this.plan,
-            this.opts.urls.length,
-            this.opts.reconnect.baseMs,
-            this.opts.reconnect.capMs,
-            this.random,
-          ),
-        );
+        this.retryAfterFailure(url, this.lastError || "connection closed");
       }
     });
   }
@@ -230,6 +212,13 @@ export class MqttLink {
       { url: redact(url), reason, failedAttempts: n },
       "cannot reach the MQTT broker; will retry",
     );
+  }
+
+  /** A failed attempt: note it, then try the next URL after the backoff. */
+  private retryAfterFailure(url: string, reason: string): void {
+    this.noteFailure(url, reason);
+    const { baseMs, capMs } = this.opts.reconnect;
+    this.schedule(afterFailure(this.plan, this.opts.urls.length, baseMs, capMs, this.random));
   }
 
   private get random(): () => number {

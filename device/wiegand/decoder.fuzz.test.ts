@@ -4,10 +4,7 @@ import {
   DEFAULT_DECODER,
   type DecodeResult,
   type DecoderOptions,
-  type DecoderState,
-  feed,
-  initialDecoderState,
-  tick,
+  decodeStream,
   type WiegandEdge,
 } from "./decoder.ts";
 import {
@@ -28,19 +25,7 @@ import { bitsToEdges } from "./signal.ts";
 const LAYOUTS = [WIEGAND_26, WIEGAND_34, WIEGAND_37];
 const OPTS: DecoderOptions = { ...DEFAULT_DECODER, layouts: LAYOUTS };
 
-function decodeAll(edges: readonly WiegandEdge[], opts = OPTS): DecodeResult[] {
-  let s: DecoderState = initialDecoderState;
-  const out: DecodeResult[] = [];
-  let last = 0;
-  for (const e of edges) {
-    const r = feed(s, e, opts);
-    s = r.state;
-    out.push(...r.out);
-    if (Number.isFinite(e.atMs)) last = Math.max(last, e.atMs);
-  }
-  out.push(...tick(s, last + opts.frameTimeoutMs, opts).out);
-  return out;
-}
+const decodeAll = (edges: readonly WiegandEdge[], opts = OPTS): DecodeResult[] => decodeStream(edges, opts);
 
 const label = (r: DecodeResult): string | undefined =>
   r.type === "card"

@@ -4,6 +4,7 @@ import {
   type DecodeResult,
   type DecoderOptions,
   type DecoderState,
+  decodeStream,
   feed,
   initialDecoderState,
   tick,
@@ -37,18 +38,7 @@ const CUSTOM_30 = layoutFromConfig({
 
 const OPTS: DecoderOptions = { ...DEFAULT_DECODER, layouts: [WIEGAND_26, WIEGAND_34, WIEGAND_37, CUSTOM_30] };
 
-function run(edges: readonly WiegandEdge[], opts = OPTS): DecodeResult[] {
-  let s: DecoderState = initialDecoderState;
-  const out: DecodeResult[] = [];
-  for (const e of edges) {
-    const r = feed(s, e, opts);
-    s = r.state;
-    out.push(...r.out);
-  }
-  const last = Math.max(0, ...edges.map((e) => e.atMs).filter(Number.isFinite));
-  out.push(...tick(s, last + opts.frameTimeoutMs + 1, opts).out);
-  return out;
-}
+const run = (edges: readonly WiegandEdge[], opts = OPTS): DecodeResult[] => decodeStream(edges, opts);
 
 const summary = (r: DecodeResult) =>
   r.type === "card"

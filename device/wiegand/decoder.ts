@@ -253,3 +253,18 @@ export function feed(s0: DecoderState, e: WiegandEdge, o: DecoderOptions): Step 
   if (d.lastEdgeMs === undefined || e.atMs > d.lastEdgeMs) d.lastEdgeMs = e.atMs;
   return { state: d, out };
 }
+
+/** Decode a whole recorded edge stream, flushing the last frame after its timeout (captures, tests). */
+export function decodeStream(edges: readonly WiegandEdge[], o: DecoderOptions): DecodeResult[] {
+  let s: DecoderState = initialDecoderState;
+  const out: DecodeResult[] = [];
+  let last = 0;
+  for (const e of edges) {
+    const r = feed(s, e, o);
+    s = r.state;
+    out.push(...r.out);
+    if (Number.isFinite(e.atMs)) last = Math.max(last, e.atMs);
+  }
+  out.push(...tick(s, last + o.frameTimeoutMs + 1, o).out);
+  return out;
+}
