@@ -60,7 +60,17 @@ export const StationConfigSchema = z
       .strict()
       .default({ level: "info" }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A real station with no broker would store every event and deliver none, silently.
+    if (c.hardware.mode === "real" && c.mqtt.url === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mqtt", "url"],
+        message: "a station on real hardware must name its broker",
+      });
+    }
+  });
 
 export type StationConfig = z.output<typeof StationConfigSchema>;
 export type StationConfigInput = z.input<typeof StationConfigSchema>;

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { loadConfigFile } from "../config/load.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
+import { brokerUrl } from "../config/sections/mqtt.ts";
 import type { CredentialRecord } from "../controller/access/credential-store.ts";
 import { type IdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
 import type { DemoCard } from "../simulator/control-http.ts";
@@ -126,7 +127,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     config,
     broker,
     booted,
-    brokerUrl: config.mqtt.url,
+    brokerUrl: brokerUrl(config),
     consoleUrl: booted.station.console?.url,
     async stop() {
       await booted.stop();

@@ -58,8 +58,9 @@ export class ProcessGuard {
     return failed;
   }
 
-  install(log: Logger): void {
-    this.log = log;
+  /** Installs the handlers (once); called again with the logger once there is one. */
+  install(log?: Logger): void {
+    if (log) this.log = log;
     if (this.installed) return;
     this.installed = true;
     process.on("uncaughtException", (err, origin) =>
@@ -92,7 +93,7 @@ export class ProcessGuard {
     const exit = () => process.exit(FAULT_EXIT_CODE);
     setTimeout(exit, RECORD_BOUND_MS);
     const record = this.recorder;
-    if (!record) return exit();
-    record(fault).then(exit, exit);
+    if (record) record(fault).then(exit, exit);
+    else exit();
   }
 }

@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfigFile } from "../../config/load.ts";
-import { bootStation } from "../boot.ts";
 import { demoBanner, startDemo } from "../demo.ts";
 import { cliLogger } from "../logging.ts";
+import { ProcessGuard } from "../process-guard.ts";
+import { type RunningStation, runStation } from "../run-station.ts";
 import { stopOnSignals } from "../signals.ts";
 import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
 
@@ -35,11 +36,18 @@ export const demo: Command = async (args) => {
 };
 
 export const run: Command = async (args) => {
+  // Before anything else: whatever fails from here on, a fault drives the lock safe.
+  const guard = new ProcessGuard();
+  guard.install();
   const { values } = parseArgs({ args, options: { config: { type: "string" } } });
   if (!values.config) throw usageError("run needs --config FILE");
   const config = loadConfigFile(values.config);
   const logger = await cliLogger(config.log.level);
-  const booted = await bootStation({ config, logger });
-  stopOnSignals(() => booted.stop(), logger);
+  guard.install(logger);
+  // A stop signal while the station is still starting exits at once: the guard's exit hook
+  // drives the lock safe.
+  let running: RunningStation | undefined;
+  stopOnSignals(async () => running?.stop(), logger);
+  running = await runStation(config, logger, guard);
   return KEEP_RUNNING;
 };
