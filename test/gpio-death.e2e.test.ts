@@ -1,0 +1,173 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSecretsFile } from "../config/secrets.ts";
+import { createIdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
+import { FAULT_EXIT_CODE } from "../scripts/process-guard.ts";
+import { sendSimCommand } from "../simulator/control-http.ts";
+import { CLI, StationProcess } from "./support/child.ts";
+import { GpioTree, gpioNamespace } from "./support/gpio-tree.ts";
+import { freePort } from "./support/net.ts";
+import { realStackAvailable } from "./support/real-stack.ts";
+
+/**
+ * The lock when the controller dies, proven on the real onoff driver: each process runs in a
+ * mount namespace of its own where a plain-file GPIO tree is /sys/class/gpio, so the level the
+ * dead process left on the lock relay (BCM 17) can be read from its `value` file afterwards.
+ * A strike (fail-secure) is energised to release: 1 = released, 0 = locked and safe.
+ */
+const LOCK = 17;
+const CARD = "04A1B2C3";
+const GPIO_STATION = resolve(import.meta.dirname, "support", "gpio-station.ts");
+
+async function stationFile(opts: { consolePort?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "ws-gpio-death-"));
+  const secrets = createSecretsFile(join(dir, "secrets.yaml"));
+  const credential = createIdentifierHasher(secrets.credentialKey)(
+    "card-uid",
+    parseHexIdentifier(CARD) ?? new Uint8Array(),
+  );
+  const file = join(dir, "station.yaml");
+  writeFileSync(
+    file,
+    `station: { id: gpio-death }
+dataDir: ${dir}/data
+secretsFile: ${dir}/secrets.yaml
+hardware:
+  mode: real
+  gpio: { lockRelay: { pin: ${LOCK} }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }
+door: { lockMode: fail-secure, unlockMs: 60000 }
+access: { allowList: [{ personId: p1, credential: ${credential} }] }
+mqtt: { url: "mqtt://127.0.0.1:${await freePort()}", reconnect: { baseMs: 50, capMs: 400 } }
+console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
+`,
+  );
+  return { dir, file, dataDir: join(dir, "data"), secretsFile: join(dir, "secrets.yaml") };
+}
+
+/** The simulated station with the real lock relay, started and granted once: the strike is released. */
+async function grantedStation(tree: GpioTree, env: Record<string, string> = {}) {
+  const consolePort = await freePort();
+  const s = await stationFile({ consolePort });
+  const proc = new StationProcess([], env, () =>
+    tree.wrap([process.execPath, "--import", "tsx", GPIO_STATION, s.file]),
+  );
+  await proc.waitForLog("gpio station ready", 30_000);
+  expect(tree.level(LOCK)).toBe(0);
+  await sendSimCommand(`http://127.0.0.1:${consolePort}`, "tap", { uid: CARD });
+  await proc.waitForLog("access granted");
+  expect(tree.level(LOCK)).toBe(1);
+  return { ...s, proc };
+}
+
+function journalEvents(dataDir: string): { type: string; payload: Record<string, unknown> }[] {
+  const db = new Database(join(dataDir, "journal.db"), { readonly: true });
+  try {
+    return (
+      db.prepare("SELECT type, payload FROM events ORDER BY seq").all() as { type: string; payload: string }[]
+    ).map((r) => ({ type: r.type, payload: JSON.parse(r.payload) as Record<string, unknown> }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The CLI in the tree's namespace, to completion. */
+async function cliIn(tree: GpioTree, args: string[]) {
+  const p = new StationProcess([], {}, () => tree.wrap([process.execPath, CLI, ...args]));
+  const code = await p.exit(30_000);
+  return { code, stdout: p.lines.join("\n"), stderr: p.stderr };
+}
+
+describe("the lock when the controller dies (real onoff, emulated sysfs GPIO)", () => {
+  if (!realStackAvailable(gpioNamespace)) return;
+  const procs: StationProcess[] = [];
+  afterEach(() => {
+    for (const p of procs.splice(0)) p.kill();
+  });
+
+  it.each([
+    { fault: "uncaughtException", env: {} },
+    { fault: "unhandledRejection", env: { WS_FAULT: "reject" } },
+  ])(
+    "$fault after a grant: the strike is de-energised, the journal says why, exit non-zero",
+    async ({ fault, env }) => {
+      const tree = new GpioTree({ [LOCK]: 0 });
+      const s = await grantedStation(tree, env);
+      procs.push(s.proc);
+      s.proc.proc.kill("SIGUSR2");
+      expect(await s.proc.exit(15_000)).toBe(FAULT_EXIT_CODE);
+      expect(tree.level(LOCK)).toBe(0);
+      expect(s.proc.stderr).toContain(`waystation: fatal ${fault}`);
+      expect(s.proc.stderr).toContain("the lock driven to its safe level");
+      const events = journalEvents(s.dataDir);
+      expect(events.filter((e) => e.type === "controller.fault").map((e) => e.payload)).toEqual([
+        expect.objectContaining({ origin: fault, error: expect.stringContaining("injected") }),
+      ]);
+      // the strike's release ended by the death is an event of its own, before the fault
+      const types = events.map((e) => e.type);
+      expect(types.slice(types.indexOf("access.granted"))).toEqual([
+        "access.granted",
+        "door.unlocked",
+        "door.locked",
+        "controller.fault",
+      ]);
+      expect(events.find((e) => e.type === "door.locked")?.payload).toMatchObject({ reason: "shutdown" });
+    },
+  );
+
+  it("SIGKILL leaves the strike released; `lock safe` locks it, needing no secrets, journal or broker", async () => {
+    const tree = new GpioTree({ [LOCK]: 0 });
+    const s = await grantedStation(tree);
+    procs.push(s.proc);
+    s.proc.kill("SIGKILL");
+    await s.proc.exit();
+    // Nothing ran in the killed process: the relay is as it was, the strike released.
+    expect(tree.level(LOCK)).toBe(1);
+    // ExecStopPost= with no secrets file and no data directory at all
+    rmSync(s.secretsFile);
+    rmSync(s.dataDir, { recursive: true });
+    const r = await cliIn(tree, ["lock", "safe", "--config", s.file]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("the strike is locked");
+    expect(tree.level(LOCK)).toBe(0);
+    expect(existsSync(s.dataDir)).toBe(false);
+  });
+
+  it("a start that fails on a broken secrets file leaves the lock safe, not as the dead process left it", async () => {
+    const tree = new GpioTree({ [LOCK]: 1 }); // a controller died with the strike released
+    const s = await stationFile();
+    writeFileSync(s.secretsFile, "credentialKey: [", { mode: 0o600 });
+    const r = await cliIn(tree, ["run", "--config", s.file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("is not valid YAML");
+    expect(r.stderr).not.toMatch(/\n\s+at /); // a technician's mistake prints no stack trace
+    expect(tree.level(LOCK)).toBe(0);
+  });
+
+  it("a second instance exits at once naming the running one, having driven nothing", async () => {
+    const tree = new GpioTree({ [LOCK]: 0 });
+    const s = await grantedStation(tree);
+    procs.push(s.proc);
+    const started = Date.now();
+    const second = await cliIn(tree, ["run", "--config", s.file]);
+    expect(second.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(second.stderr).toContain(
+      `another waystation process already runs this station (pid ${s.proc.proc.pid}`,
+    );
+    expect(second.stderr).toContain("Nothing was driven");
+    // the first one's grant still holds the strike released: the second did not touch it
+    expect(tree.level(LOCK)).toBe(1);
+    // nor does a `lock safe` typed by hand while the station runs
+    const manual = await cliIn(tree, ["lock", "safe", "--config", s.file]);
+    expect(manual.code).toBe(1);
+    expect(tree.level(LOCK)).toBe(1);
+    // and the first carries on: a clean stop locks the strike
+    s.proc.kill("SIGTERM");
+    expect(await s.proc.exit()).toBe(0);
+    expect(tree.level(LOCK)).toBe(0);
+  });
+});
