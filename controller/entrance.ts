@@ -44,6 +44,7 @@ export class Entrance {
   private readonly ownsBoard: boolean;
   private readonly unsubscribers: (() => void)[] = [];
   private relayWearRaised = false;
+  private tracked = false;
 
   constructor(private readonly deps: EntranceDeps) {
     const { config, hardware, bus, logger } = deps;
@@ -124,15 +125,15 @@ export class Entrance {
 
   async start(): Promise<void> {
     const { bus, restart } = this.deps;
+    if (restart && !this.tracked) {
+      // Kept tracked after stop: what a stopped door was left in is what the next start needs.
+      this.tracked = true;
+      restart.track(() => ({ fire: this.door.snapshot().fire, lockouts: this.access.lockouts() }));
+    }
     if (this.ownsBoard) this.unsubscribers.push(this.alarms.attach(bus));
     // The door first: whatever fails later, the lock is in its configured state.
     await this.door.start({ fire: restart?.restored.fire });
-    if (restart) {
-      this.unsubscribers.push(
-        restart.track(() => ({ fire: this.door.snapshot().fire, lockouts: this.access.lockouts() })),
-        this.door.onChange(() => restart.changed()),
-      );
-    }
+    if (restart) this.unsubscribers.push(this.door.onChange(() => restart.changed()));
     await this.inputs.start();
     this.unsubscribers.push(this.door.onChange((s) => this.checkRelayWear(s.relayCycles)));
     this.checkRelayWear(this.door.snapshot().relayCycles);
