@@ -117,6 +117,20 @@ describe("the lock when the controller dies (real onoff, emulated sysfs GPIO)", 
     },
   );
 
+  it("opening the lock relay drives it inactive, though the process that died left it active", async () => {
+    const tree = new GpioTree({ [LOCK]: 1 });
+    // open it, then die at once: nothing but start() can have written the line
+    const script = `const { OnoffOutput } = await import(${JSON.stringify(resolve(import.meta.dirname, "..", "device", "gpio", "onoff-gpio.ts"))});
+await new OnoffOutput("lockRelay", ${512 + LOCK}, false).start();
+process.kill(process.pid, "SIGKILL");`;
+    const p = new StationProcess([], {}, () =>
+      tree.wrap([process.execPath, "--import", "tsx", "--input-type=module", "-e", script]),
+    );
+    await p.exit();
+    expect(p.proc.signalCode).toBe("SIGKILL");
+    expect(tree.level(LOCK)).toBe(0);
+  });
+
   it("SIGKILL leaves the strike released; `lock safe` locks it, needing no secrets, journal or broker", async () => {
     const tree = new GpioTree({ [LOCK]: 0 });
     const s = await grantedStation(tree);
