@@ -88,8 +88,8 @@ describe("the lock when the controller dies (real onoff, emulated sysfs GPIO)", 
   });
 
   it.each([
-    { fault: "uncaughtException", env: {} },
-    { fault: "unhandledRejection", env: { WS_FAULT: "reject" } },
+    { fault: "uncaughtException", env: {} as Record<string, string> },
+    { fault: "unhandledRejection", env: { WS_FAULT: "reject" } as Record<string, string> },
   ])(
     "$fault after a grant: the strike is de-energised, the journal says why, exit non-zero",
     async ({ fault, env }) => {
@@ -179,8 +179,8 @@ process.kill(process.pid, "SIGKILL");`;
     const manual = await cliIn(tree, ["lock", "safe", "--config", s.file]);
     expect(manual.code).toBe(1);
     expect(tree.level(LOCK)).toBe(1);
-    // and the first carries on: a clean stop locks the strike
-    s.proc.kill("SIGTERM");
+    // and the first carries on; a closed terminal (SIGHUP) is a clean stop that locks the strike
+    s.proc.kill("SIGHUP");
     expect(await s.proc.exit()).toBe(0);
     expect(tree.level(LOCK)).toBe(0);
   });
