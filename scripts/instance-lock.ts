@@ -66,7 +66,9 @@ export async function tryInstanceLock(dataDir: string, now = new Date()): Promis
     return { status: "unavailable", detail: String((err as Error).message ?? err) };
   }
   try {
+    // Its content (the holder row) does not matter, only the lock: no journal file, no fsync.
     db.pragma("journal_mode = MEMORY");
+    db.pragma("synchronous = OFF");
     db.pragma("locking_mode = EXCLUSIVE");
     // The first write takes the EXCLUSIVE lock; in exclusive locking mode it is kept until close.
     db.exec(
