@@ -3,14 +3,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSecretsFile } from "../config/secrets.ts";
-import { createIdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
 import { FAULT_EXIT_CODE } from "../scripts/process-guard.ts";
 import { sendSimCommand } from "../simulator/control-http.ts";
 import { CLI, StationProcess } from "./support/child.ts";
 import { GpioTree, gpioNamespace } from "./support/gpio-tree.ts";
 import { freePort } from "./support/net.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
+import { writeStationFile } from "./support/station-file.ts";
 
 /**
  * The lock when the controller dies, proven on the real onoff driver: each process runs in a
@@ -24,26 +23,16 @@ const GPIO_STATION = resolve(import.meta.dirname, "support", "gpio-station.ts");
 
 async function stationFile(opts: { consolePort?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "ws-gpio-death-"));
-  const secrets = createSecretsFile(join(dir, "secrets.yaml"));
-  const credential = createIdentifierHasher(secrets.credentialKey)(
-    "card-uid",
-    parseHexIdentifier(CARD) ?? new Uint8Array(),
-  );
-  const file = join(dir, "station.yaml");
-  writeFileSync(
-    file,
-    `station: { id: gpio-death }
-dataDir: ${dir}/data
-secretsFile: ${dir}/secrets.yaml
-hardware:
+  const file = writeStationFile(dir, {
+    stationId: "gpio-death",
+    brokerUrl: `mqtt://127.0.0.1:${await freePort()}`,
+    allowUid: CARD,
+    ...(opts.consolePort ? { consolePort: opts.consolePort } : {}),
+    hardware: `hardware:
   mode: real
-  gpio: { lockRelay: { pin: ${LOCK} }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }
-door: { lockMode: fail-secure, unlockMs: 60000 }
-access: { allowList: [{ personId: p1, credential: ${credential} }] }
-mqtt: { url: "mqtt://127.0.0.1:${await freePort()}", reconnect: { baseMs: 50, capMs: 400 } }
-console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
-`,
-  );
+  gpio: { lockRelay: { pin: ${LOCK} }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }`,
+    door: "{ lockMode: fail-secure, unlockMs: 60000 }",
+  });
   return { dir, file, dataDir: join(dir, "data"), secretsFile: join(dir, "secrets.yaml") };
 }
 

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSecretsFile } from "../config/secrets.ts";
 import { sendSimCommand } from "../simulator/control-http.ts";
 import { StationProcess } from "./support/child.ts";
 import { freePort } from "./support/net.ts";
+import { writeStationFile } from "./support/station-file.ts";
 
 /**
  * What must survive is saved when it changes, not when the controller stops: a latched fire
@@ -14,27 +14,20 @@ import { freePort } from "./support/net.ts";
  */
 async function stationFile() {
   const dir = mkdtempSync(join(tmpdir(), "ws-restart-kill-"));
-  createSecretsFile(join(dir, "secrets.yaml"));
   const consolePort = await freePort();
-  const file = join(dir, "station.yaml");
-  writeFileSync(
-    file,
-    `station: { id: restart-kill }
-dataDir: ${dir}/data
-secretsFile: ${dir}/secrets.yaml
-hardware:
+  const file = writeStationFile(dir, {
+    brokerUrl: `mqtt://127.0.0.1:${await freePort()}`,
+    consolePort,
+    hardware: `hardware:
   mode: simulated
   gpio:
     lockRelay: { pin: 17 }
     doorContact: { pin: 27 }
     exitButton: { pin: 22 }
     fireAlarm: { pin: 5, debounceMs: 0 }
-    tamper: { pin: 6, debounceMs: 0 }
-door: { lockMode: fail-secure, fire: { revert: manual-reset } }
-mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }
-console: { port: ${consolePort} }
-`,
-  );
+    tamper: { pin: 6, debounceMs: 0 }`,
+    door: "{ lockMode: fail-secure, fire: { revert: manual-reset } }",
+  });
   return { file, consoleUrl: `http://127.0.0.1:${consolePort}` };
 }
 

@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseConfigText } from "../config/load.ts";
 import { MemoryCredentialStore } from "../controller/access/credential-store.ts";
 import type { StationEvent } from "../controller/contract/events.ts";
 import { stationStateFile } from "../controller/persist/station-state-file.ts";
@@ -10,7 +9,7 @@ import { Station } from "../controller/station.ts";
 import { ManualClock } from "../device/clock/manual-clock.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
 import { captureLogger } from "./support/capture-log.ts";
-import { hasher } from "./support/entrance-harness.ts";
+import { harnessConfig, hasher } from "./support/entrance-harness.ts";
 import { freePort } from "./support/net.ts";
 import { nextUnknownUid } from "./support/uids.ts";
 
@@ -22,26 +21,13 @@ import { nextUnknownUid } from "./support/uids.ts";
 const T0 = Date.UTC(2026, 11, 1, 3, 0, 0);
 
 async function stationConfig(dataDir: string, lockMode = "fail-secure", fire = "manual-reset") {
-  const r = parseConfigText(
-    `station: { id: restart-test }
-dataDir: ${dataDir}
-hardware:
-  mode: simulated
-  gpio:
-    lockRelay: { pin: 17 }
-    doorContact: { pin: 27, debounceMs: 0 }
-    exitButton: { pin: 22, debounceMs: 0 }
-    fireAlarm: { pin: 5, debounceMs: 0 }
-    tamper: { pin: 6, debounceMs: 0 }
-    onBattery: { pin: 13, debounceMs: 0 }
-door: { lockMode: ${lockMode}, fire: { revert: ${fire} } }
+  return harnessConfig(
+    `door: { lockMode: ${lockMode}, fire: { revert: ${fire} } }
 access: { lockout: { threshold: 3, cooldownMs: 60000 } }
 mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }
-console: { enabled: false }
-`,
+console: { enabled: false }`,
+    dataDir,
   );
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  return r.config;
 }
 
 interface Run {

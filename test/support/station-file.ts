@@ -16,6 +16,10 @@ export function writeStationFile(
     consolePort?: number;
     /** a card UID (hex) allowed in, as person p1 */
     allowUid?: string;
+    /** the `hardware:` section's YAML (default: simulated, the three door lines, one reader) */
+    hardware?: string;
+    /** the `door:` section's YAML (default: `{ lockMode: fail-secure }`) */
+    door?: string;
     extra?: string;
   },
 ): string {
@@ -36,11 +40,14 @@ export function writeStationFile(
     `station: { id: ${opts.stationId ?? "test-station"} }
 dataDir: ${opts.dataDir ?? join(dir, "data")}
 secretsFile: ${secretsFile}
-hardware:
+${
+  opts.hardware ??
+  `hardware:
   mode: simulated
   gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }
-  readers: [{ id: entry, kind: simulated }]
-door: { lockMode: fail-secure }
+  readers: [{ id: entry, kind: simulated }]`
+}
+door: ${opts.door ?? "{ lockMode: fail-secure }"}
 mqtt:
   url: "${opts.brokerUrl}"
   reconnect: { baseMs: 50, capMs: 400 }
