@@ -16,7 +16,10 @@ type OutputPin = { pin: number; activeLow: boolean };
  * the safe level, before anything else of the station is loaded. Reads only the station file's
  * GPIO section and the sysfs chip list.
  */
-export function createLockRelay(gpio: StationConfig["hardware"]["gpio"]): OnoffOutput {
+export function createLockRelay(gpio: {
+  readonly lockRelay: OutputPin;
+  readonly sysfsRoot: string;
+}): OnoffOutput {
   const chip = chooseHeaderChip(listGpioChips(gpio.sysfsRoot));
   return new OnoffOutput("lockRelay", sysfsNumber(chip, gpio.lockRelay.pin), gpio.lockRelay.activeLow);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
@@ -128,9 +128,11 @@ process.kill(process.pid, "SIGKILL");`;
     await s.proc.exit();
     // Nothing ran in the killed process: the relay is as it was, the strike released.
     expect(tree.level(LOCK)).toBe(1);
-    // ExecStopPost= with no secrets file and no data directory at all
+    // ExecStopPost= with no secrets file, no data directory at all, and a station file broken
+    // outside the lock's section (a bad edit may be why the station died)
     rmSync(s.secretsFile);
     rmSync(s.dataDir, { recursive: true });
+    appendFileSync(s.file, "journal: { maxEvent: 10 }\n");
     const r = await cliIn(tree, ["lock", "safe", "--config", s.file]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -139,16 +141,33 @@ process.kill(process.pid, "SIGKILL");`;
     expect(existsSync(s.dataDir)).toBe(false);
   });
 
-  it("a start that fails on a broken secrets file leaves the lock safe, not as the dead process left it", async () => {
-    const tree = new GpioTree({ [LOCK]: 1 }); // a controller died with the strike released
-    const s = await stationFile();
-    writeFileSync(s.secretsFile, "credentialKey: [", { mode: 0o600 });
-    const r = await cliIn(tree, ["run", "--config", s.file]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("is not valid YAML");
-    expect(r.stderr).not.toMatch(/\n\s+at /); // a technician's mistake prints no stack trace
-    expect(tree.level(LOCK)).toBe(0);
-  });
+  it.each([
+    {
+      what: "a broken secrets file",
+      spoil: (s: { secretsFile: string }) =>
+        writeFileSync(s.secretsFile, "credentialKey: [", { mode: 0o600 }),
+      code: 1,
+      says: "is not valid YAML",
+    },
+    {
+      what: "a mistake in the station file outside the lock's section",
+      spoil: (s: { file: string }) => appendFileSync(s.file, "journal: { maxEvent: 10 }\n"),
+      code: 2,
+      says: 'unknown setting "maxEvent"',
+    },
+  ])(
+    "a start that fails on $what leaves the lock safe, not as the dead process left it",
+    async ({ spoil, code, says }) => {
+      const tree = new GpioTree({ [LOCK]: 1 }); // a controller died with the strike released
+      const s = await stationFile();
+      spoil(s);
+      const r = await cliIn(tree, ["run", "--config", s.file]);
+      expect(r.code).toBe(code);
+      expect(r.stderr).toContain(says);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // a technician's mistake prints no stack trace
+      expect(tree.level(LOCK)).toBe(0);
+    },
+  );
 
   it("a second instance exits at once naming the running one, having driven nothing", async () => {
     const tree = new GpioTree({ [LOCK]: 0 });

@@ -2,8 +2,8 @@
  * A station as its own process whose lock relay is the real onoff driver (run it inside a
  * GpioTree's mount namespace) and whose other lines, readers and door are simulated: plain
  * files cannot give onoff's input edges. It starts as `waystation run` does (scripts/run-station.ts:
- * instance lock, lock safe, then the station) with the same process guard, so what happens
- * when it dies is what happens to a station.
+ * instance lock and lock safe from the real-hardware file, then the station) with the same
+ * process guard, so what happens when it dies is what happens to a station.
  *
  *   gpio-station.ts STATION_FILE      (the file says hardware.mode: real)
  *
@@ -12,7 +12,7 @@
 import { loadConfigFile } from "../../config/load.ts";
 import { createRootLogger } from "../../controller/logger.ts";
 import { ProcessGuard } from "../../scripts/process-guard.ts";
-import { runStation } from "../../scripts/run-station.ts";
+import { prepareStation, runStation } from "../../scripts/run-station.ts";
 import { stopOnSignals } from "../../scripts/signals.ts";
 
 const [file] = process.argv.slice(2);
@@ -21,11 +21,12 @@ const guard = new ProcessGuard();
 const logger = createRootLogger("info");
 guard.install(logger);
 const real = loadConfigFile(file);
+const prepared = await prepareStation(real, logger, guard);
 const running = await runStation(
   { ...real, hardware: { ...real.hardware, mode: "simulated" } },
   logger,
   guard,
-  { lockGpio: real.hardware.gpio },
+  prepared,
 );
 stopOnSignals(() => running.stop(), logger);
 process.on("SIGUSR2", () => {
