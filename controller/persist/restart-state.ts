@@ -39,7 +39,7 @@ export class RestartState {
     }
     this.restoredState = state;
     this.lastSaved = JSON.stringify(state);
-    if (state !== EMPTY_STATION_STATE) {
+    if (this.lastSaved !== JSON.stringify(EMPTY_STATION_STATE)) {
       this.log.info(
         {
           fire: state.fire,
