@@ -9,7 +9,7 @@ const USAGE = `waystation <command>
   run --config FILE      run the station described by FILE
   lock safe --config FILE
                          drive the lock relay alone to its safe level (de-energised); for the
-                         service's ExecStopPost=. Reads only FILE's GPIO section
+                         service's ExecStopPost=. Reads only FILE's lock relay settings
   config validate FILE   check a station file; every problem with its path and a hint
   config schema [--write]
                          print the JSON Schema of station files (--write: config/schema.json)
