@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createSecretsFile } from "../config/secrets.ts";
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
 import { credentialKeyFingerprint } from "../device/identity/hasher.ts";
-import { StationProcess } from "./support/child.ts";
+import { runCli, StationProcess } from "./support/child.ts";
 import { freePort } from "./support/net.ts";
 import { writeStationFile } from "./support/station-file.ts";
 
@@ -90,5 +90,9 @@ describe("a station started with a replaced credential key", () => {
       "hint: if the key in the secrets file was replaced by mistake, restore the fleet's key",
     );
     expect(proc.stderr).not.toMatch(/\n\s+at /);
+    // nor does the credentials command enrol a card under the other key
+    const add = await runCli(["credentials", "add", "04A1B2C4", "--config", file, "--person", "p2"]);
+    expect(add.code).toBe(1);
+    expect(add.stderr).toContain("hashed with another credential key");
   });
 });
