@@ -132,7 +132,14 @@ export class Entrance {
     }
     if (this.ownsBoard) this.unsubscribers.push(this.alarms.attach(bus));
     // The door first: whatever fails later, the lock is in its configured state.
-    await this.door.start({ fire: restart?.restored.fire });
+    await this.door.start({
+      fire: restart?.restored.fire,
+      forcedOpen: this.alarms.has("forced-open"),
+      heldOpen: this.alarms.has("held-open"),
+    });
+    const kept = this.door.activeAlarms();
+    if (kept.forcedOpen) this.alarms.adopt("forced-open");
+    if (kept.heldOpen) this.alarms.adopt("held-open");
     if (restart) this.unsubscribers.push(this.door.onChange(() => restart.changed()));
     await this.inputs.start();
     this.unsubscribers.push(this.door.onChange((s) => this.checkRelayWear(s.relayCycles)));

@@ -54,7 +54,7 @@ describe("what a restart keeps", () => {
   async function start(
     dataDir: string,
     wall: number,
-    inputs: { fire?: boolean; tamper?: boolean; onBattery?: boolean } = {},
+    inputs: { fire?: boolean; tamper?: boolean; onBattery?: boolean; doorForced?: boolean } = {},
     opts: { lockMode?: string; fire?: string } = {},
   ): Promise<Run> {
     const config = await stationConfig(dataDir, opts.lockMode, opts.fire);
@@ -74,6 +74,7 @@ describe("what a restart keeps", () => {
     const events: StationEvent[] = [];
     station.bus.subscribe((e) => events.push(e));
     sim.start();
+    if (inputs.doorForced) sim.control.forceDoor();
     await station.start();
     let stopped = false;
     const run: Run = {
@@ -149,6 +150,34 @@ describe("what a restart keeps", () => {
     const third = await start(dir, T0 + 10_000);
     expect(alarmsOf(third.events)).toEqual([]);
     expect(third.station.state().alarms).toEqual([]);
+  });
+
+  it("a door forced open keeps its alarm across a restart while it stays open; closing clears it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-restart-"));
+    const first = await start(dir, T0);
+    first.sim.control.forceDoor();
+    expect(alarmsOf(first.events)).toEqual(["+forced-open"]);
+    await first.stop();
+
+    const second = await start(dir, T0 + 5000, { doorForced: true });
+    expect(alarmsOf(second.events)).toEqual([]);
+    expect(second.station.state().alarms.map((a) => a.alarm)).toEqual(["forced-open"]);
+    second.clock.advance(10_000); // the closer shuts it
+    expect(alarmsOf(second.events)).toEqual(["-forced-open"]);
+    await second.stop();
+
+    // cleared once, nothing left for the next start
+    const third = await start(dir, T0 + 20_000);
+    expect(alarmsOf(third.events)).toEqual([]);
+  });
+
+  it("a door forced open and shut again while the controller was down: the alarm is cleared at start", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-restart-"));
+    const first = await start(dir, T0);
+    first.sim.control.forceDoor();
+    await first.stop();
+    const second = await start(dir, T0 + 5000);
+    expect(alarmsOf(second.events)).toEqual(["-forced-open"]);
   });
 
   it("a reader lockout survives a restart and ends when its cool-down would have", async () => {
