@@ -76,7 +76,7 @@ export class DoorController {
    * the controller stopped (or died) holds the door released again at once, whatever the panel
    * says now; with `manual-reset` it then waits for the technician as before.
    */
-  async start(restored: { fire?: FireState } = {}): Promise<void> {
+  async start(restored: { fire?: FireState; forcedOpen?: boolean; heldOpen?: boolean } = {}): Promise<void> {
     this.relayCounter.load();
     await this.ports.lockRelay.start();
     await this.ports.alarmSounder?.start();
@@ -85,6 +85,15 @@ export class DoorController {
     await this.ports.exitButton.start();
     await this.ports.fireAlarm?.start();
     this.state = initialDoorState(this.ports.doorContact.read() ? "closed" : "open");
+    // A door still open after a restart keeps the forced-open or held-open alarm it had: the
+    // closing clears it, as it would have without the restart.
+    if (this.state.leaf === "open") {
+      this.state = {
+        ...this.state,
+        forced: restored.forcedOpen ?? false,
+        heldOpen: restored.heldOpen ?? false,
+      };
+    }
     this.unsubscribers.push(
       this.ports.doorContact.onEdge((e) => this.dispatch({ type: e.active ? "door-closed" : "door-opened" })),
       this.ports.exitButton.onEdge((e) => {
@@ -162,6 +171,11 @@ export class DoorController {
     if (this.state.fire === "off") return { ok: true, detail: "no fire alarm to reset" };
     this.dispatch({ type: "fire-reset" });
     return { ok: true, detail: "fire release ended; the door relocks" };
+  }
+
+  /** The door's own alarms that are active now. */
+  activeAlarms(): { forcedOpen: boolean; heldOpen: boolean } {
+    return { forcedOpen: this.state.forced, heldOpen: this.state.heldOpen };
   }
 
   snapshot(): DoorSnapshot {
