@@ -14,6 +14,8 @@ export function writeStationFile(
     brokerUrl: string;
     dataDir?: string;
     consolePort?: number;
+    /** more keys of the `mqtt` section, as YAML lines */
+    mqtt?: string[];
     /** a card UID (hex) allowed in, as person p1 */
     allowUid?: string;
     extra?: string;
@@ -45,7 +47,7 @@ mqtt:
   url: "${opts.brokerUrl}"
   reconnect: { baseMs: 50, capMs: 400 }
   connectTimeoutMs: 2000
-console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
+${(opts.mqtt ?? []).map((l) => `  ${l}\n`).join("")}console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
 log: { level: info }
 ${allow}
 ${opts.extra ?? ""}`,
