@@ -77,6 +77,9 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
   let bareGone = true;
   let oursGone = true;
   let nfc: NFC | undefined;
+  // Each reader nfc-pcsc hands out holds a native monitor thread of its own: closing the context
+  // alone leaves it running, and the bench process would never exit.
+  let bareReaderHandle: Reader | undefined;
   transport.onEvent((e) => {
     if (e.type === "card-removed" && e.reader === ourReader.name) oursGone = true;
   });
@@ -99,6 +102,7 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
         r.reader.close();
         return;
       }
+      bareReaderHandle = r;
       r.on("card", (card: { uid?: string }) => {
         if (card.uid) bareSeenAt = performance.now();
       });
@@ -159,6 +163,7 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
   } finally {
     ours.remove();
     bare.remove();
+    bareReaderHandle?.reader.close();
     nfc?.close();
     await rig.stop();
     await pcscd.dispose();

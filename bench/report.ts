@@ -3,7 +3,9 @@ import { join } from "node:path";
 
 /**
  * One benchmark figure beside a baseline measured in the same run. `ratio` says how many times
- * better than the baseline we are (>1 is better), whichever direction the metric runs.
+ * better than the baseline we are (>1 is better), whichever direction the metric runs. A figure
+ * with no real alternative to compare with (a peak RSS against its budget) has no baseline and
+ * no ratio: a ratio to something that is not an alternative would only look like a result.
  */
 export interface BenchResult {
   name: string;
@@ -11,8 +13,8 @@ export interface BenchResult {
   value: number;
   unit: string;
   params: Record<string, unknown>;
-  baseline: { name: string; value: number };
-  ratio: number;
+  baseline?: { name: string; value: number };
+  ratio?: number;
   /** the budget from the design brief, when there is one */
   budget?: { value: number; pass: boolean };
 }
@@ -21,8 +23,11 @@ export function result(
   r: Omit<BenchResult, "ratio" | "budget">,
   opts: { higherIsBetter?: boolean; budget?: number } = {},
 ): BenchResult {
-  const ratio = opts.higherIsBetter ? r.value / r.baseline.value : r.baseline.value / r.value;
-  const out: BenchResult = { ...r, ratio: round(ratio, 2) };
+  const out: BenchResult = { ...r };
+  if (r.baseline) {
+    const ratio = opts.higherIsBetter ? r.value / r.baseline.value : r.baseline.value / r.value;
+    out.ratio = round(ratio, 2);
+  }
   if (opts.budget !== undefined) {
     out.budget = {
       value: opts.budget,
@@ -50,8 +55,8 @@ export function printTable(results: readonly BenchResult[]): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(" "),
     `${r.metric} ${fmt(r.value)} ${r.unit}`,
-    `${r.baseline.name}: ${fmt(r.baseline.value)}`,
-    `${r.ratio}x`,
+    r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)}` : "-",
+    r.ratio === undefined ? "-" : `${r.ratio}x`,
     r.budget ? `${r.budget.pass ? "ok" : "OVER"} (budget ${fmt(r.budget.value)})` : "",
   ]);
   const head = ["benchmark", "params", "value", "baseline (same run)", "vs baseline", "budget"];
