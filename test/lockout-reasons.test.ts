@@ -31,17 +31,18 @@ describe("reader lockout: which refusals count", () => {
     await h?.stop();
     h = undefined;
   });
+  /** The entrance with the cards above, the time of the given quality, no events yet. */
+  const start = async (quality: "synced" | "unknown") => {
+    const x = await entranceHarness({ config: harnessConfig(YAML), credentials: CARDS, wallTime: WALL });
+    x.sim.control.setTimeQuality(quality);
+    x.events.length = 0;
+    return x;
+  };
 
   it.each(Object.keys(UIDS) as (keyof typeof UIDS)[])(
     "three '%s' refusals lock the reader out",
     async (reason) => {
-      h = await entranceHarness({
-        config: harnessConfig(YAML),
-        credentials: CARDS,
-        wallTime: WALL,
-      });
-      h.sim.control.setTimeQuality("synced");
-      h.events.length = 0;
+      h = await start("synced");
       for (let i = 0; i < 3; i++) h.sim.control.tap(UIDS[reason]);
       expect(summary(h.events).filter((e) => e.startsWith("access.") || e.startsWith("alarm."))).toEqual([
         ...Array(3).fill(`access.denied:${reason}`),
@@ -52,24 +53,13 @@ describe("reader lockout: which refusals count", () => {
   );
 
   it("a mix of refused credentials counts as one run", async () => {
-    h = await entranceHarness({
-      config: harnessConfig(YAML),
-      credentials: CARDS,
-      wallTime: WALL,
-    });
-    h.sim.control.setTimeQuality("synced");
+    h = await start("synced");
     for (const uid of [UIDS.blocked, "0BAD0001", UIDS.expired]) h.sim.control.tap(uid);
     expect(summary(h.events)).toContain("alarm.raised:lockout");
   });
 
   it("station conditions do not count: refused for unknown time, three times, no lockout", async () => {
-    h = await entranceHarness({
-      config: harnessConfig(YAML),
-      credentials: CARDS,
-      wallTime: WALL,
-    });
-    h.sim.control.setTimeQuality("unknown");
-    h.events.length = 0;
+    h = await start("unknown");
     for (let i = 0; i < 3; i++) h.sim.control.tap(UIDS.expired);
     expect(summary(h.events).filter((e) => e.startsWith("access."))).toEqual(
       Array(3).fill("access.denied:time-unknown"),
