@@ -111,7 +111,7 @@ describe(`the station on a file system whose power is cut ${CUTS} times during a
     await fs.unmount();
   });
 
-  it("keeps every acknowledged event and enrolment, gap-free and sound", { timeout: 120_000 }, async () => {
+  it("keeps every acknowledged event and enrolment, gap-free and sound", { timeout: 240_000 }, async () => {
     const brokerUrl = `mqtt://127.0.0.1:${await freePort()}`;
     const file = writeStationFile(join(root, "conf"), {
       brokerUrl,
