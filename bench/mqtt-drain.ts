@@ -102,7 +102,7 @@ export async function benchMqttDrain(quick: boolean): Promise<BenchResult[]> {
             value: Math.round(f.naivePerS),
           },
         },
-        { higherIsBetter: true, budget: 50_000 },
+        { higherIsBetter: true, budget: 50_000, minRatio: 3 },
       ),
       result(
         {

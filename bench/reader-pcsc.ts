@@ -79,7 +79,7 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
   let nfc: NFC | undefined;
   // Each reader nfc-pcsc hands out holds a native monitor thread of its own: closing the context
   // alone leaves it running, and the bench process would never exit.
-  let bareReaderHandle: Reader | undefined;
+  const bareReaders: Reader[] = [];
   transport.onEvent((e) => {
     if (e.type === "card-removed" && e.reader === ourReader.name) oursGone = true;
   });
@@ -95,6 +95,7 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
     nfc = new NfcClass();
     nfc.on("error", () => {});
     nfc.on("reader", (r: Reader) => {
+      bareReaders.push(r);
       r.on("error", () => {});
       if (r.name !== bareReader.name) {
         // Not ours to touch: a second context connecting to our reader's cards would skew them.
@@ -102,7 +103,6 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
         r.reader.close();
         return;
       }
-      bareReaderHandle = r;
       r.on("card", (card: { uid?: string }) => {
         if (card.uid) bareSeenAt = performance.now();
       });
@@ -163,7 +163,7 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
   } finally {
     ours.remove();
     bare.remove();
-    bareReaderHandle?.reader.close();
+    for (const r of bareReaders) r.reader.close();
     nfc?.close();
     await rig.stop();
     await pcscd.dispose();

@@ -15,13 +15,13 @@ export interface BenchResult {
   params: Record<string, unknown>;
   baseline?: { name: string; value: number };
   ratio?: number;
-  /** the budget from the design brief, when there is one */
-  budget?: { value: number; pass: boolean };
+  /** the budget from the design brief, when there is one (and how far ahead of the baseline it must be) */
+  budget?: { value: number; minRatio?: number; pass: boolean };
 }
 
 export function result(
   r: Omit<BenchResult, "ratio" | "budget">,
-  opts: { higherIsBetter?: boolean; budget?: number } = {},
+  opts: { higherIsBetter?: boolean; budget?: number; minRatio?: number } = {},
 ): BenchResult {
   const out: BenchResult = { ...r };
   if (r.baseline) {
@@ -29,9 +29,12 @@ export function result(
     out.ratio = round(ratio, 2);
   }
   if (opts.budget !== undefined) {
+    const within = opts.higherIsBetter ? r.value >= opts.budget : r.value <= opts.budget;
+    const ahead = opts.minRatio === undefined || (out.ratio ?? 0) >= opts.minRatio;
     out.budget = {
       value: opts.budget,
-      pass: opts.higherIsBetter ? r.value >= opts.budget : r.value <= opts.budget,
+      ...(opts.minRatio === undefined ? {} : { minRatio: opts.minRatio }),
+      pass: within && ahead,
     };
   }
   return out;
@@ -57,7 +60,9 @@ export function printTable(results: readonly BenchResult[]): string {
     `${r.metric} ${fmt(r.value)} ${r.unit}`,
     r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)}` : "-",
     r.ratio === undefined ? "-" : `${r.ratio}x`,
-    r.budget ? `${r.budget.pass ? "ok" : "OVER"} (budget ${fmt(r.budget.value)})` : "",
+    r.budget
+      ? `${r.budget.pass ? "ok" : "OVER"} (budget ${fmt(r.budget.value)}${r.budget.minRatio ? `, >= ${r.budget.minRatio}x` : ""})`
+      : "",
   ]);
   const head = ["benchmark", "params", "value", "baseline (same run)", "vs baseline", "budget"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
