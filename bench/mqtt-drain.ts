@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { EventBus } from "../controller/events/event-bus.ts";
 import { type JournalRow, SqliteJournal } from "../controller/journal/sqlite-journal.ts";
@@ -14,6 +14,7 @@ interface DrainFigures {
   published: number;
   left: number;
   drainPerS: number;
+  drainCpuS: number;
   naiveCount: number;
   naivePerS: number;
   rssBeforeMb: number;
@@ -96,7 +97,17 @@ export async function benchMqttDrain(quick: boolean): Promise<BenchResult[]> {
           metric: "events_per_s",
           value: Math.round(f.drainPerS),
           unit: "events/s",
-          params: { backlog: f.count, qos: 1, window: 256, broker: "mosquitto (local)", removed: "all" },
+          params: {
+            backlog: f.count,
+            qos: 1,
+            window: 256,
+            broker: "mosquitto (local)",
+            removed: "all",
+            // what the rate would be with the main thread never waiting for a core
+            main_thread_cpu_s: round(f.drainCpuS, 2),
+            per_main_thread_cpu_s: Math.round(f.count / f.drainCpuS),
+            loadavg_1m: round(loadavg()[0] ?? 0, 1),
+          },
           baseline: {
             name: `sequential await publishAsync (${f.naiveCount} events)`,
             value: Math.round(f.naivePerS),

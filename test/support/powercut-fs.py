@@ -172,7 +172,9 @@ class PowerCutFs(fusepy.Operations):
                 if os.path.isdir(trashed) and not os.path.islink(trashed):
                     shutil.rmtree(trashed, ignore_errors=True)
                 elif os.path.lexists(trashed):
+                    ino = os.lstat(trashed).st_ino
                     os.unlink(trashed)
+                    self.forget_if_gone(ino)
         self.undo = keep
 
     # --- attributes and names --------------------------------------------------------------
@@ -287,8 +289,16 @@ class PowerCutFs(fusepy.Operations):
 
     def release(self, path, fh):
         with self.mutex:
-            self.fh_ino.pop(fh, None)
+            ino = self.fh_ino.pop(fh, None)
+            gone = os.fstat(fh).st_nlink == 0
             os.close(fh)
+            if gone:
+                self.forget_if_gone(ino)
+
+    def forget_if_gone(self, ino):
+        """A file with no name and no handle is gone: its overlay must not reappear on a reused inode."""
+        if ino not in self.fh_ino.values():
+            self.dirty.pop(ino, None)
 
     def flush(self, path, fh):
         with self.mutex:
