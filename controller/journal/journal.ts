@@ -129,12 +129,12 @@ export class Journal {
    * Up to `limit` deliverable events after `afterSeq`, in seq order: committed ones, and while
    * the disk is unwritable the ones held in memory too.
    */
-  async read(fromSeq: number, limit: number): Promise<JournalRow[]> {
+  async read(fromSeq: number, limit: number, replayedUpTo = 0): Promise<JournalRow[]> {
     // Acknowledged rows may still be on disk, waiting for their batch to be deleted.
     const afterSeq = Math.max(fromSeq, this.ackedUpTo);
     if (afterSeq < this.diskOnlyUpTo && this.opened) {
       try {
-        const rows = await this.client.request({ op: "read", afterSeq, limit });
+        const rows = await this.client.request({ op: "read", afterSeq, limit, replayedUpTo });
         if (rows.length > 0) return rows;
       } catch (err) {
         this.log.warn({ err: toFault(err).message }, "journal read failed; delivering from memory");

@@ -1,11 +1,12 @@
 import type { Logger } from "pino";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
-import type { JournalRow } from "../journal/sqlite-journal.ts";
+import { type JournalRow, REPLAYED_SUFFIX } from "../journal/sqlite-journal.ts";
 import { fullJitterDelay } from "./backoff.ts";
 
 /** What delivery needs of the journal. */
 export interface DeliverySource {
-  read(afterSeq: number, limit: number): Promise<JournalRow[]>;
+  /** rows up to `replayedUpTo` may come already marked replayed (REPLAYED_SUFFIX) */
+  read(afterSeq: number, limit: number, replayedUpTo?: number): Promise<JournalRow[]>;
   ackUpTo(seq: number, count: number): void;
   onReadable(listener: () => void): () => void;
   /** the journal found older undelivered events (opened late): start again from the oldest */
@@ -26,7 +27,6 @@ export interface DeliveryOptions {
   retry?: { baseMs: number; capMs: number };
 }
 
-const REPLAYED_SUFFIX = ',"replayed":true}';
 /**
  * Events read from the journal at a time. A page arrives from the worker as one structured
  * clone, all of it in the young generation at once; the service runs with a 1 MB semi-space,
@@ -147,7 +147,7 @@ export class EventDelivery {
     this.reading = true;
     this.stale = false;
     const generation = this.generation;
-    this.source.read(this.cursor, this.pageSize).then(
+    this.source.read(this.cursor, this.pageSize, this.replayUpTo).then(
       (rows) => {
         if (generation !== this.generation) return;
         this.reading = false;
@@ -173,7 +173,9 @@ export class EventDelivery {
 
   private send(row: JournalRow): void {
     const seq = row[0];
-    const payload = seq <= this.replayUpTo ? row[3].slice(0, -1) + REPLAYED_SUFFIX : row[3];
+    const json = row[3];
+    const payload =
+      seq <= this.replayUpTo && !json.endsWith(REPLAYED_SUFFIX) ? json.slice(0, -1) + REPLAYED_SUFFIX : json;
     const generation = this.generation;
     this.sent.push(seq);
     const ok = this.link.publish(this.opts.topic, payload, { qos: 1 }, (err) => {
