@@ -47,7 +47,7 @@ const commands: Record<string, () => Promise<Command>> = {
   door: async () => (await import("./commands/remote.ts")).door,
   tail: async () => (await import("./tail/tail.ts")).runTail,
   contract: async () => (await import("./commands/contract.ts")).contract,
-  bench: async () => (await import("../bench/run.ts")).runBench,
+  bench: async () => (await import("../bench/run.ts")).benchCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -14,6 +14,8 @@ export function writeStationFile(
     brokerUrl: string;
     dataDir?: string;
     consolePort?: number;
+    /** more keys of the `mqtt` section, as YAML lines */
+    mqtt?: string[];
     /** a card UID (hex) allowed in, as person p1 */
     allowUid?: string;
     /** the `hardware:` section's YAML (default: simulated, the three door lines, one reader) */
@@ -52,7 +54,7 @@ mqtt:
   url: "${opts.brokerUrl}"
   reconnect: { baseMs: 50, capMs: 400 }
   connectTimeoutMs: 2000
-console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
+${(opts.mqtt ?? []).map((l) => `  ${l}\n`).join("")}console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
 log: { level: info }
 ${allow}
 ${opts.extra ?? ""}`,
