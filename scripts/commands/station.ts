@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfigFile, loadLockSection } from "../../config/load.ts";
-import type { StationConfig } from "../../config/schema.ts";
+import type { LockSection, StationConfig } from "../../config/schema.ts";
 import { demoBanner, startDemo } from "../demo.ts";
 import { cliLogger } from "../logging.ts";
 import { ProcessGuard } from "../process-guard.ts";
@@ -44,7 +44,15 @@ export const run: Command = async (args) => {
   if (!values.config) throw usageError("run needs --config FILE");
   // The lock's own section first, so a mistake anywhere else in the file cannot keep the lock
   // from going safe (scripts/run-station.ts has the order and why).
-  const section = loadLockSection(values.config);
+  let section: LockSection;
+  try {
+    section = loadLockSection(values.config);
+  } catch (err) {
+    // The lock's own settings are broken, so nothing can be driven: report every problem of
+    // the file at once, as `config validate` does.
+    loadConfigFile(values.config);
+    throw err;
+  }
   const logger = await cliLogger(section.log?.level ?? "info");
   guard.install(logger);
   // A stop signal while the station is still starting exits at once: the guard's exit hook
