@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accessSchema } from "./sections/access.ts";
+import { consoleSchema } from "./sections/console.ts";
 import { doorSchema } from "./sections/door.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
 import { journalSchema } from "./sections/journal.ts";
@@ -45,14 +46,7 @@ export const StationConfigSchema = z
     journal: journalSchema,
     mqtt: mqttSchema,
     broker: brokerSchema,
-    console: z
-      .object({
-        enabled: z.boolean().default(true),
-        host: z.string().default("127.0.0.1").describe("address the technician console listens on"),
-        port: z.number().int().min(1).max(65535).default(8080),
-      })
-      .strict()
-      .default({ enabled: true, host: "127.0.0.1", port: 8080 }),
+    console: consoleSchema,
     log: z
       .object({
         level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -96,6 +96,9 @@ export class Station {
           {
             host: config.console.host,
             port: config.console.port,
+            allowedHosts: config.console.allowedHosts,
+            maxStreamClients: config.console.maxStreamClients,
+            now: () => hardware.clock.monotonic(),
             title: config.station.name ?? config.station.id,
           },
           {
@@ -103,6 +106,7 @@ export class Station {
             fireReset: () => this.entrance.door.resetFire(),
             subscribe: (l) => this.bus.subscribe(l),
             onStateChange: (l) => this.stateChanges.add(l),
+            refused: (r) => this.bus.emit("console.request-refused", r),
           },
           logger.child({ module: "console" }),
           opts.consoleExtensions,
