@@ -38,6 +38,7 @@ export class Station {
   private readonly stateChanges = new Listeners<StationState>();
   private readonly unsubscribers: (() => void)[] = [];
   private stateTimer: TimerHandle | undefined;
+  private lastOversizeEventMs: number | undefined;
   private readonly log: Logger;
 
   constructor(private readonly opts: StationOptions) {
@@ -83,6 +84,7 @@ export class Station {
           reconnect: config.mqtt.reconnect,
           tls: config.mqtt.tls,
           credentials: opts.mqttCredentials,
+          maxIncomingPacketBytes: config.mqtt.maxIncomingPacketBytes,
         },
         inFlight: config.mqtt.inFlight,
         telemetry: config.mqtt.telemetry,
@@ -130,6 +132,7 @@ export class Station {
       this.journal.onChange(() => this.scheduleState()),
     );
     this.mqtt.onStateRequest(() => this.scheduleState());
+    this.unsubscribers.push(this.mqtt.link.onOversizePacket((d) => this.noteOversize(d.bytes, d.droppedTotal)));
     // The door next: whatever fails later, the lock is in its configured state. MQTT next
     // (it never blocks), so the readers' first events already have somewhere to go.
     await this.entrance.start();
@@ -173,6 +176,14 @@ export class Station {
       this.mqtt.publishState(state);
       this.stateChanges.emit(state);
     }, this.opts.config.mqtt.stateDebounceMs);
+  }
+
+  /** Journalled at most once a minute: whoever floods the broker cannot flood the journal. */
+  private noteOversize(bytes: number, droppedTotal: number): void {
+    const now = this.opts.hardware.clock.monotonic();
+    if (this.lastOversizeEventMs !== undefined && now - this.lastOversizeEventMs < 60_000) return;
+    this.lastOversizeEventMs = now;
+    this.bus.emit("mqtt.packet-dropped", { bytes, limit: this.opts.config.mqtt.maxIncomingPacketBytes, droppedTotal });
   }
 
   private logEvent(event: StationEvent): void {

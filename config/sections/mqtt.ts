@@ -79,6 +79,15 @@ export const mqttSchema = z
       .strict()
       .optional()
       .describe("TLS settings for mqtts:// URLs"),
+    maxIncomingPacketBytes: z
+      .number()
+      .int()
+      .min(4096)
+      .max(268_435_455)
+      .default(256 * 1024)
+      .describe(
+        "largest packet the station accepts from the broker (bytes); bigger ones are skipped unread and counted",
+      ),
     stateDebounceMs: z
       .number()
       .int()

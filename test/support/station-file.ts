@@ -17,6 +17,8 @@ export function writeStationFile(
     /** a card UID (hex) allowed in, as person p1 */
     allowUid?: string;
     extra?: string;
+    /** further lines inside the `mqtt:` block, e.g. "  protocolVersion: 4" */
+    mqtt?: string;
   },
 ): string {
   mkdirSync(dir, { recursive: true });
@@ -45,6 +47,7 @@ mqtt:
   url: "${opts.brokerUrl}"
   reconnect: { baseMs: 50, capMs: 400 }
   connectTimeoutMs: 2000
+${opts.mqtt ?? ""}
 console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
 log: { level: info }
 ${allow}
