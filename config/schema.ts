@@ -54,7 +54,18 @@ export const StationConfigSchema = z
       .strict()
       .default({ level: "info" }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const tls = c.mqtt.tls;
+    if (c.hardware.mode === "real" && tls && !tls.rejectUnauthorized && !tls.allowInsecure) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mqtt", "tls", "rejectUnauthorized"],
+        message:
+          "an unverified broker certificate on real hardware is refused: give tls.ca instead, or set tls.allowInsecure: true (for a bench only)",
+      });
+    }
+  });
 
 export type StationConfig = z.output<typeof StationConfigSchema>;
 export type StationConfigInput = z.input<typeof StationConfigSchema>;

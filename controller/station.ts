@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
+import { configWarnings } from "../config/warnings.ts";
 import type { Hardware } from "../device/hardware.ts";
 import type { TimerHandle } from "../device/ports/clock.ts";
 import { Listeners } from "../device/ports/listeners.ts";
@@ -64,6 +65,7 @@ export class Station {
   private readonly unsubscribers: (() => void)[] = [];
   private stateTimer: TimerHandle | undefined;
   private lastOversizeEventMs: number | undefined;
+  private readonly insecure: boolean;
   private readonly log: Logger;
 
   constructor(private readonly opts: StationOptions) {
@@ -77,6 +79,7 @@ export class Station {
       (err, event) => this.log.error({ err, type: event.type, seq: event.seq }, "an event sink failed"),
       () => hardware.timeSource.quality(),
     );
+    this.insecure = configWarnings(config).some((w) => w.insecure);
     const ctx = { config, hardware, bus: this.bus, credentials: opts.credentials, logger, ports: this.ports };
     this.subsystems = (opts.subsystems ?? SUBSYSTEMS).flatMap((factory) => factory(ctx) ?? []);
     this.journal = new Journal(
@@ -153,6 +156,10 @@ export class Station {
     );
     this.mqtt.onStateRequest(() => this.scheduleState());
     this.unsubscribers.push(this.mqtt.link.onOversizePacket((d) => this.noteOversize(d.bytes, d.droppedTotal)));
+    for (const w of configWarnings(this.opts.config)) {
+      this.log.warn({ setting: w.setting }, `insecure setting: ${w.detail}`);
+      this.bus.emit("security.insecure-setting", { setting: w.setting, detail: w.detail });
+    }
     // The subsystems next, the entrance first: whatever fails later, the lock is in its
     // configured state. Their events wait in the journal until MQTT (which never blocks) is up.
     for (const s of this.subsystems) {
@@ -193,6 +200,7 @@ export class Station {
       ...(Object.assign({}, ...this.subsystems.map((s) => s.snapshot())) as ReturnType<Entrance["snapshot"]>),
       events: { lastSeq: this.bus.lastSeq },
       journal: this.journal.status(),
+      ...(this.insecure ? { insecure: true as const } : {}),
     };
   }
 

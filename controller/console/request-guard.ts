@@ -1,4 +1,5 @@
 import { hostname, networkInterfaces } from "node:os";
+import { isWildcardAddress } from "../../config/addresses.ts";
 
 /**
  * The cross-site guard in front of every console route (the simulator's included).
@@ -69,12 +70,6 @@ function mediaType(contentType: string | undefined): string {
 }
 
 const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
-const WILDCARD = new Set(["0.0.0.0", "::", ""]);
-
-export function isWildcardHost(host: string): boolean {
-  return WILDCARD.has(host.trim());
-}
-
 /**
  * The names the console answers to when listening on `listenHost:port`: loopback answers to
  * every loopback name; a wildcard to every address of this machine and its host name; plus the
@@ -92,7 +87,7 @@ export function consoleHosts(
     .toLowerCase()
     .replace(/^\[|\]$/g, "");
   if (LOOPBACK.includes(h)) for (const n of LOOPBACK) names.add(n);
-  else if (isWildcardHost(h)) for (const n of [...LOOPBACK, ...interfaces()]) names.add(n);
+  else if (isWildcardAddress(h)) for (const n of [...LOOPBACK, ...interfaces()]) names.add(n);
   else names.add(h);
   const hosts = new Set<string>();
   const add = (name: string, p: number) => {

@@ -19,6 +19,8 @@ export function writeStationFile(
     extra?: string;
     /** further lines inside the `mqtt:` block, e.g. "  protocolVersion: 4" */
     mqtt?: string;
+    /** the whole `console:` value (flow YAML), instead of consolePort */
+    console?: string;
   },
 ): string {
   mkdirSync(dir, { recursive: true });
@@ -48,7 +50,7 @@ mqtt:
   reconnect: { baseMs: 50, capMs: 400 }
   connectTimeoutMs: 2000
 ${opts.mqtt ?? ""}
-console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
+console: ${opts.console ?? (opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }")}
 log: { level: info }
 ${allow}
 ${opts.extra ?? ""}`,
