@@ -155,7 +155,9 @@ export class Station {
       this.journal.onChange(() => this.scheduleState()),
     );
     this.mqtt.onStateRequest(() => this.scheduleState());
-    this.unsubscribers.push(this.mqtt.link.onOversizePacket((d) => this.noteOversize(d.bytes, d.droppedTotal)));
+    this.unsubscribers.push(
+      this.mqtt.link.onOversizePacket((d) => this.noteOversize(d.bytes, d.droppedTotal)),
+    );
     for (const w of configWarnings(this.opts.config)) {
       this.log.warn({ setting: w.setting }, `insecure setting: ${w.detail}`);
       this.bus.emit("security.insecure-setting", { setting: w.setting, detail: w.detail });
@@ -231,7 +233,11 @@ export class Station {
     const now = this.opts.hardware.clock.monotonic();
     if (this.lastOversizeEventMs !== undefined && now - this.lastOversizeEventMs < 60_000) return;
     this.lastOversizeEventMs = now;
-    this.bus.emit("mqtt.packet-dropped", { bytes, limit: this.opts.config.mqtt.maxIncomingPacketBytes, droppedTotal });
+    this.bus.emit("mqtt.packet-dropped", {
+      bytes,
+      limit: this.opts.config.mqtt.maxIncomingPacketBytes,
+      droppedTotal,
+    });
   }
 
   private logEvent(event: StationEvent): void {
