@@ -7,7 +7,16 @@ import { cliLogger } from "../logging.ts";
 import { stopOnSignals } from "../signals.ts";
 import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
 
+/**
+ * What a station process creates that the code does not give a mode itself (a library's temp
+ * or lock file) is private too: the data directory is for the service user alone.
+ */
+function privateUmask(): void {
+  if (process.platform !== "win32") process.umask(0o077);
+}
+
 export const demo: Command = async (args) => {
+  privateUmask();
   const { values } = parseArgs({
     args,
     options: {
@@ -37,6 +46,7 @@ export const demo: Command = async (args) => {
 export const run: Command = async (args) => {
   const { values } = parseArgs({ args, options: { config: { type: "string" } } });
   if (!values.config) throw usageError("run needs --config FILE");
+  privateUmask();
   const config = loadConfigFile(values.config);
   const logger = await cliLogger(config.log.level);
   const booted = await bootStation({ config, logger });
