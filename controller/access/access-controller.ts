@@ -115,11 +115,15 @@ export class AccessController {
       rs.last.credential === read.credential &&
       now - rs.last.atMs < this.settings.rereadSuppressMs
     ) {
-      // The same card still on the reader, or tapped twice: one decision is enough.
-      rs.last = { credential: read.credential, atMs: now };
+      // The same card still on the reader, or tapped twice: one decision is enough. The window
+      // stays anchored at that decision; sliding it on every re-read would ignore for ever a
+      // worker who keeps tapping because the door did not open.
       this.stats.suppressed++;
       return;
     }
+    // The same refused card decided on again (left on the reader, tapped again) is not a
+    // guess: only a different credential counts towards the reader's lockout.
+    const repeat = rs.last?.credential === read.credential;
     rs.last = { credential: read.credential, atMs: now };
 
     const decision = this.decide(read, rs, now);
@@ -146,7 +150,7 @@ export class AccessController {
       });
       this.stats.denied[decision.reason] = (this.stats.denied[decision.reason] ?? 0) + 1;
     }
-    const lockedOut = this.updateLockout(reader, rs, decision, now);
+    const lockedOut = this.updateLockout(reader, rs, decision, now, repeat);
     reader.signal(lockedOut ? "lockout" : decision.granted ? "grant" : "deny");
     this.log.info(
       { readerId: read.readerId, cred: read.credential.slice(0, 12), reason: decision.reason },
@@ -196,8 +200,14 @@ export class AccessController {
     }
   }
 
-  private updateLockout(reader: CardReader, rs: ReaderState, d: Decision, now: number): boolean {
-    const counts = !d.granted && COUNTS_TOWARDS_LOCKOUT.has(d.reason);
+  private updateLockout(
+    reader: CardReader,
+    rs: ReaderState,
+    d: Decision,
+    now: number,
+    repeat: boolean,
+  ): boolean {
+    const counts = !d.granted && !repeat && COUNTS_TOWARDS_LOCKOUT.has(d.reason);
     const r = afterDecision(rs.lockout, { granted: d.granted, counts }, now, this.settings.lockout);
     rs.lockout = r.state;
     if (r.outcome !== "locked-out") return isLockedOut(rs.lockout, now);
