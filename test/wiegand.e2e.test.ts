@@ -41,7 +41,9 @@ door: { lockMode: fail-secure, unlockMs: 1000 }
 access:
   allowList:
     - { personId: card, credential: ${hasher("wiegand", Buffer.from("a1b2c3", "hex"))} }
-    - { personId: pin, credential: ${hasher("keypad", new TextEncoder().encode("2468"))} }
+    - { personId: pin, credential: ${hasher("keypad", new TextEncoder().encode("246813"))} }
+    - { personId: short-pin, credential: ${hasher("keypad", new TextEncoder().encode("2468"))} }
+  pins: { allowPinOnly: true }
 mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }
 console: { enabled: false }
 `);
@@ -68,8 +70,16 @@ console: { enabled: false }
   });
 
   it("a PIN on the keypad grants; a wrong one is denied", () => {
-    expect(tap("keys:2468#")).toEqual(["access.granted", "door.unlocked", "door.locked"]);
-    expect(tap("keys:1357#")).toEqual(["access.denied"]);
+    expect(tap("keys:246813#")).toEqual(["access.granted", "door.unlocked", "door.locked"]);
+    expect(tap("keys:135799#")).toEqual(["access.denied"]);
+  });
+
+  it("a PIN below the minimum length (6) is refused, even one that is enrolled", () => {
+    const from = events.length;
+    expect(tap("keys:2468#")).toEqual(["access.denied"]);
+    expect(events.slice(from).find((e) => e.type === "access.denied")).toMatchObject({
+      reason: "pin-too-short",
+    });
   });
 
   it("a truncated frame is refused with reader.unsupported-card; noise produces nothing", () => {
@@ -80,7 +90,7 @@ console: { enabled: false }
   it("no card number or PIN reaches the log", () => {
     // Without the timestamps and pid, whose digits could hold a short number by chance.
     const text = lines.map((l) => l.replace(/"(time|pid)":\d+,?/g, "")).join("\n");
-    for (const n of ["04a1b2c3", "04A1B2C3", "a1b2c3", String(0xb2c3), "2468", "1357"])
+    for (const n of ["04a1b2c3", "04A1B2C3", "a1b2c3", String(0xb2c3), "246813", "135799", "2468"])
       expect(text).not.toContain(n);
   });
 });

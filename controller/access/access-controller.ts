@@ -26,6 +26,7 @@ export interface AccessSettings {
   readonly faceDownPolicy: "deny" | "card-only";
   /** how recent a face match counts as the second factor */
   readonly faceWindowMs: number;
+  readonly pins: { readonly minLength: number; readonly allowPinOnly: boolean };
 }
 
 export interface AccessDeps {
@@ -126,7 +127,7 @@ export class AccessController {
     const repeat = rs.last?.credential === read.credential;
     rs.last = { credential: read.credential, atMs: now };
 
-    const decision = this.decide(read, rs, now);
+    const decision = this.refusePin(read) ?? this.decide(read, rs, now);
     const base = { readerId: read.readerId, credential: read.credential, format: read.format };
     // The decision is recorded before its consequence, so `events` reads grant -> unlock.
     if (decision.granted) {
@@ -156,6 +157,19 @@ export class AccessController {
       { readerId: read.readerId, cred: read.credential.slice(0, 12), reason: decision.reason },
       decision.granted ? "access granted" : "access denied",
     );
+  }
+
+  /**
+   * A PIN typed on its own: too short to be worth its guesses, or not accepted alone at all
+   * unless the station file says so. Checked before the store is asked, so a short PIN that
+   * happens to be enrolled is refused too.
+   */
+  private refusePin(read: CredentialRead): Decision | undefined {
+    if (read.kind !== "keypad") return undefined;
+    const digits = Number(/^pin-(\d+)$/.exec(read.format)?.[1] ?? 0);
+    if (digits < this.settings.pins.minLength) return { granted: false, reason: "pin-too-short" };
+    if (!this.settings.pins.allowPinOnly) return { granted: false, reason: "pin-only-refused" };
+    return undefined;
   }
 
   private decide(read: CredentialRead, rs: ReaderState, now: number): Decision {

@@ -91,4 +91,5 @@ export const COUNTS_TOWARDS_LOCKOUT: ReadonlySet<AccessReason> = new Set([
   "expired",
   "not-yet-valid",
   "outside-schedule",
+  "pin-too-short",
 ]);

@@ -19,6 +19,8 @@ export const AccessReasonSchema = z
     "time-unknown",
     "needs-second-factor",
     "passback",
+    "pin-too-short",
+    "pin-only-refused",
   ])
   .describe("why the decision came out as it did; machine-readable");
 export type AccessReason = z.output<typeof AccessReasonSchema>;

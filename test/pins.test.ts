@@ -1,0 +1,93 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseConfigText } from "../config/load.ts";
+import type { StationEvent } from "../controller/contract/events.ts";
+import { ManualClock } from "../device/clock/manual-clock.ts";
+import { createIdentifierHasher } from "../device/identity/hasher.ts";
+import { type BootedStation, bootStation } from "../scripts/boot.ts";
+import { freePort } from "./support/net.ts";
+
+/** PINs on a Wiegand keypad: a minimum length, and not accepted on their own unless the file says so. */
+const KEY = "3c".repeat(32);
+const pinHash = (pin: string) => createIdentifierHasher(KEY)("keypad", new TextEncoder().encode(pin));
+
+interface Keypad {
+  booted: BootedStation;
+  events: StationEvent[];
+  /** the access decisions ("type:reason") the keys gave */
+  type(keys: string): string[];
+}
+
+const started: BootedStation[] = [];
+afterEach(async () => {
+  for (const b of started.splice(0)) await b.stop();
+});
+
+async function station(access: string): Promise<Keypad> {
+  const r = parseConfigText(`station: { id: pins }
+dataDir: ${mkdtempSync(join(tmpdir(), "ws-pins-"))}
+hardware:
+  mode: simulated
+  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27, debounceMs: 0 }, exitButton: { pin: 22, debounceMs: 0 } }
+  readers: [{ id: gate, kind: wiegand, d0: 5, d1: 6, formats: [keypad-8] }]
+door: { lockMode: fail-secure, unlockMs: 1000 }
+access:
+  allowList:
+    - { personId: short, credential: ${pinHash("2468")} }
+    - { personId: long, credential: ${pinHash("246813")} }
+  ${access}
+mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }
+console: { enabled: false }
+`);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  const clock = new ManualClock();
+  const booted = await bootStation({
+    config: r.config,
+    logger: pino({ level: "silent" }),
+    secrets: { credentialKey: KEY },
+    clock,
+  });
+  started.push(booted);
+  const events: StationEvent[] = [];
+  booted.station.bus.subscribe((e) => events.push(e));
+  return {
+    booted,
+    events,
+    type(keys) {
+      const from = events.length;
+      booted.sim?.control.tap(`keys:${keys}#`, "gate");
+      clock.advance(3000);
+      return events
+        .slice(from)
+        .filter((e) => e.type.startsWith("access."))
+        .map((e) => `${e.type}:${(e as { reason?: string }).reason}`);
+    },
+  };
+}
+
+describe("PINs", () => {
+  it("by default a PIN alone opens nothing, even an enrolled one", async () => {
+    const k = await station("");
+    expect(k.type("246813")).toEqual(["access.denied:pin-only-refused"]);
+    expect(k.booted.station.entrance.door.snapshot().lock).toBe("locked");
+  });
+
+  it("with allowPinOnly an enrolled PIN of the minimum length grants; a shorter enrolled one is refused", async () => {
+    const k = await station("pins: { allowPinOnly: true }");
+    expect(k.type("246813")).toEqual(["access.granted:granted"]);
+    expect(k.type("2468")).toEqual(["access.denied:pin-too-short"]);
+  });
+
+  it("the minimum is a setting; short guesses count towards the reader's lockout", async () => {
+    const lower = await station("pins: { allowPinOnly: true, minLength: 4 }");
+    expect(lower.type("2468")).toEqual(["access.granted:granted"]);
+    const k = await station("pins: { allowPinOnly: true }\n  lockout: { threshold: 3 }");
+    for (const guess of ["111", "222", "333"]) k.type(guess);
+    expect(
+      k.events.some((e) => e.type === "alarm.raised" && (e as { alarm?: string }).alarm === "lockout"),
+    ).toBe(true);
+  });
+});
