@@ -52,7 +52,8 @@ export type StationErrorCode =
   | "CONSOLE_UNREACHABLE"
   | "SIM_VPCD"
   | "SIM_PCSCD_UNAVAILABLE"
-  | "CLI_USAGE";
+  | "CLI_USAGE"
+  | "DEMO_REFUSED";
 
 export class StationError extends Error {
   override readonly name = "StationError";
