@@ -48,6 +48,7 @@ export type StationErrorCode =
   | "PORT_IN_USE"
   | "CONSOLE_BAD_REQUEST"
   | "SIM_BAD_COMMAND"
+  | "SIM_TIME_OUT_OF_RANGE"
   | "SIM_UNREACHABLE"
   | "CONSOLE_UNREACHABLE"
   | "SIM_VPCD"
