@@ -71,7 +71,9 @@ export const accessSchema = z
           .min(4)
           .max(12)
           .default(6)
-          .describe("shortest PIN accepted, at the keypad and at enrolment (a 4-digit PIN is 1 guess in 10,000)"),
+          .describe(
+            "shortest PIN accepted, at the keypad and at enrolment (a 4-digit PIN is 1 guess in 10,000)",
+          ),
         allowPinOnly: z
           .boolean()
           .default(false)
