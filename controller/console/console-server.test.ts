@@ -88,36 +88,35 @@ describe("console: cross-site and DNS-rebinding requests", () => {
     await server.stop();
   });
 
-  it("a cross-origin text/plain POST cannot reset a fire-latched door", async () => {
-    const r = await send(server.port, {
-      method: "POST",
-      path: "/api/door/fire-reset",
-      headers: { host, origin: "http://evil.example", "content-type": "text/plain" },
-      body: "{}",
-    });
+  const post = (path: string, headers: Record<string, string>, body: string) =>
+    send(server.port, { method: "POST", path, headers, body });
+
+  it.each([
+    { path: "/api/door/fire-reset", what: "reset a fire-latched door", count: () => fireResets },
+    { path: "/api/sim/tap", what: "tap a card at the simulator", count: () => simTaps },
+  ])("a cross-origin text/plain POST cannot $what", async ({ path, count }) => {
+    const r = await post(path, { host, origin: "http://evil.example", "content-type": "text/plain" }, "{}");
     expect(r.status).toBe(403);
-    expect(fireResets).toBe(0);
+    expect(count()).toBe(0);
   });
 
   it("a form POST without Origin is refused for its content type", async () => {
-    const r = await send(server.port, {
-      method: "POST",
-      path: "/api/door/fire-reset",
-      headers: { host, "content-type": "application/x-www-form-urlencoded" },
-      body: "a=1",
-    });
+    const r = await post(
+      "/api/door/fire-reset",
+      { host, "content-type": "application/x-www-form-urlencoded" },
+      "a=1",
+    );
     expect(r.status).toBe(403);
     expect(JSON.parse(r.body).reason).toBe("not-json");
     expect(fireResets).toBe(0);
   });
 
   it("the console's own JSON POST works", async () => {
-    const r = await send(server.port, {
-      method: "POST",
-      path: "/api/door/fire-reset",
-      headers: { host, origin: `http://${host}`, "content-type": "application/json" },
-      body: "{}",
-    });
+    const r = await post(
+      "/api/door/fire-reset",
+      { host, origin: `http://${host}`, "content-type": "application/json" },
+      "{}",
+    );
     expect(r.status).toBe(200);
     expect(fireResets).toBe(1);
   });
@@ -133,21 +132,8 @@ describe("console: cross-site and DNS-rebinding requests", () => {
     expect(ok.body).toContain("person-and-hash");
   });
 
-  it("the simulator's routes sit behind the same guard", async () => {
-    const refused = await send(server.port, {
-      method: "POST",
-      path: "/api/sim/tap",
-      headers: { host, origin: "http://evil.example", "content-type": "text/plain" },
-      body: '{"uid":"04A1B2C3"}',
-    });
-    expect(refused.status).toBe(403);
-    expect(simTaps).toBe(0);
-    const ok = await send(server.port, {
-      method: "POST",
-      path: "/api/sim/tap",
-      headers: { host, "content-type": "application/json" },
-      body: '{"uid":"04A1B2C3"}',
-    });
+  it("the simulator's own JSON POST works behind the same guard", async () => {
+    const ok = await post("/api/sim/tap", { host, "content-type": "application/json" }, '{"uid":"04A1B2C3"}');
     expect(ok.status).toBe(200);
     expect(simTaps).toBe(1);
   });
