@@ -109,7 +109,8 @@ describe("waystation CLI", () => {
     expect(short.code).toBe(1);
     expect(short.stderr).toContain("at least 6 digits");
     const alone = await pin("246813");
-    expect(alone.stderr).toContain("access.pins.allowPinOnly");
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toContain("second factor only");
     expect(alone.stderr + short.stderr).not.toMatch(/2468/);
   });
 

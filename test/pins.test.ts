@@ -14,9 +14,12 @@ import { freePort } from "./support/net.ts";
 const KEY = "3c".repeat(32);
 const pinHash = (pin: string) => createIdentifierHasher(KEY)("keypad", new TextEncoder().encode(pin));
 
+const secondFactorEntry = { personId: "w2", role: "worker", status: "active", secondFactor: true } as const;
+
 interface Keypad {
   booted: BootedStation;
   events: StationEvent[];
+  clock: ManualClock;
   /** the access decisions ("type:reason") the keys gave */
   type(keys: string): string[];
 }
@@ -32,7 +35,7 @@ dataDir: ${mkdtempSync(join(tmpdir(), "ws-pins-"))}
 hardware:
   mode: simulated
   gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27, debounceMs: 0 }, exitButton: { pin: 22, debounceMs: 0 } }
-  readers: [{ id: gate, kind: wiegand, d0: 5, d1: 6, formats: [keypad-8] }]
+  readers: [{ id: gate, kind: wiegand, d0: 5, d1: 6, formats: [wiegand-26, keypad-8] }]
 door: { lockMode: fail-secure, unlockMs: 1000 }
 access:
   allowList:
@@ -49,16 +52,23 @@ console: { enabled: false }
     logger: pino({ level: "silent" }),
     secrets: { credentialKey: KEY },
     clock,
+    // Person w2 needs a second factor: a card, and their PIN typed first.
+    seedCredentials: (store, hasher) =>
+      store.upsert([
+        { ...secondFactorEntry, credential: hasher("wiegand", Buffer.from("a1b2c3", "hex")) },
+        { ...secondFactorEntry, credential: hasher("keypad", new TextEncoder().encode("135799")) },
+      ]),
   });
   started.push(booted);
   const events: StationEvent[] = [];
   booted.station.bus.subscribe((e) => events.push(e));
   return {
     booted,
+    clock,
     events,
     type(keys) {
       const from = events.length;
-      booted.sim?.control.tap(`keys:${keys}#`, "gate");
+      booted.sim?.control.tap(keys.startsWith("card:") ? keys.slice(5) : `keys:${keys}#`, "gate");
       clock.advance(3000);
       return events
         .slice(from)
@@ -73,6 +83,28 @@ describe("PINs", () => {
     const k = await station("");
     expect(k.type("246813")).toEqual(["access.denied:pin-only-refused"]);
     expect(k.booted.station.entrance.door.snapshot().lock).toBe("locked");
+  });
+
+  it("by default a PIN is a second factor: typed first, then the person's card, it grants once", async () => {
+    const k = await station("");
+    expect(k.type("card:04A1B2C3")).toEqual(["access.denied:needs-second-factor"]);
+    expect(k.type("135799")).toEqual(["access.denied:pin-only-refused"]);
+    expect(k.type("card:04A1B2C3")).toEqual(["access.granted:granted"]);
+    expect(k.events.find((e) => e.type === "access.granted")).toMatchObject({
+      personId: "w2",
+      secondFactor: "pin",
+    });
+    // One PIN, one entry; and another person's PIN is not this card's second factor.
+    expect(k.type("card:04A1B2C3")).toEqual(["access.denied:needs-second-factor"]);
+    expect(k.type("246813")).toEqual(["access.denied:pin-only-refused"]);
+    expect(k.type("card:04A1B2C3")).toEqual(["access.denied:needs-second-factor"]);
+  });
+
+  it("the PIN's window closes", async () => {
+    const k = await station("pins: { secondFactorWindowMs: 5000 }");
+    expect(k.type("135799")).toEqual(["access.denied:pin-only-refused"]);
+    k.clock.advance(5000);
+    expect(k.type("card:04A1B2C3")).toEqual(["access.denied:needs-second-factor"]);
   });
 
   it("with allowPinOnly an enrolled PIN of the minimum length grants; a shorter enrolled one is refused", async () => {

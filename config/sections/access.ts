@@ -74,6 +74,15 @@ export const accessSchema = z
           .describe(
             "shortest PIN accepted, at the keypad and at enrolment (a 4-digit PIN is 1 guess in 10,000)",
           ),
+        secondFactorWindowMs: z
+          .number()
+          .int()
+          .min(1000)
+          .max(120_000)
+          .default(30_000)
+          .describe(
+            "a PIN typed this long before the card counts as the second factor of a credential that needs one",
+          ),
         allowPinOnly: z
           .boolean()
           .default(false)
@@ -82,7 +91,7 @@ export const accessSchema = z
           ),
       })
       .strict()
-      .default({ minLength: 6, allowPinOnly: false }),
+      .default({ minLength: 6, secondFactorWindowMs: 30_000, allowPinOnly: false }),
     antiPassback: z
       .object({
         windowMs: z
@@ -123,7 +132,7 @@ export const accessSchema = z
     timezone: "Asia/Shanghai",
     lockout: { threshold: 5, cooldownMs: 60_000 },
     rereadSuppressMs: 3000,
-    pins: { minLength: 6, allowPinOnly: false },
+    pins: { minLength: 6, secondFactorWindowMs: 30_000, allowPinOnly: false },
     antiPassback: { windowMs: 0 },
     degraded: { faceDown: "deny", passageWhenTimeUnknown: false, suspendPassageOnBattery: false },
   });

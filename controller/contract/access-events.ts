@@ -41,7 +41,7 @@ export const accessEvents = {
     role: RoleSchema,
     reason: z.literal("granted"),
     secondFactor: z
-      .enum(["none", "face", "waived-face-down"])
+      .enum(["none", "face", "pin", "waived-face-down"])
       .describe("how the second factor was satisfied; waived only by the written degraded-mode policy"),
   }),
   "access.denied": z.object({

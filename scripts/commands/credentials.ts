@@ -18,7 +18,8 @@ export const CREDENTIALS_USAGE = `credentials hash ID --secrets FILE [--kind car
                   ID: a card UID (hex), an ID card serial (16 hex), a Wiegand card (FACILITY:CARD), a PIN;
                   "-" reads it from stdin, --id-file FILE from a file: either keeps it out of ps and shell history
   credentials add ID --config FILE --person ID [--role worker|technician|admin] [--valid-from ISO]
-                  [--valid-until ISO] [--schedule NAME] [--face] [--kind ...] [--format ...]
+                  [--valid-until ISO] [--schedule NAME] [--second-factor] [--kind ...] [--format ...]
+                  --second-factor (or --face): the card also needs the person's face or PIN
   credentials block|lost|unblock|remove UID --config FILE
   credentials forget PERSON --config FILE
   credentials import FILE.csv --config FILE   (uid,personId,role,validFrom,validUntil,schedule,face)
@@ -93,13 +94,12 @@ async function identifierFrom(
 }
 
 /** A PIN the station would refuse at the keypad is refused at enrolment, with the setting that decides. */
-function checkPinPolicy(pin: string, pins: { minLength: number; allowPinOnly: boolean }): void {
+function checkPinPolicy(pin: string, pins: { minLength: number; allowPinOnly: boolean }): string | undefined {
   if (pin.length < pins.minLength)
     throw usageError(`a PIN needs at least ${pins.minLength} digits (access.pins.minLength)`);
-  if (!pins.allowPinOnly)
-    throw usageError(
-      "this station does not accept a PIN on its own; set access.pins.allowPinOnly: true in the station file first",
-    );
+  return pins.allowPinOnly
+    ? undefined
+    : "this PIN is a second factor only (access.pins.allowPinOnly is off): enrol the person's card with --second-factor";
 }
 
 function time(v: string | undefined, what: string): number | undefined {
@@ -159,6 +159,7 @@ export const credentials: Command = async (args) => {
       "valid-until": { type: "string" },
       schedule: { type: "string" },
       face: { type: "boolean", default: false },
+      "second-factor": { type: "boolean", default: false },
       format: { type: "string", default: "wiegand-26" },
       "id-file": { type: "string" },
     },
@@ -191,7 +192,7 @@ export const credentials: Command = async (args) => {
         return 0;
       case "add": {
         if (!arg || !values.person) throw usageError("credentials add UID --config FILE --person ID");
-        if (kind === "keypad") checkPinPolicy(arg, config.access.pins);
+        const note = kind === "keypad" ? checkPinPolicy(arg, config.access.pins) : undefined;
         store.upsert([
           {
             credential: hashOf(arg),
@@ -201,10 +202,11 @@ export const credentials: Command = async (args) => {
             validFrom: time(values["valid-from"], "--valid-from"),
             validUntil: time(values["valid-until"], "--valid-until"),
             schedule: values.schedule,
-            secondFactor: values.face ?? false,
+            secondFactor: values.face === true || values["second-factor"] === true,
           },
         ]);
         say(`enrolled ${values.person}; ${store.size} credentials`);
+        if (note) say(note);
         return 0;
       }
       case "block":
