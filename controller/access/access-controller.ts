@@ -161,7 +161,8 @@ export class AccessController {
     const lockedOut = this.updateLockout(reader, rs, decision, now, repeat);
     // A PIN held as the second factor waits for its card: no deny beep to send the worker away.
     const awaitingCard = decision.reason === "pin-only-refused" && decision.entry !== undefined;
-    if (!awaitingCard || lockedOut) reader.signal(lockedOut ? "lockout" : decision.granted ? "grant" : "deny");
+    if (!awaitingCard || lockedOut)
+      reader.signal(lockedOut ? "lockout" : decision.granted ? "grant" : "deny");
     this.log.info(
       { readerId: read.readerId, cred: read.credential.slice(0, 12), reason: decision.reason },
       decision.granted ? "access granted" : "access denied",
@@ -181,7 +182,7 @@ export class AccessController {
     // Not a credential on its own: a known PIN becomes the second factor of that person's card
     // for a while; an unknown one is a wrong guess like an unknown card.
     const entry = this.store.lookup(read.credential);
-    if (!entry || entry.status !== "active") return { granted: false, reason: "unknown" };
+    if (entry?.status !== "active") return { granted: false, reason: "unknown" };
     this.rememberPin(entry.personId, now);
     return { granted: false, reason: "pin-only-refused", entry };
   }
