@@ -1,14 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseConfigText } from "../config/load.ts";
 import type { StationEvent } from "../controller/contract/events.ts";
 import { ManualClock } from "../device/clock/manual-clock.ts";
 import { createIdentifierHasher } from "../device/identity/hasher.ts";
 import { type BootedStation, bootStation } from "../scripts/boot.ts";
-import { freePort } from "./support/net.ts";
+import { wiegandStationConfig } from "./support/wiegand-station.ts";
 
 /** PINs on a Wiegand keypad: a minimum length, and not accepted on their own unless the file says so. */
 const KEY = "3c".repeat(32);
@@ -30,25 +26,15 @@ afterEach(async () => {
 });
 
 async function station(access: string): Promise<Keypad> {
-  const r = parseConfigText(`station: { id: pins }
-dataDir: ${mkdtempSync(join(tmpdir(), "ws-pins-"))}
-hardware:
-  mode: simulated
-  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27, debounceMs: 0 }, exitButton: { pin: 22, debounceMs: 0 } }
-  readers: [{ id: gate, kind: wiegand, d0: 5, d1: 6, formats: [wiegand-26, keypad-8] }]
-door: { lockMode: fail-secure, unlockMs: 1000 }
-access:
-  allowList:
-    - { personId: short, credential: ${pinHash("2468")} }
-    - { personId: long, credential: ${pinHash("246813")} }
-  ${access}
-mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }
-console: { enabled: false }
-`);
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  const config = await wiegandStationConfig("pins", [
+    "allowList:",
+    `  - { personId: short, credential: ${pinHash("2468")} }`,
+    `  - { personId: long, credential: ${pinHash("246813")} }`,
+    ...(access ? [access] : []),
+  ]);
   const clock = new ManualClock();
   const booted = await bootStation({
-    config: r.config,
+    config,
     logger: pino({ level: "silent" }),
     secrets: { credentialKey: KEY },
     clock,

@@ -1,14 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfigText } from "../config/load.ts";
 import type { StationEvent } from "../controller/contract/events.ts";
 import { ManualClock } from "../device/clock/manual-clock.ts";
 import { createIdentifierHasher } from "../device/identity/hasher.ts";
 import { type BootedStation, bootStation } from "../scripts/boot.ts";
 import { captureLogger } from "./support/capture-log.ts";
-import { freePort } from "./support/net.ts";
+import { wiegandStationConfig } from "./support/wiegand-station.ts";
 
 /**
  * A station with a Wiegand card reader and keypad: the simulated reader drives the lines with
@@ -30,25 +26,14 @@ describe("a simulated station with a Wiegand reader", () => {
   };
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ws-wiegand-"));
-    const r = parseConfigText(`station: { id: wiegand-test }
-dataDir: ${dir}
-hardware:
-  mode: simulated
-  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27, debounceMs: 0 }, exitButton: { pin: 22, debounceMs: 0 } }
-  readers: [{ id: gate, kind: wiegand, d0: 5, d1: 6, formats: [wiegand-26, keypad-8] }]
-door: { lockMode: fail-secure, unlockMs: 1000 }
-access:
-  allowList:
-    - { personId: card, credential: ${hasher("wiegand", Buffer.from("a1b2c3", "hex"))} }
-    - { personId: pin, credential: ${hasher("keypad", new TextEncoder().encode("246813"))} }
-    - { personId: short-pin, credential: ${hasher("keypad", new TextEncoder().encode("2468"))} }
-  pins: { allowPinOnly: true }
-mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }
-console: { enabled: false }
-`);
-    if (!r.ok) throw new Error(JSON.stringify(r.issues));
-    booted = await bootStation({ config: r.config, logger, secrets: { credentialKey: KEY }, clock });
+    const config = await wiegandStationConfig("wiegand-test", [
+      "allowList:",
+      `  - { personId: card, credential: ${hasher("wiegand", Buffer.from("a1b2c3", "hex"))} }`,
+      `  - { personId: pin, credential: ${hasher("keypad", new TextEncoder().encode("246813"))} }`,
+      `  - { personId: short-pin, credential: ${hasher("keypad", new TextEncoder().encode("2468"))} }`,
+      "pins: { allowPinOnly: true }",
+    ]);
+    booted = await bootStation({ config, logger, secrets: { credentialKey: KEY }, clock });
     booted.station.bus.subscribe((e) => events.push(e));
   });
 
