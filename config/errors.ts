@@ -54,6 +54,10 @@ export type StationErrorCode =
   | "SIM_VPCD"
   | "SIM_PCSCD_UNAVAILABLE"
   | "CLI_USAGE"
+  | "STATION_ALREADY_RUNNING"
+  | "CREDENTIAL_KEY_MISMATCH"
+  | "STATE_FILE_INVALID"
+  | "STATE_FILE_IO"
   | "DEMO_REFUSED";
 
 export class StationError extends Error {

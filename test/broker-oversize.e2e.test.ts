@@ -37,7 +37,7 @@ describe.each([4, 5] as const)("a 64 MiB publish to a station on MQTT %s", (prot
     const file = writeStationFile(dir, {
       stationId: id,
       brokerUrl: broker.url,
-      mqtt: `  protocolVersion: ${protocol}\n  maxIncomingPacketBytes: 65536`,
+      mqtt: [`protocolVersion: ${protocol}`, "maxIncomingPacketBytes: 65536"],
     });
     station = new StationProcess(["run", "--config", file]);
     await station.waitForLog("station ready");

@@ -13,7 +13,7 @@ afterEach(async () => {
   for (const b of booted.splice(0)) await b.stop();
 });
 
-async function boot(mqtt: string, console?: string): Promise<{ station: BootedStation; lines: string[] }> {
+async function boot(mqtt: string[], console?: string): Promise<{ station: BootedStation; lines: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), "ws-insecure-"));
   const port = await freePort();
   const file = writeStationFile(dir, {
@@ -29,7 +29,7 @@ async function boot(mqtt: string, console?: string): Promise<{ station: BootedSt
 
 describe("settings that weaken a station, allowed, are loud", () => {
   it("an unverified broker certificate: a warning at start, an event, and insecure in state", async () => {
-    const { station, lines } = await boot("  tls: { rejectUnauthorized: false, allowInsecure: true }");
+    const { station, lines } = await boot(["tls: { rejectUnauthorized: false, allowInsecure: true }"]);
     expect(
       lines.some((l) => l.includes("insecure setting") && l.includes("mqtt.tls.rejectUnauthorized")),
     ).toBe(true);
@@ -39,13 +39,13 @@ describe("settings that weaken a station, allowed, are loud", () => {
 
   it("a console on every interface: a warning, but not the insecure flag", async () => {
     const port = await freePort();
-    const { station, lines } = await boot("", `{ host: "0.0.0.0", port: ${port} }`);
+    const { station, lines } = await boot([], `{ host: "0.0.0.0", port: ${port} }`);
     expect(lines.some((l) => l.includes("insecure setting") && l.includes("console.host"))).toBe(true);
     expect(station.station.state().insecure).toBeUndefined();
   });
 
   it("a plain station says nothing of the kind", async () => {
-    const { station, lines } = await boot("");
+    const { station, lines } = await boot([]);
     expect(lines.some((l) => l.includes("insecure setting"))).toBe(false);
     expect(station.station.state().insecure).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-const brokerUrl = z
+const brokerUrlSchema = z
   .string()
   .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, "an URL such as mqtt://host:1883 or mqtts://host:8883")
   // The station file is read by technicians and copied around; the secrets file is mode 0600.
@@ -26,12 +26,23 @@ const absolutePath = (what: string) =>
     .regex(/^\//, "an absolute path, e.g. /etc/waystation/tls/ca.pem")
     .describe(`${what} (PEM file, absolute path)`);
 
+/** Where a simulated station looks for a broker when its file names none. */
+export const DEFAULT_BROKER_URL = "mqtt://127.0.0.1:1883";
+
+/** The broker the station connects to first. */
+export const brokerUrl = (config: { mqtt: { url?: string | undefined } }): string =>
+  config.mqtt.url ?? DEFAULT_BROKER_URL;
+
 /** The fleet broker connection: `mqtt` in the station file. */
 export const mqttSchema = z
   .object({
-    url: brokerUrl.default("mqtt://127.0.0.1:1883").describe("broker URL (the first one tried)"),
+    url: brokerUrlSchema
+      .optional()
+      .describe(
+        `broker URL (the first one tried), e.g. mqtts://broker.example.net:8883. Required with hardware.mode: real; a simulated station falls back to ${DEFAULT_BROKER_URL}`,
+      ),
     failoverUrls: z
-      .array(brokerUrl)
+      .array(brokerUrlSchema)
       .default([])
       .describe("further brokers of the same cluster, tried in turn when the current one cannot be reached"),
     topicRoot: z.string().default("waystation/v1").describe("prefix of every topic; the contract is v1"),
@@ -148,7 +159,7 @@ export const mqttSchema = z
     message: "mutual TLS needs both tls.cert and tls.key",
     path: ["tls"],
   })
-  .refine((m) => !m.tls || [m.url, ...m.failoverUrls].every(isTlsUrl), {
+  .refine((m) => !m.tls || [m.url, ...m.failoverUrls].every((u) => u === undefined || isTlsUrl(u)), {
     message: "a tls block needs mqtts:// (or wss://) broker URLs; with mqtt:// it would not be used at all",
     path: ["tls"],
   });
