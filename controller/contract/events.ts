@@ -4,6 +4,7 @@ import { alarmEvents } from "./alarm-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
 import { readerEvents } from "./reader-events.ts";
+import { securityEvents } from "./security-events.ts";
 import { systemEvents } from "./system-events.ts";
 import { TimeQualitySchema } from "./time-quality.ts";
 
@@ -21,6 +22,7 @@ export const EventPayloadSchemas = {
   ...alarmEvents,
   ...systemEvents,
   ...journalEvents,
+  ...securityEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;
