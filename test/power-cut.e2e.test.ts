@@ -101,8 +101,9 @@ describe(`the station on a file system whose power is cut ${CUTS} times during a
   const root = mkdtempSync(join(tmpdir(), "ws-powercut-"));
   const medium = join(root, "medium");
   const mnt = join(root, "mnt");
-  // The data directory exists before the first start, as the installer makes it.
-  mkdirSync(join(medium, "disk", "data"), { recursive: true });
+  // The data directory exists before the first start, as the installer makes it (0700: the station
+  // refuses a data directory other users can read).
+  mkdirSync(join(medium, "disk", "data"), { recursive: true, mode: 0o700 });
   mkdirSync(mnt);
   const fs = new PowerCutFs(medium, mnt);
   let running: Run | undefined;
