@@ -14,7 +14,9 @@ export type Subsystem =
   | "sim"
   | "journal"
   | "secrets"
-  | "cli";
+  | "cli"
+  | "control"
+  | "service";
 
 export type StationErrorCode =
   | "CONFIG_INVALID"
@@ -51,7 +53,12 @@ export type StationErrorCode =
   | "CONSOLE_UNREACHABLE"
   | "SIM_VPCD"
   | "SIM_PCSCD_UNAVAILABLE"
-  | "CLI_USAGE";
+  | "CLI_USAGE"
+  | "CONTROL_SOCKET_IN_USE"
+  | "CONTROL_SOCKET_PATH"
+  | "CONTROL_UNREACHABLE"
+  | "CONTROL_DENIED"
+  | "CONTROL_BAD_REPLY";
 
 export class StationError extends Error {
   override readonly name = "StationError";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accessSchema } from "./sections/access.ts";
+import { controlSchema } from "./sections/control.ts";
 import { doorSchema } from "./sections/door.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
 import { journalSchema } from "./sections/journal.ts";
@@ -53,6 +54,7 @@ export const StationConfigSchema = z
       })
       .strict()
       .default({ enabled: true, host: "127.0.0.1", port: 8080 }),
+    control: controlSchema,
     log: z
       .object({
         level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

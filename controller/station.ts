@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
+import { controlSocketPath } from "../config/sections/control.ts";
 import type { Hardware } from "../device/hardware.ts";
 import type { TimerHandle } from "../device/ports/clock.ts";
 import { Listeners } from "../device/ports/listeners.ts";
@@ -10,6 +11,9 @@ import { ConsoleServer } from "./console/console-server.ts";
 import type { ConsoleExtension } from "./console/http-route.ts";
 import type { StationEvent } from "./contract/events.ts";
 import type { StationState } from "./contract/state.ts";
+import { ControlServer } from "./control/control-server.ts";
+import { LocalCommands } from "./control/local-commands.ts";
+import { stationCommands } from "./control/station-commands.ts";
 import type { Entrance } from "./entrance.ts";
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
 import { EventBus } from "./events/event-bus.ts";
@@ -44,6 +48,8 @@ export interface StationOptions {
   consoleExtensions?: readonly ConsoleExtension[];
   /** the capabilities, in start order (default: every one in controller/subsystems.ts) */
   subsystems?: readonly SubsystemFactory[];
+  /** commands the composition root adds (the simulator's controls on a simulated station) */
+  commands?: readonly CommandSpec[];
 }
 
 /**
@@ -59,6 +65,10 @@ export class Station {
   readonly journal: Journal;
   readonly mqtt: StationReporting;
   readonly console: ConsoleServer | undefined;
+  /** commands asked for at the station (the CLI), checked and audited */
+  readonly local: LocalCommands;
+  readonly control: ControlServer;
+  private readonly ownCommands: readonly CommandSpec[];
   private readonly since: string;
   private readonly stateChanges = new Listeners<StationState>();
   private readonly unsubscribers: (() => void)[] = [];
@@ -111,6 +121,18 @@ export class Station {
       hardware.clock,
       logger.child({ module: "mqtt" }),
     );
+    this.ownCommands = stationCommands(this);
+    this.local = new LocalCommands(
+      () => this.commands(),
+      this.bus,
+      () => hardware.clock.monotonic(),
+      logger.child({ module: "commands" }),
+    );
+    this.control = new ControlServer(
+      controlSocketPath(config),
+      this.local,
+      logger.child({ module: "control" }),
+    );
     this.console = config.console.enabled
       ? new ConsoleServer(
           {
@@ -133,6 +155,9 @@ export class Station {
   async start(): Promise<void> {
     const { hardware } = this.opts;
     this.log.info({ hardware: hardware.label, stationId: this.opts.config.station.id }, "station starting");
+    // The control socket first of all: a station already running on this file answers on it,
+    // and this one must then stop before it touches the lock.
+    await this.control.start();
     // The journal before anything can emit: it knows the last seq, and the bus numbers on from
     // there. It never throws; a journal that cannot write runs in memory and raises an alarm.
     await this.journal.start();
@@ -160,6 +185,7 @@ export class Station {
 
   async stop(): Promise<void> {
     this.log.info("station stopping");
+    await this.control.stop();
     // In reverse order, so the entrance (the lock) is the last subsystem to stop; a subsystem
     // whose stop hangs or fails is given up on after a bound, so the lock is never kept waiting,
     // and all of them stop before anything that could hang on the network.
@@ -196,9 +222,13 @@ export class Station {
     return (found as EntranceSubsystem).entrance;
   }
 
-  /** Every subsystem's commands, for the command router. */
+  /** Every command: the station's own, each subsystem's, and the composition root's. */
   commands(): CommandSpec[] {
-    return this.subsystems.flatMap((s) => [...(s.commands ?? [])]);
+    return [
+      ...this.ownCommands,
+      ...this.subsystems.flatMap((s) => [...(s.commands ?? [])]),
+      ...(this.opts.commands ?? []),
+    ];
   }
 
   private scheduleState(): void {

@@ -18,6 +18,7 @@ import { OffsetClock } from "../simulator/offset-clock.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
 import { packageVersion } from "./paths.ts";
 import { buildReaders, type PcscStackChoice } from "./readers.ts";
+import { simCommandSpecs } from "./sim-command-specs.ts";
 
 export interface BootOptions {
   config: StationConfig;
@@ -32,6 +33,8 @@ export interface BootOptions {
   seedCredentials?: (store: SqliteCredentialStore, hasher: IdentifierHasher) => void;
   /** how long the simulated door closer takes (tests shorten it) */
   swingShutMs?: number;
+  /** how long `sim tap` waits for the station's decision (tests shorten it) */
+  tapAnswerMs?: number;
   consoleExtensions?: readonly ConsoleExtension[];
   /** simulated PC/SC readers: which pcscd plays the cards (default "auto", see scripts/readers.ts) */
   pcscStack?: PcscStackChoice;
@@ -109,7 +112,8 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     const cards = opts.demoCards ?? [];
     extensions.push({ route: simControlRoutes(sim.control, cards), panel: simConsolePanel(cards) });
   }
-  const station = new Station({
+  const readerIds = config.hardware.readers.map((r) => r.id);
+  const station: Station = new Station({
     config,
     hardware,
     credentials,
@@ -117,6 +121,9 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     version: packageVersion(),
     mqttCredentials: secrets.mqtt,
     consoleExtensions: extensions,
+    ...(sim
+      ? { commands: simCommandSpecs(sim.control, () => station.bus, readerIds, opts.tapAnswerMs) }
+      : {}),
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
   });
   sim?.start();

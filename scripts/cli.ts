@@ -14,13 +14,16 @@ const USAGE = `waystation <command>
   credentials ...        enrol, block, remove and import cards; hash ID for access.allowList
                          (waystation credentials for the list)
   sim tap CARD [--reader ID] | push-door | hold-door | release-door | force-door | exit-button
-      | jam leaf|lock|none | fire-alarm on|off | tamper on|off | on-battery on|off
-      | time-quality synced|rtc|unknown | set-time ISO | state   [--console URL]
-                         act at a running simulated station (default http://127.0.0.1:8080)
+      | jam leaf|lock|none | contact ok|stuck-closed|cut | fire-alarm on|off | tamper on|off
+      | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | state
+                         act at a running simulated station; tap answers with the decision
                          CARD: a UID in hex (4, 7 or 10 bytes), a resident ID serial (8 bytes),
                          broken (PC/SC); keys:1234#, truncated:UID, noise (Wiegand)
-  door fire-reset [--console URL]
-                         a technician's reset after a fire alarm (rule: manual-reset)
+  door fire-reset        a technician's reset after a fire alarm (rule: manual-reset)
+
+  Commands that act on the running station (sim, door, selftest) reach it through its control
+  socket, found from the station file: --config FILE (default: the demo's), or --socket PATH.
+  --json prints the station's whole reply. Exit codes: 0 done, 1 refused or failed, 2 usage.
   tail --broker URL [--station ID]... [--share GROUP] [--client-id ID] [--protocol 4|5] [--lines|--json]
                          watch stations as the central server would (persistent session); validates
                          every message, drops duplicates by id, reports seq gaps

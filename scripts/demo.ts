@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { loadConfigFile } from "../config/load.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
+import { controlSocketPath } from "../config/sections/control.ts";
 import type { CredentialRecord } from "../controller/access/credential-store.ts";
 import { type IdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
 import type { DemoCard } from "../simulator/control-http.ts";
@@ -138,8 +139,10 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 export function demoBanner(demo: Demo): string {
   const id = demo.config.station.id;
   const url = new URL(demo.brokerUrl);
-  const consoleArg =
-    demo.consoleUrl && demo.consoleUrl !== "http://127.0.0.1:8080" ? ` --console ${demo.consoleUrl}` : "";
+  // The CLI finds the demo's socket by itself unless --data-dir moved it.
+  const socket = controlSocketPath(demo.config);
+  const defaultSocket = controlSocketPath(loadConfigFile(join(PACKAGE_ROOT, "config", "demo.yaml")));
+  const consoleArg = socket === defaultSocket ? "" : ` --socket ${socket}`;
   const vpcd = demo.booted.readerPaths.some((p) => p.how.includes("vpcd"));
   return [
     "",
@@ -147,6 +150,7 @@ export function demoBanner(demo: Demo): string {
     `  console     ${demo.consoleUrl ?? "(disabled)"}`,
     `  MQTT        ${demo.brokerUrl}${demo.broker ? " (embedded broker)" : ""}`,
     `  data        ${demo.config.dataDir}`,
+    `  control     ${socket}`,
     ...demo.booted.readerPaths.map((p) => `  reader ${p.id.padEnd(5)} ${p.how}`),
     "",
     "Try, from a second terminal:",
