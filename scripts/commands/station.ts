@@ -5,6 +5,7 @@ import { bootStation } from "../boot.ts";
 import { demoBanner, startDemo } from "../demo.ts";
 import { cliLogger } from "../logging.ts";
 import { stopOnSignals } from "../signals.ts";
+import { SystemdNotifier } from "../systemd-notify.ts";
 import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
 
 export const demo: Command = async (args) => {
@@ -40,6 +41,12 @@ export const run: Command = async (args) => {
   const config = loadConfigFile(values.config);
   const logger = await cliLogger(config.log.level);
   const booted = await bootStation({ config, logger });
-  stopOnSignals(() => booted.stop(), logger);
+  // Ready only now: the door is in its configured state and the station serves.
+  const notifier = new SystemdNotifier(logger.child({ module: "systemd" }));
+  await notifier.ready(`door ready; station ${config.station.id}`);
+  stopOnSignals(async () => {
+    void notifier.stopping(); // not awaited: nothing may delay putting the lock safe
+    await booted.stop();
+  }, logger);
   return KEEP_RUNNING;
 };
