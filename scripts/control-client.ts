@@ -11,9 +11,12 @@ import {
 } from "../controller/control/control-protocol.ts";
 import { PACKAGE_ROOT } from "./paths.ts";
 
-/** The station file the CLI follows: --config, or the demo's when none is given. */
+/**
+ * The station file the CLI follows: --config, else $WAYSTATION_CONFIG (the installed command
+ * sets /etc/waystation/config.yaml), else the demo's.
+ */
 export function stationFileFor(config: string | undefined): string {
-  return config ?? join(PACKAGE_ROOT, "config", "demo.yaml");
+  return config ?? (process.env.WAYSTATION_CONFIG || join(PACKAGE_ROOT, "config", "demo.yaml"));
 }
 
 /** The control socket of the station file (or --socket, which wins). */
