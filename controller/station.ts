@@ -13,6 +13,7 @@ import type { StationEvent } from "./contract/events.ts";
 import type { StationState } from "./contract/state.ts";
 import { ControlServer } from "./control/control-server.ts";
 import { LocalCommands } from "./control/local-commands.ts";
+import { selftestCommand } from "./control/selftest.ts";
 import { stationCommands } from "./control/station-commands.ts";
 import type { Entrance } from "./entrance.ts";
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
@@ -121,7 +122,18 @@ export class Station {
       hardware.clock,
       logger.child({ module: "mqtt" }),
     );
-    this.ownCommands = stationCommands(this);
+    this.ownCommands = [
+      ...stationCommands(this),
+      selftestCommand({
+        subsystems: this.subsystems,
+        bus: this.bus,
+        clock: hardware.clock,
+        dataDir: config.dataDir,
+        stationId: config.station.id,
+        bootId: this.bootId,
+        version: opts.version,
+      }),
+    ];
     this.local = new LocalCommands(
       () => this.commands(),
       this.bus,

@@ -20,6 +20,9 @@ const USAGE = `waystation <command>
                          CARD: a UID in hex (4, 7 or 10 bytes), a resident ID serial (8 bytes),
                          broken (PC/SC); keys:1234#, truncated:UID, noise (Wiegand)
   door fire-reset        a technician's reset after a fire alarm (rule: manual-reset)
+  selftest [--attended]  commissioning: pulse the lock (--attended: you open the door when asked and
+                         the contact must answer), input levels, blink and beep each reader;
+                         pass/fail per item, a report kept in the data dir; exit 1 if any failed
 
   Commands that act on the running station (sim, door, selftest) reach it through its control
   socket, found from the station file: --config FILE (default: the demo's), or --socket PATH.
@@ -44,6 +47,7 @@ const commands: Record<string, () => Promise<Command>> = {
   credentials: async () => (await import("./commands/credentials.ts")).credentials,
   sim: async () => (await import("./commands/remote.ts")).sim,
   door: async () => (await import("./commands/remote.ts")).door,
+  selftest: async () => (await import("./commands/remote.ts")).selftest,
   tail: async () => (await import("./tail/tail.ts")).runTail,
   contract: async () => (await import("./commands/contract.ts")).contract,
   bench: async () => (await import("../bench/run.ts")).runBench,

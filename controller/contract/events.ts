@@ -5,6 +5,7 @@ import { commandEvents } from "./command-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
 import { readerEvents } from "./reader-events.ts";
+import { selftestEvents } from "./selftest-events.ts";
 import { systemEvents } from "./system-events.ts";
 import { TimeQualitySchema } from "./time-quality.ts";
 
@@ -23,6 +24,7 @@ export const EventPayloadSchemas = {
   ...systemEvents,
   ...journalEvents,
   ...commandEvents,
+  ...selftestEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;

@@ -95,3 +95,26 @@ export const door: Command = async (args) => {
   (reply.status === "ok" ? process.stdout : process.stderr).write(`${detail ?? reply.code}\n`);
   return reply.status === "ok" ? 0 : 1;
 };
+
+/** Commissioning: run every subsystem's selftest inside the running station. */
+export const selftest: Command = async (args) => {
+  const { values } = parseArgs({
+    args,
+    options: { ...STATION_OPTIONS, attended: { type: "boolean", default: false } },
+  });
+  const out = values.json ? process.stderr : process.stdout;
+  const reply = await sendControl(socketFor(values), "selftest", { attended: values.attended }, (line) =>
+    out.write(`${line}\n`),
+  );
+  const data = reply.data as { report?: unknown; text?: string; file?: string } | undefined;
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(data?.report ?? reply)}\n`);
+  } else if (data?.text) {
+    process.stdout.write(
+      `\n${data.text}${data.file ? `report kept in the data directory: ${data.file}\n` : ""}`,
+    );
+  } else {
+    return printReply(reply, false);
+  }
+  return reply.status === "ok" ? 0 : 1;
+};
