@@ -2,8 +2,9 @@ import { z } from "zod";
 import { UNKNOWN_OCCUPANCY } from "./access/occupancy.ts";
 import { NO_FACE_MODULE } from "./access/second-factor.ts";
 import { Entrance } from "./entrance.ts";
+import { entranceDoctorChecks } from "./entrance-doctor.ts";
 import { entranceSelftestSteps } from "./entrance-selftest.ts";
-import type { CommandSpec, SelftestStep, Subsystem, SubsystemContext } from "./subsystem.ts";
+import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "./subsystem.ts";
 import { defineCommand } from "./subsystem.ts";
 
 /** The entrance (door, access, alarms) as the station's first subsystem. */
@@ -12,6 +13,7 @@ export class EntranceSubsystem implements Subsystem {
   readonly entrance: Entrance;
   readonly commands: readonly CommandSpec[];
   readonly selftestSteps: readonly SelftestStep[];
+  readonly doctorChecks: readonly DoctorCheck[];
 
   constructor(ctx: SubsystemContext) {
     const { ports } = ctx;
@@ -30,6 +32,7 @@ export class EntranceSubsystem implements Subsystem {
     });
     const door = this.entrance.door;
     this.selftestSteps = entranceSelftestSteps(this.entrance, ctx.hardware, ctx.config);
+    this.doctorChecks = entranceDoctorChecks(this.entrance, ctx.hardware, ctx.config, ctx.bus);
     this.commands = [
       defineCommand({
         name: "fire-reset",

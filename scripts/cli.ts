@@ -20,6 +20,10 @@ const USAGE = `waystation <command>
                          CARD: a UID in hex (4, 7 or 10 bytes), a resident ID serial (8 bytes),
                          broken (PC/SC); keys:1234#, truncated:UID, noise (Wiegand)
   door fire-reset        a technician's reset after a fire alarm (rule: manual-reset)
+  doctor [--json]        check the station file, secrets, a second instance, disk and journal, the
+                         clock, the broker (CONNACK with the station's credentials), and each
+                         subsystem's own checks (GPIO, readers); each with a fix. Exit 0 all
+                         passed, 1 a check failed, 2 the station file is invalid
   selftest [--attended]  commissioning: pulse the lock (--attended: you open the door when asked and
                          the contact must answer), input levels, blink and beep each reader;
                          pass/fail per item, a report kept in the data dir; exit 1 if any failed
@@ -48,6 +52,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sim: async () => (await import("./commands/remote.ts")).sim,
   door: async () => (await import("./commands/remote.ts")).door,
   selftest: async () => (await import("./commands/remote.ts")).selftest,
+  doctor: async () => (await import("./commands/doctor.ts")).doctor,
   tail: async () => (await import("./tail/tail.ts")).runTail,
   contract: async () => (await import("./commands/contract.ts")).contract,
   bench: async () => (await import("../bench/run.ts")).runBench,

@@ -1,13 +1,16 @@
 import { z } from "zod";
 import type { StationState } from "../contract/state.ts";
-import type { CommandSpec } from "../subsystem.ts";
+import type { CommandSpec, Subsystem } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
 
 /** What the station's own commands read. */
 export interface StationCommandHost {
   state(): StationState;
   commands(): readonly CommandSpec[];
+  readonly subsystems: readonly Subsystem[];
 }
+
+const CHECK_LIMIT_MS = 10_000;
 
 /** Commands every station answers, whatever its subsystems: its state and what it can be asked. */
 export function stationCommands(host: StationCommandHost): CommandSpec[] {
@@ -26,6 +29,29 @@ export function stationCommands(host: StationCommandHost): CommandSpec[] {
         status: "ok",
         data: host.commands().map((c) => ({ name: c.name, summary: c.summary })),
       }),
+    }),
+    defineCommand({
+      name: "doctor",
+      summary: "every subsystem's doctor checks, run inside the station (GPIO, readers, ...)",
+      args: z.object({}).strict(),
+      run: async () => {
+        const checks = [];
+        for (const s of host.subsystems) {
+          for (const c of s.doctorChecks ?? []) {
+            let timer: NodeJS.Timeout | undefined;
+            const limit = new Promise<{ ok: false; detail: string }>((resolve) => {
+              timer = setTimeout(() => resolve({ ok: false, detail: "no answer within 10 s" }), CHECK_LIMIT_MS);
+            });
+            const r = await Promise.race([
+              c.run().catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) })),
+              limit,
+            ]);
+            clearTimeout(timer);
+            checks.push({ id: c.id, title: c.title, subsystem: s.name, ...r });
+          }
+        }
+        return { status: "ok", data: { checks } };
+      },
     }),
   ];
 }
