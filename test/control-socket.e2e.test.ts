@@ -142,6 +142,7 @@ describe("control socket", () => {
       (e: unknown) => e,
     );
     expect(isStationError(err, "CONTROL_SOCKET_IN_USE")).toBe(true);
+    expect((err as Error).message).toBe(`a station is already running on ${socket}`);
     // the first one still answers
     expect(await sendControl(socket, "status", {})).toMatchObject({ status: "ok" });
     expect(booted.sim?.door.physics()).toEqual(writes);

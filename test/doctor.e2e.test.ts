@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigFile } from "../config/load.ts";
 import { type BootedStation, bootStation } from "../scripts/boot.ts";
 import { type CheckLine, runDoctor } from "../scripts/commands/doctor.ts";
@@ -114,8 +114,11 @@ describe("doctor", () => {
     const dir = mkdtempSync(join(tmpdir(), "ws-doc-f-"));
     let file: string;
 
-    it("secrets readable by others: the chmod to run", async () => {
+    beforeAll(async () => {
       file = writeStationFile(dir, { brokerUrl: `mqtt://127.0.0.1:${await freePort()}` });
+    });
+
+    it("secrets readable by others: the chmod to run", async () => {
       chmodSync(join(dir, "secrets.yaml"), 0o644);
       const c = check(
         (await runDoctor(file, { timePaths: synced(), procRoot: noProcs() })).checks,
