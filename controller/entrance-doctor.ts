@@ -1,7 +1,7 @@
 import type { StationConfig } from "../config/schema.ts";
 import type { Hardware } from "../device/hardware.ts";
-import type { EventBus } from "./events/event-bus.ts";
 import type { Entrance } from "./entrance.ts";
+import type { EventBus } from "./events/event-bus.ts";
 import type { DoctorCheck } from "./subsystem.ts";
 
 /**
@@ -28,7 +28,8 @@ export function entranceDoctorChecks(
         title: `reader ${r.id} (${r.kind}) present`,
         run: async () => {
           const state = entrance.access.readerStates()[r.id];
-          if (state?.status === "online") return { ok: true, detail: `online${state.lockedOut ? ", locked out" : ""}` };
+          if (state?.status === "online")
+            return { ok: true, detail: `online${state.lockedOut ? ", locked out" : ""}` };
           return {
             ok: false,
             detail: why.get(r.id) ?? "offline",

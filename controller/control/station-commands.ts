@@ -40,10 +40,18 @@ export function stationCommands(host: StationCommandHost): CommandSpec[] {
           for (const c of s.doctorChecks ?? []) {
             let timer: NodeJS.Timeout | undefined;
             const limit = new Promise<{ ok: false; detail: string }>((resolve) => {
-              timer = setTimeout(() => resolve({ ok: false, detail: "no answer within 10 s" }), CHECK_LIMIT_MS);
+              timer = setTimeout(
+                () => resolve({ ok: false, detail: "no answer within 10 s" }),
+                CHECK_LIMIT_MS,
+              );
             });
             const r = await Promise.race([
-              c.run().catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : String(err) })),
+              c
+                .run()
+                .catch((err: unknown) => ({
+                  ok: false,
+                  detail: err instanceof Error ? err.message : String(err),
+                })),
               limit,
             ]);
             clearTimeout(timer);

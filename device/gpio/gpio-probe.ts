@@ -16,7 +16,11 @@ export function probeGpio(sysfsRoot: string, pins: Record<string, number>): Prob
         sysfsNumber(chip, bcm);
       } catch (err) {
         if (!isStationError(err)) throw err;
-        return { ok: false, detail: `${name}: ${err.message}`, hint: err.details.hint ?? "fix hardware.gpio" };
+        return {
+          ok: false,
+          detail: `${name}: ${err.message}`,
+          hint: err.details.hint ?? "fix hardware.gpio",
+        };
       }
     }
     try {
@@ -28,7 +32,10 @@ export function probeGpio(sysfsRoot: string, pins: Record<string, number>): Prob
         hint: "run as the service user (in group gpio): sudo usermod -aG gpio waystation, or sudo waystation doctor",
       };
     }
-    return { ok: true, detail: `${chip.label} (${chip.name}, sysfs base ${chip.base}); pins ${Object.values(pins).join(", ")}` };
+    return {
+      ok: true,
+      detail: `${chip.label} (${chip.name}, sysfs base ${chip.base}); pins ${Object.values(pins).join(", ")}`,
+    };
   } catch (err) {
     if (!isStationError(err)) throw err;
     return { ok: false, detail: err.message, hint: err.details.hint ?? "" };
