@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { StationState } from "../contract/state.ts";
-import type { CommandSpec, Subsystem } from "../subsystem.ts";
+import type { CheckResult, CommandSpec, DoctorCheck, Subsystem } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
 
 /** What the station's own commands read. */
@@ -11,6 +11,23 @@ export interface StationCommandHost {
 }
 
 const CHECK_LIMIT_MS = 10_000;
+
+/** A check that throws or hangs is a failed check, never a stuck doctor. */
+async function bounded(c: DoctorCheck): Promise<CheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, detail: "no answer within 10 s" }), CHECK_LIMIT_MS);
+  });
+  const failed = (err: unknown): CheckResult => ({
+    ok: false,
+    detail: err instanceof Error ? err.message : String(err),
+  });
+  try {
+    return await Promise.race([c.run().catch(failed), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Commands every station answers, whatever its subsystems: its state and what it can be asked. */
 export function stationCommands(host: StationCommandHost): CommandSpec[] {
@@ -38,23 +55,7 @@ export function stationCommands(host: StationCommandHost): CommandSpec[] {
         const checks = [];
         for (const s of host.subsystems) {
           for (const c of s.doctorChecks ?? []) {
-            let timer: NodeJS.Timeout | undefined;
-            const limit = new Promise<{ ok: false; detail: string }>((resolve) => {
-              timer = setTimeout(
-                () => resolve({ ok: false, detail: "no answer within 10 s" }),
-                CHECK_LIMIT_MS,
-              );
-            });
-            const r = await Promise.race([
-              c
-                .run()
-                .catch((err: unknown) => ({
-                  ok: false,
-                  detail: err instanceof Error ? err.message : String(err),
-                })),
-              limit,
-            ]);
-            clearTimeout(timer);
+            const r = await bounded(c);
             checks.push({ id: c.id, title: c.title, subsystem: s.name, ...r });
           }
         }
