@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
+import { isStationError } from "../config/errors.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { controlSocketPath } from "../config/sections/control.ts";
 import type { Hardware } from "../device/hardware.ts";
@@ -168,8 +169,15 @@ export class Station {
     const { hardware } = this.opts;
     this.log.info({ hardware: hardware.label, stationId: this.opts.config.station.id }, "station starting");
     // The control socket first of all: a station already running on this file answers on it,
-    // and this one must then stop before it touches the lock.
-    await this.control.start();
+    // and this one must then stop before it touches the lock. Any other trouble with the socket
+    // (a read-only disk, a bad path) costs the local CLI, never the door.
+    await this.control.start().catch((err: unknown) => {
+      if (!isStationError(err, "CONTROL_SOCKET_PATH")) throw err;
+      this.log.error(
+        { err: err.message, code: err.code, hint: err.details.hint },
+        "control socket unavailable: the station runs, but the CLI cannot reach it",
+      );
+    });
     // The journal before anything can emit: it knows the last seq, and the bus numbers on from
     // there. It never throws; a journal that cannot write runs in memory and raises an alarm.
     await this.journal.start();

@@ -179,3 +179,25 @@ describe("control socket left by a dead station", () => {
     }
   });
 });
+
+describe("a control socket that cannot be created", () => {
+  it("costs the CLI, never the door: the station starts and says why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-ctl-bad-"));
+    const file = writeStationFile(dir, {
+      brokerUrl: `mqtt://127.0.0.1:${await freePort()}`,
+      // a regular file where the socket's directory should be
+      extra: `control: { socket: ${join(dir, "station.yaml", "control.sock")} }`,
+    });
+    const { logger, lines } = captureLogger("error");
+    const booted = await bootStation({ config: loadConfigFile(file), logger });
+    try {
+      expect(booted.station.entrance.door.snapshot().lock).toBe("locked");
+      const line = lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.code === "CONTROL_SOCKET_PATH");
+      expect(line?.msg).toBe("control socket unavailable: the station runs, but the CLI cannot reach it");
+    } finally {
+      await booted.stop();
+    }
+  });
+});

@@ -64,16 +64,38 @@ export class ControlServer {
         },
       );
     }
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o750 });
+    try {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o750 });
+    } catch (cause) {
+      throw new StationError("CONTROL_SOCKET_PATH", "control", `cannot create ${dirname(this.path)}`, {
+        cause,
+        hint: "the directory of control.socket must be writable by the service (RuntimeDirectory=waystation)",
+      });
+    }
     await this.clearStale();
     const server = createServer((socket) => this.serve(socket));
     await new Promise<void>((resolve, reject) => {
       server.once("error", (err: NodeJS.ErrnoException) =>
         reject(
-          new StationError("CONTROL_SOCKET_IN_USE", "control", `cannot listen on ${this.path}: ${err.code}`, {
-            cause: err,
-            hint: "another station may be starting on the same station file",
-          }),
+          err.code === "EADDRINUSE"
+            ? new StationError(
+                "CONTROL_SOCKET_IN_USE",
+                "control",
+                `cannot listen on ${this.path}: ${err.code}`,
+                {
+                  cause: err,
+                  hint: "another station may be starting on the same station file",
+                },
+              )
+            : new StationError(
+                "CONTROL_SOCKET_PATH",
+                "control",
+                `cannot listen on ${this.path}: ${err.code}`,
+                {
+                  cause: err,
+                  hint: "the directory of control.socket must be writable by the service",
+                },
+              ),
         ),
       );
       // The socket file is created inside listen(); the umask makes it 0660 from its first moment.
@@ -118,6 +140,7 @@ export class ControlServer {
     let answer: "live" | "stale" | "absent";
     try {
       answer = await probeSocket(this.path);
+      if (answer === "stale") unlinkSync(this.path);
     } catch (cause) {
       throw new StationError("CONTROL_SOCKET_PATH", "control", `cannot check ${this.path}`, {
         cause,
@@ -134,10 +157,8 @@ export class ControlServer {
         },
       );
     }
-    if (answer === "stale") {
-      this.log.warn({ socket: this.path }, "removing a stale control socket left by a station that died");
-      unlinkSync(this.path);
-    }
+    if (answer === "stale")
+      this.log.warn({ socket: this.path }, "removed a stale control socket left by a station that died");
   }
 
   private serve(socket: Socket): void {
