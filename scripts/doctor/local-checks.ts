@@ -7,6 +7,7 @@ import type { StationConfig } from "../../config/schema.ts";
 import { loadSecretsFile, type Secrets } from "../../config/secrets.ts";
 import { controlSocketPath } from "../../config/sections/control.ts";
 import { probeSocket } from "../../controller/control/control-server.ts";
+import { tlsClientOptions } from "../../controller/mqtt/mqtt-link.ts";
 import type { CheckResult } from "../../controller/subsystem.ts";
 import {
   DEFAULT_TIME_PATHS,
@@ -229,7 +230,6 @@ export function brokerCheck(config: StationConfig, secrets: () => Secrets | unde
     run: async () => {
       const m = config.mqtt;
       const creds = secrets()?.mqtt;
-      const tls = m.tls;
       let options: mqtt.IClientOptions;
       try {
         options = {
@@ -241,15 +241,7 @@ export function brokerCheck(config: StationConfig, secrets: () => Secrets | unde
           connectTimeout: BROKER_TIMEOUT_MS,
           log: () => {},
           ...(creds ? { username: creds.username, password: creds.password } : {}),
-          ...(tls
-            ? {
-                rejectUnauthorized: tls.rejectUnauthorized,
-                ...(tls.ca ? { ca: readFileSync(tls.ca) } : {}),
-                ...(tls.cert ? { cert: readFileSync(tls.cert) } : {}),
-                ...(tls.key ? { key: readFileSync(tls.key) } : {}),
-                ...(tls.servername ? { servername: tls.servername } : {}),
-              }
-            : {}),
+          ...tlsClientOptions(m.tls),
         };
       } catch (err) {
         return {
