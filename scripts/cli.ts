@@ -30,7 +30,8 @@ const USAGE = `waystation <command>
 
   Commands that act on the running station (sim, door, selftest) reach it through its control
   socket, found from the station file: --config FILE (default: the demo's), or --socket PATH.
-  --json prints the station's whole reply. Exit codes: 0 done, 1 refused or failed, 2 usage.
+  --json prints the station's whole reply. Exit codes: 0 done, 1 refused or failed, 2 an unknown
+  command or option, or an invalid station file.
   tail --broker URL [--station ID]... [--share GROUP] [--client-id ID] [--protocol 4|5] [--lines|--json]
                          watch stations as the central server would (persistent session); validates
                          every message, drops duplicates by id, reports seq gaps
@@ -80,6 +81,10 @@ main(process.argv.slice(2)).then(
     if (isStationError(err)) {
       process.stderr.write(`error: ${err.describe()}\n`);
       process.exitCode = err.code === "CONFIG_INVALID" || err.code === "CONFIG_UNREADABLE" ? 2 : 1;
+    } else if (String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
+      // an unknown or malformed option: what the user typed, not a bug
+      process.stderr.write(`error: ${(err as Error).message}\n  hint: waystation --help\n`);
+      process.exitCode = 2;
     } else {
       process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = 1;
