@@ -200,11 +200,13 @@ export class Station {
     this.mqtt.start();
     this.mqtt.publishState(this.state());
     await this.console?.start();
+    this.local.accepting = true;
     this.log.info({ bootId: this.bootId }, "station ready");
   }
 
   async stop(): Promise<void> {
     this.log.info("station stopping");
+    this.local.accepting = false;
     await this.control.stop();
     // In reverse order, so the entrance (the lock) is the last subsystem to stop; a subsystem
     // whose stop hangs or fails is given up on after a bound, so the lock is never kept waiting,

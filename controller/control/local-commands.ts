@@ -50,6 +50,11 @@ export class LocalCommands implements LocalCommandRunner {
   private suppressed = 0;
   /** rejections since start, for the console and tests */
   rejectedCount = 0;
+  /**
+   * False until the station has started (the socket is claimed first, before the door is
+   * ready) and again once it stops: no command may reach a door that is not running.
+   */
+  accepting = false;
 
   constructor(
     private readonly specs: () => readonly CommandSpec[],
@@ -70,6 +75,15 @@ export class LocalCommands implements LocalCommandRunner {
     progress?: (line: string) => void,
   ): Promise<CommandReply> {
     const principal: Principal = { kind: "local", via };
+    if (!this.accepting) {
+      return this.reject(
+        id,
+        name,
+        principal,
+        "STATION_NOT_READY",
+        "the station is starting or stopping; try again",
+      );
+    }
     const spec = this.specs().find((s) => s.name === name);
     if (!spec) {
       const known = this.specs()
