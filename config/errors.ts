@@ -59,7 +59,11 @@ export type StationErrorCode =
   | "CONTROL_SOCKET_PATH"
   | "CONTROL_UNREACHABLE"
   | "CONTROL_DENIED"
-  | "CONTROL_BAD_REPLY";
+  | "CONTROL_BAD_REPLY"
+  | "STATION_ALREADY_RUNNING"
+  | "CREDENTIAL_KEY_MISMATCH"
+  | "STATE_FILE_INVALID"
+  | "STATE_FILE_IO";
 
 export class StationError extends Error {
   override readonly name = "StationError";

@@ -94,6 +94,22 @@ describe("doctor", () => {
     }
   });
 
+  it("a secrets key other than the one the cards were enrolled with fails `secrets`, with both fingerprints", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-doc-key-"));
+    const file = writeStationFile(dir, { brokerUrl: broker.url, allowUid: "04A1B2C3" });
+    const booted = await bootStation({ config: loadConfigFile(file), logger: quiet });
+    await booted.stop();
+    const secrets = join(dir, "secrets.yaml");
+    expect(
+      check((await runDoctor(file, { timePaths: synced(), procRoot: noProcs() })).checks, "secrets").detail,
+    ).toMatch(/key fingerprint [0-9a-f]+/);
+    writeFileSync(secrets, `credentialKey: ${"ab".repeat(32)}\n`, { mode: 0o600 });
+    const c = check((await runDoctor(file, { timePaths: synced(), procRoot: noProcs() })).checks, "secrets");
+    expect(c.ok).toBe(false);
+    expect(c.detail).toContain("is not the one the");
+    expect(c.hint).toContain("restore the fleet's key (fingerprint");
+  });
+
   it("an invalid or missing station file fails `config` and exits 2", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ws-doc-bad-"));
     const bad = join(dir, "bad.yaml");

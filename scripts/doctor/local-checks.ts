@@ -6,14 +6,17 @@ import { isStationError } from "../../config/errors.ts";
 import type { StationConfig } from "../../config/schema.ts";
 import { loadSecretsFile, type Secrets } from "../../config/secrets.ts";
 import { controlSocketPath } from "../../config/sections/control.ts";
+import { brokerUrl } from "../../config/sections/mqtt.ts";
 import { probeSocket } from "../../controller/control/control-server.ts";
 import { tlsClientOptions } from "../../controller/mqtt/mqtt-link.ts";
 import type { CheckResult } from "../../controller/subsystem.ts";
+import { credentialKeyFingerprint } from "../../device/identity/hasher.ts";
 import {
   DEFAULT_TIME_PATHS,
   type LinuxTimePaths,
   readTimeQuality,
 } from "../../device/time/linux-time-source.ts";
+import { LOCK_FILE, tryInstanceLock } from "../instance-lock.ts";
 
 /** A check the CLI runs itself (the station need not be running). */
 export interface LocalCheck {
@@ -37,6 +40,24 @@ export interface LocalCheckOptions {
   minFreeBytes?: number;
 }
 
+/** The key fingerprint the credential store recorded, read-only (undefined: no store yet). */
+function storedFingerprint(file: string): { value: string; count: number } | undefined {
+  if (!safeExists(file)) return undefined;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'keyFingerprint'").get() as
+      | { value: string }
+      | undefined;
+    const count = (db.prepare("SELECT count(*) AS n FROM credentials").get() as { n: number }).n;
+    return row ? { value: row.value, count } : undefined;
+  } catch {
+    return undefined; // an unreadable store is the station's to report
+  } finally {
+    db?.close();
+  }
+}
+
 export function secretsCheck(config: StationConfig, out: { secrets?: Secrets }): LocalCheck {
   return {
     id: "secrets",
@@ -45,7 +66,16 @@ export function secretsCheck(config: StationConfig, out: { secrets?: Secrets }):
       try {
         out.secrets = loadSecretsFile(config.secretsFile);
         const mode = (statSync(config.secretsFile).mode & 0o777).toString(8).padStart(4, "0");
-        return { ok: true, detail: `${config.secretsFile} (mode ${mode}; credential key present)` };
+        const fingerprint = credentialKeyFingerprint(out.secrets.credentialKey);
+        const stored = storedFingerprint(join(config.dataDir, "credentials.db"));
+        if (stored && stored.value !== fingerprint && stored.count > 0) {
+          return {
+            ok: false,
+            detail: `the secrets file's key (fingerprint ${fingerprint}) is not the one the ${stored.count} enrolled credentials were hashed with (${stored.value})`,
+            hint: `restore the fleet's key (fingerprint ${stored.value}) in ${config.secretsFile}; the station refuses to start until then`,
+          };
+        }
+        return { ok: true, detail: `${config.secretsFile} (mode ${mode}; key fingerprint ${fingerprint})` };
       } catch (err) {
         if (!isStationError(err)) throw err;
         const hint =
@@ -101,8 +131,22 @@ export function instanceCheck(config: StationConfig, opts: LocalCheckOptions): L
           hint: `two controllers fight over the lock: stop the one not started by systemd (sudo kill ${pids.slice(1).join(" ")}), then systemctl restart waystation`,
         };
       }
-      if (answer === "live")
-        return { ok: true, detail: `the station answers on ${socket}${pids[0] ? ` (pid ${pids[0]})` : ""}` };
+      // The data directory's instance lock (scripts/instance-lock.ts) names the process holding it;
+      // only a lock file a station made: doctor run as root must not leave a root-owned one behind.
+      const lock = safeExists(join(config.dataDir, LOCK_FILE))
+        ? await tryInstanceLock(config.dataDir)
+        : ({ status: "unavailable", detail: "no lock file yet" } as const);
+      if (lock.status === "acquired") lock.lock.release();
+      const holder =
+        lock.status === "held" ? ` (pid ${lock.holder?.pid ?? "?"} holds ${config.dataDir})` : "";
+      if (answer === "live") return { ok: true, detail: `the station answers on ${socket}${holder}` };
+      if (lock.status === "held") {
+        return {
+          ok: false,
+          detail: `a controller${holder} does not answer on ${socket}`,
+          hint: "it may be hung or still starting: journalctl -u waystation -n 50; systemctl restart waystation",
+        };
+      }
       if (pids.length === 1) {
         return {
           ok: false,
@@ -250,7 +294,7 @@ export function brokerCheck(config: StationConfig, secrets: () => Secrets | unde
           hint: "check the paths in mqtt.tls",
         };
       }
-      const url = m.url;
+      const url = brokerUrl(config);
       const result = await new Promise<CheckResult>((done) => {
         const client = mqtt.connect(url, options);
         const finish = (r: CheckResult) => {
