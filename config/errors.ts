@@ -26,6 +26,7 @@ export type StationErrorCode =
   | "SECRETS_INVALID"
   | "SECRETS_PERMISSIONS"
   | "SECRETS_EXISTS"
+  | "DATA_PERMISSIONS"
   | "GPIO_UNAVAILABLE"
   | "GPIO_CHIP_NOT_FOUND"
   | "GPIO_PIN_OUT_OF_RANGE"
@@ -50,6 +51,7 @@ export type StationErrorCode =
   | "PORT_IN_USE"
   | "CONSOLE_BAD_REQUEST"
   | "SIM_BAD_COMMAND"
+  | "SIM_TIME_OUT_OF_RANGE"
   | "SIM_UNREACHABLE"
   | "CONSOLE_UNREACHABLE"
   | "SIM_VPCD"
@@ -63,7 +65,8 @@ export type StationErrorCode =
   | "STATION_ALREADY_RUNNING"
   | "CREDENTIAL_KEY_MISMATCH"
   | "STATE_FILE_INVALID"
-  | "STATE_FILE_IO";
+  | "STATE_FILE_IO"
+  | "DEMO_REFUSED";
 
 export class StationError extends Error {
   override readonly name = "StationError";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accessSchema } from "./sections/access.ts";
+import { consoleSchema } from "./sections/console.ts";
 import { controlSchema } from "./sections/control.ts";
 import { doorSchema } from "./sections/door.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
@@ -46,14 +47,7 @@ export const StationConfigSchema = z
     journal: journalSchema,
     mqtt: mqttSchema,
     broker: brokerSchema,
-    console: z
-      .object({
-        enabled: z.boolean().default(true),
-        host: z.string().default("127.0.0.1").describe("address the technician console listens on"),
-        port: z.number().int().min(1).max(65535).default(8080),
-      })
-      .strict()
-      .default({ enabled: true, host: "127.0.0.1", port: 8080 }),
+    console: consoleSchema,
     control: controlSchema,
     log: z
       .object({
@@ -70,6 +64,15 @@ export const StationConfigSchema = z
         code: "custom",
         path: ["mqtt", "url"],
         message: "a station on real hardware must name its broker",
+      });
+    }
+    const tls = c.mqtt.tls;
+    if (c.hardware.mode === "real" && tls && !tls.rejectUnauthorized && !tls.allowInsecure) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mqtt", "tls", "rejectUnauthorized"],
+        message:
+          "an unverified broker certificate on real hardware is refused: give tls.ca instead, or set tls.allowInsecure: true (for a bench only)",
       });
     }
   });

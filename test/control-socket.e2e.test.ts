@@ -50,7 +50,7 @@ describe("control socket", () => {
       tapAnswerMs: 1500,
     });
     booted.station.bus.subscribe((e) => events.push(e));
-    socket = join(config.dataDir, "control.sock");
+    socket = join(config.dataDir, "run", "control.sock");
   });
 
   afterAll(async () => {
@@ -163,8 +163,8 @@ describe("control socket left by a dead station", () => {
     const dir = mkdtempSync(join(tmpdir(), "ws-ctl-stale-"));
     const file = writeStationFile(dir, { brokerUrl: `mqtt://127.0.0.1:${await freePort()}` });
     const config = loadConfigFile(file);
-    const path = join(config.dataDir, "control.sock");
-    mkdirSync(config.dataDir, { recursive: true });
+    const path = join(config.dataDir, "run", "control.sock");
+    mkdirSync(join(config.dataDir, "run"), { recursive: true, mode: 0o700 });
     // a process that bound the socket and died: the file stays, nothing listens
     execFileSync("/usr/bin/python3", [
       "-c",

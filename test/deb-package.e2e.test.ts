@@ -121,7 +121,7 @@ describe("the Debian package", () => {
     expect(calls).toContain("groupadd --system dialout");
     expect(calls).toMatch(/useradd --system --user-group --home-dir \/var\/lib\/waystation .* waystation/);
     expect(calls).toContain("usermod --append --groups gpio,dialout waystation");
-    expect(calls).toContain("install -d -o waystation -g waystation -m 0750 /var/lib/waystation");
+    expect(calls).toContain("install -d -o waystation -g waystation -m 0700 /var/lib/waystation");
     expect(calls).toContain("install -d -o root -g waystation -m 0750 /etc/waystation");
     for (const s of ["postinst", "prerm", "postrm"]) {
       expect(spawnSync("sh", ["-n", join(root, "DEBIAN", s)]).status, s).toBe(0);

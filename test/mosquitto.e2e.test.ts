@@ -26,7 +26,7 @@ describe("demo against a real Mosquitto", () => {
     await broker.start();
     const consolePort = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), "ws-demo-"));
-    socket = join(dataDir, "control.sock");
+    socket = join(dataDir, "run", "control.sock");
     station = new StationProcess([
       "demo",
       "--broker",

@@ -35,7 +35,7 @@ describe("selftest", () => {
     const config = loadConfigFile(file);
     booted = await bootStation({ config, logger: captureLogger("warn").logger, swingShutMs: 300 });
     booted.station.bus.subscribe((e) => events.push(e));
-    socket = join(config.dataDir, "control.sock");
+    socket = join(config.dataDir, "run", "control.sock");
   });
 
   afterAll(async () => {

@@ -16,7 +16,7 @@ export const controlSchema = z
       .min(1)
       .optional()
       .describe(
-        "unix socket of the running station (mode 0660: root and the service's group); default /run/waystation/control.sock, or control.sock in dataDir when the hardware is simulated; a relative path is inside dataDir",
+        "unix socket of the running station (mode 0660: root and the service's group); default /run/waystation/control.sock, or run/control.sock in dataDir when the hardware is simulated; a relative path is inside dataDir",
       ),
   })
   .strict()
@@ -30,5 +30,6 @@ export function controlSocketPath(config: {
 }): string {
   const set = config.control.socket;
   if (set) return isAbsolute(set) ? set : resolve(config.dataDir, set);
-  return config.hardware.mode === "real" ? REAL_CONTROL_SOCKET : join(config.dataDir, "control.sock");
+  // In its own 0700 directory: the data directory holds only private entries (config/private-files.ts).
+  return config.hardware.mode === "real" ? REAL_CONTROL_SOCKET : join(config.dataDir, "run", "control.sock");
 }

@@ -5,6 +5,7 @@ import { commandEvents } from "./command-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
 import { readerEvents } from "./reader-events.ts";
+import { securityEvents } from "./security-events.ts";
 import { selftestEvents } from "./selftest-events.ts";
 import { systemEvents } from "./system-events.ts";
 import { TimeQualitySchema } from "./time-quality.ts";
@@ -25,6 +26,7 @@ export const EventPayloadSchemas = {
   ...journalEvents,
   ...commandEvents,
   ...selftestEvents,
+  ...securityEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;

@@ -65,7 +65,7 @@ export class ControlServer {
       );
     }
     try {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o750 });
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     } catch (cause) {
       throw new StationError("CONTROL_SOCKET_PATH", "control", `cannot create ${dirname(this.path)}`, {
         cause,

@@ -56,14 +56,14 @@ export function reportText(r: CommissioningReport): string {
 
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o640 });
+  writeFileSync(tmp, text, { mode: 0o600 });
   renameSync(tmp, file);
 }
 
 /** Keep the report as JSON and text under `<dataDir>/commissioning/`; returns the JSON's relative path. */
 export function saveReport(dataDir: string, r: CommissioningReport): string {
   const dir = join(dataDir, "commissioning");
-  mkdirSync(dir, { recursive: true, mode: 0o750 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const base = `selftest-${r.startedAt.replace(/[:.]/g, "-")}`;
   writeAtomic(join(dir, `${base}.json`), `${JSON.stringify(r, null, 2)}\n`);
   writeAtomic(join(dir, `${base}.txt`), reportText(r));
