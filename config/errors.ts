@@ -14,7 +14,9 @@ export type Subsystem =
   | "sim"
   | "journal"
   | "secrets"
-  | "cli";
+  | "cli"
+  | "control"
+  | "service";
 
 export type StationErrorCode =
   | "CONFIG_INVALID"
@@ -23,6 +25,7 @@ export type StationErrorCode =
   | "SECRETS_UNREADABLE"
   | "SECRETS_INVALID"
   | "SECRETS_PERMISSIONS"
+  | "SECRETS_EXISTS"
   | "DATA_PERMISSIONS"
   | "GPIO_UNAVAILABLE"
   | "GPIO_CHIP_NOT_FOUND"
@@ -54,6 +57,11 @@ export type StationErrorCode =
   | "SIM_VPCD"
   | "SIM_PCSCD_UNAVAILABLE"
   | "CLI_USAGE"
+  | "CONTROL_SOCKET_IN_USE"
+  | "CONTROL_SOCKET_PATH"
+  | "CONTROL_UNREACHABLE"
+  | "CONTROL_DENIED"
+  | "CONTROL_BAD_REPLY"
   | "STATION_ALREADY_RUNNING"
   | "CREDENTIAL_KEY_MISMATCH"
   | "STATE_FILE_INVALID"

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { accessSchema } from "./sections/access.ts";
 import { consoleSchema } from "./sections/console.ts";
+import { controlSchema } from "./sections/control.ts";
 import { doorSchema } from "./sections/door.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
 import { journalSchema } from "./sections/journal.ts";
@@ -47,6 +48,7 @@ export const StationConfigSchema = z
     mqtt: mqttSchema,
     broker: brokerSchema,
     console: consoleSchema,
+    control: controlSchema,
     log: z
       .object({
         level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { UNKNOWN_OCCUPANCY } from "./access/occupancy.ts";
 import { NO_FACE_MODULE } from "./access/second-factor.ts";
 import { Entrance } from "./entrance.ts";
-import type { CommandSpec, Subsystem, SubsystemContext } from "./subsystem.ts";
+import { entranceDoctorChecks } from "./entrance-doctor.ts";
+import { entranceSelftestSteps } from "./entrance-selftest.ts";
+import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "./subsystem.ts";
 import { defineCommand } from "./subsystem.ts";
 
 /** The entrance (door, access, alarms) as the station's first subsystem. */
@@ -10,6 +12,8 @@ export class EntranceSubsystem implements Subsystem {
   readonly name = "entrance";
   readonly entrance: Entrance;
   readonly commands: readonly CommandSpec[];
+  readonly selftestSteps: readonly SelftestStep[];
+  readonly doctorChecks: readonly DoctorCheck[];
 
   constructor(ctx: SubsystemContext) {
     const { ports } = ctx;
@@ -29,6 +33,8 @@ export class EntranceSubsystem implements Subsystem {
       },
     });
     const door = this.entrance.door;
+    this.selftestSteps = entranceSelftestSteps(this.entrance, ctx.hardware, ctx.config);
+    this.doctorChecks = entranceDoctorChecks(this.entrance, ctx.hardware, ctx.config, ctx.bus);
     this.commands = [
       defineCommand({
         name: "fire-reset",

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
+import { isStationError } from "../config/errors.ts";
 import type { StationConfig } from "../config/schema.ts";
+import { controlSocketPath } from "../config/sections/control.ts";
 import { brokerUrl } from "../config/sections/mqtt.ts";
 import { configWarnings } from "../config/warnings.ts";
 import type { Hardware } from "../device/hardware.ts";
@@ -13,6 +15,10 @@ import { ConsoleServer } from "./console/console-server.ts";
 import type { ConsoleExtension } from "./console/http-route.ts";
 import type { EventPayload, StationEvent } from "./contract/events.ts";
 import type { StationState } from "./contract/state.ts";
+import { ControlServer } from "./control/control-server.ts";
+import { LocalCommands } from "./control/local-commands.ts";
+import { selftestCommand } from "./control/selftest.ts";
+import { stationCommands } from "./control/station-commands.ts";
 import type { Entrance } from "./entrance.ts";
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
 import { EventBus } from "./events/event-bus.ts";
@@ -49,6 +55,8 @@ export interface StationOptions {
   consoleExtensions?: readonly ConsoleExtension[];
   /** the capabilities, in start order (default: every one in controller/subsystems.ts) */
   subsystems?: readonly SubsystemFactory[];
+  /** commands the composition root adds (the simulator's controls on a simulated station) */
+  commands?: readonly CommandSpec[];
 }
 
 /**
@@ -68,6 +76,10 @@ export class Station {
   readonly journal: Journal;
   readonly mqtt: StationReporting;
   readonly console: ConsoleServer | undefined;
+  /** commands asked for at the station (the CLI), checked and audited */
+  readonly local: LocalCommands;
+  readonly control: ControlServer;
+  private readonly ownCommands: readonly CommandSpec[];
   private readonly since: string;
   private readonly stateChanges = new Listeners<StationState>();
   private readonly unsubscribers: (() => void)[] = [];
@@ -130,6 +142,29 @@ export class Station {
       hardware.clock,
       logger.child({ module: "mqtt" }),
     );
+    this.ownCommands = [
+      ...stationCommands(this),
+      selftestCommand({
+        subsystems: this.subsystems,
+        bus: this.bus,
+        clock: hardware.clock,
+        dataDir: config.dataDir,
+        stationId: config.station.id,
+        bootId: this.bootId,
+        version: opts.version,
+      }),
+    ];
+    this.local = new LocalCommands(
+      () => this.commands(),
+      this.bus,
+      () => hardware.clock.monotonic(),
+      logger.child({ module: "commands" }),
+    );
+    this.control = new ControlServer(
+      controlSocketPath(config),
+      this.local,
+      logger.child({ module: "control" }),
+    );
     this.console = config.console.enabled
       ? new ConsoleServer(
           {
@@ -156,6 +191,16 @@ export class Station {
   async start(): Promise<void> {
     const { hardware } = this.opts;
     this.log.info({ hardware: hardware.label, stationId: this.opts.config.station.id }, "station starting");
+    // The control socket first of all: a station already running on this file answers on it,
+    // and this one must then stop before it touches the lock. Any other trouble with the socket
+    // (a read-only disk, a bad path) costs the local CLI, never the door.
+    await this.control.start().catch((err: unknown) => {
+      if (!isStationError(err, "CONTROL_SOCKET_PATH")) throw err;
+      this.log.error(
+        { err: err.message, code: err.code, hint: err.details.hint },
+        "control socket unavailable: the station runs, but the CLI cannot reach it",
+      );
+    });
     // The journal before anything can emit: it knows the last seq, and the bus numbers on from
     // there. It never throws; a journal that cannot write runs in memory and raises an alarm.
     await this.journal.start();
@@ -198,11 +243,14 @@ export class Station {
     this.mqtt.start();
     this.mqtt.publishState(this.state());
     await this.console?.start();
+    this.local.accepting = true;
     this.log.info({ bootId: this.bootId }, "station ready");
   }
 
   async stop(): Promise<void> {
     this.log.info("station stopping");
+    this.local.accepting = false;
+    await this.control.stop();
     // In reverse order, so the entrance (the lock) is the last subsystem to stop; a subsystem
     // whose stop hangs or fails is given up on after a bound, so the lock is never kept waiting,
     // and all of them stop before anything that could hang on the network.
@@ -261,9 +309,13 @@ export class Station {
     return (found as EntranceSubsystem).entrance;
   }
 
-  /** Every subsystem's commands, for the command router. */
+  /** Every command: the station's own, each subsystem's, and the composition root's. */
   commands(): CommandSpec[] {
-    return this.subsystems.flatMap((s) => [...(s.commands ?? [])]);
+    return [
+      ...this.ownCommands,
+      ...this.subsystems.flatMap((s) => [...(s.commands ?? [])]),
+      ...(this.opts.commands ?? []),
+    ];
   }
 
   private scheduleState(): void {

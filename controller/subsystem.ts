@@ -81,11 +81,18 @@ export interface CommandResult {
   readonly data?: unknown;
 }
 
+/** What a command is handed besides its arguments. */
+export interface CommandContext {
+  readonly principal: Principal;
+  /** a line of progress for long work (selftest), streamed to whoever asked when they can take it */
+  readonly progress?: (line: string) => void;
+}
+
 export interface CommandSpec<A = unknown> {
   readonly name: string;
   readonly summary: string;
   readonly args: z.ZodType<A>;
-  run(args: A, ctx: { readonly principal: Principal }): Promise<CommandResult>;
+  run(args: A, ctx: CommandContext): Promise<CommandResult>;
 }
 
 /** Build a spec with its argument type inferred from the schema. */
@@ -93,7 +100,7 @@ export function defineCommand<S extends z.ZodType>(spec: {
   name: string;
   summary: string;
   args: S;
-  run(args: z.output<S>, ctx: { readonly principal: Principal }): Promise<CommandResult>;
+  run(args: z.output<S>, ctx: CommandContext): Promise<CommandResult>;
 }): CommandSpec {
   return spec as unknown as CommandSpec;
 }
@@ -103,6 +110,8 @@ export interface CheckResult {
   readonly detail: string;
   /** what to do about a failure */
   readonly hint?: string;
+  /** the check could not apply here (nobody at the door, nothing wired): neither pass nor fail */
+  readonly skipped?: boolean;
 }
 
 export interface DoctorCheck {
@@ -111,8 +120,16 @@ export interface DoctorCheck {
   run(): Promise<CheckResult>;
 }
 
+export interface SelftestContext {
+  /** a line for the technician while the step runs ("open the door now") */
+  progress(line: string): void;
+  /** a technician is at the station and will act when asked (open the door, tap a card) */
+  readonly attended: boolean;
+}
+
+/** One item of `selftest`: it exercises the hardware of a running station and reads it back. */
 export interface SelftestStep {
   readonly id: string;
   readonly title: string;
-  run(): Promise<CheckResult>;
+  run(ctx: SelftestContext): Promise<CheckResult>;
 }

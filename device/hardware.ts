@@ -1,6 +1,7 @@
 import type { CardReader } from "./ports/card-reader.ts";
 import type { Clock } from "./ports/clock.ts";
 import type { GpioInput, GpioOutput } from "./ports/gpio.ts";
+import type { HardwareProbe } from "./ports/probe.ts";
 import type { TimeSource } from "./ports/time-source.ts";
 
 /**
@@ -20,4 +21,6 @@ export interface Hardware {
   readonly onBattery?: GpioInput | undefined;
   readonly alarmSounder?: GpioOutput | undefined;
   readonly readers: readonly CardReader[];
+  /** read-only checks of these parts for `doctor` (GPIO sysfs and the chip base, ...) */
+  readonly probes?: readonly HardwareProbe[];
 }

@@ -1,6 +1,7 @@
 import type { StationConfig } from "../config/schema.ts";
 import { chooseHeaderChip, listGpioChips, sysfsNumber } from "./gpio/chip-base.ts";
 import { DebouncedInput } from "./gpio/debounce.ts";
+import { configuredPins, probeGpio } from "./gpio/gpio-probe.ts";
 import { OnoffInput, OnoffOutput } from "./gpio/onoff-gpio.ts";
 import type { Hardware } from "./hardware.ts";
 import type { CardReader } from "./ports/card-reader.ts";
@@ -56,5 +57,12 @@ export function createRealHardware(
     onBattery: optionalInput("onBattery", gpio.onBattery),
     alarmSounder: gpio.alarmSounder ? output("alarmSounder", gpio.alarmSounder) : undefined,
     readers,
+    probes: [
+      {
+        id: "gpio",
+        title: "GPIO sysfs and the header chip",
+        run: async () => probeGpio(gpio.sysfsRoot, configuredPins(gpio)),
+      },
+    ],
   };
 }

@@ -25,6 +25,7 @@ import { createSimulatedStation, type SimulatedStation } from "../simulator/stat
 import { packageVersion } from "./paths.ts";
 import type { ProcessGuard } from "./process-guard.ts";
 import { buildReaders, type PcscStackChoice } from "./readers.ts";
+import { simCommandSpecs } from "./sim-command-specs.ts";
 
 export interface BootOptions {
   config: StationConfig;
@@ -39,6 +40,8 @@ export interface BootOptions {
   seedCredentials?: (store: SqliteCredentialStore, hasher: IdentifierHasher) => void;
   /** how long the simulated door closer takes (tests shorten it) */
   swingShutMs?: number;
+  /** how long `sim tap` waits for the station's decision (tests shorten it) */
+  tapAnswerMs?: number;
   consoleExtensions?: readonly ConsoleExtension[];
   /** simulated PC/SC readers: which pcscd plays the cards (default "auto", see scripts/readers.ts) */
   pcscStack?: PcscStackChoice;
@@ -134,7 +137,8 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     const cards = opts.demoCards ?? [];
     extensions.push({ route: simControlRoutes(sim.control, cards), panel: simConsolePanel(cards) });
   }
-  const station = new Station({
+  const readerIds = config.hardware.readers.map((r) => r.id);
+  const station: Station = new Station({
     config,
     hardware,
     credentials,
@@ -142,6 +146,9 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     version: packageVersion(),
     mqttCredentials: secrets.mqtt,
     consoleExtensions: extensions,
+    ...(sim
+      ? { commands: simCommandSpecs(sim.control, () => station.bus, readerIds, opts.tapAnswerMs) }
+      : {}),
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
   });
   if (opts.processGuard) {

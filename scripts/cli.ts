@@ -17,13 +17,24 @@ const USAGE = `waystation <command>
   credentials ...        enrol, block, remove and import cards; hash ID for access.allowList
                          (waystation credentials for the list)
   sim tap CARD [--reader ID] | push-door | hold-door | release-door | force-door | exit-button
-      | jam leaf|lock|none | fire-alarm on|off | tamper on|off | on-battery on|off
-      | time-quality synced|rtc|unknown | set-time ISO | state   [--console URL]
-                         act at a running simulated station (default http://127.0.0.1:8080)
+      | jam leaf|lock|none | contact ok|stuck-closed|cut | fire-alarm on|off | tamper on|off
+      | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | state
+                         act at a running simulated station; tap answers with the decision
                          CARD: a UID in hex (4, 7 or 10 bytes), a resident ID serial (8 bytes),
                          broken (PC/SC); keys:1234#, truncated:UID, noise (Wiegand)
-  door fire-reset [--console URL]
-                         a technician's reset after a fire alarm (rule: manual-reset)
+  door fire-reset        a technician's reset after a fire alarm (rule: manual-reset)
+  doctor [--json]        check the station file, secrets, a second instance, disk and journal, the
+                         clock, the broker (CONNACK with the station's credentials), and each
+                         subsystem's own checks (GPIO, readers); each with a fix. Exit 0 all
+                         passed, 1 a check failed, 2 the station file is invalid
+  selftest [--attended]  commissioning: pulse the lock (--attended: you open the door when asked and
+                         the contact must answer), input levels, blink and beep each reader;
+                         pass/fail per item, a report kept in the data dir; exit 1 if any failed
+
+  Commands that act on the running station (sim, door, selftest) reach it through its control
+  socket, found from the station file: --config FILE (default: the demo's), or --socket PATH.
+  --json prints the station's whole reply. Exit codes: 0 done, 1 refused or failed, 2 an unknown
+  command or option, or an invalid station file.
   tail --broker URL [--station ID]... [--share GROUP] [--client-id ID] [--protocol 4|5] [--lines|--json]
                          watch stations as the central server would (persistent session); validates
                          every message, drops duplicates by id, reports seq gaps
@@ -45,6 +56,8 @@ const commands: Record<string, () => Promise<Command>> = {
   credentials: async () => (await import("./commands/credentials.ts")).credentials,
   sim: async () => (await import("./commands/remote.ts")).sim,
   door: async () => (await import("./commands/remote.ts")).door,
+  selftest: async () => (await import("./commands/remote.ts")).selftest,
+  doctor: async () => (await import("./commands/doctor.ts")).doctor,
   tail: async () => (await import("./tail/tail.ts")).runTail,
   contract: async () => (await import("./commands/contract.ts")).contract,
   bench: async () => (await import("../bench/run.ts")).benchCommand,
@@ -72,6 +85,10 @@ main(process.argv.slice(2)).then(
     if (isStationError(err)) {
       process.stderr.write(`error: ${err.describe()}\n`);
       process.exitCode = err.code === "CONFIG_INVALID" || err.code === "CONFIG_UNREADABLE" ? 2 : 1;
+    } else if (String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
+      // an unknown or malformed option: what the user typed, not a bug
+      process.stderr.write(`error: ${(err as Error).message}\n  hint: waystation --help\n`);
+      process.exitCode = 2;
     } else {
       process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = 1;

@@ -6,6 +6,7 @@ import { loadConfigFile } from "../config/load.ts";
 import { ensurePrivateDir } from "../config/private-files.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
+import { controlSocketPath } from "../config/sections/control.ts";
 import { brokerUrl } from "../config/sections/mqtt.ts";
 import type { CredentialRecord } from "../controller/access/credential-store.ts";
 import { type IdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
@@ -191,8 +192,10 @@ function claimDemoDataDir(config: StationConfig, file: string): void {
 export function demoBanner(demo: Demo): string {
   const id = demo.config.station.id;
   const url = new URL(demo.brokerUrl);
-  const consoleArg =
-    demo.consoleUrl && demo.consoleUrl !== "http://127.0.0.1:8080" ? ` --console ${demo.consoleUrl}` : "";
+  // The CLI finds the demo's socket by itself unless --data-dir moved it.
+  const socket = controlSocketPath(demo.config);
+  const defaultSocket = controlSocketPath(loadConfigFile(join(PACKAGE_ROOT, "config", "demo.yaml")));
+  const consoleArg = socket === defaultSocket ? "" : ` --socket ${socket}`;
   const vpcd = demo.booted.readerPaths.some((p) => p.how.includes("vpcd"));
   return [
     "",
@@ -200,6 +203,7 @@ export function demoBanner(demo: Demo): string {
     `  console     ${demo.consoleUrl ?? "(disabled)"}`,
     `  MQTT        ${demo.brokerUrl}${demo.broker ? " (embedded broker)" : ""}`,
     `  data        ${demo.config.dataDir}`,
+    `  control     ${socket}`,
     ...demo.booted.readerPaths.map((p) => `  reader ${p.id.padEnd(5)} ${p.how}`),
     "",
     "Try, from a second terminal:",

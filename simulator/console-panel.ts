@@ -12,6 +12,7 @@ export function simConsolePanel(cards: readonly DemoCard[]): string {
   <div><button data-sim="push-door">Push the door</button><button data-sim="hold-door">Hold it open</button><button data-sim="release-door">Let go</button></div>
   <div><button data-sim="exit-button">Press the exit button</button><button data-sim="force-door">Force the door</button></div>
   <div><button data-sim="jam" data-args='{"kind":"leaf"}'>Wedge the door open</button><button data-sim="jam" data-args='{"kind":"none"}'>Clear the fault</button></div>
+  <div><button data-sim="contact" data-args='{"fault":"stuck-closed"}'>Bridge the door contact</button><button data-sim="contact" data-args='{"fault":"cut"}'>Cut its wire</button><button data-sim="contact" data-args='{"fault":"ok"}'>Mend it</button></div>
   <div><button data-sim="fire-alarm" data-args='{"active":true}'>Fire alarm on</button><button data-sim="fire-alarm" data-args='{"active":false}'>Fire alarm off</button></div>
   <div><button data-sim="tamper" data-args='{"active":true}'>Open the enclosure</button><button data-sim="tamper" data-args='{"active":false}'>Close it</button></div>
   <div><button data-sim="on-battery" data-args='{"active":true}'>Cut mains power</button><button data-sim="on-battery" data-args='{"active":false}'>Restore it</button></div>

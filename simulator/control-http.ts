@@ -1,19 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isStationError, StationError } from "../config/errors.ts";
+import { simCommands } from "./sim-commands.ts";
 import type { SimControl } from "./station.ts";
 
 /** A card the demo offers as a button: what a person would hold. */
 export interface DemoCard {
   label: string;
   uid: string;
-}
-
-/** `{ "active": true }`, or "on"/"off" from the command line. */
-function onOff(a: Record<string, unknown>): boolean {
-  const v = a.active;
-  if (v === true || v === "on" || v === "true") return true;
-  if (v === false || v === "off" || v === "false") return false;
-  throw new StationError("SIM_BAD_COMMAND", "sim", "say on or off");
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -48,63 +41,7 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
  * `waystation sim ...` in a second terminal use to act as a person at the station.
  */
 export function simControlRoutes(control: SimControl, cards: readonly DemoCard[]): Handler {
-  const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
-    tap: (a) => {
-      if (typeof a.uid !== "string") throw new StationError("SIM_BAD_COMMAND", "sim", "tap needs a uid");
-      control.tap(a.uid, typeof a.reader === "string" ? a.reader : undefined);
-      return { tapped: true };
-    },
-    "push-door": () => ({ opened: control.pushDoor() }),
-    "hold-door": () => ({ held: control.holdDoor() }),
-    "release-door": () => {
-      control.releaseDoor();
-      return { released: true };
-    },
-    "force-door": () => {
-      control.forceDoor();
-      return { forced: true };
-    },
-    "exit-button": () => {
-      control.pressExitButton();
-      return { pressed: true };
-    },
-    jam: (a) => {
-      const kind = a.kind ?? "leaf";
-      if (kind !== "leaf" && kind !== "lock" && kind !== "none") {
-        throw new StationError("SIM_BAD_COMMAND", "sim", "jam kind is leaf, lock or none");
-      }
-      control.jamDoor(kind);
-      return { jam: kind };
-    },
-    "fire-alarm": (a) => {
-      control.setFireAlarm(onOff(a));
-      return { fireAlarm: onOff(a) };
-    },
-    tamper: (a) => {
-      control.setTamper(onOff(a));
-      return { tamper: onOff(a) };
-    },
-    "on-battery": (a) => {
-      control.setOnBattery(onOff(a));
-      return { onBattery: onOff(a) };
-    },
-    "time-quality": (a) => {
-      const q = a.quality;
-      if (q !== "synced" && q !== "rtc" && q !== "unknown") {
-        throw new StationError("SIM_BAD_COMMAND", "sim", "time quality is synced, rtc or unknown");
-      }
-      control.setTimeQuality(q);
-      return { timeQuality: q };
-    },
-    "set-time": (a) => {
-      const t = typeof a.time === "string" ? Date.parse(a.time) : Number.NaN;
-      if (Number.isNaN(t))
-        throw new StationError("SIM_BAD_COMMAND", "sim", "set-time needs an ISO 8601 time");
-      control.setWallTime(t);
-      return { wallTime: new Date(t).toISOString() };
-    },
-  };
-
+  const commands = simCommands(control);
   return async (req, res, url) => {
     if (!url.pathname.startsWith("/api/sim/")) return false;
     const name = url.pathname.slice("/api/sim/".length);
@@ -118,7 +55,13 @@ export function simControlRoutes(control: SimControl, cards: readonly DemoCard[]
         send(res, 404, { error: `unknown simulator command "${name}"`, commands: Object.keys(commands) });
         return true;
       }
-      send(res, 200, command(await body(req)));
+      const args = command.args.safeParse(await body(req));
+      if (!args.success) {
+        throw new StationError("SIM_BAD_COMMAND", "sim", args.error.issues.map((i) => i.message).join("; "), {
+          hint: command.summary,
+        });
+      }
+      send(res, 200, command.run(args.data as never));
     } catch (err) {
       if (!isStationError(err)) throw err;
       send(res, 400, { error: err.message, code: err.code, hint: err.details.hint });

@@ -16,9 +16,18 @@ export interface DoorPhysics {
   heldOpen: boolean;
   /** a fault: the leaf cannot close, or the lock is stuck where it is */
   jam: DoorJam;
+  /** a fault of the contact: it no longer follows the leaf */
+  contactFault: ContactFault;
 }
 
 export type DoorJam = "none" | "leaf" | "lock";
+
+/**
+ * A fault of the door contact itself: `stuck-closed` reads closed whatever the leaf does (a
+ * bridged or welded contact, a magnet glued to the sensor), `cut` reads open (the wire of a
+ * normally-closed loop cut or pulled out).
+ */
+export type ContactFault = "none" | "stuck-closed" | "cut";
 
 export interface DoorModelOptions {
   lockKind: LockKind;
@@ -36,6 +45,7 @@ export class DoorModel {
   private open = false;
   private heldOpen = false;
   private jammed: DoorJam = "none";
+  private contactFault: ContactFault = "none";
   private stuckEngaged = true;
   private closeTimer: TimerHandle | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -49,7 +59,7 @@ export class DoorModel {
   ) {}
 
   start(): void {
-    this.contact.set(true);
+    this.applyContact();
     this.unsubscribe = this.relay.onChange(() => this.report("relay"));
     this.report("start");
   }
@@ -67,7 +77,15 @@ export class DoorModel {
       relayEnergised: this.relay.read(),
       heldOpen: this.heldOpen,
       jam: this.jammed,
+      contactFault: this.contactFault,
     };
+  }
+
+  /** Break the door contact (or mend it): from now on it reads what the fault says. */
+  breakContact(fault: ContactFault): void {
+    this.contactFault = fault;
+    this.applyContact();
+    this.report(fault === "none" ? "door contact mended" : `door contact fault: ${fault}`);
   }
 
   /** Inject a fault: a leaf that will not close (a wedge, a broken closer) or a lock stuck in place. */
@@ -133,8 +151,13 @@ export class DoorModel {
 
   private setOpen(open: boolean, why: string): void {
     this.open = open;
-    this.contact.set(!open);
+    this.applyContact();
     this.report(why);
+  }
+
+  private applyContact(): void {
+    const f = this.contactFault;
+    this.contact.set(f === "stuck-closed" ? true : f === "cut" ? false : !this.open);
   }
 
   private report(why: string): void {

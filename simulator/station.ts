@@ -7,7 +7,7 @@ import type { IdentifierHasher } from "../device/identity/hasher.ts";
 import type { Clock } from "../device/ports/clock.ts";
 import type { TimeQuality } from "../device/ports/time-source.ts";
 import { SimCardReader } from "./card-reader.ts";
-import { type DoorJam, DoorModel, type DoorPhysics } from "./door-model.ts";
+import { type ContactFault, type DoorJam, DoorModel, type DoorPhysics } from "./door-model.ts";
 import { SimInputLine, SimOutputLine } from "./gpio-lines.ts";
 import type { SimReaderSlot } from "./reader-slot.ts";
 import { SimTimeSource } from "./time-source.ts";
@@ -20,6 +20,8 @@ export interface SimControl {
   releaseDoor(): void;
   forceDoor(): void;
   jamDoor(kind: DoorJam): void;
+  /** a fault of the door contact (stuck closed, wire cut) or none */
+  breakContact(fault: ContactFault): void;
   pressExitButton(): void;
   setFireAlarm(active: boolean): void;
   setTamper(active: boolean): void;
@@ -135,6 +137,7 @@ export function createSimulatedStation(
     releaseDoor: () => door.release(),
     forceDoor: () => door.force(),
     jamDoor: (kind) => door.jam(kind),
+    breakContact: (fault) => door.breakContact(fault),
     pressExitButton() {
       log.info("exit button pressed");
       exitRaw.set(true);

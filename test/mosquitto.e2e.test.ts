@@ -20,12 +20,13 @@ describe("demo against a real Mosquitto", () => {
   const broker = new Mosquitto();
   let station: StationProcess;
   let sub: MqttCapture;
-  let consoleUrl: string;
+  let socket: string;
 
   beforeAll(async () => {
     await broker.start();
     const consolePort = await freePort();
-    consoleUrl = `http://127.0.0.1:${consolePort}`;
+    const dataDir = mkdtempSync(join(tmpdir(), "ws-demo-"));
+    socket = join(dataDir, "run", "control.sock");
     station = new StationProcess([
       "demo",
       "--broker",
@@ -33,7 +34,7 @@ describe("demo against a real Mosquitto", () => {
       "--console-port",
       String(consolePort),
       "--data-dir",
-      mkdtempSync(join(tmpdir(), "ws-demo-")),
+      dataDir,
     ]);
     await station.waitForLog("station ready");
     sub = new MqttCapture(broker.url, "waystation/v1/#", 5);
@@ -60,21 +61,21 @@ describe("demo against a real Mosquitto", () => {
 
   it("`waystation sim tap 04A1B2C3` from another process produces the grant and door events", async () => {
     const from = sub.events().length;
-    const tap = await runCli(["sim", "tap", "04A1B2C3", "--console", consoleUrl]);
+    const tap = await runCli(["sim", "tap", "04A1B2C3", "--socket", socket]);
     expect(tap.code).toBe(0);
     await sub.waitForEvent("access.granted", from);
     await sub.waitForEvent("door.unlocked", from);
-    expect((await runCli(["sim", "push-door", "--console", consoleUrl])).code).toBe(0);
+    expect((await runCli(["sim", "push-door", "--socket", socket])).code).toBe(0);
     await sub.waitForEvent("door.opened", from);
-    const exit = await runCli(["sim", "exit-button", "--console", consoleUrl]);
+    const exit = await runCli(["sim", "exit-button", "--socket", socket]);
     expect(exit.code).toBe(0);
     await sub.waitForEvent("exit.requested", from);
   });
 
   it("`waystation sim` with no station running says so", async () => {
-    const r = await runCli(["sim", "tap", "04A1B2C3", "--console", `http://127.0.0.1:${await freePort()}`]);
+    const r = await runCli(["sim", "tap", "04A1B2C3", "--socket", join(tmpdir(), "no-station.sock")]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("no simulated station answers");
+    expect(r.stderr).toContain("no station answers");
     expect(r.stderr).toContain("npm start");
   });
 

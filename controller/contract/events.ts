@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
+import { commandEvents } from "./command-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
 import { readerEvents } from "./reader-events.ts";
 import { securityEvents } from "./security-events.ts";
+import { selftestEvents } from "./selftest-events.ts";
 import { systemEvents } from "./system-events.ts";
 import { TimeQualitySchema } from "./time-quality.ts";
 
@@ -22,6 +24,8 @@ export const EventPayloadSchemas = {
   ...alarmEvents,
   ...systemEvents,
   ...journalEvents,
+  ...commandEvents,
+  ...selftestEvents,
   ...securityEvents,
 } as const;
 

@@ -311,15 +311,7 @@ export class MqttLink {
         : {}),
       will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: true },
       ...(o.credentials ? { username: o.credentials.username, password: o.credentials.password } : {}),
-      ...(tls
-        ? {
-            rejectUnauthorized: tls.rejectUnauthorized,
-            ...(tls.ca ? { ca: readPem(tls.ca) } : {}),
-            ...(tls.cert ? { cert: readPem(tls.cert) } : {}),
-            ...(tls.key ? { key: readPem(tls.key) } : {}),
-            ...(tls.servername ? { servername: tls.servername } : {}),
-          }
-        : {}),
+      ...tlsClientOptions(tls),
     };
   }
 }
@@ -393,6 +385,18 @@ function readPem(file: string): Buffer {
   } catch (err) {
     throw new Error(`cannot read TLS file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
+}
+
+/** The TLS part of the client options (the station's link and doctor's broker check share it). */
+export function tlsClientOptions(tls: TlsFiles | undefined): Partial<IClientOptions> {
+  if (!tls) return {};
+  return {
+    rejectUnauthorized: tls.rejectUnauthorized,
+    ...(tls.ca ? { ca: readPem(tls.ca) } : {}),
+    ...(tls.cert ? { cert: readPem(tls.cert) } : {}),
+    ...(tls.key ? { key: readPem(tls.key) } : {}),
+    ...(tls.servername ? { servername: tls.servername } : {}),
+  };
 }
 
 /** MQTT topic filter matching (+ and #), for the few filters the station subscribes to. */

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { StationError } from "../../config/errors.ts";
 import { stationJsonSchema } from "../../config/json-schema.ts";
 import { formatIssues, loadConfigFile, parseConfigText } from "../../config/load.ts";
 import { createSecretsFile } from "../../config/secrets.ts";
@@ -40,7 +41,16 @@ export const config: Command = async (args) => {
 export const secrets: Command = async (args) => {
   const [sub, file] = args;
   if (sub !== "init" || !file) throw usageError("secrets init FILE");
-  createSecretsFile(file);
+  try {
+    createSecretsFile(file);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== "EEXIST") throw cause;
+    // never overwrite a key: every card enrolled under it would stop matching
+    throw new StationError("SECRETS_EXISTS", "secrets", `${file} already exists; it was left as it is`, {
+      cause,
+      hint: "a station keeps its secrets file; to start over, move the old one away first (its key is what enrolled cards hash with)",
+    });
+  }
   process.stdout.write(`created ${file} (mode 0600) with a fresh credential key\n`);
   return 0;
 };

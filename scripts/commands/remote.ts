@@ -1,76 +1,120 @@
 import { parseArgs } from "node:util";
-import { StationError } from "../../config/errors.ts";
-import { sendSimCommand } from "../../simulator/control-http.ts";
+import type { ControlReply } from "../../controller/control/control-protocol.ts";
+import { sendControl, socketFor } from "../control-client.ts";
 import { type Command, usageError } from "./usage.ts";
 
-const DEFAULT_CONSOLE = "http://127.0.0.1:8080";
-
 export const SIM_USAGE =
-  "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | state";
+  "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | contact ok|stuck-closed|cut | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | state   [--config FILE] [--socket PATH] [--json]";
+
+/** Options every command that talks to the running station takes. */
+export const STATION_OPTIONS = {
+  config: { type: "string" },
+  socket: { type: "string" },
+  json: { type: "boolean", default: false },
+} as const;
 
 /** The arguments of each simulator command, from its one positional word. */
-function simPayload(
+function simArgs(
   command: string,
   arg: string | undefined,
   reader: string | undefined,
 ): Record<string, unknown> {
+  const need = (what: string) => {
+    if (arg === undefined) throw usageError(`sim ${command} needs ${what}`);
+    return arg;
+  };
   switch (command) {
     case "tap":
-      if (!arg) throw usageError("sim tap needs a card UID, e.g. 04A1B2C3");
-      return { uid: arg, ...(reader ? { reader } : {}) };
+      return { uid: need("a card UID, e.g. 04A1B2C3"), ...(reader ? { reader } : {}) };
     case "jam":
       return { kind: arg ?? "leaf" };
+    case "contact":
+      return { fault: need("ok, stuck-closed or cut") };
     case "time-quality":
-      return { quality: arg };
+      return { quality: need("synced, rtc or unknown") };
     case "set-time":
-      return { time: arg };
+      return { time: need("an ISO 8601 time, e.g. 2026-03-01T03:00:00+08:00") };
     case "fire-alarm":
     case "tamper":
     case "on-battery":
-      return { active: arg };
+      return { active: need("on or off") };
     default:
       return {};
   }
 }
 
-/** Act at a running simulated station from a second terminal. */
+function detailOf(reply: ControlReply): { detail?: string; hint?: string } {
+  const d = reply.data as { detail?: unknown; hint?: unknown } | undefined;
+  return {
+    ...(typeof d?.detail === "string" ? { detail: d.detail } : {}),
+    ...(typeof d?.hint === "string" ? { hint: d.hint } : {}),
+  };
+}
+
+/** Print a reply: the data as JSON (or the whole reply with --json), an error's reason on stderr. */
+export function printReply(reply: ControlReply, json: boolean, human?: (data: unknown) => string): number {
+  if (json) process.stdout.write(`${JSON.stringify(reply)}\n`);
+  else if (reply.status === "ok")
+    process.stdout.write(`${human ? human(reply.data) : JSON.stringify(reply.data)}\n`);
+  if (reply.status === "error" && !json) {
+    const { detail, hint } = detailOf(reply);
+    process.stderr.write(
+      `error: ${reply.code}${detail ? `: ${detail}` : ""}\n${hint ? `  hint: ${hint}\n` : ""}`,
+    );
+  }
+  return reply.status === "ok" ? 0 : 1;
+}
+
+/** Act at a running simulated station, through its control socket. */
 export const sim: Command = async (args) => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { console: { type: "string", default: DEFAULT_CONSOLE }, reader: { type: "string" } },
+    options: { ...STATION_OPTIONS, reader: { type: "string" } },
   });
   const [command, arg] = positionals;
   if (!command) throw usageError(SIM_USAGE);
-  const answer = await sendSimCommand(
-    values.console ?? DEFAULT_CONSOLE,
-    command,
-    simPayload(command, arg, values.reader),
-  );
-  process.stdout.write(`${JSON.stringify(answer)}\n`);
-  return 0;
+  const reply = await sendControl(socketFor(values), `sim.${command}`, simArgs(command, arg, values.reader));
+  if (reply.code === "UNKNOWN_COMMAND" && !values.json) {
+    process.stderr.write(
+      `error: this station has no "sim ${command}" (is it simulated, and is the word right?)\n  usage: ${SIM_USAGE}\n`,
+    );
+    return 1;
+  }
+  return printReply(reply, values.json);
 };
 
-/** Technician actions on a running station's console. */
+/** Technician actions on the door of the running station. */
 export const door: Command = async (args) => {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: STATION_OPTIONS });
+  if (positionals[0] !== "fire-reset")
+    throw usageError("door fire-reset [--config FILE] [--socket PATH] [--json]");
+  const reply = await sendControl(socketFor(values), "fire-reset", {});
+  if (values.json) return printReply(reply, true);
+  const { detail } = detailOf(reply);
+  (reply.status === "ok" ? process.stdout : process.stderr).write(`${detail ?? reply.code}\n`);
+  return reply.status === "ok" ? 0 : 1;
+};
+
+/** Commissioning: run every subsystem's selftest inside the running station. */
+export const selftest: Command = async (args) => {
+  const { values } = parseArgs({
     args,
-    allowPositionals: true,
-    options: { console: { type: "string", default: DEFAULT_CONSOLE } },
+    options: { ...STATION_OPTIONS, attended: { type: "boolean", default: false } },
   });
-  if (positionals[0] !== "fire-reset") throw usageError("door fire-reset [--console URL]");
-  const url = new URL("/api/door/fire-reset", values.console ?? DEFAULT_CONSOLE);
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: "{}",
-  }).catch((cause: unknown) => {
-    throw new StationError("CONSOLE_UNREACHABLE", "cli", `no station console answers at ${url.origin}`, {
-      cause,
-      hint: "is the station running? pass --console http://host:port",
-    });
-  });
-  const body = (await res.json()) as { ok: boolean; detail: string };
-  process.stdout.write(`${body.detail}\n`);
-  return body.ok ? 0 : 1;
+  const out = values.json ? process.stderr : process.stdout;
+  const reply = await sendControl(socketFor(values), "selftest", { attended: values.attended }, (line) =>
+    out.write(`${line}\n`),
+  );
+  const data = reply.data as { report?: unknown; text?: string; file?: string } | undefined;
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(data?.report ?? reply)}\n`);
+  } else if (data?.text) {
+    process.stdout.write(
+      `\n${data.text}${data.file ? `report kept in the data directory: ${data.file}\n` : ""}`,
+    );
+  } else {
+    return printReply(reply, false);
+  }
+  return reply.status === "ok" ? 0 : 1;
 };

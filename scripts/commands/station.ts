@@ -7,6 +7,7 @@ import { cliLogger } from "../logging.ts";
 import { ProcessGuard } from "../process-guard.ts";
 import { prepareStation, type RunningStation, runStation } from "../run-station.ts";
 import { stopOnSignals } from "../signals.ts";
+import { SystemdNotifier } from "../systemd-notify.ts";
 import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
 
 /**
@@ -68,7 +69,11 @@ export const run: Command = async (args) => {
   // A stop signal while the station is still starting exits at once: the guard's exit hook
   // drives the lock safe.
   let running: RunningStation | undefined;
-  stopOnSignals(async () => running?.stop(), logger);
+  const notifier = new SystemdNotifier(logger.child({ module: "systemd" }));
+  stopOnSignals(async () => {
+    void notifier.stopping(); // not awaited: nothing may delay putting the lock safe
+    await running?.stop();
+  }, logger);
   const prepared = await prepareStation(section, logger, guard);
   let config: StationConfig;
   try {
@@ -78,5 +83,7 @@ export const run: Command = async (args) => {
     throw err;
   }
   running = await runStation(config, logger, guard, prepared);
+  // Ready only now: the door is in its configured state and the station serves.
+  await notifier.ready(`door ready; station ${config.station.id}`);
   return KEEP_RUNNING;
 };

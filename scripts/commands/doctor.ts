@@ -1,0 +1,152 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { isStationError } from "../../config/errors.ts";
+import { loadConfigFile } from "../../config/load.ts";
+import type { StationConfig } from "../../config/schema.ts";
+import type { Secrets } from "../../config/secrets.ts";
+import { controlSocketPath } from "../../config/sections/control.ts";
+import type { CheckResult } from "../../controller/subsystem.ts";
+import { configuredPins, probeGpio } from "../../device/gpio/gpio-probe.ts";
+import { DEFAULT_PCSCD_SOCKET } from "../../device/pcsc/nfc-pcsc-transport.ts";
+import { sendControl, stationFileFor } from "../control-client.ts";
+import {
+  brokerCheck,
+  clockCheck,
+  diskCheck,
+  instanceCheck,
+  journalCheck,
+  type LocalCheckOptions,
+  secretsCheck,
+} from "../doctor/local-checks.ts";
+import { reachable } from "../pcscd.ts";
+import type { Command } from "./usage.ts";
+
+export interface CheckLine extends CheckResult {
+  readonly id: string;
+  readonly title: string;
+}
+
+/**
+ * The subsystems' own checks (GPIO, readers, ...): asked of the running station, which owns the
+ * hardware; with no station running, what can be probed from here without taking the lines.
+ */
+async function subsystemChecks(config: StationConfig, running: boolean): Promise<CheckLine[]> {
+  if (running) {
+    const reply = await sendControl(controlSocketPath(config), "doctor", {});
+    const checks = (reply.data as { checks?: CheckLine[] } | undefined)?.checks;
+    if (reply.status === "ok" && checks) return checks;
+    return [
+      {
+        id: "subsystems",
+        title: "the station's own checks",
+        ok: false,
+        detail: `the station answered ${reply.code}`,
+      },
+    ];
+  }
+  if (config.hardware.mode !== "real") {
+    return [
+      {
+        id: "hardware",
+        title: "hardware",
+        ok: true,
+        skipped: true,
+        detail: "simulated hardware: nothing to probe",
+      },
+    ];
+  }
+  const gpio = config.hardware.gpio;
+  const out: CheckLine[] = [
+    {
+      id: "entrance.gpio",
+      title: "GPIO sysfs and the header chip",
+      ...probeGpio(gpio.sysfsRoot, configuredPins(gpio)),
+    },
+  ];
+  if (config.hardware.readers.some((r) => r.kind === "pcsc")) {
+    const up = await reachable(DEFAULT_PCSCD_SOCKET);
+    out.push({
+      id: "entrance.pcscd",
+      title: "pcscd reachable",
+      ok: up,
+      detail: up ? `pcscd answers on ${DEFAULT_PCSCD_SOCKET}` : `nothing answers on ${DEFAULT_PCSCD_SOCKET}`,
+      ...(up ? {} : { hint: "sudo apt-get install -y pcscd && sudo systemctl enable --now pcscd.socket" }),
+    });
+  }
+  out.push({
+    id: "entrance.readers",
+    title: "readers present",
+    ok: true,
+    skipped: true,
+    detail: "checked by the running station's reader drivers: start the station and run doctor again",
+  });
+  return out;
+}
+
+export async function runDoctor(
+  file: string,
+  opts: Omit<LocalCheckOptions, "file"> = {},
+): Promise<{ checks: CheckLine[]; configError: boolean }> {
+  let config: StationConfig;
+  try {
+    config = loadConfigFile(file);
+  } catch (err) {
+    if (!isStationError(err)) throw err;
+    const hint =
+      err.code === "CONFIG_UNREADABLE"
+        ? (err.details.hint ?? "")
+        : `fix the settings named above; waystation config validate ${file} shows the same`;
+    return {
+      checks: [{ id: "config", title: "station file valid", ok: false, detail: err.message, hint }],
+      configError: true,
+    };
+  }
+  const checks: CheckLine[] = [
+    {
+      id: "config",
+      title: "station file valid",
+      ok: true,
+      detail: `${file}: station ${config.station.id}, ${config.hardware.mode} hardware`,
+    },
+  ];
+  const got: { secrets?: Secrets } = {};
+  const local = { ...opts, file };
+  let running = false;
+  for (const check of [
+    secretsCheck(config, got),
+    instanceCheck(config, local),
+    diskCheck(config, opts.minFreeBytes),
+    journalCheck(config),
+    clockCheck(local),
+    brokerCheck(config, () => got.secrets),
+  ]) {
+    const r = await check.run();
+    if (check.id === "instance") running = r.ok && r.detail.startsWith("the station answers");
+    checks.push({ id: check.id, title: check.title, ...r });
+  }
+  checks.push(...(await subsystemChecks(config, running)));
+  return { checks, configError: false };
+}
+
+export function formatChecks(checks: readonly CheckLine[]): string {
+  const lines = checks.flatMap((c) => [
+    `${c.skipped ? "SKIP" : c.ok ? "PASS" : "FAIL"}  ${c.title} [${c.id}]: ${c.detail}`,
+    ...(!c.ok && c.hint ? [`      fix: ${c.hint}`] : []),
+  ]);
+  const failed = checks.filter((c) => !c.ok).length;
+  lines.push("", failed === 0 ? "all checks passed" : `${failed} check${failed === 1 ? "" : "s"} failed`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** `waystation doctor`: exit 0 all passed, 1 a check failed, 2 usage or an invalid station file. */
+export const doctor: Command = async (args) => {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: "string" }, json: { type: "boolean", default: false } },
+  });
+  const file = resolve(stationFileFor(values.config));
+  const { checks, configError } = await runDoctor(file);
+  const ok = checks.every((c) => c.ok);
+  process.stdout.write(values.json ? `${JSON.stringify({ ok, checks })}\n` : formatChecks(checks));
+  return configError ? 2 : ok ? 0 : 1;
+};

@@ -1,0 +1,370 @@
+import { readdirSync, readFileSync, readlinkSync, statfsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
+import mqtt from "mqtt";
+import { isStationError } from "../../config/errors.ts";
+import type { StationConfig } from "../../config/schema.ts";
+import { loadSecretsFile, type Secrets } from "../../config/secrets.ts";
+import { controlSocketPath } from "../../config/sections/control.ts";
+import { brokerUrl } from "../../config/sections/mqtt.ts";
+import { probeSocket } from "../../controller/control/control-server.ts";
+import { tlsClientOptions } from "../../controller/mqtt/mqtt-link.ts";
+import type { CheckResult } from "../../controller/subsystem.ts";
+import { credentialKeyFingerprint } from "../../device/identity/hasher.ts";
+import {
+  DEFAULT_TIME_PATHS,
+  type LinuxTimePaths,
+  readTimeQuality,
+} from "../../device/time/linux-time-source.ts";
+import { LOCK_FILE, tryInstanceLock } from "../instance-lock.ts";
+
+/** A check the CLI runs itself (the station need not be running). */
+export interface LocalCheck {
+  readonly id: string;
+  readonly title: string;
+  run(): Promise<CheckResult>;
+}
+
+/** Below either, the disk check fails: the journal must never be the reason a door stops. */
+export const MIN_FREE_BYTES = 200 * 1024 * 1024;
+export const MIN_FREE_RATIO = 0.05;
+const BROKER_TIMEOUT_MS = 5000;
+
+export interface LocalCheckOptions {
+  /** the station file, resolved */
+  file: string;
+  timePaths?: LinuxTimePaths;
+  /** /proc, for finding controllers running on the same station file (tests point it elsewhere) */
+  procRoot?: string;
+  /** free space below which the disk check fails */
+  minFreeBytes?: number;
+}
+
+/** The key fingerprint the credential store recorded, read-only (undefined: no store yet). */
+function storedFingerprint(file: string): { value: string; count: number } | undefined {
+  if (!safeExists(file)) return undefined;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'keyFingerprint'").get() as
+      | { value: string }
+      | undefined;
+    const count = (db.prepare("SELECT count(*) AS n FROM credentials").get() as { n: number }).n;
+    return row ? { value: row.value, count } : undefined;
+  } catch {
+    return undefined; // an unreadable store is the station's to report
+  } finally {
+    db?.close();
+  }
+}
+
+export function secretsCheck(config: StationConfig, out: { secrets?: Secrets }): LocalCheck {
+  return {
+    id: "secrets",
+    title: "secrets file readable, mode 0600",
+    run: async () => {
+      try {
+        out.secrets = loadSecretsFile(config.secretsFile);
+        const mode = (statSync(config.secretsFile).mode & 0o777).toString(8).padStart(4, "0");
+        const fingerprint = credentialKeyFingerprint(out.secrets.credentialKey);
+        const stored = storedFingerprint(join(config.dataDir, "credentials.db"));
+        if (stored && stored.value !== fingerprint && stored.count > 0) {
+          return {
+            ok: false,
+            detail: `the secrets file's key (fingerprint ${fingerprint}) is not the one the ${stored.count} enrolled credentials were hashed with (${stored.value})`,
+            hint: `restore the fleet's key (fingerprint ${stored.value}) in ${config.secretsFile}; the station refuses to start until then`,
+          };
+        }
+        return { ok: true, detail: `${config.secretsFile} (mode ${mode}; key fingerprint ${fingerprint})` };
+      } catch (err) {
+        if (!isStationError(err)) throw err;
+        const hint =
+          err.code === "SECRETS_PERMISSIONS"
+            ? `sudo chmod 600 ${config.secretsFile} && sudo chown waystation: ${config.secretsFile}`
+            : (err.details.hint ??
+              `create it: sudo -u waystation waystation secrets init ${config.secretsFile}`);
+        return { ok: false, detail: err.message, hint };
+      }
+    },
+  };
+}
+
+/** Controllers running on this station file, from /proc (`run --config FILE`, or the demo). */
+export function controllersOn(file: string, procRoot = "/proc"): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync(procRoot)) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(join(procRoot, name, "cmdline"), "utf8").split("\0");
+    } catch {
+      continue;
+    }
+    const at = argv.indexOf("run");
+    const cfg = argv.indexOf("--config");
+    if (at < 0 || cfg < 0 || !argv.some((a) => a.endsWith("waystation.mjs"))) continue;
+    let cwd = "/";
+    try {
+      cwd = readlinkSync(join(procRoot, name, "cwd"));
+    } catch {
+      // cannot see its cwd: compare as given
+    }
+    const given = argv[cfg + 1] ?? "";
+    if (resolve(cwd, given) === file || given === file) pids.push(pid);
+  }
+  return pids;
+}
+
+export function instanceCheck(config: StationConfig, opts: LocalCheckOptions): LocalCheck {
+  return {
+    id: "instance",
+    title: "one station on this file",
+    run: async () => {
+      const socket = controlSocketPath(config);
+      const answer = await probeSocket(socket).catch(() => "unknown" as const);
+      const pids = controllersOn(opts.file, opts.procRoot);
+      if (pids.length > 1) {
+        return {
+          ok: false,
+          detail: `${pids.length} controllers run on ${opts.file}: pids ${pids.join(", ")}`,
+          hint: `two controllers fight over the lock: stop the one not started by systemd (sudo kill ${pids.slice(1).join(" ")}), then systemctl restart waystation`,
+        };
+      }
+      // The data directory's instance lock (scripts/instance-lock.ts) names the process holding it;
+      // only a lock file a station made: doctor run as root must not leave a root-owned one behind.
+      const lock = safeExists(join(config.dataDir, LOCK_FILE))
+        ? await tryInstanceLock(config.dataDir)
+        : ({ status: "unavailable", detail: "no lock file yet" } as const);
+      if (lock.status === "acquired") lock.lock.release();
+      const holder =
+        lock.status === "held" ? ` (pid ${lock.holder?.pid ?? "?"} holds ${config.dataDir})` : "";
+      if (answer === "live") return { ok: true, detail: `the station answers on ${socket}${holder}` };
+      if (lock.status === "held") {
+        return {
+          ok: false,
+          detail: `a controller${holder} does not answer on ${socket}`,
+          hint: "it may be hung or still starting: journalctl -u waystation -n 50; systemctl restart waystation",
+        };
+      }
+      if (pids.length === 1) {
+        return {
+          ok: false,
+          detail: `a controller runs (pid ${pids[0]}) but does not answer on ${socket}`,
+          hint: "it may be hung or still starting: journalctl -u waystation -n 50; systemctl restart waystation",
+        };
+      }
+      return {
+        ok: true,
+        detail: `no station running${answer === "stale" ? ` (a stale socket ${socket} is left; the next start removes it)` : ""}`,
+      };
+    },
+  };
+}
+
+export function diskCheck(config: StationConfig, minFreeBytes = MIN_FREE_BYTES): LocalCheck {
+  return {
+    id: "disk",
+    title: "disk space for the data directory",
+    run: async () => {
+      let s: ReturnType<typeof statfsSync>;
+      try {
+        s = statfsSync(config.dataDir);
+      } catch (err) {
+        return {
+          ok: false,
+          detail: `cannot read ${config.dataDir}: ${(err as NodeJS.ErrnoException).code}`,
+          hint: `create it for the service user: sudo install -d -o waystation -g waystation -m 0750 ${config.dataDir}`,
+        };
+      }
+      const free = s.bavail * s.bsize;
+      const ratio = s.blocks > 0 ? s.bavail / s.blocks : 0;
+      const detail = `${Math.round(free / 1048576)} MB free (${(ratio * 100).toFixed(1)} %) on ${config.dataDir}`;
+      if (free < minFreeBytes || ratio < MIN_FREE_RATIO) {
+        return {
+          ok: false,
+          detail,
+          hint: "free space: sudo journalctl --vacuum-size=50M, remove old files; the journal needs room for an outage's events",
+        };
+      }
+      return { ok: true, detail };
+    },
+  };
+}
+
+export function journalCheck(config: StationConfig): LocalCheck {
+  const file = resolve(config.dataDir, config.journal.file);
+  return {
+    id: "journal",
+    title: "journal database intact",
+    run: async () => {
+      if (!safeExists(file))
+        return { ok: true, detail: `no journal yet at ${file} (created at the first start)` };
+      let db: Database.Database;
+      try {
+        db = new Database(file, { readonly: true, fileMustExist: true });
+      } catch (err) {
+        return {
+          ok: false,
+          detail: `cannot open ${file}: ${String(err)}`,
+          hint: "check its owner (waystation) and mode",
+        };
+      }
+      try {
+        const rows = db.pragma("quick_check") as { quick_check: string }[];
+        const problems = rows.map((r) => r.quick_check).filter((r) => r !== "ok");
+        if (problems.length > 0) {
+          return {
+            ok: false,
+            detail: `quick_check: ${problems.slice(0, 3).join("; ")}`,
+            hint: "the station moves a corrupt journal aside at its next start and raises journal.corrupt; restart it (systemctl restart waystation) and keep the moved file for analysis",
+          };
+        }
+        const pending = (db.prepare("SELECT count(*) AS n FROM events").get() as { n: number } | undefined)
+          ?.n;
+        return {
+          ok: true,
+          detail: `${file}: quick_check ok${pending === undefined ? "" : `, ${pending} events not yet delivered`}`,
+        };
+      } catch (err) {
+        return {
+          ok: false,
+          detail: `${file} is not a readable journal: ${String(err)}`,
+          hint: "the station moves an unreadable journal aside at its next start; restart it",
+        };
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+function safeExists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function clockCheck(opts: LocalCheckOptions): LocalCheck {
+  return {
+    id: "clock",
+    title: "clock synchronised",
+    run: async () => {
+      const q = readTimeQuality(opts.timePaths ?? DEFAULT_TIME_PATHS, Date.now());
+      if (q === "synced") return { ok: true, detail: `synchronised (${new Date().toISOString()})` };
+      return {
+        ok: false,
+        detail:
+          q === "rtc"
+            ? "not synchronised by NTP; running on the RTC's time"
+            : "not synchronised, and no RTC set it at boot: times and schedules may be wrong",
+        hint: "timedatectl status; enable NTP: sudo timedatectl set-ntp true (systemd-timesyncd), and let it reach an NTP server",
+      };
+    },
+  };
+}
+
+export function brokerCheck(config: StationConfig, secrets: () => Secrets | undefined): LocalCheck {
+  return {
+    id: "broker",
+    title: "broker reachable, credentials accepted",
+    run: async () => {
+      const m = config.mqtt;
+      const creds = secrets()?.mqtt;
+      let options: mqtt.IClientOptions;
+      try {
+        options = {
+          // its own client id and a clean session: never take over the running station's session
+          clientId: `${m.clientId ?? `waystation-${config.station.id}`}-doctor`,
+          protocolVersion: m.protocolVersion,
+          clean: true,
+          reconnectPeriod: 0,
+          connectTimeout: BROKER_TIMEOUT_MS,
+          log: () => {},
+          ...(creds ? { username: creds.username, password: creds.password } : {}),
+          ...tlsClientOptions(m.tls),
+        };
+      } catch (err) {
+        return {
+          ok: false,
+          detail: `cannot read a TLS file: ${String(err)}`,
+          hint: "check the paths in mqtt.tls",
+        };
+      }
+      const url = brokerUrl(config);
+      const result = await new Promise<CheckResult>((done) => {
+        const client = mqtt.connect(url, options);
+        const finish = (r: CheckResult) => {
+          clearTimeout(timer);
+          client.end(true);
+          done(r);
+        };
+        const timer = setTimeout(
+          () =>
+            finish({
+              ok: false,
+              detail: `no CONNACK from ${url} within ${BROKER_TIMEOUT_MS / 1000} s`,
+              hint: "a firewall dropping packets, or not an MQTT port",
+            }),
+          BROKER_TIMEOUT_MS + 500,
+        );
+        client.once("connect", () =>
+          finish({ ok: true, detail: `${url}: CONNACK accepted${creds ? ` as ${creds.username}` : ""}` }),
+        );
+        client.once("error", (err: Error & { code?: string | number }) =>
+          finish(brokerFailure(url, err, Boolean(creds))),
+        );
+      });
+      return result;
+    },
+  };
+}
+
+function brokerFailure(url: string, err: Error & { code?: string | number }, hasCreds: boolean): CheckResult {
+  const code = err.code;
+  if (code === "ECONNREFUSED")
+    return {
+      ok: false,
+      detail: `nothing listens at ${url}`,
+      hint: "is the broker up, and mqtt.url right (host, port 1883 / 8883 for TLS)?",
+    };
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return {
+      ok: false,
+      detail: `cannot resolve the broker's host in ${url}`,
+      hint: "check mqtt.url and the station's DNS (resolvectl status)",
+    };
+  if (
+    code === 4 ||
+    code === 5 ||
+    code === 134 ||
+    code === 135 ||
+    /not authori[sz]ed|bad user/i.test(err.message)
+  ) {
+    return {
+      ok: false,
+      detail: `the broker refused the station's credentials (${err.message})`,
+      hint: hasCreds
+        ? "check mqtt.username/password in the secrets file against the broker's password file"
+        : "the broker wants credentials: add mqtt.username and mqtt.password to the secrets file",
+    };
+  }
+  if (code === 1 || /unacceptable protocol version/i.test(err.message)) {
+    return {
+      ok: false,
+      detail: `${url} refused the MQTT version offered: ${err.message}`,
+      hint: "the broker speaks an older MQTT: set mqtt.protocolVersion: 4 (MQTT 3.1.1) in the station file",
+    };
+  }
+  if (/certificate|self.signed|SSL|TLS|EPROTO/i.test(`${code} ${err.message}`)) {
+    return {
+      ok: false,
+      detail: `TLS failed with ${url}: ${err.message}`,
+      hint: "check mqtt.tls.ca (the broker's CA) and mqtt.tls.servername; the clock must be right for certificates",
+    };
+  }
+  return { ok: false, detail: `${url}: ${err.message}`, hint: "check mqtt.url and the network" };
+}
