@@ -14,7 +14,11 @@ export type Subsystem =
   | "sim"
   | "journal"
   | "secrets"
-  | "cli";
+  | "cli"
+  | "modbus"
+  | "power"
+  | "cabinet"
+  | "safety";
 
 export type StationErrorCode =
   | "CONFIG_INVALID"
@@ -51,7 +55,15 @@ export type StationErrorCode =
   | "CONSOLE_UNREACHABLE"
   | "SIM_VPCD"
   | "SIM_PCSCD_UNAVAILABLE"
-  | "CLI_USAGE";
+  | "CLI_USAGE"
+  | "MODBUS_CRC"
+  | "MODBUS_BAD_FRAME"
+  | "MODBUS_EXCEPTION"
+  | "MODBUS_TIMEOUT"
+  | "MODBUS_LINK_DOWN"
+  | "OUTLET_UNKNOWN"
+  | "OUTLET_REFUSED"
+  | "CABINET_REFUSED";
 
 export class StationError extends Error {
   override readonly name = "StationError";
