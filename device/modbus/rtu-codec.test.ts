@@ -24,7 +24,7 @@ describe("CRC-16", () => {
   it("validates and rejects", () => {
     const f = withCrc([1, 6, 0, 1, 0, 100]);
     expect(crcValid(f)).toBe(true);
-    f[3] ^= 1;
+    f[3] = (f[3] as number) ^ 1;
     expect(crcValid(f)).toBe(false);
     expect(crcValid(new Uint8Array([1, 2, 3]))).toBe(false);
   });
