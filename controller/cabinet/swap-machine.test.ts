@@ -199,7 +199,7 @@ describe("power lost mid-swap, resumed after a restart", () => {
     before: SwapInput[];
     cabinetAfter: SlotView[];
     fx: string[];
-    then?: SwapInput[];
+    after?: SwapInput[];
     end?: string[];
   }>([
     {
@@ -207,7 +207,7 @@ describe("power lost mid-swap, resumed after a restart", () => {
       before: [request(), poll(CABINET, 80_000)],
       cabinetAfter: CABINET,
       fx: ["unlock:1", "resumed"],
-      then: [poll(CABINET, 50_000)],
+      after: [poll(CABINET, 50_000)],
       end: [],
     },
     {
@@ -215,7 +215,7 @@ describe("power lost mid-swap, resumed after a restart", () => {
       before: [request(), poll(opened1, 1_000)],
       cabinetAfter: deposited1,
       fx: ["resumed"],
-      then: [poll(deposited1, 10)],
+      after: [poll(deposited1, 10)],
       end: ["deposited", "unlock:4", "issuing"],
     },
     {
@@ -223,7 +223,7 @@ describe("power lost mid-swap, resumed after a restart", () => {
       before: [request(), poll(deposited1, 1_000)],
       cabinetAfter: deposited1,
       fx: ["unlock:4", "resumed"],
-      then: [poll(taken4, 20), poll(closed4, 30)],
+      after: [poll(taken4, 20), poll(closed4, 30)],
       end: ["completed:B00000099->B00000004"],
     },
     {
@@ -231,15 +231,15 @@ describe("power lost mid-swap, resumed after a restart", () => {
       before: [request(), poll(deposited1, 1_000)],
       cabinetAfter: closed4,
       fx: ["resumed"],
-      then: [poll(closed4, 5)],
+      after: [poll(closed4, 5)],
       end: ["completed:B00000099->B00000004"],
     },
-  ])("$name", ({ before, cabinetAfter, fx, then, end }) => {
+  ])("$name", ({ before, cabinetAfter, fx, after, end }) => {
     const saved = persisted(before);
     const resumed = run([{ type: "resume", slots: cabinetAfter, atMs: 0 }], saved);
     expect(resumed.fx).toEqual(fx);
     expect(resumed.state.stepSinceMs).toBe(0);
-    if (then) expect(run(then, resumed.state).fx).toEqual(end);
+    if (after) expect(run(after, resumed.state).fx).toEqual(end);
   });
 
   it("nothing to resume when idle", () => {
