@@ -27,6 +27,8 @@ export class EntranceSubsystem implements Subsystem {
       },
     });
     const door = this.entrance.door;
+    // The one way another subsystem may open the door: an egress hold, as the fire input gives.
+    ports.egress = { request: (source, active) => door.requestEgress(source, active) };
     this.commands = [
       defineCommand({
         name: "fire-reset",

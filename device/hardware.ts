@@ -2,6 +2,7 @@ import type { CardReader } from "./ports/card-reader.ts";
 import type { Clock } from "./ports/clock.ts";
 import type { GpioInput, GpioOutput } from "./ports/gpio.ts";
 import type { TimeSource } from "./ports/time-source.ts";
+import type { PowerHardware } from "./power-hardware.ts";
 
 /**
  * Everything the controller may touch, built in one place (real drivers or the simulator) and
@@ -20,4 +21,6 @@ export interface Hardware {
   readonly onBattery?: GpioInput | undefined;
   readonly alarmSounder?: GpioOutput | undefined;
   readonly readers: readonly CardReader[];
+  /** Modbus buses, outlet relays, smoke detector: present when the station file has them */
+  readonly power?: PowerHardware | undefined;
 }

@@ -15,8 +15,10 @@ import { createRealHardware } from "../device/real-hardware.ts";
 import { simConsolePanel } from "../simulator/console-panel.ts";
 import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
+import type { SimPower } from "../simulator/power/sim-power.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
 import { packageVersion } from "./paths.ts";
+import { buildPowerHardware } from "./power.ts";
 import { buildReaders, type PcscStackChoice } from "./readers.ts";
 
 export interface BootOptions {
@@ -37,6 +39,8 @@ export interface BootOptions {
   pcscStack?: PcscStackChoice;
   /** the station's capabilities (default: controller/subsystems.ts) */
   subsystems?: readonly SubsystemFactory[];
+  /** simulated loads and batteries charge this many times faster (the demo) */
+  powerTimeScale?: number;
 }
 
 export interface BootedStation {
@@ -47,6 +51,8 @@ export interface BootedStation {
   hasher: IdentifierHasher;
   /** present when the hardware is simulated */
   sim: SimulatedStation | undefined;
+  /** the simulated meters, relays and cabinet, when any bus or the GPIO is simulated */
+  powerSim: SimPower | undefined;
   /** each reader and how it is driven (real driver, vpcd, in-process simulation) */
   readerPaths: readonly { id: string; how: string }[];
   stop(): Promise<void>;
@@ -85,6 +91,12 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   } else {
     hardware = createRealHardware(config, clock, built.readers);
   }
+  // Outlets, cabinet, smoke: each Modbus bus real or simulated on its own.
+  const powerBuilt = buildPowerHardware(config, clock, {
+    ...(opts.powerTimeScale === undefined ? {} : { timeScale: opts.powerTimeScale }),
+  });
+  const powerSim = powerBuilt.sim;
+  if (powerBuilt.power) hardware = { ...hardware, power: powerBuilt.power };
 
   let store: SqliteCredentialStore | undefined;
   if (!opts.credentialStore) {
@@ -120,10 +132,12 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
   });
   sim?.start();
+  await powerSim?.start();
   try {
     await station.start();
   } catch (err) {
     await station.stop().catch(() => undefined);
+    await powerSim?.stop();
     sim?.stop();
     store?.close();
     await built.stop();
@@ -135,9 +149,11 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     store,
     hasher,
     sim,
+    powerSim,
     readerPaths: built.paths,
     async stop() {
       await station.stop();
+      await powerSim?.stop();
       sim?.stop();
       store?.close();
       await built.stop();

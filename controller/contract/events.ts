@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
+import { cabinetEvents } from "./cabinet-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
+import { powerEvents } from "./power-events.ts";
 import { readerEvents } from "./reader-events.ts";
+import { safetyEvents } from "./safety-events.ts";
 import { systemEvents } from "./system-events.ts";
 import { TimeQualitySchema } from "./time-quality.ts";
 
@@ -21,6 +24,9 @@ export const EventPayloadSchemas = {
   ...alarmEvents,
   ...systemEvents,
   ...journalEvents,
+  ...powerEvents,
+  ...cabinetEvents,
+  ...safetyEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;
