@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { StationEvent } from "../controller/contract/events.ts";
+import type { BootedStation } from "../scripts/boot.ts";
+import { bootPowerStation } from "./support/power-station.ts";
+import { waitFor } from "./support/wait.ts";
+
+/** A battery swap on the simulated cabinet, over the station's Modbus bus, and one resumed after a restart. */
+const LOCAL = { principal: { kind: "local" as const, via: "cli" as const, user: "tech" } };
+const booted: BootedStation[] = [];
+afterEach(async () => {
+  for (const b of booted.splice(0)) await b.stop();
+});
+
+function letIn(b: BootedStation): void {
+  const credential = b.hasher("card-uid", Uint8Array.from([4, 1, 2, 3]));
+  b.store?.upsert([{ credential, personId: "p1", role: "worker", status: "active", secondFactor: false }]);
+  b.sim?.control.tap("04010203");
+}
+const run = (b: BootedStation, name: string, args: unknown) => {
+  const c = b.station.commands().find((x) => x.name === name);
+  if (!c) throw new Error(`no command ${name}`);
+  return c.run(c.args.parse(args), LOCAL);
+};
+const find = (events: StationEvent[], type: string) => () => events.find((e) => e.type === type);
+
+describe("battery swap", () => {
+  it("opens the empty slot, takes the old battery, issues the fullest healthy one", async () => {
+    const s = await bootPowerStation();
+    booted.push(s.booted);
+    const b = s.booted;
+    const cab = b.powerSim?.cabinet;
+    if (!cab) throw new Error("no simulated cabinet");
+    cab.setFault(6, "cell-imbalance", true); // the fullest one (slot 6, 100 %) is not healthy
+    letIn(b);
+    await waitFor(() => b.station.state().cabinet?.slots.length === 6, "the cabinet's first read");
+    await waitFor(() => s.events.find((e) => e.type === "cabinet.battery-quarantined"), "slot 6 quarantined");
+    expect(await run(b, "swap", {})).toMatchObject({ status: "ok", data: { slot: 1 } });
+    await waitFor(() => !cab.slot(1).view.doorLocked, "slot 1 unlocked over Modbus");
+    expect(b.powerSim?.control.deposit(12)).toBe(1);
+    await waitFor(() => !cab.slot(5).view.doorLocked, "the fullest healthy battery's slot unlocked");
+    expect(b.powerSim?.control.take()).toMatchObject({ slot: 5 });
+    const done = (await waitFor(
+      find(s.events, "swap.completed"),
+      "swap.completed",
+    )) as StationEvent<"swap.completed">;
+    expect(done.personId).toBe("p1");
+    expect(done.deposited).toMatchObject({ slot: 1, socPct: 12 });
+    expect(done.issued.slot).toBe(5);
+    expect(done.issued.socPct).toBeGreaterThanOrEqual(80);
+    expect(b.station.state().cabinet?.swap.step).toBe("idle");
+    // the quarantined battery is released by a technician: its slot opens
+    expect(await run(b, "release-battery", { slot: 6 })).toEqual({ status: "ok" });
+    await waitFor(() => !cab.slot(6).view.doorLocked, "slot 6 opened for the technician");
+  });
+
+  it("power lost mid-swap: the next boot resumes from the saved state and finishes it", async () => {
+    const first = await bootPowerStation();
+    booted.push(first.booted);
+    letIn(first.booted);
+    await waitFor(() => first.booted.station.state().cabinet?.slots.length === 6, "the cabinet's first read");
+    expect(await run(first.booted, "swap", {})).toMatchObject({ status: "ok" });
+    await waitFor(() => !first.booted.powerSim?.cabinet?.slot(1).view.doorLocked, "slot 1 unlocked");
+    // the power goes: controller and cabinet restart; the cabinet's doors come back locked
+    await first.booted.stop();
+    booted.pop();
+    const second = await bootPowerStation(first.dataDir);
+    booted.push(second.booted);
+    const cab = second.booted.powerSim?.cabinet;
+    await waitFor(find(second.events, "swap.resumed"), "swap.resumed");
+    expect(second.events.find((e) => e.type === "swap.resumed")).toMatchObject({ step: "awaiting-deposit" });
+    await waitFor(() => !cab?.slot(1).view.doorLocked, "slot 1 unlocked again after the restart");
+    second.booted.powerSim?.control.deposit(30);
+    await waitFor(
+      () => second.booted.station.state().cabinet?.swap.step === "awaiting-take",
+      "the issue step",
+    );
+    second.booted.powerSim?.control.take();
+    const done = await waitFor(find(second.events, "swap.completed"), "swap.completed");
+    expect(done).toMatchObject({ deposited: { slot: 1, socPct: 30 } });
+  });
+});
