@@ -5,6 +5,7 @@ import { loadSecretsFile, type Secrets } from "../config/secrets.ts";
 import { type CredentialStore, simpleEntry } from "../controller/access/credential-store.ts";
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
 import type { ConsoleExtension } from "../controller/console/http-route.ts";
+import { powerConsoleExtension } from "../controller/console/power-panel.ts";
 import { Station } from "../controller/station.ts";
 import type { SubsystemFactory } from "../controller/subsystem.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
@@ -15,6 +16,7 @@ import { createRealHardware } from "../device/real-hardware.ts";
 import { simConsolePanel } from "../simulator/console-panel.ts";
 import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
+import { simPowerPanel, simPowerRoutes } from "../simulator/power/power-panel.ts";
 import type { SimPower } from "../simulator/power/sim-power.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
 import { packageVersion } from "./paths.ts";
@@ -117,9 +119,15 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   }
   const credentials: CredentialStore = opts.credentialStore ?? (store as SqliteCredentialStore);
   const extensions = [...(opts.consoleExtensions ?? [])];
+  let stationRef: Station | undefined;
   if (sim) {
     const cards = opts.demoCards ?? [];
     extensions.push({ route: simControlRoutes(sim.control, cards), panel: simConsolePanel(cards) });
+  }
+  if (hardware.power) {
+    // the technician's panel runs the subsystems' own commands, found once the station exists
+    extensions.push(powerConsoleExtension(() => stationRef?.commands() ?? []));
+    if (powerSim) extensions.push({ route: simPowerRoutes(powerSim), panel: simPowerPanel(powerSim) });
   }
   const station = new Station({
     config,
@@ -131,6 +139,7 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     consoleExtensions: extensions,
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
   });
+  stationRef = station;
   sim?.start();
   await powerSim?.start();
   try {
