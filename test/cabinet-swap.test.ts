@@ -23,7 +23,7 @@ const run = (b: BootedStation, name: string, args: unknown) => {
 };
 const find = (events: StationEvent[], type: string) => () => events.find((e) => e.type === type);
 
-describe("battery swap", () => {
+describe("battery swap", { timeout: 60_000 }, () => {
   it("opens the empty slot, takes the old battery, issues the fullest healthy one", async () => {
     const s = await bootPowerStation();
     booted.push(s.booted);
@@ -32,15 +32,19 @@ describe("battery swap", () => {
     if (!cab) throw new Error("no simulated cabinet");
     cab.setFault(6, "cell-imbalance", true); // the fullest one (slot 6, 100 %) is not healthy
     letIn(b);
-    await waitFor(() => b.station.state().cabinet?.slots.length === 6, "the cabinet's first read");
-    await waitFor(() => s.events.find((e) => e.type === "cabinet.battery-quarantined"), "slot 6 quarantined");
+    await waitFor(() => b.station.state().cabinet?.slots.length === 6, "the cabinet's first read", 15_000);
+    await waitFor(
+      () => s.events.find((e) => e.type === "cabinet.battery-quarantined"),
+      "slot 6 quarantined",
+      15_000,
+    );
     expect(await run(b, "swap", {})).toMatchObject({ status: "ok", data: { slot: 1 } });
-    await waitFor(() => !cab.slot(1).view.doorLocked, "slot 1 unlocked over Modbus");
+    await waitFor(() => !cab.slot(1).view.doorLocked, "slot 1 unlocked over Modbus", 15_000);
     expect(b.powerSim?.control.deposit(12)).toBe(1);
-    await waitFor(() => !cab.slot(5).view.doorLocked, "the fullest healthy battery's slot unlocked");
+    await waitFor(() => !cab.slot(5).view.doorLocked, "the fullest healthy battery's slot unlocked", 15_000);
     expect(b.powerSim?.control.take()).toMatchObject({ slot: 5 });
     const done = (await waitFor(
-      find(s.events, "swap.completed"),
+      find(s.events, "swap.completed", 15_000),
       "swap.completed",
     )) as StationEvent<"swap.completed">;
     expect(done.personId).toBe("p1");
@@ -50,32 +54,36 @@ describe("battery swap", () => {
     expect(b.station.state().cabinet?.swap.step).toBe("idle");
     // the quarantined battery is released by a technician: its slot opens
     expect(await run(b, "release-battery", { slot: 6 })).toEqual({ status: "ok" });
-    await waitFor(() => !cab.slot(6).view.doorLocked, "slot 6 opened for the technician");
+    await waitFor(() => !cab.slot(6).view.doorLocked, "slot 6 opened for the technician", 15_000);
   });
 
   it("power lost mid-swap: the next boot resumes from the saved state and finishes it", async () => {
     const first = await bootPowerStation();
     booted.push(first.booted);
     letIn(first.booted);
-    await waitFor(() => first.booted.station.state().cabinet?.slots.length === 6, "the cabinet's first read");
+    await waitFor(
+      () => first.booted.station.state().cabinet?.slots.length === 6,
+      "the cabinet's first read",
+      15_000,
+    );
     expect(await run(first.booted, "swap", {})).toMatchObject({ status: "ok" });
-    await waitFor(() => !first.booted.powerSim?.cabinet?.slot(1).view.doorLocked, "slot 1 unlocked");
+    await waitFor(() => !first.booted.powerSim?.cabinet?.slot(1).view.doorLocked, "slot 1 unlocked", 15_000);
     // the power goes: controller and cabinet restart; the cabinet's doors come back locked
     await first.booted.stop();
     booted.pop();
     const second = await bootPowerStation(first.dataDir);
     booted.push(second.booted);
     const cab = second.booted.powerSim?.cabinet;
-    await waitFor(find(second.events, "swap.resumed"), "swap.resumed");
+    await waitFor(find(second.events, "swap.resumed", 15_000), "swap.resumed");
     expect(second.events.find((e) => e.type === "swap.resumed")).toMatchObject({ step: "awaiting-deposit" });
-    await waitFor(() => !cab?.slot(1).view.doorLocked, "slot 1 unlocked again after the restart");
+    await waitFor(() => !cab?.slot(1).view.doorLocked, "slot 1 unlocked again after the restart", 15_000);
     second.booted.powerSim?.control.deposit(30);
     await waitFor(
       () => second.booted.station.state().cabinet?.swap.step === "awaiting-take",
       "the issue step",
     );
     second.booted.powerSim?.control.take();
-    const done = await waitFor(find(second.events, "swap.completed"), "swap.completed");
+    const done = await waitFor(find(second.events, "swap.completed", 15_000), "swap.completed");
     expect(done).toMatchObject({ deposited: { slot: 1, socPct: 30 } });
   });
 });

@@ -29,7 +29,7 @@ const run = (b: BootedStation, name: string, args: unknown) => {
 };
 const types = (events: StationEvent[]) => events.map((e) => e.type);
 
-describe("charging outlets on the station's bus", () => {
+describe("charging outlets on the station's bus", { timeout: 60_000 }, () => {
   it("a session bound to the person inside: powered, metered, stopped, with its energy", async () => {
     const s = await bootPowerStation();
     booted = s.booted;
@@ -63,7 +63,11 @@ describe("charging outlets on the station's bus", () => {
     letIn(b);
     await run(b, "outlet", { outlet: "phone-2", action: "start" });
     b.powerSim?.control.meterFault("phone-2", "over-current");
-    await waitFor(() => b.station.state().outlets?.["phone-2"]?.state === "quarantined", "the quarantine");
+    await waitFor(
+      () => b.station.state().outlets?.["phone-2"]?.state === "quarantined",
+      "the quarantine",
+      15_000,
+    );
     expect(b.powerSim?.relays.get("phone-2")?.read()).toBe(false);
     expect(s.events.find((e) => e.type === "outlet.quarantined")).toMatchObject({
       outlet: "phone-2",
@@ -89,21 +93,25 @@ describe("charging outlets on the station's bus", () => {
       "meter-lost",
     );
     expect(b.powerSim?.relays.get("phone-1")?.read()).toBe(false);
-    await waitFor(() => b.station.state().modbus?.rs485?.devices["1"]?.online === false, "the meter offline");
+    await waitFor(
+      () => b.station.state().modbus?.rs485?.devices["1"]?.online === false,
+      "the meter offline",
+      15_000,
+    );
     expect(types(s.events)).toContain("modbus.device-offline");
   });
 });
 
-describe("thermal runaway in a cabinet slot", () => {
+describe("thermal runaway in a cabinet slot", { timeout: 60_000 }, () => {
   it("cuts every outlet and the cabinet, releases the door and raises the critical event within one poll cycle", async () => {
     const s = await bootPowerStation();
     booted = s.booted;
     const b = s.booted;
     letIn(b);
     for (const id of ["phone-1", "ebike-1"]) await run(b, "outlet", { outlet: id, action: "start" });
-    await waitFor(() => b.station.state().cabinet?.slots.length === 6, "the cabinet's first read");
+    await waitFor(() => b.station.state().cabinet?.slots.length === 6, "the cabinet's first read", 15_000);
     const sched = b.station.ports.modbus?.scheduler("rs485");
-    await waitFor(() => (sched?.lastCycle?.n ?? 0) >= 2, "two poll cycles");
+    await waitFor(() => (sched?.lastCycle?.n ?? 0) >= 2, "two poll cycles", 15_000);
     await waitFor(() => b.station.state().door.lock === "locked", "the door relocked after the tap", 10_000);
     let cutAt: { ms: number; cycle: number; relays: boolean[]; door: string } | undefined;
     b.station.bus.subscribe((e) => {
@@ -118,7 +126,7 @@ describe("thermal runaway in a cabinet slot", () => {
     const cycleAtRunaway = sched?.lastCycle?.n ?? 0;
     const t0 = performance.now();
     b.powerSim?.control.thermalRunaway(3);
-    const cut = await waitFor(() => cutAt, "the safety alarm");
+    const cut = await waitFor(() => cutAt, "the safety alarm", 15_000);
     // at the alarm, every outlet is already off and the door already released
     expect(cut.relays).toEqual([false, false, false, false]);
     expect(cut.door).toBe("unlocked");

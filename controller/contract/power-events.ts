@@ -45,6 +45,7 @@ export const powerEvents = {
       "fair-use-concurrent",
       "fair-use-energy",
       "no-occupant",
+      "meter-lost",
     ]),
     source,
   }),

@@ -162,10 +162,17 @@ describe("charging session machine", () => {
     },
     {
       name: "a technician clears it",
-      inputs: [{ type: "meter-lost", atMs: 1, detail: "x" }, { type: "clear", atMs: 2 }, start()],
+      inputs: [start(), { type: "meter-lost", atMs: 1, detail: "x" }, { type: "clear", atMs: 2 }, start()],
       mode: "charging",
       relay: true,
-      effects: ["quarantined:meter-lost", "cleared", "started"],
+      effects: ["started", "ended:meter-lost", "quarantined:meter-lost", "cleared", "started"],
+    },
+    {
+      name: "an idle outlet's lost meter refuses starts until it answers again (no quarantine)",
+      inputs: [{ type: "meter-lost", atMs: 1, detail: "x" }, start(), reading(0, 3), start()],
+      mode: "charging",
+      relay: true,
+      effects: ["refused:meter-lost", "started"],
     },
     {
       name: "a station-wide cut ends the session without quarantine",

@@ -28,7 +28,13 @@ export type EndReason =
   | FaultReason;
 /** who asks for power: a person's session, a remote or local command, the opening schedule */
 export type ControlSource = "session" | "command" | "schedule";
-export type RefusalReason = "quarantined" | "station-safety" | "outside-schedule" | "busy" | "not-charging";
+export type RefusalReason =
+  | "quarantined"
+  | "station-safety"
+  | "outside-schedule"
+  | "busy"
+  | "not-charging"
+  | "meter-lost";
 
 export interface Session {
   readonly credential: string;
@@ -47,6 +53,8 @@ export interface OutletState {
   readonly quarantine?: { readonly reason: FaultReason; readonly atMs: number; readonly detail: string };
   readonly stationCut: boolean;
   readonly scheduleOff: boolean;
+  /** an idle outlet whose meter does not answer: no session starts until it does */
+  readonly meterLost?: boolean;
 }
 
 export const IDLE: OutletState = { mode: "idle", stationCut: false, scheduleOff: false };
@@ -136,6 +144,7 @@ export function step(state: OutletState, input: OutletInput, limits: OutletLimit
       if (state.quarantine) return refuse("quarantined");
       if (state.stationCut) return refuse("station-safety");
       if (state.scheduleOff) return refuse("outside-schedule");
+      if (state.meterLost) return refuse("meter-lost");
       if (state.mode === "charging") return refuse("busy");
       const session: Session = {
         credential: input.credential,
@@ -153,6 +162,10 @@ export function step(state: OutletState, input: OutletInput, limits: OutletLimit
     case "reading": {
       const b = breach(input, limits);
       if (b) return fault(state, b.reason, b.detail, input.atMs);
+      if (state.meterLost) {
+        const { meterLost: _m, ...back } = state;
+        return step(back, input, limits);
+      }
       const s = state.session;
       if (state.mode !== "charging" || !s) return { state, effects: [] };
       const startEnergyWh = s.startEnergyWh ?? input.energyWh;
@@ -171,8 +184,10 @@ export function step(state: OutletState, input: OutletInput, limits: OutletLimit
       return timeLimit(next, input.atMs, limits);
     }
     case "meter-lost":
-      // Without a meter nobody sees the current: that outlet is off until a technician looks.
-      return fault(state, "meter-lost", input.detail, input.atMs);
+      // Without a meter nobody sees the current: a charging outlet is cut and stays off until a
+      // technician looks; an idle one only refuses to start until its meter answers again.
+      if (state.mode === "charging") return fault(state, "meter-lost", input.detail, input.atMs);
+      return state.meterLost ? { state, effects: [] } : { state: { ...state, meterLost: true }, effects: [] };
     case "temperature":
       if (input.tempC > limits.maxTempC)
         return fault(

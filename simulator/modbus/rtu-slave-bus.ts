@@ -2,6 +2,7 @@ import { isStationError } from "../../config/errors.ts";
 import {
   charMs,
   decodeRequest,
+  interFrameMs,
   encodeResponse,
   type ModbusRequest,
   type ModbusResponse,
@@ -124,7 +125,8 @@ export class SimRtuBus {
       return;
     }
     const char = charMs(this.opts.baud);
-    const start = Math.max(requestEndMs + this.opts.turnaroundMs, this.busyUntil);
+    // A slave knows the request has ended only after 3.5 characters of silence: it cannot answer sooner.
+    const start = Math.max(requestEndMs + Math.max(this.opts.turnaroundMs, interFrameMs(this.opts.baud)), this.busyUntil);
     this.busyUntil = start + bytes.length * char;
     let sent = 0;
     const tick = () => {
