@@ -44,8 +44,9 @@ describe("battery swap", { timeout: 60_000 }, () => {
     await waitFor(() => !cab.slot(5).view.doorLocked, "the fullest healthy battery's slot unlocked", 15_000);
     expect(b.powerSim?.control.take()).toMatchObject({ slot: 5 });
     const done = (await waitFor(
-      find(s.events, "swap.completed", 15_000),
+      find(s.events, "swap.completed"),
       "swap.completed",
+      15_000,
     )) as StationEvent<"swap.completed">;
     expect(done.personId).toBe("p1");
     expect(done.deposited).toMatchObject({ slot: 1, socPct: 12 });
@@ -74,7 +75,7 @@ describe("battery swap", { timeout: 60_000 }, () => {
     const second = await bootPowerStation(first.dataDir);
     booted.push(second.booted);
     const cab = second.booted.powerSim?.cabinet;
-    await waitFor(find(second.events, "swap.resumed", 15_000), "swap.resumed");
+    await waitFor(find(second.events, "swap.resumed"), "swap.resumed", 15_000);
     expect(second.events.find((e) => e.type === "swap.resumed")).toMatchObject({ step: "awaiting-deposit" });
     await waitFor(() => !cab?.slot(1).view.doorLocked, "slot 1 unlocked again after the restart", 15_000);
     second.booted.powerSim?.control.deposit(30);
@@ -83,7 +84,7 @@ describe("battery swap", { timeout: 60_000 }, () => {
       "the issue step",
     );
     second.booted.powerSim?.control.take();
-    const done = await waitFor(find(second.events, "swap.completed", 15_000), "swap.completed");
+    const done = await waitFor(find(second.events, "swap.completed"), "swap.completed", 15_000);
     expect(done).toMatchObject({ deposited: { slot: 1, socPct: 30 } });
   });
 });
