@@ -83,7 +83,8 @@ describe("battery swap", { timeout: 60_000 }, () => {
       () => second.booted.station.state().cabinet?.swap.step === "awaiting-take",
       "the issue step",
     );
-    second.booted.powerSim?.control.take();
+    // the issue slot opens when its unlock has gone over the bus
+    await waitFor(() => second.booted.powerSim?.control.take(), "the new battery taken", 15_000);
     const done = await waitFor(find(second.events, "swap.completed"), "swap.completed", 15_000);
     expect(done).toMatchObject({ deposited: { slot: 1, socPct: 30 } });
   });
