@@ -4,7 +4,7 @@ import { doorSchema } from "./sections/door.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
 import { journalSchema } from "./sections/journal.ts";
 import { brokerSchema, mqttSchema } from "./sections/mqtt.ts";
-import { powerSections } from "./sections/power.ts";
+import { powerSections, refinePowerWiring } from "./sections/power.ts";
 
 /**
  * The one schema for a station's config file, assembled from one file per section in
@@ -62,7 +62,8 @@ export const StationConfigSchema = z
       .strict()
       .default({ level: "info" }),
   })
-  .strict();
+  .strict()
+  .superRefine(refinePowerWiring);
 
 export type StationConfig = z.output<typeof StationConfigSchema>;
 export type StationConfigInput = z.input<typeof StationConfigSchema>;

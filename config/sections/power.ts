@@ -157,3 +157,37 @@ export const powerSections = {
   cabinet: cabinetSchema.optional().describe("battery-swap cabinet; absent = none"),
   safety: safetySchema.default({}),
 };
+
+/** Cross-checks: every outlet and the cabinet name a bus that exists; no two devices share an address. */
+export function refinePowerWiring(
+  c: {
+    modbus: { id: string }[];
+    outlets?: { list: OutletConfig[] } | undefined;
+    cabinet?: { bus: string; address: number } | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const buses = new Set(c.modbus.map((b) => b.id));
+  const used = new Map<string, string>();
+  const claim = (bus: string, address: number, who: string, path: (string | number)[]) => {
+    if (!buses.has(bus)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "bus"],
+        message: `no Modbus bus "${bus}" (modbus: [{ id: ${bus}, ... }])`,
+      });
+      return;
+    }
+    const key = `${bus}/${address}`;
+    const other = used.get(key);
+    if (other)
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${who} has address ${address} on bus ${bus}, already used by ${other}`,
+      });
+    used.set(key, who);
+  };
+  c.outlets?.list.forEach((o, i) => claim(o.bus, o.meterAddress, `outlet ${o.id}`, ["outlets", "list", i]));
+  if (c.cabinet) claim(c.cabinet.bus, c.cabinet.address, "the cabinet", ["cabinet"]);
+}
