@@ -108,6 +108,8 @@ export async function benchModbus(quick: boolean): Promise<BenchResult[] | strin
       .map((c) => c.durationMs)
       .sort((a, b) => a - b);
     const requests: ModbusRequest[] = [
+      // the alarm register is read twice per cycle (safetyReadsPerCycle: 2), so twice in the bound
+      statusRequest(CABINET, map),
       statusRequest(CABINET, map),
       ...Array.from({ length: METERS }, (_, i) => pzemReadRequest(i + 1)),
       ...slotRequests(CABINET, SLOTS, map).map((r) => r.req),
@@ -147,19 +149,21 @@ export async function benchModbus(quick: boolean): Promise<BenchResult[] | strin
     const latencies: number[] = [];
     const trials = quick ? 4 : 10;
     for (let t = 0; t < trials; t++) {
-      for (let i = 1; i <= METERS; i++)
-        await outlet?.run(
-          outlet.args.parse({
-            outlet: `o${i}`,
-            action: "start",
-            credential: i.toString(16).padStart(64, "0"),
-          }),
-          local,
-        );
-      if (relays.some((r) => !r.read()))
-        throw new Error(
-          `trial ${t}: an outlet did not start: ${relays.map((r) => `${r.name}=${r.read()}`).join(" ")} ${JSON.stringify(station.state().safety)} ${JSON.stringify(Object.values(station.state().outlets ?? {}).map((o) => o.quarantine ?? o.state))} ${JSON.stringify(station.state().modbus?.rs485?.devices)}}`,
-        );
+      // (a meter that missed a read on this loaded machine refuses a start until its next read)
+      for (let tries = 0; relays.some((r) => !r.read()); tries++) {
+        if (tries > 20) throw new Error(`trial ${t}: the outlets did not all start`);
+        for (let i = 1; i <= METERS; i++)
+          if (!relays[i - 1]?.read())
+            await outlet?.run(
+              outlet.args.parse({
+                outlet: `o${i}`,
+                action: "start",
+                credential: i.toString(16).padStart(64, "0"),
+              }),
+              local,
+            );
+        if (relays.some((r) => !r.read())) await new Promise((r) => setTimeout(r, cycleMs / 2));
+      }
       await new Promise((r) => setTimeout(r, Math.random() * cycleMs));
       let cut: number | undefined;
       let ok = false;
@@ -197,9 +201,8 @@ export async function benchModbus(quick: boolean): Promise<BenchResult[] | strin
           },
           baseline: { name: "one poll cycle (p50, same run)", value: round(cycleMs, 1) },
         },
-        // a bit set just after this cycle's safety read is seen by the next cycle's: one cycle
-        // plus that read itself is the bound
-        { budget: round(cycleMs + wireBoundMs([statusRequest(CABINET, map)], BAUD), 1) },
+        // "within one poll cycle"; with two safety reads per cycle the wait is about half of one
+        { budget: round(cycleMs, 1) },
       ),
     );
     return out;

@@ -136,6 +136,29 @@ describe("bus scheduler", () => {
     expect(master.device(1).requests).toBeGreaterThanOrEqual(3);
   });
 
+  it("repeats the safety reads at even intervals when asked to", async () => {
+    const { master } = await rig();
+    const order: string[] = [];
+    const sched = new BusScheduler(master, clock, { minCycleMs: 0, safetyReadsPerCycle: 2 });
+    sched.add({
+      id: "safe",
+      priority: "safety",
+      request: pzemReadRequest(3),
+      onResult: () => order.push("safe"),
+    });
+    for (const id of ["m1", "m2", "m3", "m4"])
+      sched.add({ id, priority: "meter", request: pzemReadRequest(1), onResult: () => order.push(id) });
+    let cycles = 0;
+    sched.onCycle(() => {
+      cycles++;
+    });
+    sched.start();
+    stops.push(() => sched.stop());
+    await waitFor(() => cycles >= 1, "a cycle");
+    await sched.stop();
+    expect(order.slice(0, 6)).toEqual(["safe", "m1", "m2", "safe", "m3", "m4"]);
+  });
+
   it("hands a failed read to its job as a typed error, and asks an offline device without retries", async () => {
     const { master, meters } = await rig({ retries: 2, offlineAfter: 1 });
     (meters[0] as SimPzemMeter).fault = "silent";

@@ -55,6 +55,13 @@ export const modbusBusSchema = z
       .max(60_000)
       .default(0)
       .describe("a poll cycle starts at most this often; 0 = back to back (the cut latency is one cycle)"),
+    safetyReadsPerCycle: z
+      .number()
+      .int()
+      .min(1)
+      .max(4)
+      .default(2)
+      .describe("the cabinet's alarm register is read this often per cycle (each read ≈ 27 ms at 9600 baud)"),
     turnaroundMs: z
       .number()
       .min(0)

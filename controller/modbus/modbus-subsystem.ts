@@ -44,7 +44,10 @@ export class ModbusSubsystem implements Subsystem {
       this.buses.push({
         id: b.id,
         master,
-        scheduler: new BusScheduler(master, ctx.hardware.clock, { minCycleMs: b.minCycleMs }),
+        scheduler: new BusScheduler(master, ctx.hardware.clock, {
+          minCycleMs: b.minCycleMs,
+          safetyReadsPerCycle: b.safetyReadsPerCycle,
+        }),
       });
     }
     ctx.ports.modbus = { scheduler: (id) => this.buses.find((b) => b.id === id)?.scheduler };

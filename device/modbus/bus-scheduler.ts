@@ -49,8 +49,29 @@ export class BusScheduler {
   constructor(
     private readonly master: RtuMaster,
     private readonly clock: Clock,
-    private readonly opts: { minCycleMs: number },
+    private readonly opts: { minCycleMs: number; safetyReadsPerCycle?: number },
   ) {}
+
+  /**
+   * One cycle's jobs in priority order; with `safetyReadsPerCycle` > 1 the safety reads come
+   * again at even intervals through the rest, so a safety bit waits at most a fraction of a
+   * cycle for its read (each repeat costs one small transaction).
+   */
+  private cycleQueue(): PollJob[] {
+    const sorted = [...this.jobs].sort((a, b) => RANK[a.priority] - RANK[b.priority]);
+    const safety = sorted.filter((j) => j.priority === "safety");
+    const rest = sorted.filter((j) => j.priority !== "safety");
+    const reads = Math.max(1, this.opts.safetyReadsPerCycle ?? 1);
+    if (safety.length === 0 || reads === 1) return sorted;
+    const out = [...safety];
+    for (let k = 0; k < reads; k++) {
+      const from = Math.round((k * rest.length) / reads);
+      const to = Math.round(((k + 1) * rest.length) / reads);
+      out.push(...rest.slice(from, to));
+      if (k < reads - 1) out.push(...safety);
+    }
+    return out;
+  }
 
   add(job: PollJob): () => void {
     this.jobs.push(job);
@@ -88,7 +109,7 @@ export class BusScheduler {
   private async run(): Promise<void> {
     while (this.running) {
       const t0 = this.clock.monotonic();
-      const queue = [...this.jobs].sort((a, b) => RANK[a.priority] - RANK[b.priority]);
+      const queue = this.cycleQueue();
       let transactions = 0;
       let failures = 0;
       while (this.running && (queue.length > 0 || this.oneOffs.length > 0)) {

@@ -2,8 +2,8 @@ import { isStationError } from "../../config/errors.ts";
 import {
   charMs,
   decodeRequest,
-  interFrameMs,
   encodeResponse,
+  interFrameMs,
   type ModbusRequest,
   type ModbusResponse,
   requestLength,
@@ -126,7 +126,10 @@ export class SimRtuBus {
     }
     const char = charMs(this.opts.baud);
     // A slave knows the request has ended only after 3.5 characters of silence: it cannot answer sooner.
-    const start = Math.max(requestEndMs + Math.max(this.opts.turnaroundMs, interFrameMs(this.opts.baud)), this.busyUntil);
+    const start = Math.max(
+      requestEndMs + Math.max(this.opts.turnaroundMs, interFrameMs(this.opts.baud)),
+      this.busyUntil,
+    );
     this.busyUntil = start + bytes.length * char;
     let sent = 0;
     const tick = () => {
