@@ -195,6 +195,8 @@ export function refinePowerWiring(
       });
     used.set(key, who);
   };
-  c.outlets?.list.forEach((o, i) => claim(o.bus, o.meterAddress, `outlet ${o.id}`, ["outlets", "list", i]));
+  c.outlets?.list.forEach((o, i) => {
+    claim(o.bus, o.meterAddress, `outlet ${o.id}`, ["outlets", "list", i]);
+  });
   if (c.cabinet) claim(c.cabinet.bus, c.cabinet.address, "the cabinet", ["cabinet"]);
 }
