@@ -99,6 +99,14 @@ describe("charging outlets on the station's bus", { timeout: 60_000 }, () => {
       15_000,
     );
     expect(types(s.events)).toContain("modbus.device-offline");
+    // the technician's doctor names the silent unit
+    const check = b.station.subsystems
+      .flatMap((x) => x.doctorChecks ?? [])
+      .find((c) => c.id === "modbus.rs485");
+    expect(await check?.run()).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining("unit 1 (MODBUS_TIMEOUT)"),
+    });
   });
 });
 

@@ -4,7 +4,7 @@ import { RtuMaster } from "../../device/modbus/rtu-master.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
 import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
-import type { Subsystem, SubsystemContext } from "../subsystem.ts";
+import type { DoctorCheck, Subsystem, SubsystemContext } from "../subsystem.ts";
 
 interface Bus {
   id: string;
@@ -18,6 +18,7 @@ interface Bus {
  */
 export class ModbusSubsystem implements Subsystem {
   readonly name = "modbus";
+  readonly doctorChecks: readonly DoctorCheck[];
   private readonly buses: Bus[] = [];
   private readonly changes = new Listeners<void>();
   private readonly unsubscribers: (() => void)[] = [];
@@ -51,6 +52,32 @@ export class ModbusSubsystem implements Subsystem {
       });
     }
     ctx.ports.modbus = { scheduler: (id) => this.buses.find((b) => b.id === id)?.scheduler };
+    this.doctorChecks = this.buses.map((b) => ({
+      id: `modbus.${b.id}`,
+      title: `RS-485 bus ${b.id}: the line is open and every device answers`,
+      run: async () => {
+        if (!b.master.linkUp)
+          return {
+            ok: false,
+            detail: "the line is not open",
+            hint: "check the USB–RS485 adapter and modbus[].path",
+          };
+        const down = [...b.master.stats()]
+          .filter(([, d]) => !d.online)
+          .map(([u, d]) => `${u} (${d.lastError ?? "?"})`);
+        const cycle = b.scheduler.lastCycle;
+        if (down.length > 0)
+          return {
+            ok: false,
+            detail: `no answer from unit ${down.join(", ")}`,
+            hint: "check that device's A/B wires, its address (holding register 0x0002 on a PZEM) and the 120 Ω terminator",
+          };
+        return {
+          ok: true,
+          detail: `${b.master.stats().size} devices answer; last cycle ${Math.round(cycle?.durationMs ?? 0)} ms`,
+        };
+      },
+    }));
   }
 
   async start(): Promise<void> {
