@@ -1,26 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { StationEvent } from "../controller/contract/events.ts";
 import type { BootedStation } from "../scripts/boot.ts";
-import { bootPowerStation } from "./support/power-station.ts";
+import { bootPowerStation, letIn, runCommand } from "./support/power-station.ts";
 import { waitFor } from "./support/wait.ts";
 
 /** A battery swap on the simulated cabinet, over the station's Modbus bus, and one resumed after a restart. */
-const LOCAL = { principal: { kind: "local" as const, via: "cli" as const, user: "tech" } };
 const booted: BootedStation[] = [];
 afterEach(async () => {
   for (const b of booted.splice(0)) await b.stop();
 });
 
-function letIn(b: BootedStation): void {
-  const credential = b.hasher("card-uid", Uint8Array.from([4, 1, 2, 3]));
-  b.store?.upsert([{ credential, personId: "p1", role: "worker", status: "active", secondFactor: false }]);
-  b.sim?.control.tap("04010203");
-}
-const run = (b: BootedStation, name: string, args: unknown) => {
-  const c = b.station.commands().find((x) => x.name === name);
-  if (!c) throw new Error(`no command ${name}`);
-  return c.run(c.args.parse(args), LOCAL);
-};
+const run = runCommand;
 const find = (events: StationEvent[], type: string) => () => events.find((e) => e.type === type);
 
 describe("battery swap", { timeout: 60_000 }, () => {

@@ -1,32 +1,20 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { StationEvent } from "../controller/contract/events.ts";
 import type { BootedStation } from "../scripts/boot.ts";
-import { bootPowerStation } from "./support/power-station.ts";
+import { bootPowerStation, letIn, runCommand } from "./support/power-station.ts";
 import { waitFor } from "./support/wait.ts";
 
 /**
  * The outlets, the cabinet and the safety coordinator in a whole simulated station: meters and
  * cabinet are Modbus RTU slaves paced at 9600 baud on the station's bus.
  */
-const LOCAL = { principal: { kind: "local" as const, via: "console" as const, user: "tech" } };
 let booted: BootedStation | undefined;
 afterEach(async () => {
   await booted?.stop();
   booted = undefined;
 });
 
-function letIn(b: BootedStation): string {
-  const credential = b.hasher("card-uid", Uint8Array.from([4, 1, 2, 3]));
-  b.store?.upsert([{ credential, personId: "p1", role: "worker", status: "active", secondFactor: false }]);
-  b.sim?.control.tap("04010203");
-  return credential;
-}
-
-const run = (b: BootedStation, name: string, args: unknown) => {
-  const c = b.station.commands().find((x) => x.name === name);
-  if (!c) throw new Error(`no command ${name}`);
-  return c.run(c.args.parse(args), LOCAL);
-};
+const run = runCommand;
 const types = (events: StationEvent[]) => events.map((e) => e.type);
 
 describe("charging outlets on the station's bus", { timeout: 60_000 }, () => {

@@ -21,13 +21,11 @@ import { Listeners } from "../../device/ports/listeners.ts";
 import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { Occupant, type Person } from "../power/occupant.ts";
-import type { CommandSpec, Principal, Subsystem, SubsystemContext } from "../subsystem.ts";
+import { personArgs, personFrom, principalName } from "../principal.ts";
+import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
 import { type CabinetRecord, CabinetStore } from "./cabinet-store.ts";
 import { NO_SWAP, type SwapEffect, type SwapInput, type SwapSettings, swapStep } from "./swap-machine.ts";
-
-const principalName = (p: Principal) =>
-  p.kind === "central" ? `central:${p.keyId}` : `${p.via}:${p.user ?? "local"}`;
 
 /**
  * The battery-swap cabinet on a Modbus bus: its alarm bits read first in every cycle (into the
@@ -82,19 +80,10 @@ export class CabinetSubsystem implements Subsystem {
         summary: "start a battery swap for a worker (default: the person the door let in last)",
         args: z
           .object({
-            credential: z
-              .string()
-              .regex(/^[0-9a-f]{64}$/)
-              .optional(),
-            personId: z.string().optional(),
+            ...personArgs,
           })
           .strict(),
-        run: async (a) =>
-          this.requestSwap(
-            a.credential
-              ? { credential: a.credential, ...(a.personId ? { personId: a.personId } : {}) }
-              : undefined,
-          ),
+        run: async (a) => this.requestSwap(personFrom(a)),
       }),
       defineCommand({
         name: "release-battery",

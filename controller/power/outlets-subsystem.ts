@@ -9,7 +9,8 @@ import type { GpioOutput } from "../../device/ports/gpio.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
 import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
-import type { CommandSpec, Principal, Subsystem, SubsystemContext } from "../subsystem.ts";
+import { personArgs, personFrom, principalName } from "../principal.ts";
+import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
 import { DailyEnergy, fairUse } from "./fair-use.ts";
 import { Occupant, type Person } from "./occupant.ts";
@@ -38,8 +39,6 @@ interface Outlet {
 const TICK_MS = 1000;
 
 const who = (p: { credential: string; personId?: string | undefined }) => p.personId ?? p.credential;
-const principalName = (p: Principal) =>
-  p.kind === "central" ? `central:${p.keyId}` : `${p.via}:${p.user ?? "local"}`;
 
 /**
  * The charging outlets: each a pure machine (outlet-machine.ts) fed by its meter's reads on the
@@ -97,21 +96,14 @@ export class OutletsSubsystem implements Subsystem {
           .object({
             outlet: z.string(),
             action: z.enum(["start", "stop", "clear"]),
-            credential: z
-              .string()
-              .regex(/^[0-9a-f]{64}$/)
-              .optional(),
-            personId: z.string().optional(),
+            ...personArgs,
           })
           .strict(),
         run: async (a, { principal }) => {
           if (!this.outlets.has(a.outlet)) return { status: "error", code: "OUTLET_UNKNOWN" };
           if (a.action === "clear") return this.clear(a.outlet, principalName(principal));
           if (a.action === "stop") return this.stopSession(a.outlet, "command");
-          const person = a.credential
-            ? { credential: a.credential, ...(a.personId ? { personId: a.personId } : {}) }
-            : undefined;
-          return this.startSession(a.outlet, "command", person);
+          return this.startSession(a.outlet, "command", personFrom(a));
         },
       }),
     ];

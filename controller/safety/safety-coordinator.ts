@@ -2,12 +2,10 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { Listeners } from "../../device/ports/listeners.ts";
 import type { StationState } from "../contract/state.ts";
-import type { CommandSpec, Principal, StationPorts, Subsystem, SubsystemContext } from "../subsystem.ts";
+import { principalName } from "../principal.ts";
+import type { CommandSpec, StationPorts, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
 import { SAFE, type SafetyCause, type SafetyEffect, type SafetyState, safetyStep } from "./safety-machine.ts";
-
-const principalName = (p: Principal) =>
-  p.kind === "central" ? `central:${p.keyId}` : `${p.via}:${p.user ?? "local"}`;
 
 /**
  * The one place where safety crosses subsystems (safety-machine.ts holds the rules). Signals

@@ -47,3 +47,18 @@ export async function bootPowerStation(dataDir = mkdtempSync(join(tmpdir(), "ws-
   booted.station.bus.subscribe((e) => events.push(e));
   return { booted, events, dataDir };
 }
+
+/** A worker taps the demo card at the door: the person the outlets and the cabinet bind to. */
+export function letIn(b: BootedStation): string {
+  const credential = b.hasher("card-uid", Uint8Array.from([4, 1, 2, 3]));
+  b.store?.upsert([{ credential, personId: "p1", role: "worker", status: "active", secondFactor: false }]);
+  b.sim?.control.tap("04010203");
+  return credential;
+}
+
+/** Run one of the station's commands as a technician at the console. */
+export function runCommand(b: BootedStation, name: string, args: unknown) {
+  const c = b.station.commands().find((x) => x.name === name);
+  if (!c) throw new Error(`no command ${name}`);
+  return c.run(c.args.parse(args), { principal: { kind: "local", via: "console", user: "tech" } });
+}
