@@ -21,6 +21,9 @@ const USAGE = `waystation <command>
                          broken (PC/SC); keys:1234#, truncated:UID, noise (Wiegand)
   door fire-reset [--console URL]
                          a technician's reset after a fire alarm (rule: manual-reset)
+  power outlet outlet=ID action=start|stop|clear | release-battery slot=N | swap | swap-cancel
+      | safety-reset   [--console URL]
+                         outlets, the battery cabinet and the safety coordinator (a technician)
   tail --broker URL [--station ID]... [--share GROUP] [--client-id ID] [--protocol 4|5] [--lines|--json]
                          watch stations as the central server would (persistent session); validates
                          every message, drops duplicates by id, reports seq gaps
@@ -41,6 +44,7 @@ const commands: Record<string, () => Promise<Command>> = {
   credentials: async () => (await import("./commands/credentials.ts")).credentials,
   sim: async () => (await import("./commands/remote.ts")).sim,
   door: async () => (await import("./commands/remote.ts")).door,
+  power: async () => (await import("./commands/power.ts")).power,
   tail: async () => (await import("./tail/tail.ts")).runTail,
   contract: async () => (await import("./commands/contract.ts")).contract,
   bench: async () => (await import("../bench/run.ts")).runBench,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { parseConfigText } from "../../config/load.ts";
+import type { StationConfig } from "../../config/schema.ts";
 import type { StationEvent } from "../../controller/contract/events.ts";
 import { type BootedStation, bootStation } from "../../scripts/boot.ts";
 import { freePort } from "./net.ts";
@@ -35,11 +36,15 @@ safety: {}
 ${extra}`;
 }
 
-export async function bootPowerStation(dataDir = mkdtempSync(join(tmpdir(), "ws-power-")), extra = "") {
+export async function bootPowerStation(
+  dataDir = mkdtempSync(join(tmpdir(), "ws-power-")),
+  extra = "",
+  override: Partial<StationConfig> = {},
+) {
   const r = parseConfigText(await powerStationYaml(dataDir, extra));
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   const booted: BootedStation = await bootStation({
-    config: r.config,
+    config: { ...r.config, ...override },
     logger: pino({ level: "silent" }),
     secrets: { credentialKey: POWER_KEY },
   });
