@@ -99,6 +99,22 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   });
   const powerSim = powerBuilt.sim;
   if (powerBuilt.power) hardware = { ...hardware, power: powerBuilt.power };
+  // A process that ends by an exception (or any exit) leaves no outlet or charger powered and
+  // unwatched: the writes are synchronous, so they happen in the 'exit' handler itself.
+  const power = powerBuilt.power;
+  const powerOff = () => {
+    for (const r of [
+      ...(power?.outletRelays.values() ?? []),
+      ...(power?.cabinetPowerRelay ? [power.cabinetPowerRelay] : []),
+    ]) {
+      try {
+        r.write(false);
+      } catch {
+        // the next one still goes off
+      }
+    }
+  };
+  if (power) process.on("exit", powerOff);
 
   let store: SqliteCredentialStore | undefined;
   if (!opts.credentialStore) {
@@ -162,6 +178,7 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     readerPaths: built.paths,
     async stop() {
       await station.stop();
+      process.off("exit", powerOff);
       await powerSim?.stop();
       sim?.stop();
       store?.close();
