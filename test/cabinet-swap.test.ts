@@ -48,6 +48,24 @@ describe("battery swap", { timeout: 60_000 }, () => {
     await waitFor(() => !cab.slot(6).view.doorLocked, "slot 6 opened for the technician", 15_000);
   });
 
+  it("a cabinet that stops answering is reported offline and its chargers are cut until it answers", async () => {
+    const s = await bootPowerStation();
+    booted.push(s.booted);
+    const b = s.booted;
+    const cab = b.powerSim?.cabinet;
+    if (!cab) throw new Error("no simulated cabinet");
+    letIn(b);
+    await waitFor(() => b.station.state().cabinet?.slots.length === 6, "the cabinet's first read", 15_000);
+    expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
+    cab.silent = true;
+    await waitFor(find(s.events, "cabinet.offline"), "cabinet.offline", 15_000);
+    expect(b.powerSim?.cabinetPowerRelay.read()).toBe(false);
+    expect(await runCommand(b, "swap", {})).toMatchObject({ status: "error", code: "CABINET_OFFLINE" });
+    cab.silent = false;
+    await waitFor(find(s.events, "cabinet.online"), "cabinet.online", 15_000);
+    expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
+  });
+
   it("power lost mid-swap: the next boot resumes from the saved state and finishes it", async () => {
     const first = await bootPowerStation();
     booted.push(first.booted);

@@ -248,6 +248,8 @@ export class CabinetSubsystem implements Subsystem {
   private setOnline(online: boolean, detail?: string): void {
     if (online === this.online) return;
     this.online = online;
+    // A cabinet that does not answer cannot report a hot battery: its chargers stay off until it does.
+    this.ctx.hardware.power?.cabinetPowerRelay?.write(online && !this.powerCut);
     if (online) this.bus.emit("cabinet.online", {});
     else this.bus.emit("cabinet.offline", detail ? { detail } : {});
     this.changes.emit();

@@ -137,7 +137,11 @@ export class SimCabinet implements SimSlave {
     return { slot: s.view.slot, batteryId };
   }
 
+  /** a cabinet whose controller hangs or lost its bus: it answers nothing */
+  silent = false;
+
   handle(req: ModbusRequest): SlaveReply {
+    if (this.silent) return { kind: "silent" };
     this.advance();
     const ex = (code: number): SlaveReply => ({
       kind: "answer",
