@@ -63,7 +63,11 @@ export type StationErrorCode =
   | "MODBUS_LINK_DOWN"
   | "OUTLET_UNKNOWN"
   | "OUTLET_REFUSED"
-  | "CABINET_REFUSED";
+  | "CABINET_REFUSED"
+  | "STATION_ALREADY_RUNNING"
+  | "CREDENTIAL_KEY_MISMATCH"
+  | "STATE_FILE_INVALID"
+  | "STATE_FILE_IO";
 
 export class StationError extends Error {
   override readonly name = "StationError";
