@@ -27,6 +27,9 @@ import { defineCommand } from "../subsystem.ts";
 import { type CabinetRecord, CabinetStore } from "./cabinet-store.ts";
 import { NO_SWAP, type SwapEffect, type SwapInput, type SwapSettings, swapStep } from "./swap-machine.ts";
 
+/** status reads failed in a row before the cabinet counts as offline */
+const OFFLINE_AFTER = 3;
+
 /**
  * The battery-swap cabinet on a Modbus bus: its alarm bits read first in every cycle (into the
  * safety coordinator), its slots after the meters; abnormal batteries quarantined; the swap as a
@@ -43,6 +46,7 @@ export class CabinetSubsystem implements Subsystem {
   private pendingSlots: SlotView[] = [];
   private resumePending = false;
   private online = true;
+  private statusFailures = 0;
   private status = { thermal: false, smoke: false, mains: true };
   private powerCut = false;
   private readonly occupant: Occupant;
@@ -257,9 +261,11 @@ export class CabinetSubsystem implements Subsystem {
 
   private onStatus(r: Answer | StationError): void {
     if (isStationError(r)) {
-      this.setOnline(false, r.code);
+      // one missed read (noise, a late answer) is not a lost cabinet; three in a row are
+      if (++this.statusFailures >= OFFLINE_AFTER) this.setOnline(false, r.code);
       return;
     }
+    this.statusFailures = 0;
     if (r.fn !== 0x04) return;
     this.setOnline(true);
     const s = decodeStatus(r.values, this.cfg.map);
