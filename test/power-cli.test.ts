@@ -21,7 +21,7 @@ describe("waystation power", () => {
 
   it("clears a quarantined outlet through the console; refuses what is not quarantined", async () => {
     const port = await freePort();
-    const s = await bootPowerStation(undefined, "", { console: { enabled: true, host: "127.0.0.1", port } });
+    const s = await bootPowerStation(undefined, "", port);
     booted = s.booted;
     const b = s.booted;
     letIn(b);

@@ -7,6 +7,7 @@ import { journalEvents } from "./journal-events.ts";
 import { powerEvents } from "./power-events.ts";
 import { readerEvents } from "./reader-events.ts";
 import { safetyEvents } from "./safety-events.ts";
+import { securityEvents } from "./security-events.ts";
 import { systemEvents } from "./system-events.ts";
 import { TimeQualitySchema } from "./time-quality.ts";
 
@@ -27,6 +28,7 @@ export const EventPayloadSchemas = {
   ...powerEvents,
   ...cabinetEvents,
   ...safetyEvents,
+  ...securityEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;

@@ -29,6 +29,12 @@ export const StateSchema = z.object({
   cabinet: CabinetStateSchema.optional().describe("the battery-swap cabinet"),
   safety: SafetyStateSchema.optional().describe("the station's safety coordinator"),
   modbus: ModbusStateSchema.optional().describe("RS-485 buses, by id"),
+  insecure: z
+    .literal(true)
+    .optional()
+    .describe(
+      "present while a setting that weakens the station is in force (e.g. mqtt.tls.allowInsecure); see the security.insecure-setting events",
+    ),
 });
 export type StationState = z.output<typeof StateSchema>;
 

@@ -9,7 +9,16 @@ import { prepareStation, type RunningStation, runStation } from "../run-station.
 import { stopOnSignals } from "../signals.ts";
 import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
 
+/**
+ * What a station process creates that the code does not give a mode itself (a library's temp
+ * or lock file) is private too: the data directory is for the service user alone.
+ */
+function privateUmask(): void {
+  if (process.platform !== "win32") process.umask(0o077);
+}
+
 export const demo: Command = async (args) => {
+  privateUmask();
   const { values } = parseArgs({
     args,
     options: {
@@ -42,6 +51,7 @@ export const run: Command = async (args) => {
   guard.install();
   const { values } = parseArgs({ args, options: { config: { type: "string" } } });
   if (!values.config) throw usageError("run needs --config FILE");
+  privateUmask();
   // The lock's own section first, so a mistake anywhere else in the file cannot keep the lock
   // from going safe (scripts/run-station.ts has the order and why).
   let section: LockSection;

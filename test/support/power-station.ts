@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { parseConfigText } from "../../config/load.ts";
-import type { StationConfig } from "../../config/schema.ts";
 import type { StationEvent } from "../../controller/contract/events.ts";
 import { type BootedStation, bootStation } from "../../scripts/boot.ts";
 import { freePort } from "./net.ts";
@@ -11,7 +10,7 @@ import { freePort } from "./net.ts";
 export const POWER_KEY = "ef".repeat(32);
 
 /** The demo's power layout: 2 phone and 2 e-bike outlets and a 6-slot cabinet on one simulated 9600-baud bus. */
-export async function powerStationYaml(dataDir: string, extra = ""): Promise<string> {
+export async function powerStationYaml(dataDir: string, extra = "", consolePort?: number): Promise<string> {
   return `station: { id: power-test }
 dataDir: ${dataDir}
 hardware:
@@ -20,7 +19,7 @@ hardware:
   readers: [{ id: entry, kind: simulated }]
 door: { lockMode: fail-secure, fire: { revert: on-input-clear } }
 mqtt: { url: "mqtt://127.0.0.1:${await freePort()}", stateDebounceMs: 10 }
-console: { enabled: false }
+console: ${consolePort ? `{ enabled: true, host: 127.0.0.1, port: ${consolePort} }` : "{ enabled: false }"}
 modbus:
   - { id: rs485, kind: simulated, baud: 9600, timeoutMs: 60, retries: 1, offlineAfter: 2, turnaroundMs: 2 }
 outlets:
@@ -39,12 +38,12 @@ ${extra}`;
 export async function bootPowerStation(
   dataDir = mkdtempSync(join(tmpdir(), "ws-power-")),
   extra = "",
-  override: Partial<StationConfig> = {},
+  consolePort?: number,
 ) {
-  const r = parseConfigText(await powerStationYaml(dataDir, extra));
+  const r = parseConfigText(await powerStationYaml(dataDir, extra, consolePort));
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   const booted: BootedStation = await bootStation({
-    config: { ...r.config, ...override },
+    config: r.config,
     logger: pino({ level: "silent" }),
     secrets: { credentialKey: POWER_KEY },
   });
