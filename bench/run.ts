@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { benchAccessDecision } from "./access-decision.ts";
 import { benchAccessProcess } from "./access-process.ts";
 import { benchJournalAppend } from "./journal-append.ts";
+import { benchModbus } from "./modbus-poll.ts";
 import { benchMqttDrain } from "./mqtt-drain.ts";
 import { benchPcscTapToUnlock } from "./reader-pcsc.ts";
 import { benchWiegandDecode } from "./reader-wiegand.ts";
@@ -21,6 +22,10 @@ export async function runBench(args: string[]): Promise<number> {
   if (typeof pcsc === "string") process.stdout.write(`${pcsc}\n`);
   process.stdout.write("reader.wiegand.decode...\n");
   const wiegand = benchWiegandDecode(values.quick ? 20_000 : 100_000);
+  process.stdout.write("modbus.poll_cycle and safety.cut_latency over a socat pty at 9600 baud...\n");
+  const modbus = await benchModbus(values.quick ?? false);
+  if (typeof modbus === "string") process.stdout.write(`${modbus}\n`);
+  else results.push(...modbus);
   process.stdout.write("journal.append...\n");
   results.push(...(await benchJournalAppend(values.quick ?? false)));
   process.stdout.write("mqtt.drain of a 100,000-event backlog...\n");

@@ -16,7 +16,11 @@ export type Subsystem =
   | "secrets"
   | "cli"
   | "control"
-  | "service";
+  | "service"
+  | "modbus"
+  | "power"
+  | "cabinet"
+  | "safety";
 
 export type StationErrorCode =
   | "CONFIG_INVALID"
@@ -62,6 +66,14 @@ export type StationErrorCode =
   | "CONTROL_UNREACHABLE"
   | "CONTROL_DENIED"
   | "CONTROL_BAD_REPLY"
+  | "MODBUS_CRC"
+  | "MODBUS_BAD_FRAME"
+  | "MODBUS_EXCEPTION"
+  | "MODBUS_TIMEOUT"
+  | "MODBUS_LINK_DOWN"
+  | "OUTLET_UNKNOWN"
+  | "OUTLET_REFUSED"
+  | "CABINET_REFUSED"
   | "STATION_ALREADY_RUNNING"
   | "CREDENTIAL_KEY_MISMATCH"
   | "STATE_FILE_INVALID"

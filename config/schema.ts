@@ -6,6 +6,7 @@ import { doorSchema } from "./sections/door.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
 import { journalSchema } from "./sections/journal.ts";
 import { brokerSchema, mqttSchema } from "./sections/mqtt.ts";
+import { powerSections, refinePowerWiring } from "./sections/power.ts";
 
 /**
  * The one schema for a station's config file, assembled from one file per section in
@@ -47,6 +48,7 @@ export const StationConfigSchema = z
     journal: journalSchema,
     mqtt: mqttSchema,
     broker: brokerSchema,
+    ...powerSections,
     console: consoleSchema,
     control: controlSchema,
     log: z
@@ -58,6 +60,7 @@ export const StationConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    refinePowerWiring(c, ctx);
     // A real station with no broker would store every event and deliver none, silently.
     if (c.hardware.mode === "real" && c.mqtt.url === undefined) {
       ctx.addIssue({

@@ -35,6 +35,8 @@ export class EntranceSubsystem implements Subsystem {
     const door = this.entrance.door;
     this.selftestSteps = entranceSelftestSteps(this.entrance, ctx.hardware, ctx.config);
     this.doctorChecks = entranceDoctorChecks(this.entrance, ctx.hardware, ctx.config, ctx.bus);
+    // The one way another subsystem may open the door: an egress hold, as the fire input gives.
+    ports.egress = { request: (source, active) => door.requestEgress(source, active) };
     this.commands = [
       defineCommand({
         name: "fire-reset",

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import type { StationConfig } from "../config/schema.ts";
 import type { Hardware } from "../device/hardware.ts";
+import type { BusScheduler } from "../device/modbus/bus-scheduler.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
 import type { OccupancyFigure } from "./access/occupancy.ts";
 import type { SecondFactor } from "./access/second-factor.ts";
@@ -9,6 +10,7 @@ import type { AlarmBoard } from "./alarms/alarm-board.ts";
 import type { StationState } from "./contract/state.ts";
 import type { EventBus } from "./events/event-bus.ts";
 import type { RestartState } from "./persist/restart-state.ts";
+import type { SafetyCause } from "./safety/safety-machine.ts";
 
 /**
  * How a capability joins the station (architecture brief, "Subsystems"). The entrance is the
@@ -55,6 +57,33 @@ export interface StationPorts {
    * `track()` your part and call `changed()` when it changes (set by Station)
    */
   restart?: RestartState;
+  /** the entrance: release the door for egress while a source holds it (a battery fire) */
+  egress?: EgressRelease;
+  /** the Modbus buses: the scheduler of each, by bus id */
+  modbus?: ModbusBuses;
+  /** the outlets: cut (and hold off) every outlet's power */
+  outletPower?: PowerCut;
+  /** the cabinet: cut (and hold off) the chargers' mains */
+  cabinetPower?: PowerCut;
+  /** the safety coordinator: where thermal and smoke signals go */
+  safety?: SafetySignals;
+}
+
+export interface EgressRelease {
+  request(source: string, active: boolean): void;
+}
+
+export interface PowerCut {
+  /** synchronous: the relays are off when this returns */
+  cut(active: boolean, reason: string): void;
+}
+
+export interface SafetySignals {
+  signal(cause: SafetyCause, active: boolean, detail?: string): void;
+}
+
+export interface ModbusBuses {
+  scheduler(busId: string): BusScheduler | undefined;
 }
 
 export interface SubsystemContext {

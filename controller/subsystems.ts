@@ -1,4 +1,8 @@
+import { CabinetSubsystem } from "./cabinet/cabinet-subsystem.ts";
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
+import { ModbusSubsystem } from "./modbus/modbus-subsystem.ts";
+import { OutletsSubsystem } from "./power/outlets-subsystem.ts";
+import { SafetyCoordinator } from "./safety/safety-coordinator.ts";
 import type { SubsystemFactory } from "./subsystem.ts";
 
 /**
@@ -6,4 +10,14 @@ import type { SubsystemFactory } from "./subsystem.ts";
  * one line here; its factory returns undefined when the station file does not configure it.
  * The entrance comes first: the lock is in its configured state before anything else starts.
  */
-export const SUBSYSTEMS: readonly SubsystemFactory[] = [(ctx) => new EntranceSubsystem(ctx)];
+export const SUBSYSTEMS: readonly SubsystemFactory[] = [
+  (ctx) => new EntranceSubsystem(ctx),
+  // Safety before what it protects: smoke present at boot cuts before the first outlet read.
+  ({ config: c, ...ctx }) =>
+    c.outlets?.list.length || c.cabinet || c.safety.smokeDetector
+      ? new SafetyCoordinator({ config: c, ...ctx })
+      : undefined,
+  (ctx) => (ctx.config.modbus.length > 0 ? new ModbusSubsystem(ctx) : undefined),
+  (ctx) => (ctx.config.outlets?.list.length ? new OutletsSubsystem(ctx) : undefined),
+  (ctx) => (ctx.config.cabinet ? new CabinetSubsystem(ctx, ctx.config.cabinet) : undefined),
+];

@@ -3,6 +3,7 @@ import type { Clock } from "./ports/clock.ts";
 import type { GpioInput, GpioOutput } from "./ports/gpio.ts";
 import type { HardwareProbe } from "./ports/probe.ts";
 import type { TimeSource } from "./ports/time-source.ts";
+import type { PowerHardware } from "./power-hardware.ts";
 
 /**
  * Everything the controller may touch, built in one place (real drivers or the simulator) and
@@ -23,4 +24,6 @@ export interface Hardware {
   readonly readers: readonly CardReader[];
   /** read-only checks of these parts for `doctor` (GPIO sysfs and the chip base, ...) */
   readonly probes?: readonly HardwareProbe[];
+  /** Modbus buses, outlet relays, smoke detector: present when the station file has them */
+  readonly power?: PowerHardware | undefined;
 }

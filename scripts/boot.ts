@@ -6,6 +6,7 @@ import { loadSecretsFile, type Secrets } from "../config/secrets.ts";
 import { type CredentialStore, simpleEntry } from "../controller/access/credential-store.ts";
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
 import type { ConsoleExtension } from "../controller/console/http-route.ts";
+import { powerConsoleExtension } from "../controller/console/power-panel.ts";
 import { Station } from "../controller/station.ts";
 import type { SubsystemFactory } from "../controller/subsystem.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
@@ -21,8 +22,11 @@ import { createRealHardware } from "../device/real-hardware.ts";
 import { simConsolePanel } from "../simulator/console-panel.ts";
 import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
+import { simPowerPanel, simPowerRoutes } from "../simulator/power/power-panel.ts";
+import type { SimPower } from "../simulator/power/sim-power.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
 import { packageVersion } from "./paths.ts";
+import { buildPowerHardware } from "./power.ts";
 import type { ProcessGuard } from "./process-guard.ts";
 import { buildReaders, type PcscStackChoice } from "./readers.ts";
 import { simCommandSpecs } from "./sim-command-specs.ts";
@@ -47,6 +51,8 @@ export interface BootOptions {
   pcscStack?: PcscStackChoice;
   /** the station's capabilities (default: controller/subsystems.ts) */
   subsystems?: readonly SubsystemFactory[];
+  /** simulated loads and batteries charge this many times faster (the demo) */
+  powerTimeScale?: number;
   /**
    * The lock relay line `run` opened and drove safe before anything else (scripts/run-station.ts).
    * On real hardware it is the station's lock relay; on simulated hardware the simulated relay
@@ -65,6 +71,8 @@ export interface BootedStation {
   hasher: IdentifierHasher;
   /** present when the hardware is simulated */
   sim: SimulatedStation | undefined;
+  /** the simulated meters, relays and cabinet, when any bus or the GPIO is simulated */
+  powerSim: SimPower | undefined;
   /** each reader and how it is driven (real driver, vpcd, in-process simulation) */
   readerPaths: readonly { id: string; how: string }[];
   stop(): Promise<void>;
@@ -130,12 +138,40 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   } else {
     hardware = createRealHardware(config, clock, built.readers, opts.lockRelay);
   }
+  // Outlets, cabinet, smoke: each Modbus bus real or simulated on its own.
+  const powerBuilt = buildPowerHardware(config, clock, {
+    ...(opts.powerTimeScale === undefined ? {} : { timeScale: opts.powerTimeScale }),
+  });
+  const powerSim = powerBuilt.sim;
+  if (powerBuilt.power) hardware = { ...hardware, power: powerBuilt.power };
+  // A process that ends by an exception (or any exit) leaves no outlet or charger powered and
+  // unwatched: the writes are synchronous, so they happen in the 'exit' handler itself.
+  const power = powerBuilt.power;
+  const powerOff = () => {
+    for (const r of [
+      ...(power?.outletRelays.values() ?? []),
+      ...(power?.cabinetPowerRelay ? [power.cabinetPowerRelay] : []),
+    ]) {
+      try {
+        r.write(false);
+      } catch {
+        // the next one still goes off
+      }
+    }
+  };
+  if (power) process.on("exit", powerOff);
 
   const credentials: CredentialStore = opts.credentialStore ?? (store as SqliteCredentialStore);
   const extensions = [...(opts.consoleExtensions ?? [])];
+  let stationRef: Station | undefined;
   if (sim) {
     const cards = opts.demoCards ?? [];
     extensions.push({ route: simControlRoutes(sim.control, cards), panel: simConsolePanel(cards) });
+  }
+  if (hardware.power) {
+    // the technician's panel runs the subsystems' own commands, found once the station exists
+    extensions.push(powerConsoleExtension(() => stationRef?.commands() ?? []));
+    if (powerSim) extensions.push({ route: simPowerRoutes(powerSim), panel: simPowerPanel(powerSim) });
   }
   const readerIds = config.hardware.readers.map((r) => r.id);
   const station: Station = new Station({
@@ -151,15 +187,19 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
       : {}),
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
   });
+  stationRef = station;
   if (opts.processGuard) {
     opts.processGuard.addSafeAction("station", () => station.failSafe());
+    if (power) opts.processGuard.addSafeAction("outlets", powerOff);
     opts.processGuard.setRecorder((fault) => station.recordFault(fault));
   }
   sim?.start();
+  await powerSim?.start();
   try {
     await station.start();
   } catch (err) {
     await station.stop().catch(() => undefined);
+    await powerSim?.stop();
     sim?.stop();
     store?.close();
     await built.stop();
@@ -171,9 +211,12 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     store,
     hasher,
     sim,
+    powerSim,
     readerPaths: built.paths,
     async stop() {
       await station.stop();
+      process.off("exit", powerOff);
+      await powerSim?.stop();
       sim?.stop();
       store?.close();
       await built.stop();

@@ -12,6 +12,8 @@ export const NATIVE = [
   "epoll",
   "nfc-pcsc",
   "@pokusew/pcsclite",
+  "serialport",
+  "@serialport/bindings-cpp",
   "pino",
   "pino-pretty",
   "thread-stream",

@@ -35,6 +35,11 @@ const USAGE = `waystation <command>
   socket, found from the station file: --config FILE (default: the demo's), or --socket PATH.
   --json prints the station's whole reply. Exit codes: 0 done, 1 refused or failed, 2 an unknown
   command or option, or an invalid station file.
+  door fire-reset [--console URL]
+                         a technician's reset after a fire alarm (rule: manual-reset)
+  power outlet outlet=ID action=start|stop|clear | release-battery slot=N | swap | swap-cancel
+      | safety-reset   [--console URL]
+                         outlets, the battery cabinet and the safety coordinator (a technician)
   tail --broker URL [--station ID]... [--share GROUP] [--client-id ID] [--protocol 4|5] [--lines|--json]
                          watch stations as the central server would (persistent session); validates
                          every message, drops duplicates by id, reports seq gaps
@@ -58,6 +63,7 @@ const commands: Record<string, () => Promise<Command>> = {
   door: async () => (await import("./commands/remote.ts")).door,
   selftest: async () => (await import("./commands/remote.ts")).selftest,
   doctor: async () => (await import("./commands/doctor.ts")).doctor,
+  power: async () => (await import("./commands/power.ts")).power,
   tail: async () => (await import("./tail/tail.ts")).runTail,
   contract: async () => (await import("./commands/contract.ts")).contract,
   bench: async () => (await import("../bench/run.ts")).benchCommand,

@@ -132,6 +132,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       seedCredentials: (store, hasher) => store.replaceStatic(demoCredentials(hasher, Date.now())),
       ...(opts.pcscd === false ? { pcscStack: "off" as const } : {}),
       ...(opts.swingShutMs === undefined ? {} : { swingShutMs: opts.swingShutMs }),
+      // simulated phones and e-bike batteries charge 60× faster, so a session ends while you watch
+      powerTimeScale: 60,
     });
   } catch (err) {
     await broker?.stop();

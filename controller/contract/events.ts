@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
+import { cabinetEvents } from "./cabinet-events.ts";
 import { commandEvents } from "./command-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
+import { powerEvents } from "./power-events.ts";
 import { readerEvents } from "./reader-events.ts";
+import { safetyEvents } from "./safety-events.ts";
 import { securityEvents } from "./security-events.ts";
 import { selftestEvents } from "./selftest-events.ts";
 import { systemEvents } from "./system-events.ts";
@@ -26,6 +29,9 @@ export const EventPayloadSchemas = {
   ...journalEvents,
   ...commandEvents,
   ...selftestEvents,
+  ...powerEvents,
+  ...cabinetEvents,
+  ...safetyEvents,
   ...securityEvents,
 } as const;
 

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { CabinetStateSchema } from "./cabinet-events.ts";
 import { AccessStateSchema, DoorStateSchema } from "./door-state.ts";
+import { ModbusStateSchema, OutletStateSchema } from "./power-events.ts";
+import { SafetyStateSchema } from "./safety-events.ts";
 import { JournalStatusSchema } from "./telemetry.ts";
 
 /** `status` (retained): is the controller alive. The Last Will flips it to online:false. */
@@ -22,6 +25,10 @@ export const StateSchema = z.object({
   ...AccessStateSchema.shape,
   events: z.object({ lastSeq: z.number().int().min(0) }),
   journal: JournalStatusSchema,
+  outlets: z.record(z.string(), OutletStateSchema).optional().describe("charging outlets, by id"),
+  cabinet: CabinetStateSchema.optional().describe("the battery-swap cabinet"),
+  safety: SafetyStateSchema.optional().describe("the station's safety coordinator"),
+  modbus: ModbusStateSchema.optional().describe("RS-485 buses, by id"),
   insecure: z
     .literal(true)
     .optional()

@@ -50,5 +50,17 @@ export const TelemetrySchema = z.object({
     rssMb: z.number().min(0),
     heapUsedMb: z.number().min(0),
   }),
+  outlets: z
+    .record(
+      z.string(),
+      z.object({
+        state: z.enum(["idle", "charging", "quarantined"]),
+        powerW: z.number().min(0),
+        energyWh: z.number().min(0).describe("the meter's lifetime counter"),
+        sessionWh: z.number().min(0).optional().describe("energy of the session under way"),
+      }),
+    )
+    .optional()
+    .describe("per-outlet power and energy; an outlet changing state is reported at once"),
 });
 export type Telemetry = z.output<typeof TelemetrySchema>;

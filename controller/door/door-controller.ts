@@ -55,6 +55,8 @@ export class DoorController {
   /** monotonic time of the last thing that legitimately (re)started a timed unlock */
   private lastUnlockStimulus = 0;
   private stopped = false;
+  private fireInput = false;
+  private readonly egressSources = new Set<string>();
 
   constructor(
     private readonly ports: DoorPorts,
@@ -102,10 +104,16 @@ export class DoorController {
     );
     const fire = this.ports.fireAlarm;
     if (fire) {
-      this.unsubscribers.push(fire.onEdge((e) => this.dispatch({ type: "fire", active: e.active })));
+      this.unsubscribers.push(
+        fire.onEdge((e) => {
+          this.fireInput = e.active;
+          this.dispatchFire();
+        }),
+      );
       // A fire alarm already active at boot releases the door at once.
-      if (fire.read()) this.dispatch({ type: "fire", active: true });
+      this.fireInput = fire.read();
     }
+    this.dispatchFire();
     if (restored.fire !== undefined && restored.fire !== "off" && this.state.fire === "off") {
       this.log.warn(
         { restored: restored.fire },
@@ -127,6 +135,21 @@ export class DoorController {
     await this.ports.doorContact.stop();
     await this.ports.lockRelay.stop();
     await this.ports.alarmSounder?.stop();
+  }
+
+  /**
+   * Egress asked for by another part of the station (the safety coordinator on a battery fire):
+   * the same release as the fire input, held while any source holds it.
+   */
+  requestEgress(source: string, active: boolean): void {
+    if (active) this.egressSources.add(source);
+    else this.egressSources.delete(source);
+    if (!this.stopped) this.dispatchFire();
+  }
+
+  private dispatchFire(): void {
+    const active = this.fireInput || this.egressSources.size > 0;
+    if (active || this.state.fire === "active") this.dispatch({ type: "fire", active });
   }
 
   /**

@@ -56,10 +56,29 @@ export class StationReporting {
     this.telemetry = new TelemetryReporter(
       opts.telemetry,
       { stationId: opts.stationId, bootId: opts.status.bootId },
-      () => ({ journal: journal.status(), link: this.linkStatus() }),
+      () => ({ journal: journal.status(), link: this.linkStatus(), ...this.outletTelemetry() }),
       (t) => this.publishTelemetry(t),
       clock,
     );
+  }
+
+  /** per-outlet power and energy from the last state, when the station has outlets */
+  private outletTelemetry(): { outlets?: NonNullable<Telemetry["outlets"]> } {
+    const outlets = this.latestState?.outlets;
+    if (!outlets) return {};
+    return {
+      outlets: Object.fromEntries(
+        Object.entries(outlets).map(([id, o]) => [
+          id,
+          {
+            state: o.state,
+            powerW: o.powerW,
+            energyWh: o.energyWh,
+            ...(o.session ? { sessionWh: o.session.energyWh } : {}),
+          },
+        ]),
+      ),
+    };
   }
 
   start(): void {

@@ -14,6 +14,7 @@ describe("report by exception", () => {
       now: { ...base, connected: false, health: "unwritable" },
       changed: ["journal.health", "link.connected"],
     },
+    { now: { ...base, outlets: "phone-1:quarantined" }, changed: ["outlets.state"] },
   ])("$now -> $changed", ({ now, changed }) => {
     expect(changesSince(base, now, 1000)).toEqual(changed);
   });

@@ -10,9 +10,10 @@ export interface TelemetrySettings {
 export interface TelemetrySample {
   journal: JournalStatus;
   link: LinkStatus;
+  outlets?: Telemetry["outlets"];
 }
 
-type Watched = { health: string; dropped: number; connected: boolean; backlog: number };
+type Watched = { health: string; dropped: number; connected: boolean; backlog: number; outlets?: string };
 
 /**
  * What is worth reporting at once, comparing a sample with the last one reported: the journal's
@@ -24,6 +25,7 @@ export function changesSince(last: Watched, now: Watched, backlogStep: number): 
   if (now.dropped !== last.dropped) changed.push("journal.dropped");
   if (now.connected !== last.connected) changed.push("link.connected");
   if (Math.abs(now.backlog - last.backlog) >= backlogStep) changed.push("journal.backlog");
+  if (now.outlets !== last.outlets) changed.push("outlets.state");
   return changed;
 }
 
@@ -93,6 +95,7 @@ export class TelemetryReporter {
       journal: s.journal,
       link: s.link,
       process: { rssMb: mb(mem.rss), heapUsedMb: mb(mem.heapUsed) },
+      ...(s.outlets ? { outlets: s.outlets } : {}),
     };
     // Only what reached the broker counts as reported; otherwise the change is reported later.
     if (this.publish(message)) this.last = watched(s);
@@ -105,6 +108,13 @@ function watched(s: TelemetrySample): Watched {
     dropped: s.journal.dropped,
     connected: s.link.connected,
     backlog: s.journal.backlog,
+    ...(s.outlets
+      ? {
+          outlets: Object.entries(s.outlets)
+            .map(([id, o]) => `${id}:${o.state}`)
+            .join(","),
+        }
+      : {}),
   };
 }
 

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { parseConfigText } from "../load.ts";
+
+const base = `station: { id: s1 }
+hardware:
+  mode: simulated
+  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }
+door: { lockMode: fail-secure }
+mqtt: { url: "mqtt://127.0.0.1:1883" }
+`;
+
+describe("power sections", () => {
+  it("accept the demo's layout", () => {
+    const r = parseConfigText(`${base}modbus: [{ id: rs485, kind: simulated }]
+outlets: { list: [{ id: p1, kind: phone, bus: rs485, meterAddress: 1, relay: { pin: 5 } }] }
+cabinet: { bus: rs485, address: 10, slots: 6 }
+`);
+    expect(r.ok).toBe(true);
+  });
+  it("name an unknown bus, a shared address and a real bus without a path", () => {
+    const r = parseConfigText(`${base}modbus: [{ id: rs485, kind: real }]
+outlets: { list: [{ id: p1, kind: phone, bus: rs485, meterAddress: 10, relay: { pin: 5 } }, { id: p2, kind: phone, bus: other, meterAddress: 2, relay: { pin: 6 } }] }
+cabinet: { bus: rs485, address: 10 }
+`);
+    expect(r.ok).toBe(false);
+    const text = JSON.stringify(r.ok ? [] : r.issues);
+    expect(text).toContain("a real bus needs the path");
+    expect(text).toContain('no Modbus bus \\"other\\"');
+    expect(text).toContain("already used by outlet p1");
+  });
+});

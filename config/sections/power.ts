@@ -1,0 +1,202 @@
+import { z } from "zod";
+import { cabinetSchema } from "./cabinet.ts";
+import { gpioInput, gpioOutput } from "./hardware.ts";
+
+/**
+ * `modbus`, `outlets` and `safety` in the station file: the RS-485 buses, the charging outlets on
+ * them, and the cross-subsystem safety inputs. The battery cabinet is in cabinet.ts.
+ */
+export const modbusBusSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/)
+      .describe("name the outlets and the cabinet use for this bus"),
+    kind: z
+      .enum(["real", "simulated"])
+      .describe("each bus on its own: a real USB–RS485 adapter, or the simulator's meters and cabinet"),
+    path: z
+      .string()
+      .optional()
+      .describe("serial device of a real bus; use /dev/serial/by-id/... so it survives re-plugging"),
+    baud: z.number().int().min(1200).max(115200).default(9600).describe("PZEM-004T meters speak 9600 8N1"),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(5000)
+      .default(100)
+      .describe("wait for an answer beyond its wire time"),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(5)
+      .default(1)
+      .describe("extra attempts after a timeout or a CRC error"),
+    offlineAfter: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(3)
+      .describe("failed requests in a row before a device is offline"),
+    reopenMs: z
+      .number()
+      .int()
+      .min(50)
+      .max(60_000)
+      .default(1000)
+      .describe("first wait before reopening an unplugged adapter"),
+    minCycleMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(0)
+      .describe("a poll cycle starts at most this often; 0 = back to back (the cut latency is one cycle)"),
+    safetyReadsPerCycle: z
+      .number()
+      .int()
+      .min(1)
+      .max(4)
+      .default(2)
+      .describe("the cabinet's alarm register is read this often per cycle (each read ≈ 27 ms at 9600 baud)"),
+    turnaroundMs: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(3)
+      .describe("simulated buses only: the devices' think time before answering"),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.kind === "real" && !b.path)
+      ctx.addIssue({ code: "custom", path: ["path"], message: "a real bus needs the path of its adapter" });
+  });
+
+export const outletKindDefaults = {
+  phone: { maxCurrentA: 1, maxPowerW: 60, completeBelowW: 0.8, maxSessionMin: 240 },
+  ebike: { maxCurrentA: 3, maxPowerW: 400, completeBelowW: 4, maxSessionMin: 480 },
+} as const;
+
+export const outletSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
+    kind: z.enum(["phone", "ebike"]).describe("sets the default limits"),
+    bus: z.string().describe("id of the Modbus bus its meter is on"),
+    meterAddress: z
+      .number()
+      .int()
+      .min(1)
+      .max(247)
+      .describe("the PZEM-004T's slave address (holding register 0x0002)"),
+    relay: gpioOutput.describe("relay that switches the outlet; unpowered = off"),
+    maxCurrentA: z.number().positive().optional().describe("cut above this current (default by kind)"),
+    maxPowerW: z.number().positive().optional().describe("cut above this power (default by kind)"),
+    maxTempC: z.number().default(60).describe("cut above this temperature at the outlet"),
+    completeBelowW: z
+      .number()
+      .min(0)
+      .optional()
+      .describe("charge complete when the power stays below this ..."),
+    completeAfterMin: z.number().min(0.1).default(10).describe("... for this many minutes"),
+    maxSessionMin: z.number().min(1).optional().describe("a session ends after this long"),
+  })
+  .strict();
+export type OutletConfig = z.output<typeof outletSchema>;
+
+/** The outlet's limits: what the file says, else its kind's defaults. */
+export function outletLimits(o: OutletConfig) {
+  const d = outletKindDefaults[o.kind];
+  return {
+    maxCurrentA: o.maxCurrentA ?? d.maxCurrentA,
+    maxPowerW: o.maxPowerW ?? d.maxPowerW,
+    maxTempC: o.maxTempC,
+    completeBelowW: o.completeBelowW ?? d.completeBelowW,
+    completeAfterMs: o.completeAfterMin * 60_000,
+    maxSessionMs: (o.maxSessionMin ?? d.maxSessionMin) * 60_000,
+  };
+}
+
+export const outletsSchema = z
+  .object({
+    binding: z
+      .enum(["occupant", "credential"])
+      .default("occupant")
+      .describe(
+        "occupant: a start without a credential binds to the person most recently let in; credential: every start names one",
+      ),
+    occupantWindowMin: z
+      .number()
+      .min(1)
+      .default(240)
+      .describe("how long after entry a person counts as the occupant"),
+    fairUse: z
+      .object({
+        maxConcurrent: z.number().int().min(1).default(1).describe("outlets one person may use at once"),
+        maxDailyWh: z
+          .number()
+          .min(1)
+          .default(800)
+          .describe("energy one person may draw per day (local midnight)"),
+      })
+      .strict()
+      .default({ maxConcurrent: 1, maxDailyWh: 800 }),
+    list: z.array(outletSchema).default([]),
+  })
+  .strict();
+
+export const safetySchema = z
+  .object({
+    smokeDetector: gpioInput
+      .optional()
+      .describe("smoke detector relay (on the I/O board or a GPIO); active = smoke. Wire it normally-closed"),
+    cabinetPowerRelay: gpioOutput
+      .optional()
+      .describe("contactor feeding the cabinet's chargers; unpowered = cut"),
+  })
+  .strict();
+
+export const powerSections = {
+  modbus: z.array(modbusBusSchema).default([]).describe("RS-485 buses (Modbus RTU)"),
+  outlets: outletsSchema.optional().describe("charging outlets; absent = none"),
+  cabinet: cabinetSchema.optional().describe("battery-swap cabinet; absent = none"),
+  safety: safetySchema.default({}),
+};
+
+/** Cross-checks: every outlet and the cabinet name a bus that exists; no two devices share an address. */
+export function refinePowerWiring(
+  c: {
+    modbus: { id: string }[];
+    outlets?: { list: OutletConfig[] } | undefined;
+    cabinet?: { bus: string; address: number } | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const buses = new Set(c.modbus.map((b) => b.id));
+  const used = new Map<string, string>();
+  const claim = (bus: string, address: number, who: string, path: (string | number)[]) => {
+    if (!buses.has(bus)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "bus"],
+        message: `no Modbus bus "${bus}" (modbus: [{ id: ${bus}, ... }])`,
+      });
+      return;
+    }
+    const key = `${bus}/${address}`;
+    const other = used.get(key);
+    if (other)
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${who} has address ${address} on bus ${bus}, already used by ${other}`,
+      });
+    used.set(key, who);
+  };
+  c.outlets?.list.forEach((o, i) => {
+    claim(o.bus, o.meterAddress, `outlet ${o.id}`, ["outlets", "list", i]);
+  });
+  if (c.cabinet) claim(c.cabinet.bus, c.cabinet.address, "the cabinet", ["cabinet"]);
+}

@@ -1,0 +1,49 @@
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { z } from "zod";
+import type { SwapState } from "./swap-machine.ts";
+
+const StoredSchema = z.object({
+  swap: z.record(z.string(), z.unknown()).refine((s) => typeof s.step === "string"),
+  quarantined: z.array(z.object({ slot: z.number().int(), batteryId: z.string(), reason: z.string() })),
+});
+
+export interface CabinetRecord {
+  swap: SwapState;
+  quarantined: { slot: number; batteryId: string; reason: string }[];
+}
+
+/**
+ * The swap in progress and the quarantined slots, written (and fsync'd) after every change, so a
+ * power cut mid-swap is resumed after the restart. A file that cannot be read is a fresh start,
+ * reported by the caller; it is small and replaced atomically (write, fsync, rename).
+ */
+export class CabinetStore {
+  constructor(readonly file: string) {}
+
+  load(): { record: CabinetRecord; problem?: string } {
+    let text: string;
+    try {
+      text = readFileSync(this.file, "utf8");
+    } catch {
+      return { record: { swap: { step: "idle" }, quarantined: [] } };
+    }
+    try {
+      const parsed = StoredSchema.parse(JSON.parse(text));
+      return { record: { swap: parsed.swap as unknown as SwapState, quarantined: parsed.quarantined } };
+    } catch (err) {
+      return { record: { swap: { step: "idle" }, quarantined: [] }, problem: String(err) };
+    }
+  }
+
+  save(record: CabinetRecord): void {
+    const tmp = `${this.file}.tmp`;
+    const fd = openSync(tmp, "w", 0o644);
+    try {
+      writeSync(fd, JSON.stringify(record));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,328 @@
+import type { Logger } from "pino";
+import { z } from "zod";
+import { isStationError, type StationError } from "../../config/errors.ts";
+import { type OutletConfig, outletLimits } from "../../config/sections/power.ts";
+import { decodePzem, pzemReadRequest } from "../../device/modbus/pzem.ts";
+import type { Answer } from "../../device/modbus/rtu-master.ts";
+import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
+import type { GpioOutput } from "../../device/ports/gpio.ts";
+import { Listeners } from "../../device/ports/listeners.ts";
+import type { StationState } from "../contract/state.ts";
+import type { EventBus } from "../events/event-bus.ts";
+import { personArgs, personFrom, principalName } from "../principal.ts";
+import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
+import { defineCommand } from "../subsystem.ts";
+import { DailyEnergy, fairUse } from "./fair-use.ts";
+import { Occupant, type Person } from "./occupant.ts";
+import {
+  type ControlSource,
+  IDLE,
+  type OutletEffect,
+  type OutletInput,
+  type OutletLimits,
+  type OutletState,
+  relayOn,
+  step,
+} from "./outlet-machine.ts";
+
+interface Outlet {
+  cfg: OutletConfig;
+  limits: OutletLimits;
+  relay: GpioOutput | undefined;
+  state: OutletState;
+  meterOnline: boolean;
+  powerW: number;
+  currentA: number;
+  energyWh: number;
+}
+
+const TICK_MS = 1000;
+
+const who = (p: { credential: string; personId?: string | undefined }) => p.personId ?? p.credential;
+
+/**
+ * The charging outlets: each a pure machine (outlet-machine.ts) fed by its meter's reads on the
+ * bus scheduler, its relay driven from the machine's state after every step. Provides
+ * `ports.outletPower`, through which the safety coordinator holds every outlet off.
+ */
+export class OutletsSubsystem implements Subsystem {
+  readonly name = "outlets";
+  readonly commands: readonly CommandSpec[];
+  private readonly outlets = new Map<string, Outlet>();
+  private readonly occupant: Occupant;
+  private readonly daily: DailyEnergy;
+  private readonly changes = new Listeners<void>();
+  private readonly unsubscribers: (() => void)[] = [];
+  private readonly clock: Clock;
+  private readonly bus: EventBus;
+  private readonly log: Logger;
+  private tickTimer: TimerHandle | undefined;
+  private stationCut = false;
+  private started = false;
+
+  constructor(private readonly ctx: SubsystemContext) {
+    const cfg = ctx.config.outlets;
+    this.clock = ctx.hardware.clock;
+    this.bus = ctx.bus;
+    this.log = ctx.logger.child({ module: "outlets" });
+    this.occupant = new Occupant(ctx.bus, this.clock, (cfg?.occupantWindowMin ?? 240) * 60_000);
+    const tz = ctx.config.door.passage.timezone;
+    const fmt = new Intl.DateTimeFormat("en-CA", { timeZone: tz });
+    this.daily = new DailyEnergy((ms) => fmt.format(ms));
+    for (const o of cfg?.list ?? []) {
+      this.outlets.set(o.id, {
+        cfg: o,
+        limits: outletLimits(o),
+        relay: ctx.hardware.power?.outletRelays.get(o.id),
+        state: IDLE,
+        meterOnline: true,
+        powerW: 0,
+        currentA: 0,
+        energyWh: 0,
+      });
+    }
+    ctx.ports.outletPower = {
+      cut: (active) => {
+        this.stationCut = active;
+        for (const id of this.outlets.keys())
+          this.dispatch(id, { type: "station-cut", active, atMs: this.clock.monotonic() });
+      },
+    };
+    this.commands = [
+      defineCommand({
+        name: "outlet",
+        summary: "start or stop a charging session, or clear an outlet's quarantine (technician)",
+        args: z
+          .object({
+            outlet: z.string(),
+            action: z.enum(["start", "stop", "clear"]),
+            ...personArgs,
+          })
+          .strict(),
+        run: async (a, { principal }) => {
+          if (!this.outlets.has(a.outlet)) return { status: "error", code: "OUTLET_UNKNOWN" };
+          if (a.action === "clear") return this.clear(a.outlet, principalName(principal));
+          if (a.action === "stop") return this.stopSession(a.outlet, "command");
+          return this.startSession(a.outlet, "command", personFrom(a));
+        },
+      }),
+    ];
+  }
+
+  /** Start a session: bound to `person`, or (binding "occupant") to whoever the door let in last. */
+  startSession(id: string, source: ControlSource, person?: Person) {
+    const o = this.outlets.get(id);
+    if (!o) return { status: "error" as const, code: "OUTLET_UNKNOWN" };
+    const p =
+      person ?? (this.ctx.config.outlets?.binding === "occupant" ? this.occupant.current() : undefined);
+    if (!p) return this.refuse(id, "no-occupant", source);
+    const now = this.clock.now();
+    const mine = [...this.outlets.values()].filter((x) => x.state.session && who(x.state.session) === who(p));
+    const today =
+      this.daily.get(who(p), now) + mine.reduce((s, x) => s + (x.state.session?.energyWh ?? 0), 0);
+    const verdict = fairUse(
+      this.ctx.config.outlets?.fairUse ?? { maxConcurrent: 1, maxDailyWh: 800 },
+      mine.length,
+      today,
+    );
+    if (verdict !== "ok") return this.refuse(id, verdict, source);
+    const ok = this.dispatch(id, { type: "start", ...p, source, atMs: this.clock.monotonic() });
+    return ok ? { status: "ok" as const } : { status: "error" as const, code: "OUTLET_REFUSED" };
+  }
+
+  stopSession(id: string, source: ControlSource) {
+    const ok = this.dispatch(id, { type: "stop", source, atMs: this.clock.monotonic() });
+    return ok ? { status: "ok" as const } : { status: "error" as const, code: "OUTLET_REFUSED" };
+  }
+
+  clear(id: string, by: string) {
+    const o = this.outlets.get(id);
+    if (!o?.state.quarantine) return { status: "error" as const, code: "OUTLET_NOT_QUARANTINED" };
+    this.dispatch(id, { type: "clear", atMs: this.clock.monotonic() });
+    this.bus.emit("outlet.cleared", { outlet: id, by });
+    return { status: "ok" as const };
+  }
+
+  async start(): Promise<void> {
+    for (const o of this.outlets.values()) {
+      // Off first, before anything that can fail: an outlet is never powered by a restart.
+      await o.relay?.start();
+      o.relay?.write(false);
+    }
+    this.started = true;
+    this.occupant.start();
+    for (const [id, o] of this.outlets) {
+      const sched = this.ctx.ports.modbus?.scheduler(o.cfg.bus);
+      if (!sched) {
+        this.log.error({ outlet: id, bus: o.cfg.bus }, "the outlet's bus is not configured: it stays off");
+        this.dispatch(id, {
+          type: "meter-lost",
+          atMs: this.clock.monotonic(),
+          detail: `no bus ${o.cfg.bus}`,
+        });
+        continue;
+      }
+      this.unsubscribers.push(
+        sched.add({
+          id: `meter:${id}`,
+          priority: "meter",
+          request: pzemReadRequest(o.cfg.meterAddress),
+          onResult: (r) => this.onMeter(id, r),
+        }),
+      );
+      const probe = this.ctx.hardware.power?.outletTemperatures.get(id);
+      if (probe)
+        this.unsubscribers.push(
+          probe.onReading((tempC) =>
+            this.dispatch(id, { type: "temperature", tempC, atMs: this.clock.monotonic() }),
+          ),
+        );
+    }
+    this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.clock.clearTimeout(this.tickTimer);
+    for (const u of this.unsubscribers.splice(0)) u();
+    this.occupant.stop();
+    for (const o of this.outlets.values()) {
+      o.relay?.write(false);
+      await o.relay?.stop();
+    }
+  }
+
+  snapshot(): Partial<StationState> {
+    if (this.outlets.size === 0) return {};
+    const iso = (monoMs: number) =>
+      new Date(this.clock.now() - (this.clock.monotonic() - monoMs)).toISOString();
+    const outlets: NonNullable<StationState["outlets"]> = {};
+    for (const [id, o] of this.outlets) {
+      const s = o.state.session;
+      const q = o.state.quarantine;
+      outlets[id] = {
+        kind: o.cfg.kind,
+        state: o.state.mode,
+        relay: relayOn(o.state),
+        meterOnline: o.meterOnline,
+        powerW: o.powerW,
+        currentA: o.currentA,
+        energyWh: o.energyWh,
+        stationCut: o.state.stationCut,
+        ...(s
+          ? {
+              session: {
+                ...(s.personId ? { personId: s.personId } : {}),
+                since: iso(s.startedAtMs),
+                energyWh: s.energyWh,
+                source: s.source,
+              },
+            }
+          : {}),
+        ...(q ? { quarantine: { reason: q.reason, detail: q.detail, since: iso(q.atMs) } } : {}),
+      };
+    }
+    return { outlets };
+  }
+
+  onChange(listener: () => void): () => void {
+    return this.changes.add(listener);
+  }
+
+  private onMeter(id: string, r: Answer | StationError): void {
+    const o = this.outlets.get(id);
+    if (!o) return;
+    const atMs = this.clock.monotonic();
+    if (isStationError(r)) {
+      // An exception is an answer: the meter is there but refuses; treat any failure as lost.
+      o.meterOnline = false;
+      this.dispatch(id, { type: "meter-lost", atMs, detail: r.code });
+      return;
+    }
+    if (r.fn !== 0x04) return;
+    const m = decodePzem(r.values);
+    const wasOnline = o.meterOnline;
+    o.meterOnline = true;
+    const changed = !wasOnline || Math.abs(m.powerW - o.powerW) >= 1 || m.energyWh !== o.energyWh;
+    o.powerW = m.powerW;
+    o.currentA = m.currentA;
+    o.energyWh = m.energyWh;
+    const temp = this.ctx.hardware.power?.outletTemperatures.get(id)?.read();
+    this.dispatch(id, {
+      type: "reading",
+      atMs,
+      powerW: m.powerW,
+      currentA: m.currentA,
+      energyWh: m.energyWh,
+      ...(temp !== undefined ? { tempC: temp } : {}),
+    });
+    if (changed) this.changes.emit();
+  }
+
+  /** One step of one outlet's machine; the relay follows the new state before anything else. */
+  private dispatch(id: string, input: OutletInput): boolean {
+    const o = this.outlets.get(id);
+    if (!o) return false;
+    const r = step(o.state, input, o.limits);
+    const before = o.state;
+    o.state = r.state;
+    if (this.started) o.relay?.write(relayOn(o.state));
+    let refused = false;
+    for (const e of r.effects) refused = this.effect(id, e) || refused;
+    if (before !== o.state) this.changes.emit();
+    return !refused;
+  }
+
+  private effect(id: string, e: OutletEffect): boolean {
+    const nowMs = this.clock.now();
+    switch (e.type) {
+      case "started":
+        this.bus.emit("outlet.session-started", {
+          outlet: id,
+          credential: e.session.credential,
+          ...(e.session.personId ? { personId: e.session.personId } : {}),
+          source: e.session.source,
+        });
+        return false;
+      case "ended":
+        this.daily.add(who(e.session), e.session.energyWh, nowMs);
+        this.bus.emit("outlet.session-ended", {
+          outlet: id,
+          credential: e.session.credential,
+          ...(e.session.personId ? { personId: e.session.personId } : {}),
+          reason: e.reason,
+          energyWh: e.session.energyWh,
+          durationS: Math.round(e.durationMs / 1000),
+        });
+        return false;
+      case "quarantined":
+        this.log.warn({ outlet: id, reason: e.reason, detail: e.detail }, "outlet cut and quarantined");
+        this.bus.emit("outlet.quarantined", { outlet: id, reason: e.reason, detail: e.detail });
+        return false;
+      case "cleared":
+        return false;
+      case "refused":
+        this.bus.emit("outlet.refused", { outlet: id, reason: e.reason, source: e.source });
+        return true;
+    }
+  }
+
+  private refuse(
+    id: string,
+    reason: "no-occupant" | "fair-use-concurrent" | "fair-use-energy",
+    source: ControlSource,
+  ) {
+    this.bus.emit("outlet.refused", { outlet: id, reason, source });
+    return { status: "error" as const, code: reason.toUpperCase().replaceAll("-", "_") };
+  }
+
+  private tick(): void {
+    for (const id of this.outlets.keys()) this.dispatch(id, { type: "tick", atMs: this.clock.monotonic() });
+    this.tickTimer = this.clock.setTimeout(() => this.tick(), TICK_MS);
+  }
+
+  /** whether the safety coordinator holds the outlets off (for the console) */
+  get cut(): boolean {
+    return this.stationCut;
+  }
+}
