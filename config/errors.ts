@@ -14,7 +14,11 @@ export type Subsystem =
   | "sim"
   | "journal"
   | "secrets"
-  | "cli";
+  | "cli"
+  | "serial"
+  | "radar"
+  | "board"
+  | "occupancy";
 
 export type StationErrorCode =
   | "CONFIG_INVALID"
@@ -51,7 +55,14 @@ export type StationErrorCode =
   | "CONSOLE_UNREACHABLE"
   | "SIM_VPCD"
   | "SIM_PCSCD_UNAVAILABLE"
-  | "CLI_USAGE";
+  | "CLI_USAGE"
+  | "SERIAL_UNAVAILABLE"
+  | "SERIAL_IO"
+  | "RADAR_NO_ANSWER"
+  | "RADAR_REFUSED"
+  | "BOARD_NOT_READY"
+  | "BOARD_IO"
+  | "OCCUPANCY_BAD_COMMAND";
 
 export class StationError extends Error {
   override readonly name = "StationError";
