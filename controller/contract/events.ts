@@ -3,6 +3,7 @@ import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
+import { occupancyEvents } from "./occupancy-events.ts";
 import { readerEvents } from "./reader-events.ts";
 import { systemEvents } from "./system-events.ts";
 import { TimeQualitySchema } from "./time-quality.ts";
@@ -21,6 +22,7 @@ export const EventPayloadSchemas = {
   ...alarmEvents,
   ...systemEvents,
   ...journalEvents,
+  ...occupancyEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;
