@@ -10,6 +10,21 @@ import { LinuxTimeSource } from "./time/linux-time-source.ts";
 type InputPin = { pin: number; activeLow: boolean; debounceMs: number };
 type OutputPin = { pin: number; activeLow: boolean };
 
+/** Builders for real GPIO lines on this board's header chip (BCM numbers, debounced inputs). */
+export function realGpio(config: StationConfig, clock: Clock) {
+  const chip = chooseHeaderChip(listGpioChips(config.hardware.gpio.sysfsRoot));
+  return {
+    chip,
+    input: (name: string, c: InputPin) =>
+      new DebouncedInput(
+        new OnoffInput(name, sysfsNumber(chip, c.pin), c.activeLow, clock),
+        c.debounceMs,
+        clock,
+      ),
+    output: (name: string, c: OutputPin) => new OnoffOutput(name, sysfsNumber(chip, c.pin), c.activeLow),
+  };
+}
+
 /**
  * Real GPIO on this board. Readers are passed in: the composition root builds each configured
  * reader with its own driver.
@@ -20,15 +35,8 @@ export function createRealHardware(
   readers: readonly CardReader[],
 ): Hardware {
   const gpio = config.hardware.gpio;
-  const chip = chooseHeaderChip(listGpioChips(gpio.sysfsRoot));
-  const input = (name: string, c: InputPin) =>
-    new DebouncedInput(
-      new OnoffInput(name, sysfsNumber(chip, c.pin), c.activeLow, clock),
-      c.debounceMs,
-      clock,
-    );
+  const { chip, input, output } = realGpio(config, clock);
   const optionalInput = (name: string, c: InputPin | undefined) => (c ? input(name, c) : undefined);
-  const output = (name: string, c: OutputPin) => new OnoffOutput(name, sysfsNumber(chip, c.pin), c.activeLow);
   return {
     label: `real GPIO on ${chip.label} (sysfs base ${chip.base})`,
     clock,

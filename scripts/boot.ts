@@ -14,8 +14,10 @@ import type { Clock } from "../device/ports/clock.ts";
 import { createRealHardware } from "../device/real-hardware.ts";
 import { simConsolePanel } from "../simulator/console-panel.ts";
 import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
+import type { OccupancySim } from "../simulator/occupancy/occupancy-sim.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
+import { buildOccupancy } from "./occupancy-hardware.ts";
 import { packageVersion } from "./paths.ts";
 import { buildReaders, type PcscStackChoice } from "./readers.ts";
 
@@ -49,6 +51,10 @@ export interface BootedStation {
   sim: SimulatedStation | undefined;
   /** each reader and how it is driven (real driver, vpcd, in-process simulation) */
   readerPaths: readonly { id: string; how: string }[];
+  /** each serial occupancy device (radar, I/O board) and how it is reached */
+  devicePaths: readonly { id: string; how: string }[];
+  /** the simulated people and occupancy devices, when any are simulated */
+  occupancySim: OccupancySim | undefined;
   stop(): Promise<void>;
 }
 
@@ -85,6 +91,9 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   } else {
     hardware = createRealHardware(config, clock, built.readers);
   }
+  // Occupancy devices are chosen one by one (a USB radar on a laptop with simulated GPIO).
+  const occupancy = await buildOccupancy(config, { clock, logger });
+  if (occupancy) hardware = { ...hardware, occupancy: occupancy.hardware };
 
   let store: SqliteCredentialStore | undefined;
   if (!opts.credentialStore) {
@@ -121,10 +130,12 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   });
   sim?.start();
   try {
+    await occupancy?.startPeers();
     await station.start();
   } catch (err) {
     await station.stop().catch(() => undefined);
     sim?.stop();
+    await occupancy?.stop();
     store?.close();
     await built.stop();
     throw err;
@@ -136,9 +147,12 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     hasher,
     sim,
     readerPaths: built.paths,
+    devicePaths: occupancy?.paths ?? [],
+    occupancySim: occupancy?.sim,
     async stop() {
       await station.stop();
       sim?.stop();
+      await occupancy?.stop();
       store?.close();
       await built.stop();
     },

@@ -97,6 +97,16 @@ export class OccupancyService {
       }
     }
     for (const o of Object.values(hw.outputs)) await o.start();
+    // At boot nobody knows who is inside: lights and air on (the empty timer turns them off),
+    // call light and buzzer off.
+    for (const [name, on] of [
+      ["lights", true],
+      ["ventilation", true],
+      ["callLight", false],
+      ["buzzer", false],
+    ] as const) {
+      this.apply({ type: "output", name, on });
+    }
     this.unsubs.push(this.bus.subscribe((e) => this.onBusEvent(e)));
     if (hw.radar) {
       const radar = hw.radar;
@@ -269,11 +279,14 @@ export class OccupancyService {
       case "sensor-health":
         this.healthChanged(fx.sensor, fx.health, fx.detail);
         return;
-      case "output":
+      case "output": {
+        const line = this.hw.outputs[fx.name];
+        if (!line) return;
         this.outputs[fx.name] = fx.on;
-        this.hw.outputs[fx.name]?.write(fx.on);
+        line.write(fx.on);
         this.changes.emit();
         return;
+      }
       case "occupancy-changed": {
         const snap = this.snapshot();
         this.bus.emit("occupancy.changed", {

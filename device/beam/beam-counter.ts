@@ -63,10 +63,12 @@ export class BeamCounter implements PassageCounter {
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (r.state.a || r.state.b) {
-      // Wake up for the passage timeout, then for the blocked-beam check.
+      // Wake up for the passage timeout, then once more for the blocked-beam check.
       const started = r.state.startedMs ?? input.atMs;
       const due = r.state.timedOut ? started + this.opts.blockedMs : started + this.opts.passageTimeoutMs;
-      this.timer = this.clock.setTimeout(() => this.onTimer(), Math.max(0, due - this.clock.monotonic()));
+      if (this.current.health === "good") {
+        this.timer = this.clock.setTimeout(() => this.onTimer(), Math.max(1, due - this.clock.monotonic()));
+      }
     } else if (this.current.health !== "good") {
       this.setHealth({ health: "good" });
     }
