@@ -22,18 +22,17 @@ const hash = (uid: string) =>
 const CARD_A = "04a1b2c3";
 const CARD_B = "04d4e5f6";
 
-describe("occupancy in the station", () => {
-  let booted: BootedStation;
-  const events: StationEvent[] = [];
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ws-occ-"));
-    const r = parseConfigText(`station: { id: occ-test }
+async function boot(
+  occupancyYaml: string,
+  readers = "[{ id: entry, kind: simulated }]",
+): Promise<BootedStation> {
+  const dir = mkdtempSync(join(tmpdir(), "ws-occ-"));
+  const r = parseConfigText(`station: { id: occ-test }
 dataDir: ${dir}
 hardware:
   mode: simulated
   gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27, debounceMs: 0 }, exitButton: { pin: 22, debounceMs: 0 } }
-  readers: [{ id: entry, kind: simulated }]
+  readers: ${readers}
 door: { lockMode: fail-secure }
 access:
   capacity: 2
@@ -42,21 +41,29 @@ access:
     - { personId: pa, credential: ${hash(CARD_A)} }
     - { personId: pb, credential: ${hash(CARD_B)} }
 occupancy:
-  radar: { port: simulated }
-  pir: { pin: 23, debounceMs: 10 }
-  beam: { outer: { pin: 24, debounceMs: 10 }, inner: { pin: 25, debounceMs: 10 } }
-  outputs: { lights: { gpio: 12 }, ventilation: { gpio: 16 }, callLight: { gpio: 20 } }
+${occupancyYaml}
 mqtt: { url: "mqtt://127.0.0.1:${await freePort()}", stateDebounceMs: 10 }
 console: { enabled: false }
 `);
-    if (!r.ok) throw new Error(JSON.stringify(r.issues));
-    booted = await bootStation({
-      config: r.config,
-      logger: pino({ level: "silent" }),
-      secrets: { credentialKey: KEY },
-      swingShutMs: 300,
-      pcscStack: "off",
-    });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return bootStation({
+    config: r.config,
+    logger: pino({ level: "silent" }),
+    secrets: { credentialKey: KEY },
+    swingShutMs: 300,
+    pcscStack: "off",
+  });
+}
+
+describe("occupancy in the station", () => {
+  let booted: BootedStation;
+  const events: StationEvent[] = [];
+
+  beforeAll(async () => {
+    booted = await boot(`  radar: { port: simulated }
+  pir: { pin: 23, debounceMs: 10 }
+  beam: { outer: { pin: 24, debounceMs: 10 }, inner: { pin: 25, debounceMs: 10 } }
+  outputs: { lights: { gpio: 12 }, ventilation: { gpio: 16 }, callLight: { gpio: 20 } }`);
     booted.station.bus.subscribe((e) => events.push(e));
   });
 
@@ -133,5 +140,39 @@ console: { enabled: false }
       () => !booted.station.state().alarms.some((a) => a.alarm === "sensor-fault"),
       "the sensor-fault alarm cleared",
     );
+  });
+});
+
+describe("anti-passback by direction with an exit reader", () => {
+  let booted: BootedStation;
+  const events: StationEvent[] = [];
+  beforeAll(async () => {
+    booted = await boot(
+      `  beam: { outer: { pin: 24, debounceMs: 10 }, inner: { pin: 25, debounceMs: 10 } }
+  exitReaders: [exit]
+  antiPassbackByDirection: true`,
+      "[{ id: entry, kind: simulated }, { id: exit, kind: simulated }]",
+    );
+    booted.station.bus.subscribe((e) => events.push(e));
+  });
+  afterAll(async () => {
+    await booted?.stop();
+  });
+
+  async function tap(readerId: string): Promise<string> {
+    const before = events.length;
+    booted.sim?.control.tap(CARD_A, readerId);
+    const e = await waitFor(
+      () => events.slice(before).find((x) => x.type.startsWith("access.")),
+      "a decision",
+    );
+    return e.type === "access.denied" ? `denied:${e.reason}` : "granted";
+  }
+
+  it("in, refused in again, out, in again", async () => {
+    expect(await tap("entry")).toBe("granted");
+    expect(await tap("entry")).toBe("denied:passback");
+    expect(await tap("exit")).toBe("granted");
+    expect(await tap("entry")).toBe("granted");
   });
 });

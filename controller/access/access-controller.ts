@@ -122,7 +122,8 @@ export class AccessController {
     }
     rs.last = { credential: read.credential, atMs: now };
 
-    const decision = this.decide(read, rs, now);
+    const direction = this.deps.occupancy.readerDirection?.(read.readerId) ?? "in";
+    const decision = this.decide(read, rs, now, direction);
     const base = { readerId: read.readerId, credential: read.credential, format: read.format };
     // The decision is recorded before its consequence, so `events` reads grant -> unlock.
     if (decision.granted) {
@@ -136,7 +137,7 @@ export class AccessController {
       });
       this.door.grant();
       this.stats.granted++;
-      if (this.settings.antiPassbackMs > 0) this.rememberEntry(read.credential, now);
+      if (this.settings.antiPassbackMs > 0 && direction === "in") this.rememberEntry(read.credential, now);
       this.deps.onGrant?.(e.role);
     } else {
       this.bus.emit("access.denied", {
@@ -154,7 +155,7 @@ export class AccessController {
     );
   }
 
-  private decide(read: CredentialRead, rs: ReaderState, now: number): Decision {
+  private decide(read: CredentialRead, rs: ReaderState, now: number, direction: "in" | "out"): Decision {
     const entry = this.store.lookup(read.credential);
     const wall = this.deps.clock.now();
     const s = this.settings;
@@ -166,7 +167,9 @@ export class AccessController {
       schedules: s.schedules,
       holidays: s.holidays,
       readerLockedOut: isLockedOut(rs.lockout, now),
-      passbackActive: this.passbackActive(read.credential, now),
+      passbackActive:
+        this.passbackActive(read.credential, now) || this.deps.occupancy.isInside?.(read.credential) === true,
+      direction,
       occupancy: this.deps.occupancy.current(),
       capacity: s.capacity,
       face:

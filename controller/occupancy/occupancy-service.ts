@@ -22,10 +22,13 @@ import {
   type SensorName,
   step,
 } from "./fusion.ts";
+import { isInside, NO_ONE_INSIDE, type PassbackState, passbackStep } from "./passback.ts";
 
 const MIN = 60_000;
 /** The machine's timeouts are minutes long: a tick every few seconds is precise enough. */
 const TICK_MS = 5000;
+/** anti-passback forgets an entry after this (a lost exit never locks anyone out for good) */
+const MAX_STAY_MS = 12 * 3_600_000;
 
 /** The driver's view of the radar, in the four words a technician reads. */
 const RADAR_HEALTH: Record<RadarHealth, SensorHealth> = {
@@ -51,6 +54,7 @@ export class OccupancyService {
   private readonly outputs: Partial<Record<OutputName, boolean>> = {};
   /** sensors with a sensor-fault alarm raised, so a recovery clears only what was raised */
   private readonly faulted = new Set<string>();
+  private passback: PassbackState = NO_ONE_INSIDE;
 
   constructor(
     private readonly cfg: OccupancyConfig,
@@ -78,6 +82,18 @@ export class OccupancyService {
   /** People inside, for the capacity rule. */
   count(): number {
     return figureCount(this.st, this.settings);
+  }
+
+  /** Anti-passback by direction: this card went in and has not come out. */
+  isInside(credential: string): boolean {
+    return (
+      this.cfg.antiPassbackByDirection &&
+      isInside(this.passback, credential, this.clock.monotonic(), MAX_STAY_MS)
+    );
+  }
+
+  readerDirection(readerId: string): "in" | "out" {
+    return this.cfg.exitReaders.includes(readerId) ? "out" : "in";
   }
 
   async start(): Promise<void> {
@@ -200,7 +216,13 @@ export class OccupancyService {
   private onBusEvent(e: StationEvent): void {
     const atMs = this.clock.monotonic();
     if (e.type === "access.granted") {
-      const direction = this.cfg.exitReaders.includes(e.readerId) ? "out" : "in";
+      const direction = this.readerDirection(e.readerId);
+      this.passback = passbackStep(this.passback, {
+        type: "grant",
+        credential: e.credential,
+        direction,
+        atMs,
+      });
       this.feed({ type: "grant", atMs, direction });
     } else if (e.type === "door.opened") {
       this.feed({ type: "door", atMs, open: true });
@@ -289,6 +311,8 @@ export class OccupancyService {
       }
       case "occupancy-changed": {
         const snap = this.snapshot();
+        // The written rule for lost exits: a station seen empty has nobody inside.
+        if (!snap.present) this.passback = passbackStep(this.passback, { type: "empty" });
         this.bus.emit("occupancy.changed", {
           count: snap.count,
           present: snap.present,

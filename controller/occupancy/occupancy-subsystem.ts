@@ -31,7 +31,11 @@ export class OccupancySubsystem implements Subsystem {
       ctx.logger.child({ module: "occupancy" }),
     );
     this.service = service;
-    ctx.ports.occupancy = { current: () => service.count() };
+    ctx.ports.occupancy = {
+      current: () => service.count(),
+      isInside: (credential) => service.isInside(credential),
+      readerDirection: (readerId) => service.readerDirection(readerId),
+    };
     this.commands = [
       defineCommand({
         name: "occupancy.welfare-clear",
