@@ -10,11 +10,13 @@ import type { GpioInput, GpioOutput } from "../device/ports/gpio.ts";
 import type { PresenceRadar } from "../device/ports/presence-radar.ts";
 import { realGpio } from "../device/real-hardware.ts";
 import { SerialPortLink } from "../device/serial/serialport-link.ts";
+import type { FirmataBoardPeer } from "../simulator/firmata/firmata-board.ts";
 import { SimOutputLine } from "../simulator/gpio-lines.ts";
 import { Ld2410Peer, RADAR_PEER_DEFAULTS } from "../simulator/ld2410/radar-peer.ts";
 import { SimDoorway } from "../simulator/occupancy/doorway-sim.ts";
 import { OccupancySim } from "../simulator/occupancy/occupancy-sim.ts";
 import { openSimSerialWire, type SimSerialWire } from "../simulator/serial/sim-serial.ts";
+import { buildBoard } from "./board.ts";
 import { findExecutable } from "./executables.ts";
 
 export interface BuiltOccupancy {
@@ -90,7 +92,16 @@ export async function buildOccupancy(
     }
   }
 
-  const board: BoardHandle | undefined = undefined;
+  let board: BoardHandle | undefined;
+  let boardPeer: FirmataBoardPeer | undefined;
+  if (cfg.board) {
+    const built = await buildBoard(cfg.board, { clock, logger, socat });
+    board = built.handle;
+    boardPeer = built.peer;
+    if (built.peer) peers.push(built.peer);
+    cleanups.push(built.stop);
+    paths.push({ id: "board", how: built.how });
+  }
 
   const outputs: OccupancyHardware["outputs"] = {};
   for (const [name, ref] of Object.entries(cfg.outputs) as [keyof OccupancyConfig["outputs"], unknown][]) {
@@ -112,7 +123,10 @@ export async function buildOccupancy(
     board,
     outputs,
   };
-  const sim = doorway || radarPeer ? new OccupancySim(doorway, radarPeer, radarWire) : undefined;
+  const sim =
+    doorway || radarPeer || boardPeer
+      ? new OccupancySim(doorway, radarPeer, radarWire, boardPeer)
+      : undefined;
   return {
     hardware,
     sim,

@@ -63,7 +63,8 @@ describe("occupancy in the station", () => {
     booted = await boot(`  radar: { port: simulated }
   pir: { pin: 23, debounceMs: 10 }
   beam: { outer: { pin: 24, debounceMs: 10 }, inner: { pin: 25, debounceMs: 10 } }
-  outputs: { lights: { gpio: 12 }, ventilation: { gpio: 16 }, callLight: { gpio: 20 } }`);
+  board: { port: simulated, analog: { temperature: 0 } }
+  outputs: { lights: { board: 8 }, ventilation: { gpio: 16 }, callLight: { gpio: 20 } }`);
     booted.station.bus.subscribe((e) => events.push(e));
   });
 
@@ -76,9 +77,18 @@ describe("occupancy in the station", () => {
 
   it("is a subsystem with a state slice; the radar is reached over the wire the banner names", async () => {
     expect(booted.station.subsystems.map((s) => s.name)).toEqual(["entrance", "occupancy"]);
-    expect(booted.devicePaths.map((p) => p.id)).toEqual(["radar"]);
+    expect(booted.devicePaths.map((p) => p.id)).toEqual(["radar", "board"]);
     await waitFor(() => occupancy()?.sensors.radar?.health === "good", "radar good", 10_000);
     expect(occupancy()).toMatchObject({ count: 0, present: false, sensors: { beam: { health: "good" } } });
+  });
+
+  it("the I/O board: ready, its analog input in state, the lights relay on it switched on at boot", async () => {
+    const board = booted.occupancySim?.board;
+    if (!board) throw new Error("no simulated board");
+    await waitFor(() => occupancy()?.sensors.board?.health === "good", "board good", 10_000);
+    board.analog[0] = 480;
+    await waitFor(() => occupancy()?.analog.temperature === 480, "temperature in state", 10_000);
+    await waitFor(() => board.pins[8], "lights relay on", 10_000);
   });
 
   it("one card, two people through the beam: door.tailgate, and the count is 2", async () => {

@@ -145,6 +145,17 @@ export const occupancySchema = z
         "with an exit reader: a card that is inside cannot enter again until it has left; lost exits are forgiven when the station is seen empty",
       ),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    for (const [name, ref] of Object.entries(o.outputs)) {
+      if (ref && "board" in ref && !o.board) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["outputs", name],
+          message: `${name} is on the I/O board, but occupancy.board is not configured`,
+        });
+      }
+    }
+  });
 
 export type OccupancyConfig = z.output<typeof occupancySchema>;

@@ -1,4 +1,5 @@
 import { StationError } from "../../config/errors.ts";
+import type { FirmataBoardPeer } from "../firmata/firmata-board.ts";
 import type { Ld2410Peer } from "../ld2410/radar-peer.ts";
 import type { SimSerialWire } from "../serial/sim-serial.ts";
 import type { SimDoorway } from "./doorway-sim.ts";
@@ -22,6 +23,8 @@ export class OccupancySim {
     readonly doorway: SimDoorway | undefined,
     readonly radar: Ld2410Peer | undefined,
     private readonly radarWire: SimSerialWire | undefined,
+    /** the simulated I/O board: set `analog[ch]`, read `pins` */
+    readonly board?: FirmataBoardPeer | undefined,
   ) {}
 
   walkIn(people = 1): void {
