@@ -102,8 +102,14 @@ export class JohnnyFiveBoard implements IoBoard {
 
   async start(): Promise<void> {
     this.running = true;
-    const [five, firmata] = await Promise.all([import("johnny-five"), import("firmata-io")]);
-    this.five = five.default as Five;
+    // The three johnny-five classes used, not its index (which loads every component it has).
+    const [board, sensor, relay, firmata] = await Promise.all([
+      import("johnny-five/lib/board.js"),
+      import("johnny-five/lib/sensor.js"),
+      import("johnny-five/lib/relay.js"),
+      import("firmata-io"),
+    ]);
+    this.five = { Board: board.default, Sensor: sensor.default, Relay: relay.default } as Five;
     this.firmata = (firmata.default as { Firmata: FirmataCtor }).Firmata;
     this.unsubs.push(this.link.onClose((err) => this.onClosed(err)));
     await this.connect();

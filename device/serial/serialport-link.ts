@@ -17,7 +17,8 @@ interface Port {
 
 /**
  * A ByteLink over the real serialport bindings: a USB-serial adapter, a UART, or one end of a
- * pty pair. serialport is imported on the first open(), so a station without serial devices
+ * pty pair (serialport's stream over its native bindings). They are imported on the first
+ * open(), so a station without serial devices
  * never loads it (it costs several MB of RSS, and the memory budget has none to spare).
  */
 export class SerialPortLink implements ByteLink {
