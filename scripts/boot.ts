@@ -17,7 +17,7 @@ import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
 import type { OccupancySim } from "../simulator/occupancy/occupancy-sim.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
-import { buildOccupancy } from "./occupancy-hardware.ts";
+import type { BuiltOccupancy } from "./occupancy-hardware.ts";
 import { packageVersion } from "./paths.ts";
 import { buildReaders, type PcscStackChoice } from "./readers.ts";
 
@@ -92,7 +92,10 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     hardware = createRealHardware(config, clock, built.readers);
   }
   // Occupancy devices are chosen one by one (a USB radar on a laptop with simulated GPIO).
-  const occupancy = await buildOccupancy(config, { clock, logger });
+  // Loaded only when configured: a station without occupancy never loads its drivers or peers.
+  const occupancy: BuiltOccupancy | undefined = config.occupancy
+    ? await (await import("./occupancy-hardware.ts")).buildOccupancy(config, { clock, logger })
+    : undefined;
   if (occupancy) hardware = { ...hardware, occupancy: occupancy.hardware };
 
   let store: SqliteCredentialStore | undefined;
@@ -114,6 +117,8 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   }
   const credentials: CredentialStore = opts.credentialStore ?? (store as SqliteCredentialStore);
   const extensions = [...(opts.consoleExtensions ?? [])];
+  // Before the station simulator's routes: those answer every other /api/sim/ path.
+  if (occupancy?.consoleExtension) extensions.push(occupancy.consoleExtension);
   if (sim) {
     const cards = opts.demoCards ?? [];
     extensions.push({ route: simControlRoutes(sim.control, cards), panel: simConsolePanel(cards) });

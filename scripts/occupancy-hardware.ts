@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
 import type { OccupancyConfig } from "../config/sections/occupancy.ts";
+import type { ConsoleExtension } from "../controller/console/http-route.ts";
 import { BeamCounter } from "../device/beam/beam-counter.ts";
 import { DebouncedInput } from "../device/gpio/debounce.ts";
 import type { BoardHandle, OccupancyHardware } from "../device/hardware.ts";
@@ -14,6 +15,7 @@ import type { FirmataBoardPeer } from "../simulator/firmata/firmata-board.ts";
 import { SimOutputLine } from "../simulator/gpio-lines.ts";
 import { Ld2410Peer, RADAR_PEER_DEFAULTS } from "../simulator/ld2410/radar-peer.ts";
 import { SimDoorway } from "../simulator/occupancy/doorway-sim.ts";
+import { occupancySimPanel, occupancySimRoutes } from "../simulator/occupancy/occupancy-http.ts";
 import { OccupancySim } from "../simulator/occupancy/occupancy-sim.ts";
 import { openSimSerialWire, type SimSerialWire } from "../simulator/serial/sim-serial.ts";
 import { buildBoard } from "./board.ts";
@@ -23,6 +25,8 @@ export interface BuiltOccupancy {
   hardware: OccupancyHardware;
   /** the simulated people and devices, when any part is simulated */
   sim: OccupancySim | undefined;
+  /** the console's "people inside" panel and its routes, when anything is simulated */
+  consoleExtension: ConsoleExtension | undefined;
   /** each serial device and how it is reached, for the banner */
   paths: { id: string; how: string }[];
   /** simulated peers start before the station (they are the far end of the wire) */
@@ -130,6 +134,7 @@ export async function buildOccupancy(
   return {
     hardware,
     sim,
+    consoleExtension: sim ? { route: occupancySimRoutes(sim), panel: occupancySimPanel() } : undefined,
     paths,
     async startPeers() {
       for (const p of peers) await p.start();

@@ -29,6 +29,7 @@ const MIN = 60_000;
 const TICK_MS = 5000;
 /** anti-passback forgets an entry after this (a lost exit never locks anyone out for good) */
 const MAX_STAY_MS = 12 * 3_600_000;
+const BOARD_READY_WAIT_MS = 1500;
 
 /** The driver's view of the radar, in the four words a technician reads. */
 const RADAR_HEALTH: Record<RadarHealth, SensorHealth> = {
@@ -103,6 +104,9 @@ export class OccupancyService {
       const b = hw.board;
       this.unsubs.push(b.board.onStatus((s) => this.onBoard(s.ready, s.detail)));
       await b.board.start();
+      // A board on the bench answers in ~100 ms: wait that long (bounded) so the outputs on it are
+      // driven before the station reports ready; a missing board is reported and retried meanwhile.
+      await this.untilBoardReady(BOARD_READY_WAIT_MS);
       this.onBoard(b.board.status().ready, b.board.status().detail);
       for (const [name, channel] of Object.entries(b.analog)) {
         this.unsubs.push(
@@ -229,6 +233,22 @@ export class OccupancyService {
     } else if (e.type === "door.closed") {
       this.feed({ type: "door", atMs, open: false });
     }
+  }
+
+  private untilBoardReady(ms: number): Promise<void> {
+    const board = this.hw.board?.board;
+    if (!board || board.status().ready) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.clock.clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = this.clock.setTimeout(done, ms);
+      const off = board.onStatus((s) => {
+        if (s.ready) done();
+      });
+    });
   }
 
   private onRadarStatus(s: RadarStatus): void {
