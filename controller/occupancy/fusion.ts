@@ -22,7 +22,7 @@ export interface FusionSettings {
   readonly emptyOffMs: number;
   /** radar presence, nobody entered, door shut this long: the radar is suspect */
   readonly falsePresenceMs: number;
-  /** counted people but radar and PIR see nobody this long, door shut: the count was wrong (lost exits) */
+  /** counted people, the door opened since the radar last saw anyone, and it sees nobody this long: lost exits */
   readonly emptyConfirmMs: number;
 }
 
@@ -45,6 +45,8 @@ export interface FusionState {
   doorOpen: boolean;
   /** when the door last closed (or the machine started) */
   doorClosedSinceMs: number;
+  /** when the door last opened: nobody can have left since before then */
+  lastDoorOpenMs: number | undefined;
   /** last entry (beam in or grant) */
   lastEntryMs: number | undefined;
   lastMovementMs: number;
@@ -97,6 +99,7 @@ export function initialFusion(s: FusionSettings, nowMs: number): FusionState {
     recentEntries: [],
     doorOpen: false,
     doorClosedSinceMs: nowMs,
+    lastDoorOpenMs: undefined,
     lastEntryMs: undefined,
     lastMovementMs: nowMs,
     radarPresent: false,
@@ -177,7 +180,8 @@ export function step(
       break;
     case "door":
       st.doorOpen = e.open;
-      if (!e.open) st.doorClosedSinceMs = e.atMs;
+      if (e.open) st.lastDoorOpenMs = e.atMs;
+      else st.doorClosedSinceMs = e.atMs;
       movement();
       break;
     case "beam":
@@ -266,14 +270,17 @@ function tick(st: FusionState, now: number, night: boolean, s: FusionSettings, f
     st.sensors.radar = { health: "suspect", detail };
     fx.push({ type: "sensor-health", sensor: "radar", health: "suspect", detail });
   }
-  // Lost exits: counted people, but the sensors we trust have seen nobody for long, door shut.
-  const watchers = trusted(st, s, "radar") || trusted(st, s, "pir");
+  // Lost exits: someone left uncounted (behind another person, through a dead exit reader). Only
+  // the radar can say nobody is there (a PIR misses a still person), and only a door that opened
+  // after the radar last saw anyone can have let them out: a person who collapsed behind a shut
+  // door is never counted away, even when the radar loses them.
   if (
     st.counted > 0 &&
-    watchers &&
+    trusted(st, s, "radar") &&
+    !st.radarPresent &&
     !st.doorOpen &&
-    !(trusted(st, s, "radar") && st.radarPresent) &&
-    !(trusted(st, s, "pir") && st.pirActive) &&
+    st.lastDoorOpenMs !== undefined &&
+    st.lastDoorOpenMs > st.lastSeenMs &&
     now - Math.max(st.lastSeenMs, st.doorClosedSinceMs) >= s.emptyConfirmMs
   ) {
     st.counted = 0;
