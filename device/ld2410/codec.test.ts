@@ -200,6 +200,14 @@ describe("LD2410 resynchronisation", () => {
     expect(p.stats.badFrames).toBeGreaterThan(0);
   });
 
+  it("a frame whose footer is damaged is rejected even when its body looks right", () => {
+    const damaged = Uint8Array.from(a);
+    damaged[damaged.length - 1] = 0x00;
+    const p = new Ld2410Parser("host");
+    expect(p.push(Uint8Array.from([...damaged, ...b]))).toHaveLength(1);
+    expect(p.stats.badFrames).toBeGreaterThan(0);
+  });
+
   it("an absurd length is rejected without waiting for 65535 bytes", () => {
     const p = new Ld2410Parser("host");
     const out = p.push(Uint8Array.from([...hex("f4 f3 f2 f1 ff ff"), ...a]));
