@@ -32,7 +32,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function stationDir(n: number, brokerUrl: string): Promise<{ config: string; console: string }> {
+/** A station directory with n credentials; `extra` is appended to the station file. */
+export async function stationDir(
+  n: number,
+  brokerUrl: string,
+  extra = "",
+): Promise<{ config: string; console: string }> {
   const dir = mkdtempSync(join(tmpdir(), "ws-bench-"));
   copyFileSync(credentialDb(n), join(dir, "credentials.db"));
   createSecretsFile(join(dir, "secrets.yaml"));
@@ -49,6 +54,7 @@ hardware:
 door: { lockMode: fail-secure }
 mqtt: { url: "${brokerUrl}", protocolVersion: 4 }
 console: { port: ${port} }
+${extra}
 `,
   );
   return { config, console: `http://127.0.0.1:${port}` };

@@ -1,10 +1,6 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { parseConfigText } from "../config/load.ts";
-import { createSecretsFile } from "../config/secrets.ts";
 import { EventBus } from "../controller/events/event-bus.ts";
 import { OccupancyService } from "../controller/occupancy/occupancy-service.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
@@ -20,14 +16,13 @@ import {
   buildBundles,
   CLI,
   exercise,
-  freePort,
   launch,
   rssMb,
   SERVICE_ENV,
   SERVICE_NODE_FLAGS,
+  stationDir,
   stop,
 } from "./access-process.ts";
-import { credentialDb } from "./fixtures.ts";
 import { type BenchResult, percentile, result, round } from "./report.ts";
 
 const FRAME_PERIOD_MS = 100;
@@ -105,33 +100,6 @@ occupancy: { radar: { port: simulated } }
     params: { frames, via: "socat pty + serialport", p50_ms: round(percentile(samples, 50), 3) },
     baseline: { name: "the module's frame period", value: FRAME_PERIOD_MS },
   });
-}
-
-async function stationDir(
-  n: number,
-  brokerUrl: string,
-  occupancy: string,
-): Promise<{ config: string; console: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "ws-bench-occ-"));
-  copyFileSync(credentialDb(n), join(dir, "credentials.db"));
-  createSecretsFile(join(dir, "secrets.yaml"));
-  const port = await freePort();
-  const config = join(dir, "station.yaml");
-  writeFileSync(
-    config,
-    `station: { id: bench }
-dataDir: ${dir}
-secretsFile: ${dir}/secrets.yaml
-hardware:
-  mode: simulated
-  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }
-door: { lockMode: fail-secure }
-mqtt: { url: "${brokerUrl}", protocolVersion: 4 }
-console: { port: ${port} }
-${occupancy}
-`,
-  );
-  return { config, console: `http://127.0.0.1:${port}` };
 }
 
 /**

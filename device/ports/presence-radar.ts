@@ -1,4 +1,4 @@
-import type { TargetState } from "../ld2410/codec.ts";
+import type { RadarReport } from "../ld2410/codec.ts";
 
 /**
  * A presence radar as the controller sees it: readings, and how far to trust them.
@@ -7,16 +7,11 @@ import type { TargetState } from "../ld2410/codec.ts";
  */
 export type RadarHealth = "starting" | "good" | "stale" | "latched" | "offline";
 
-export interface RadarReading {
-  readonly target: TargetState;
-  readonly movingCm: number;
-  readonly movingEnergy: number;
-  readonly stillCm: number;
-  readonly stillEnergy: number;
-  readonly detectCm: number;
+/** One report as the controller sees it: the module's basic fields and when it arrived. */
+export type RadarReading = Omit<RadarReport, "engineering" | "movingGates" | "stillGates"> & {
   /** monotonic ms when the frame's last byte arrived */
   readonly atMs: number;
-}
+};
 
 export interface RadarStatus {
   readonly health: RadarHealth;

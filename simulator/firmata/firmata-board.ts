@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { encode, type FirmataMessage, FirmataParser, PinMode, Sysex } from "../../device/firmata/codec.ts";
 import type { ByteLink } from "../../device/ports/byte-link.ts";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
+import { DeviceEnd } from "../serial/device-end.ts";
 
 /** An Arduino Uno's pins: D0-D13, then A0-A5 as pins 14-19. */
 const DIGITAL_PINS = 14;
@@ -36,54 +37,36 @@ export class FirmataBoardPeer {
   private readonly reporting = new Set<number>();
   private samplingMs: number;
   private timer: TimerHandle | undefined;
-  private reopenTimer: TimerHandle | undefined;
   private running = false;
-  private readonly unsubs: (() => void)[] = [];
+  private readonly end: DeviceEnd;
 
   constructor(
-    private readonly link: ByteLink,
+    link: ByteLink,
     private readonly clock: Clock,
-    private readonly opts: FirmataBoardOptions = FIRMATA_BOARD_DEFAULTS,
+    opts: FirmataBoardOptions = FIRMATA_BOARD_DEFAULTS,
     private readonly log?: Logger,
   ) {
     this.samplingMs = opts.samplingMs;
+    this.end = new DeviceEnd(link, clock, opts.reopenMs, {
+      onData: (c) => this.onBytes(c),
+      onOpened: () => {
+        // A port open resets an Arduino: it forgets what it reported and says hello.
+        this.reporting.clear();
+        if (opts.announce) this.hello();
+      },
+    });
   }
 
   async start(): Promise<void> {
     this.running = true;
-    this.unsubs.push(
-      this.link.onData((c) => this.onBytes(c)),
-      this.link.onClose(() => this.scheduleReopen()),
-    );
-    await this.open();
+    await this.end.start();
     this.sample();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.clock.clearTimeout(this.timer);
-    this.clock.clearTimeout(this.reopenTimer);
-    for (const u of this.unsubs.splice(0)) u();
-    await this.link.close().catch(() => undefined);
-  }
-
-  private async open(): Promise<void> {
-    try {
-      await this.link.open();
-    } catch {
-      this.scheduleReopen();
-      return;
-    }
-    this.reporting.clear();
-    if (this.opts.announce) this.hello();
-  }
-
-  private scheduleReopen(): void {
-    if (!this.running || this.reopenTimer) return;
-    this.reopenTimer = this.clock.setTimeout(() => {
-      this.reopenTimer = undefined;
-      void this.open();
-    }, this.opts.reopenMs);
+    await this.end.stop();
   }
 
   private hello(): void {
@@ -180,7 +163,6 @@ export class FirmataBoardPeer {
   }
 
   private send(bytes: Uint8Array): void {
-    if (this.silent || !this.link.isOpen) return;
-    this.link.write(bytes).catch(() => undefined);
+    if (!this.silent) this.end.send(bytes);
   }
 }

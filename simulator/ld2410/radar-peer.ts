@@ -13,6 +13,7 @@ import {
 import { Ld2410Parser } from "../../device/ld2410/parser.ts";
 import type { ByteLink } from "../../device/ports/byte-link.ts";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
+import { DeviceEnd } from "../serial/device-end.ts";
 
 /** One person in the radar's field. */
 export interface RadarPerson {
@@ -75,36 +76,31 @@ export class Ld2410Peer {
   private frozen: Uint8Array | undefined;
   private stillSince = new Map<RadarPerson, number>();
   private timer: TimerHandle | undefined;
-  private reopenTimer: TimerHandle | undefined;
   private running = false;
+  private readonly end: DeviceEnd;
   private seed = 1;
   private maxGate = 8;
   private noOneS = 5;
-  private readonly unsubs: (() => void)[] = [];
 
   constructor(
-    private readonly link: ByteLink,
+    link: ByteLink,
     private readonly clock: Clock,
     private readonly opts: RadarPeerOptions = RADAR_PEER_DEFAULTS,
     private readonly log?: Logger,
-  ) {}
+  ) {
+    this.end = new DeviceEnd(link, clock, opts.reopenMs, { onData: (c) => this.onBytes(c) });
+  }
 
   async start(): Promise<void> {
     this.running = true;
-    this.unsubs.push(
-      this.link.onData((c) => this.onBytes(c)),
-      this.link.onClose(() => this.scheduleReopen()),
-    );
-    await this.open();
+    await this.end.start();
     this.tick();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.clock.clearTimeout(this.timer);
-    this.clock.clearTimeout(this.reopenTimer);
-    for (const u of this.unsubs.splice(0)) u();
-    await this.link.close().catch(() => undefined);
+    await this.end.stop();
   }
 
   /** A person walks in and stays moving at `distanceCm`. */
@@ -168,27 +164,11 @@ export class Ld2410Peer {
     };
   }
 
-  private async open(): Promise<void> {
-    try {
-      await this.link.open();
-    } catch {
-      this.scheduleReopen();
-    }
-  }
-
-  private scheduleReopen(): void {
-    if (!this.running || this.reopenTimer) return;
-    this.reopenTimer = this.clock.setTimeout(() => {
-      this.reopenTimer = undefined;
-      void this.open();
-    }, this.opts.reopenMs);
-  }
-
   private tick(): void {
     if (!this.running) return;
     this.timer = this.clock.setTimeout(() => this.tick(), this.opts.periodMs);
     const now = this.clock.monotonic();
-    if (this.configMode || this.scene.silent || now < this.restartingUntil || !this.link.isOpen) return;
+    if (this.configMode || this.scene.silent || now < this.restartingUntil || !this.end.isOpen) return;
     let frame = encodeReport(this.currentReport());
     if (this.scene.latched) {
       this.frozen ??= frame;
@@ -265,8 +245,7 @@ export class Ld2410Peer {
   }
 
   private send(bytes: Uint8Array): void {
-    if (!this.link.isOpen) return;
-    this.link.write(bytes).catch(() => undefined);
+    this.end.send(bytes);
   }
 
   /** A small deterministic PRNG (xorshift): scenarios replay the same energies. */
