@@ -34,6 +34,7 @@ describe("the I/O board over a real pty", () => {
       readyTimeoutMs: 5000,
       reopenMs: 200,
       analogFreqMs: 25,
+      silentMs: 2000,
     });
     board.onAnalog(0, (v) => readings.push(v));
     await board.start();
@@ -66,7 +67,23 @@ describe("the I/O board over a real pty", () => {
     await waitFor(() => peer.pins[7], "pin 7 high again", 10_000);
   });
 
-  it("unplug: not ready; replug: ready again by itself, the relay driven again, readings flow", async () => {
+  it("a board that hangs (no reports) is dropped and reconnected", { timeout: 60_000 }, async () => {
+    const details: string[] = [];
+    const off = board.onStatus((s) => details.push(s.detail ?? "ready"));
+    peer.silent = true;
+    try {
+      await waitFor(() => !board.status().ready, "not ready when silent", 15_000);
+    } finally {
+      peer.silent = false;
+    }
+    await waitFor(() => board.status().ready, "ready again", 20_000);
+    off();
+    expect(details[0]).toContain("no reports");
+  });
+
+  it("unplug: not ready; replug: ready again by itself, the relay driven again, readings flow", {
+    timeout: 60_000,
+  }, async () => {
     await pty.unplug();
     await waitFor(() => !board.status().ready, "not ready after the unplug", 10_000);
     // The board lost power with the cable: its pins are low when it comes back.

@@ -75,7 +75,9 @@ describe("LD2410 over a real pty", () => {
     await waitFor(() => radar.status().health === "good", "good again", 10_000);
   });
 
-  it("unplug: offline while the path is gone; replug: it reopens by itself and reads again", async () => {
+  it("unplug: offline while the path is gone; replug: it reopens by itself and reads again", {
+    timeout: 60_000,
+  }, async () => {
     await pty.unplug();
     await waitFor(() => radar.status().health === "offline", "offline after the unplug", 10_000);
     await new Promise((r) => setTimeout(r, 600));

@@ -7,6 +7,8 @@ import { Listeners } from "../ports/listeners.ts";
 export interface JohnnyFiveBoardOptions {
   readonly readyTimeoutMs: number;
   readonly reopenMs: number;
+  /** with analog inputs reporting, silence this long means the board is gone or hung */
+  readonly silentMs?: number;
   /** how often johnny-five reads an analog sensor */
   readonly analogFreqMs: number;
 }
@@ -46,10 +48,21 @@ const MODE: Record<IoPinMode, string> = {
  */
 class LinkTransport extends EventEmitter {
   private readonly unsubs: (() => void)[];
+  /** monotonic ms of the last byte from the board */
+  lastDataMs: number;
 
-  constructor(private readonly link: ByteLink) {
+  constructor(
+    private readonly link: ByteLink,
+    clock: Clock,
+  ) {
     super();
-    this.unsubs = [link.onData((c) => this.emit("data", Buffer.from(c)))];
+    this.lastDataMs = clock.monotonic();
+    this.unsubs = [
+      link.onData((c) => {
+        this.lastDataMs = clock.monotonic();
+        this.emit("data", Buffer.from(c));
+      }),
+    ];
   }
 
   get isOpen(): boolean {
@@ -89,6 +102,7 @@ export class JohnnyFiveBoard implements IoBoard {
   private readonly analogListeners = new Map<number, Listeners<number>>();
   private readonly digitalListeners = new Map<number, Listeners<boolean>>();
   private readyTimer: TimerHandle | undefined;
+  private watchTimer: TimerHandle | undefined;
   private reopenTimer: TimerHandle | undefined;
   private running = false;
   private readonly unsubs: (() => void)[] = [];
@@ -175,7 +189,7 @@ export class JohnnyFiveBoard implements IoBoard {
     }
     const five = this.five as Five;
     const Firmata = this.firmata as FirmataCtor;
-    const transport = new LinkTransport(this.link);
+    const transport = new LinkTransport(this.link, this.clock);
     // A short version timeout: a board that does not announce itself is asked at once.
     const io = new Firmata(transport, { reportVersionTimeout: 200 });
     const board = new five.Board({
@@ -210,6 +224,27 @@ export class JohnnyFiveBoard implements IoBoard {
     for (const [ch, set] of this.analogListeners) this.watchAnalog(ch, set);
     for (const [pin, set] of this.digitalListeners) this.watchDigital(pin, set);
     this.setStatus({ ready: true });
+    this.watch(board);
+  }
+
+  /**
+   * StandardFirmata streams every reporting analog input at its sampling interval: when they stop,
+   * the board hung or the cable went without a close (a pty or a USB hub can lose it). Drop the
+   * connection and start again, as after an unplug.
+   */
+  private watch(board: J5Board): void {
+    const silentMs = this.opts.silentMs ?? 3000;
+    this.watchTimer = this.clock.setTimeout(() => {
+      if (this.board !== board) return;
+      const quiet = this.clock.monotonic() - (this.transport?.lastDataMs ?? 0);
+      if (this.analogListeners.size > 0 && quiet >= silentMs) {
+        this.setStatus({ ready: false, detail: `no reports from ${this.path} for ${Math.round(quiet)} ms` });
+        this.teardown();
+        void this.link.close().then(() => this.scheduleReopen());
+        return;
+      }
+      this.watch(board);
+    }, silentMs / 2);
   }
 
   private applyMode(pin: number, mode: IoPinMode): void {
@@ -258,9 +293,18 @@ export class JohnnyFiveBoard implements IoBoard {
 
   private teardown(): void {
     this.clock.clearTimeout(this.readyTimer);
+    this.clock.clearTimeout(this.watchTimer);
     for (const s of this.sensors.splice(0)) s.disable();
-    this.board?.removeAllListeners();
-    this.board?.io.removeAllListeners();
+    const board = this.board;
+    if (board) {
+      // johnny-five's own connect timeout emits "error" on the Board later: an unheard "error"
+      // would be an uncaught exception that takes the station down, so one listener stays.
+      clearTimeout((board as unknown as { timer?: NodeJS.Timeout }).timer);
+      board.removeAllListeners();
+      board.on("error", () => undefined);
+      board.io.removeAllListeners();
+      board.io.on("error", () => undefined);
+    }
     this.transport?.dispose();
     this.board = undefined;
     this.transport = undefined;
