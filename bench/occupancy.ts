@@ -12,18 +12,9 @@ import { findExecutable } from "../scripts/executables.ts";
 import { FIRMATA_BOARD_DEFAULTS, FirmataBoardPeer } from "../simulator/firmata/firmata-board.ts";
 import { Ld2410Peer, RADAR_PEER_DEFAULTS } from "../simulator/ld2410/radar-peer.ts";
 import { SocatPty } from "../simulator/serial/socat-pty.ts";
-import {
-  buildBundles,
-  CLI,
-  exercise,
-  launch,
-  rssMb,
-  SERVICE_ENV,
-  SERVICE_NODE_FLAGS,
-  stationDir,
-  stop,
-} from "./access-process.ts";
+import { buildBundles, CLI, exercise, launch, rssMb, stationDir, stop } from "./access-process.ts";
 import { type BenchResult, percentile, result, round } from "./report.ts";
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from "./service.ts";
 
 const FRAME_PERIOD_MS = 100;
 const quiet = pino({ level: "silent" });

@@ -113,4 +113,12 @@ describe("occupancy runner", () => {
     pir.set(true);
     expect(lights.level).toBe(true);
   });
+
+  it("fail-safe on process death: lights on even in an empty station", async () => {
+    const { clock, lights, svc } = await rig();
+    clock.advance(11 * MIN);
+    expect(lights.level).toBe(false);
+    svc.failSafe();
+    expect(lights.level).toBe(true);
+  });
 });

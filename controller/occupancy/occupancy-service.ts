@@ -184,6 +184,21 @@ export class OccupancyService {
     return this.changes.add(listener);
   }
 
+  /**
+   * The process is dying: lights and air on (someone may be inside; the empty timer dies with
+   * us), synchronously. Outputs on the I/O board get the write queued; the board keeps its last
+   * level, which is on unless the station was empty.
+   */
+  failSafe(): void {
+    for (const name of ["lights", "ventilation"] as const) {
+      try {
+        this.hw.outputs[name]?.write(true);
+      } catch {
+        // the next output still gets its chance
+      }
+    }
+  }
+
   clearWelfare(): boolean {
     const was = this.st.welfare.active;
     this.feed({ type: "welfare-clear", atMs: this.clock.monotonic(), by: "technician" });

@@ -116,6 +116,10 @@ export class OccupancySubsystem implements Subsystem {
     return this.service.stop();
   }
 
+  failSafe(): void {
+    this.service.failSafe();
+  }
+
   snapshot() {
     return { occupancy: this.service.snapshot() };
   }
