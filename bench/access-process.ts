@@ -10,7 +10,7 @@ import { credentialDb } from "./fixtures.ts";
 import { type BenchResult, result, round } from "./report.ts";
 import { ROOT, SERVICE_ENV, SERVICE_NODE_FLAGS } from "./service.ts";
 
-const CLI = join(ROOT, "dist", "waystation.mjs");
+export const CLI = join(ROOT, "dist", "waystation.mjs");
 const BASELINE = join(ROOT, "dist", "bench-memory-store-station.mjs");
 
 interface Launch {
@@ -19,7 +19,7 @@ interface Launch {
   stationReadyMs: number;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const { createServer } = await import("node:net");
   return new Promise((res) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
@@ -29,7 +29,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function stationDir(n: number, brokerUrl: string): Promise<{ config: string; console: string }> {
+/** A station directory with n credentials; `extra` is appended to the station file. */
+export async function stationDir(
+  n: number,
+  brokerUrl: string,
+  extra = "",
+): Promise<{ config: string; console: string }> {
   const dir = mkdtempSync(join(tmpdir(), "ws-bench-"));
   // The data directory is private (checked at start): the station file lives beside it.
   const data = join(dir, "data");
@@ -50,13 +55,14 @@ hardware:
 door: { lockMode: fail-secure }
 mqtt: { url: "${brokerUrl}", protocolVersion: 4 }
 console: { port: ${port} }
+${extra}
 `,
   );
   return { config, console: `http://127.0.0.1:${port}` };
 }
 
 /** Start a station process and time it to the door being driven and to reads being accepted. */
-function launch(args: string[]): Promise<Launch> {
+export function launch(args: string[]): Promise<Launch> {
   const t0 = performance.now();
   const proc = spawn(process.execPath, args, {
     env: { ...process.env, ...SERVICE_ENV, WAYSTATION_LOG_JSON: "1" },
@@ -87,7 +93,7 @@ function launch(args: string[]): Promise<Launch> {
   });
 }
 
-async function stop(proc: ChildProcess): Promise<void> {
+export async function stop(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null) return;
   await new Promise<void>((res) => {
     proc.once("exit", () => res());
@@ -95,14 +101,14 @@ async function stop(proc: ChildProcess): Promise<void> {
   });
 }
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
 }
 
 /** Some work first, so the figure is a working controller's, not an idle one's. */
-async function exercise(consoleUrl: string, taps: number): Promise<void> {
+export async function exercise(consoleUrl: string, taps: number): Promise<void> {
   for (let i = 0; i < taps; i++) {
     const uid = (0x04000000 + i * 7919).toString(16).toUpperCase().padStart(8, "0");
     await fetch(`${consoleUrl}/api/sim/tap`, {
@@ -142,7 +148,7 @@ async function measureVariant(
 }
 
 /** Both variants run as a station does in service: bundled JS, no TypeScript loader. */
-async function buildBundles(): Promise<void> {
+export async function buildBundles(): Promise<void> {
   const { bundle } = (await import(join(ROOT, "scripts", "build.mjs"))) as {
     bundle: (entry: string, out: string) => Promise<void>;
   };

@@ -6,6 +6,7 @@ import { benchAccessProcess } from "./access-process.ts";
 import { benchJournalAppend } from "./journal-append.ts";
 import { benchModbus } from "./modbus-poll.ts";
 import { benchMqttDrain } from "./mqtt-drain.ts";
+import { benchOccupancy } from "./occupancy.ts";
 import { benchPcscTapToUnlock } from "./reader-pcsc.ts";
 import { benchWiegandDecode } from "./reader-wiegand.ts";
 import { type BenchResult, printTable, writeResults } from "./report.ts";
@@ -37,6 +38,12 @@ export async function runBench(args: string[]): Promise<number> {
     `access.rss and access.coldstart: whole controller processes with ${n} credentials...\n`,
   );
   results.push(...(await benchAccessProcess(n, values.quick ? 1 : 3)));
+  process.stdout.write(
+    `ld2410.frame_to_state and station.rss with radar, board, PIR and beam (${n} credentials)...\n`,
+  );
+  const occupancy = await benchOccupancy(n, values.quick ?? false);
+  if (typeof occupancy === "string") process.stdout.write(`${occupancy}\n`);
+  else results.push(...occupancy);
   results.push(wiegand);
   if (typeof pcsc !== "string") results.push(...pcsc);
   process.stdout.write(`\n${printTable(results)}\n\n`);

@@ -20,7 +20,11 @@ export type Subsystem =
   | "modbus"
   | "power"
   | "cabinet"
-  | "safety";
+  | "safety"
+  | "serial"
+  | "radar"
+  | "board"
+  | "occupancy";
 
 export type StationErrorCode =
   | "CONFIG_INVALID"
@@ -74,6 +78,13 @@ export type StationErrorCode =
   | "OUTLET_UNKNOWN"
   | "OUTLET_REFUSED"
   | "CABINET_REFUSED"
+  | "SERIAL_UNAVAILABLE"
+  | "SERIAL_IO"
+  | "RADAR_NO_ANSWER"
+  | "RADAR_REFUSED"
+  | "BOARD_NOT_READY"
+  | "BOARD_IO"
+  | "OCCUPANCY_BAD_COMMAND"
   | "STATION_ALREADY_RUNNING"
   | "CREDENTIAL_KEY_MISMATCH"
   | "STATE_FILE_INVALID"

@@ -6,6 +6,7 @@ import { doorSchema } from "./sections/door.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
 import { journalSchema } from "./sections/journal.ts";
 import { brokerSchema, mqttSchema } from "./sections/mqtt.ts";
+import { occupancySchema } from "./sections/occupancy.ts";
 import { powerSections, refinePowerWiring } from "./sections/power.ts";
 
 /**
@@ -49,6 +50,7 @@ export const StationConfigSchema = z
     mqtt: mqttSchema,
     broker: brokerSchema,
     ...powerSections,
+    occupancy: occupancySchema.optional().describe("who is inside: radar, PIR, beam counter, I/O board"),
     console: consoleSchema,
     control: controlSchema,
     log: z

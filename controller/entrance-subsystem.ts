@@ -26,7 +26,11 @@ export class EntranceSubsystem implements Subsystem {
       ...(ports.alarms ? { alarms: ports.alarms } : {}),
       ...(ports.restart ? { restart: ports.restart } : {}),
       // Read at decision time: the subsystems that provide them are built after this one.
-      occupancy: { current: () => (ports.occupancy ?? UNKNOWN_OCCUPANCY).current() },
+      occupancy: {
+        current: () => (ports.occupancy ?? UNKNOWN_OCCUPANCY).current(),
+        isInside: (credential) => ports.occupancy?.isInside?.(credential) ?? false,
+        readerDirection: (readerId) => ports.occupancy?.readerDirection?.(readerId) ?? "in",
+      },
       face: {
         status: () => (ports.face ?? NO_FACE_MODULE).status(),
         verified: (personId, withinMs) => (ports.face ?? NO_FACE_MODULE).verified(personId, withinMs),

@@ -1,6 +1,7 @@
 import { CabinetSubsystem } from "./cabinet/cabinet-subsystem.ts";
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
 import { ModbusSubsystem } from "./modbus/modbus-subsystem.ts";
+import { OccupancySubsystem } from "./occupancy/occupancy-subsystem.ts";
 import { OutletsSubsystem } from "./power/outlets-subsystem.ts";
 import { SafetyCoordinator } from "./safety/safety-coordinator.ts";
 import type { SubsystemFactory } from "./subsystem.ts";
@@ -20,4 +21,5 @@ export const SUBSYSTEMS: readonly SubsystemFactory[] = [
   (ctx) => (ctx.config.modbus.length > 0 ? new ModbusSubsystem(ctx) : undefined),
   (ctx) => (ctx.config.outlets?.list.length ? new OutletsSubsystem(ctx) : undefined),
   (ctx) => (ctx.config.cabinet ? new CabinetSubsystem(ctx, ctx.config.cabinet) : undefined),
+  (ctx) => OccupancySubsystem.create(ctx),
 ];

@@ -1,6 +1,9 @@
 import type { CardReader } from "./ports/card-reader.ts";
 import type { Clock } from "./ports/clock.ts";
 import type { GpioInput, GpioOutput } from "./ports/gpio.ts";
+import type { IoBoard } from "./ports/io-board.ts";
+import type { PassageCounter } from "./ports/passage-counter.ts";
+import type { PresenceRadar } from "./ports/presence-radar.ts";
 import type { HardwareProbe } from "./ports/probe.ts";
 import type { TimeSource } from "./ports/time-source.ts";
 import type { PowerHardware } from "./power-hardware.ts";
@@ -26,4 +29,23 @@ export interface Hardware {
   readonly probes?: readonly HardwareProbe[];
   /** Modbus buses, outlet relays, smoke detector: present when the station file has them */
   readonly power?: PowerHardware | undefined;
+  /** who is inside: present when the station file has an `occupancy` section */
+  readonly occupancy?: OccupancyHardware | undefined;
+}
+
+/** The occupancy sensors and loads; each present only when configured. */
+export interface OccupancyHardware {
+  readonly radar?: PresenceRadar | undefined;
+  readonly pir?: GpioInput | undefined;
+  readonly beam?: PassageCounter | undefined;
+  /** started by the occupancy subsystem before the outputs that may live on it */
+  readonly board?: BoardHandle | undefined;
+  readonly outputs: Partial<Record<"lights" | "ventilation" | "callLight" | "buzzer", GpioOutput>>;
+}
+
+/** The I/O board and the names of its analog channels. */
+export interface BoardHandle {
+  readonly board: IoBoard;
+  /** named analog inputs by channel (A0 = 0) */
+  readonly analog: Readonly<Record<string, number>>;
 }

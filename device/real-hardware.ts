@@ -12,6 +12,21 @@ import { LinuxTimeSource } from "./time/linux-time-source.ts";
 type InputPin = { pin: number; activeLow: boolean; debounceMs: number };
 type OutputPin = { pin: number; activeLow: boolean };
 
+/** Builders for real GPIO lines on this board's header chip (BCM numbers, debounced inputs). */
+export function realGpio(config: StationConfig, clock: Clock) {
+  const chip = chooseHeaderChip(listGpioChips(config.hardware.gpio.sysfsRoot));
+  return {
+    chip,
+    input: (name: string, c: InputPin) =>
+      new DebouncedInput(
+        new OnoffInput(name, sysfsNumber(chip, c.pin), c.activeLow, clock),
+        c.debounceMs,
+        clock,
+      ),
+    output: (name: string, c: OutputPin) => new OnoffOutput(name, sysfsNumber(chip, c.pin), c.activeLow),
+  };
+}
+
 /**
  * The lock relay's line alone: what `waystation lock safe` and the first step of `run` drive to
  * the safe level, before anything else of the station is loaded. Reads only the station file's
@@ -36,15 +51,8 @@ export function createRealHardware(
   lockRelay?: GpioOutput,
 ): Hardware {
   const gpio = config.hardware.gpio;
-  const chip = chooseHeaderChip(listGpioChips(gpio.sysfsRoot));
-  const input = (name: string, c: InputPin) =>
-    new DebouncedInput(
-      new OnoffInput(name, sysfsNumber(chip, c.pin), c.activeLow, clock),
-      c.debounceMs,
-      clock,
-    );
+  const { chip, input, output } = realGpio(config, clock);
   const optionalInput = (name: string, c: InputPin | undefined) => (c ? input(name, c) : undefined);
-  const output = (name: string, c: OutputPin) => new OnoffOutput(name, sysfsNumber(chip, c.pin), c.activeLow);
   return {
     label: `real GPIO on ${chip.label} (sysfs base ${chip.base})`,
     clock,

@@ -21,10 +21,12 @@ import type { GpioOutput } from "../device/ports/gpio.ts";
 import { createRealHardware } from "../device/real-hardware.ts";
 import { simConsolePanel } from "../simulator/console-panel.ts";
 import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
+import type { OccupancySim } from "../simulator/occupancy/occupancy-sim.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
 import { simPowerPanel, simPowerRoutes } from "../simulator/power/power-panel.ts";
 import type { SimPower } from "../simulator/power/sim-power.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
+import type { BuiltOccupancy } from "./occupancy-hardware.ts";
 import { packageVersion } from "./paths.ts";
 import { buildPowerHardware } from "./power.ts";
 import type { ProcessGuard } from "./process-guard.ts";
@@ -75,6 +77,10 @@ export interface BootedStation {
   powerSim: SimPower | undefined;
   /** each reader and how it is driven (real driver, vpcd, in-process simulation) */
   readerPaths: readonly { id: string; how: string }[];
+  /** each serial occupancy device (radar, I/O board) and how it is reached */
+  devicePaths: readonly { id: string; how: string }[];
+  /** the simulated people and occupancy devices, when any are simulated */
+  occupancySim: OccupancySim | undefined;
   stop(): Promise<void>;
 }
 
@@ -161,9 +167,18 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   };
   if (power) process.on("exit", powerOff);
 
+  // Occupancy devices are chosen one by one (a USB radar on a laptop with simulated GPIO).
+  // Loaded only when configured: a station without occupancy never loads its drivers or peers.
+  const occupancy: BuiltOccupancy | undefined = config.occupancy
+    ? await (await import("./occupancy-hardware.ts")).buildOccupancy(config, { clock, logger })
+    : undefined;
+  if (occupancy) hardware = { ...hardware, occupancy: occupancy.hardware };
+
   const credentials: CredentialStore = opts.credentialStore ?? (store as SqliteCredentialStore);
-  const extensions = [...(opts.consoleExtensions ?? [])];
   let stationRef: Station | undefined;
+  const extensions = [...(opts.consoleExtensions ?? [])];
+  // Before the station simulator's routes: those answer every other /api/sim/ path.
+  if (occupancy?.consoleExtension) extensions.push(occupancy.consoleExtension);
   if (sim) {
     const cards = opts.demoCards ?? [];
     extensions.push({ route: simControlRoutes(sim.control, cards), panel: simConsolePanel(cards) });
@@ -196,11 +211,13 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   sim?.start();
   await powerSim?.start();
   try {
+    await occupancy?.startPeers();
     await station.start();
   } catch (err) {
     await station.stop().catch(() => undefined);
     await powerSim?.stop();
     sim?.stop();
+    await occupancy?.stop();
     store?.close();
     await built.stop();
     throw err;
@@ -213,11 +230,14 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     sim,
     powerSim,
     readerPaths: built.paths,
+    devicePaths: occupancy?.paths ?? [],
+    occupancySim: occupancy?.sim,
     async stop() {
       await station.stop();
       process.off("exit", powerOff);
       await powerSim?.stop();
       sim?.stop();
+      await occupancy?.stop();
       store?.close();
       await built.stop();
     },

@@ -207,6 +207,7 @@ export function demoBanner(demo: Demo): string {
     `  data        ${demo.config.dataDir}`,
     `  control     ${socket}`,
     ...demo.booted.readerPaths.map((p) => `  reader ${p.id.padEnd(5)} ${p.how}`),
+    ...demo.booted.devicePaths.map((p) => `  ${p.id.padEnd(12)} ${p.how}`),
     "",
     "Try, from a second terminal:",
     `  mosquitto_sub -h ${url.hostname} -p ${url.port || 1883} -t '${demo.config.mqtt.topicRoot}/#' -v`,

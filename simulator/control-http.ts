@@ -9,14 +9,22 @@ export interface DemoCard {
   uid: string;
 }
 
+/** `{ "active": true }`, or "on"/"off" from the command line. */
+export function onOff(a: Record<string, unknown>): boolean {
+  const v = a.active;
+  if (v === true || v === "on" || v === "true") return true;
+  if (v === false || v === "off" || v === "false") return false;
+  throw new StationError("SIM_BAD_COMMAND", "sim", "say on or off");
+}
+
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+export function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
   res.end(JSON.stringify(body));
 }
 
-async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
+export async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {

@@ -187,7 +187,8 @@ export class AccessController {
     const repeat = rs.last?.credential === read.credential;
     rs.last = { credential: read.credential, atMs: now };
 
-    const decision = this.refusePin(read, now) ?? this.decide(read, rs, now);
+    const direction = this.deps.occupancy.readerDirection?.(read.readerId) ?? "in";
+    const decision = this.refusePin(read, now) ?? this.decide(read, rs, now, direction);
     const base = { readerId: read.readerId, credential: read.credential, format: read.format };
     // The decision is recorded before its consequence, so `events` reads grant -> unlock.
     if (decision.granted) {
@@ -201,7 +202,7 @@ export class AccessController {
       });
       this.door.grant();
       this.stats.granted++;
-      if (this.settings.antiPassbackMs > 0) this.rememberEntry(read.credential, now);
+      if (this.settings.antiPassbackMs > 0 && direction === "in") this.rememberEntry(read.credential, now);
       if (decision.secondFactor === "pin") this.pinsTyped.delete(e.personId); // one PIN, one entry
       this.deps.onGrant?.(e.role);
     } else {
@@ -255,7 +256,7 @@ export class AccessController {
     return at !== undefined && now - at < this.settings.pins.secondFactorWindowMs;
   }
 
-  private decide(read: CredentialRead, rs: ReaderState, now: number): Decision {
+  private decide(read: CredentialRead, rs: ReaderState, now: number, direction: "in" | "out"): Decision {
     const entry = this.store.lookup(read.credential);
     const wall = this.deps.clock.now();
     const s = this.settings;
@@ -267,7 +268,9 @@ export class AccessController {
       schedules: s.schedules,
       holidays: s.holidays,
       readerLockedOut: isLockedOut(rs.lockout, now),
-      passbackActive: this.passbackActive(read.credential, now),
+      passbackActive:
+        this.passbackActive(read.credential, now) || this.deps.occupancy.isInside?.(read.credential) === true,
+      direction,
       occupancy: this.deps.occupancy.current(),
       capacity: s.capacity,
       face:

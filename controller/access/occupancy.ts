@@ -5,6 +5,10 @@
  */
 export interface OccupancyFigure {
   current(): number | undefined;
+  /** anti-passback by direction: this credential went in and has not come out */
+  isInside?(credential: string): boolean;
+  /** which way a reader lets people through (an exit reader: out); default in */
+  readerDirection?(readerId: string): "in" | "out";
 }
 
 export const UNKNOWN_OCCUPANCY: OccupancyFigure = { current: () => undefined };

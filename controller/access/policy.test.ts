@@ -19,6 +19,7 @@ const base: DecisionContext = {
   holidays: new Set(),
   readerLockedOut: false,
   passbackActive: false,
+  direction: "in",
   occupancy: undefined,
   capacity: undefined,
   face: "not-verified",
@@ -98,6 +99,16 @@ const rows: Row[] = [
     reason: "lockout",
   },
   { name: "a worker passing a card back", ctx: { passbackActive: true }, reason: "passback" },
+  {
+    name: "leaving through the exit reader is never a passback",
+    ctx: { passbackActive: true, direction: "out" },
+    reason: "granted",
+  },
+  {
+    name: "leaving a full station through the exit reader",
+    ctx: { capacity: 2, occupancy: 5, direction: "out" },
+    reason: "granted",
+  },
   {
     name: "anti-passback does not hold a technician",
     ctx: { passbackActive: true, entry: tech },

@@ -29,8 +29,10 @@ export interface DecisionContext {
   readonly schedules: ReadonlyMap<string, readonly TimeWindow[]>;
   readonly holidays: ReadonlySet<string>;
   readonly readerLockedOut: boolean;
-  /** this credential entered within the anti-passback window */
+  /** this credential entered within the anti-passback window, or is inside (by direction) */
   readonly passbackActive: boolean;
+  /** which way the reader lets people through: capacity and anti-passback apply on the way in only */
+  readonly direction: "in" | "out";
   readonly occupancy: number | undefined;
   readonly capacity: number | undefined;
   readonly face: "verified" | "not-verified" | "module-down";
@@ -72,8 +74,15 @@ export function decide(c: DecisionContext): Decision {
       }
     }
   }
-  if (c.passbackActive && !isStaff(e)) return { granted: false, reason: "passback", entry: e };
-  if (c.capacity !== undefined && c.occupancy !== undefined && c.occupancy >= c.capacity && !isStaff(e)) {
+  const entering = c.direction === "in";
+  if (entering && c.passbackActive && !isStaff(e)) return { granted: false, reason: "passback", entry: e };
+  if (
+    entering &&
+    c.capacity !== undefined &&
+    c.occupancy !== undefined &&
+    c.occupancy >= c.capacity &&
+    !isStaff(e)
+  ) {
     return { granted: false, reason: "capacity", entry: e };
   }
   let secondFactor: SecondFactorUse = "none";

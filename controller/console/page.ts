@@ -56,6 +56,15 @@ export function consolePage(title: string, panels: readonly string[] = []): stri
       </dl>
       <div id="fireReset" style="display:none"><button id="fireResetBtn">Reset after the fire alarm</button></div>
     </section>
+    <section id="occ" style="margin-top:16px;display:none">
+      <h2>Who is inside</h2>
+      <dl class="kv">
+        <dt>people</dt><dd id="occCount">?</dd>
+        <dt>sensors</dt><dd id="occSensors">?</dd>
+        <dt>welfare</dt><dd id="occWelfare">?</dd>
+        <dt>outputs</dt><dd id="occOutputs">?</dd>
+      </dl>
+    </section>
     <section style="margin-top:16px">
       <h2>Alarms</h2>
       <ul id="alarms" style="margin:0;padding-left:18px;font-size:14px"></ul>
@@ -87,6 +96,15 @@ function showState(s) {
   $("journal").textContent = j ? j.health + " · backlog " + j.backlog + " · dropped " + j.dropped + (j.error ? " — " + j.error : "") : "?";
   $("journal").className = j && j.health !== "ok" ? "msg" : "";
   $("boot").textContent = s.bootId;
+  const o = s.occupancy;
+  $("occ").style.display = o ? "block" : "none";
+  if (o) {
+    $("occCount").textContent = o.count + (o.present ? " (present" : " (empty") + ", confidence " + o.confidence + ", from " + o.sources.join("+") + ")";
+    $("occSensors").textContent = Object.entries(o.sensors).map(([k, v]) => k + ": " + v.health + (v.detail ? " (" + v.detail + ")" : "")).join(", ") || "none";
+    $("occWelfare").textContent = o.welfare.active ? "ALERT since " + new Date(o.welfare.since).toLocaleTimeString() : "ok";
+    $("occWelfare").className = o.welfare.active ? "msg" : "";
+    $("occOutputs").textContent = Object.entries(o.outputs).map(([k, v]) => k + " " + (v ? "on" : "off")).join(", ") || "none";
+  }
 }
 function addEvent(e) {
   const { id, seq, bootId, ts, type, stationId, ...rest } = e;

@@ -12,6 +12,8 @@ export const AlarmSchema = z
     "time-unknown",
     "relay-wear",
     "credential-store",
+    "welfare",
+    "sensor-fault",
   ])
   .describe("which alarm; `source` names the reader or input when there are several");
 export type Alarm = z.output<typeof AlarmSchema>;

@@ -5,6 +5,7 @@ import { cabinetEvents } from "./cabinet-events.ts";
 import { commandEvents } from "./command-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
+import { occupancyEvents } from "./occupancy-events.ts";
 import { powerEvents } from "./power-events.ts";
 import { readerEvents } from "./reader-events.ts";
 import { safetyEvents } from "./safety-events.ts";
@@ -32,6 +33,7 @@ export const EventPayloadSchemas = {
   ...powerEvents,
   ...cabinetEvents,
   ...safetyEvents,
+  ...occupancyEvents,
   ...securityEvents,
 } as const;
 

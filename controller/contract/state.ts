@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CabinetStateSchema } from "./cabinet-events.ts";
 import { AccessStateSchema, DoorStateSchema } from "./door-state.ts";
+import { OccupancyStateSchema } from "./occupancy-events.ts";
 import { ModbusStateSchema, OutletStateSchema } from "./power-events.ts";
 import { SafetyStateSchema } from "./safety-events.ts";
 import { JournalStatusSchema } from "./telemetry.ts";
@@ -29,6 +30,7 @@ export const StateSchema = z.object({
   cabinet: CabinetStateSchema.optional().describe("the battery-swap cabinet"),
   safety: SafetyStateSchema.optional().describe("the station's safety coordinator"),
   modbus: ModbusStateSchema.optional().describe("RS-485 buses, by id"),
+  occupancy: OccupancyStateSchema.optional(),
   insecure: z
     .literal(true)
     .optional()

@@ -1,11 +1,23 @@
 /** An Arduino-class I/O board (StandardFirmata): analog inputs and extra relays. */
 export type IoPinMode = "input" | "output" | "analog" | "pullup";
 
+export interface IoBoardStatus {
+  /** the Firmata handshake is done and the link is up */
+  readonly ready: boolean;
+  readonly detail?: string | undefined;
+}
+
 export interface IoBoard {
+  readonly path: string;
+  /** never throws for a missing board: it reports not ready and keeps trying */
   start(): Promise<void>;
   stop(): Promise<void>;
+  status(): IoBoardStatus;
+  onStatus(listener: (status: IoBoardStatus) => void): () => void;
   pinMode(pin: number, mode: IoPinMode): void;
+  /** remembered and re-applied after a reconnect */
   digitalWrite(pin: number, value: boolean): void;
-  onAnalog(pin: number, listener: (value: number) => void): () => void;
+  /** channel numbers (A0 = 0); raw 0-1023 */
+  onAnalog(channel: number, listener: (value: number) => void): () => void;
   onDigital(pin: number, listener: (value: boolean) => void): () => void;
 }
