@@ -14,7 +14,8 @@ export type Subsystem =
   | "sim"
   | "journal"
   | "secrets"
-  | "cli";
+  | "cli"
+  | "face";
 
 export type StationErrorCode =
   | "CONFIG_INVALID"
@@ -51,7 +52,15 @@ export type StationErrorCode =
   | "CONSOLE_UNREACHABLE"
   | "SIM_VPCD"
   | "SIM_PCSCD_UNAVAILABLE"
-  | "CLI_USAGE";
+  | "CLI_USAGE"
+  | "FACE_BAD_IMAGE"
+  | "FACE_MODELS_MISSING"
+  | "FACE_ENGINE"
+  | "FACE_TEMPLATES_UNREADABLE"
+  | "FACE_BAD_MESSAGE"
+  | "FACE_UNAVAILABLE"
+  | "FACE_NO_FACE"
+  | "FACE_BAD_WEBHOOK";
 
 export class StationError extends Error {
   override readonly name = "StationError";
