@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { accessSchema } from "./sections/access.ts";
 import { doorSchema } from "./sections/door.ts";
+import { faceSchema } from "./sections/face.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
 import { journalSchema } from "./sections/journal.ts";
 import { brokerSchema, mqttSchema } from "./sections/mqtt.ts";
@@ -43,6 +44,7 @@ export const StationConfigSchema = z
     door: doorSchema,
     access: accessSchema,
     journal: journalSchema,
+    face: faceSchema.optional().describe("face verification; absent = no face module"),
     mqtt: mqttSchema,
     broker: brokerSchema,
     console: z

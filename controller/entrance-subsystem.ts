@@ -11,8 +11,11 @@ export class EntranceSubsystem implements Subsystem {
   readonly entrance: Entrance;
   readonly commands: readonly CommandSpec[];
 
+  private readonly ports: SubsystemContext["ports"];
+
   constructor(ctx: SubsystemContext) {
     const { ports } = ctx;
+    this.ports = ports;
     this.entrance = new Entrance({
       config: ctx.config,
       hardware: ctx.hardware,
@@ -45,6 +48,7 @@ export class EntranceSubsystem implements Subsystem {
   async start(): Promise<void> {
     // The door first: whatever fails later, the lock is in its configured state.
     await this.entrance.start();
+    if (this.ports.faceEntry) this.entrance.access.addReader(this.ports.faceEntry);
     await this.entrance.startReaders();
   }
 

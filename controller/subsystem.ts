@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import type { StationConfig } from "../config/schema.ts";
 import type { Hardware } from "../device/hardware.ts";
+import type { CardReader } from "../device/ports/card-reader.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
 import type { OccupancyFigure } from "./access/occupancy.ts";
 import type { SecondFactor } from "./access/second-factor.ts";
@@ -41,6 +42,8 @@ export interface StationPorts {
   occupancy?: OccupancyFigure;
   /** the face check a card-plus-face credential needs */
   face?: SecondFactor;
+  /** the face subsystem's reader: 1:N matches go through the same decision path as a card */
+  faceEntry?: CardReader;
 }
 
 export interface SubsystemContext {

@@ -1,4 +1,5 @@
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
+import { FaceSubsystem } from "./face/face-subsystem.ts";
 import type { SubsystemFactory } from "./subsystem.ts";
 
 /**
@@ -6,4 +7,10 @@ import type { SubsystemFactory } from "./subsystem.ts";
  * one line here; its factory returns undefined when the station file does not configure it.
  * The entrance comes first: the lock is in its configured state before anything else starts.
  */
-export const SUBSYSTEMS: readonly SubsystemFactory[] = [(ctx) => new EntranceSubsystem(ctx)];
+export const SUBSYSTEMS: readonly SubsystemFactory[] = [
+  (ctx) => new EntranceSubsystem(ctx),
+  (ctx) =>
+    ctx.config.face
+      ? new FaceSubsystem({ ...ctx, config: { ...ctx.config, face: ctx.config.face } })
+      : undefined,
+];

@@ -1,5 +1,6 @@
 import type { CardReader } from "./ports/card-reader.ts";
 import type { Clock } from "./ports/clock.ts";
+import type { FrameSource } from "./ports/frame-source.ts";
 import type { GpioInput, GpioOutput } from "./ports/gpio.ts";
 import type { TimeSource } from "./ports/time-source.ts";
 
@@ -20,4 +21,6 @@ export interface Hardware {
   readonly onBattery?: GpioInput | undefined;
   readonly alarmSounder?: GpioOutput | undefined;
   readonly readers: readonly CardReader[];
+  /** the door camera (or the simulator's image files) when face verification is configured */
+  readonly faceCamera?: FrameSource | undefined;
 }

@@ -1,4 +1,5 @@
 import type { StationConfig } from "../config/schema.ts";
+import { CameraFrameSource } from "./face/camera-frame-source.ts";
 import { chooseHeaderChip, listGpioChips, sysfsNumber } from "./gpio/chip-base.ts";
 import { DebouncedInput } from "./gpio/debounce.ts";
 import { OnoffInput, OnoffOutput } from "./gpio/onoff-gpio.ts";
@@ -41,5 +42,6 @@ export function createRealHardware(
     onBattery: optionalInput("onBattery", gpio.onBattery),
     alarmSounder: gpio.alarmSounder ? output("alarmSounder", gpio.alarmSounder) : undefined,
     readers,
+    faceCamera: config.face ? new CameraFrameSource(config.face.camera, clock) : undefined,
   };
 }

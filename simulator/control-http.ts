@@ -54,6 +54,11 @@ export function simControlRoutes(control: SimControl, cards: readonly DemoCard[]
       control.tap(a.uid, typeof a.reader === "string" ? a.reader : undefined);
       return { tapped: true };
     },
+    face: (a) => {
+      if (typeof a.who !== "string") throw new StationError("SIM_BAD_COMMAND", "sim", "face needs who");
+      control.presentFace(a.who);
+      return { presented: true };
+    },
     "push-door": () => ({ opened: control.pushDoor() }),
     "hold-door": () => ({ held: control.holdDoor() }),
     "release-door": () => {

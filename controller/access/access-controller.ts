@@ -63,15 +63,24 @@ export class AccessController {
   private readonly entries = new Map<string, number>();
   readonly stats: AccessStats = { granted: 0, denied: {}, suppressed: 0 };
 
+  private readonly readers: CardReader[];
+
   constructor(
-    private readonly readers: readonly CardReader[],
+    readers: readonly CardReader[],
     private readonly store: CredentialStore,
     private readonly door: Door,
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly settings: AccessSettings,
     private readonly deps: AccessDeps,
-  ) {}
+  ) {
+    this.readers = [...readers];
+  }
+
+  /** A reader another subsystem provides (the face entry), added before start(). */
+  addReader(reader: CardReader): void {
+    this.readers.push(reader);
+  }
 
   async start(): Promise<void> {
     for (const reader of this.readers) {
@@ -123,7 +132,13 @@ export class AccessController {
     rs.last = { credential: read.credential, atMs: now };
 
     const decision = this.decide(read, rs, now);
-    const base = { readerId: read.readerId, credential: read.credential, format: read.format };
+    const base = {
+      readerId: read.readerId,
+      credential: read.credential,
+      format: read.format,
+      method: read.kind === "face" ? ("face" as const) : ("card" as const),
+      ...(read.face ? { face: read.face } : {}),
+    };
     // The decision is recorded before its consequence, so `events` reads grant -> unlock.
     if (decision.granted) {
       const e = decision.entry;

@@ -65,6 +65,8 @@ export class SqliteCredentialStore implements CredentialStore {
       const db = new Database(this.file);
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = FULL");
+      // A forgotten person's rows are overwritten, not just unlinked from the b-tree (PIPL erasure).
+      db.pragma("secure_delete = ON");
       // A lookup touches the root, one or two inner pages and a leaf: 512 KB of cache keeps the
       // hot upper levels of a million-entry tree and keeps the controller's memory small.
       db.pragma("cache_size = -512");
@@ -239,7 +241,10 @@ export class SqliteCredentialStore implements CredentialStore {
 
   /** Erase every credential of a person (the "forget" path). */
   removePerson(personId: string): number {
-    const r = this.requireDb().prepare("DELETE FROM credentials WHERE person_id = ?").run(personId);
+    const db = this.requireDb();
+    const r = db.prepare("DELETE FROM credentials WHERE person_id = ?").run(personId);
+    // the WAL still holds the pages as they were before the delete: fold it in and truncate it
+    if (r.changes > 0) db.pragma("wal_checkpoint(TRUNCATE)");
     this.recount();
     this.refreshCount();
     return r.changes;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AccessStateSchema, DoorStateSchema } from "./door-state.ts";
+import { FaceStateSchema } from "./face-events.ts";
 import { JournalStatusSchema } from "./telemetry.ts";
 
 /** `status` (retained): is the controller alive. The Last Will flips it to online:false. */
@@ -22,6 +23,7 @@ export const StateSchema = z.object({
   ...AccessStateSchema.shape,
   events: z.object({ lastSeq: z.number().int().min(0) }),
   journal: JournalStatusSchema,
+  face: FaceStateSchema.optional(),
 });
 export type StationState = z.output<typeof StateSchema>;
 

@@ -7,7 +7,7 @@ import { StationError } from "../../config/errors.ts";
  * FACE_BAD_MESSAGE, never a crash. No embedding ever travels towards the station: the station sends
  * frames (or, for a kiosk enrolment, an embedding) and gets back ids and scores.
  */
-const bytes = z.instanceof(Uint8Array);
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "bytes");
 const personId = z.string().min(1).max(128);
 
 export const FaceRequestSchema = z.discriminatedUnion("op", [
