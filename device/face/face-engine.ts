@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { StationError } from "../../config/errors.ts";
 import type { RgbImage } from "./image-decode.ts";
 import { normalise } from "./matcher/vector.ts";
-import { packageDir, registerFileModelLoader, shippedModelDir, type TfIo } from "./model-files.ts";
+import { registerFileModelLoader, shippedModelDir, type TfIo } from "./model-files.ts";
+import { packageDir } from "./package-dir.ts";
 
 /** What one frame gave: the best face's scores and its embedding (which never leaves this process). */
 export interface FaceAnalysis {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { cropImage, decodeImage, type RgbImage } from "../../device/face/image-decode.ts";
-import { packageDir } from "../../device/face/model-files.ts";
+import { packageDir } from "../../device/face/package-dir.ts";
 
 const require = createRequire(import.meta.url);
 

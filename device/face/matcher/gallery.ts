@@ -1,5 +1,6 @@
-import { exactTopK, type Hit } from "./exact.ts";
+import { TopK } from "./exact.ts";
 import { DEFAULT_IVF, IvfIndex, type IvfOptions } from "./ivf-index.ts";
+import { SimdVectors } from "./simd-vectors.ts";
 
 export interface GalleryMatch {
   readonly personId: string;
@@ -9,10 +10,12 @@ export interface GalleryMatch {
 export interface GalleryOptions {
   /** below this many templates a plain exact scan is fast enough (and exact) */
   readonly indexFrom: number;
+  /** candidates (ranked on int8 codes) re-scored exactly on float32 */
+  readonly rerank: number;
   readonly ivf: IvfOptions;
 }
 
-export const DEFAULT_GALLERY: GalleryOptions = { indexFrom: 4096, ivf: DEFAULT_IVF };
+export const DEFAULT_GALLERY: GalleryOptions = { indexFrom: 4096, rerank: 32, ivf: DEFAULT_IVF };
 
 /**
  * Every template of every enrolled person, searchable 1:N and 1:1. Rows added since the last index
@@ -20,7 +23,7 @@ export const DEFAULT_GALLERY: GalleryOptions = { indexFrom: 4096, ivf: DEFAULT_I
  * rebuilt when the tail or the removed rows grow past a quarter of it.
  */
 export class Gallery {
-  private vectors: Float32Array;
+  private readonly store: SimdVectors;
   private owners: string[] = [];
   private removed = new Set<number>();
   private index: IvfIndex | undefined;
@@ -32,7 +35,12 @@ export class Gallery {
     private readonly opts: GalleryOptions = DEFAULT_GALLERY,
     capacity = 1024,
   ) {
-    this.vectors = new Float32Array(capacity * dim);
+    this.store = new SimdVectors(dim, capacity);
+  }
+
+  /** the rows, a view into WebAssembly memory (taken afresh: growing replaces the buffer) */
+  private get vectors(): Float32Array {
+    return this.store.rows;
   }
 
   /** live templates */
@@ -58,12 +66,8 @@ export class Gallery {
   add(personId: string, embedding: Float32Array): void {
     if (embedding.length !== this.dim) throw new RangeError(`an embedding has ${this.dim} dimensions`);
     const row = this.owners.length;
-    if ((row + 1) * this.dim > this.vectors.length) {
-      const grown = new Float32Array(Math.max(this.vectors.length * 2, (row + 1) * this.dim));
-      grown.set(this.vectors);
-      this.vectors = grown;
-    }
-    this.vectors.set(embedding, row * this.dim);
+    if (row + 1 > this.store.size) this.store.reserve(this.store.size * 2, row);
+    this.store.put(row, embedding);
     this.owners.push(personId);
     this.maybeRebuild();
   }
@@ -73,7 +77,7 @@ export class Gallery {
     let n = 0;
     for (let r = 0; r < this.owners.length; r++) {
       if (this.owners[r] !== personId || this.removed.has(r)) continue;
-      this.vectors.fill(0, r * this.dim, (r + 1) * this.dim);
+      this.store.clear(r);
       this.removed.add(r);
       n++;
     }
@@ -85,27 +89,36 @@ export class Gallery {
     return this.owners.some((o, r) => o === personId && !this.removed.has(r));
   }
 
-  /** 1:N: the best person for a probe. */
+  /** 1:N: the best person for a probe (exact similarity; the index only narrows the rows). */
   identify(q: Float32Array): GalleryMatch | undefined {
-    const hits: Hit[] = [];
-    if (this.index) hits.push(...this.index.search(this.vectors, q, 4));
-    const tailFrom = this.index ? this.indexed : 0;
-    const tail = exactTopK(
-      this.vectors.subarray(tailFrom * this.dim),
-      this.owners.length - tailFrom,
-      this.dim,
-      q,
-      4,
-    );
-    for (const h of tail) hits.push({ row: h.row + tailFrom, similarity: h.similarity });
-    let best: GalleryMatch | undefined;
-    for (const h of hits) {
-      if (this.removed.has(h.row)) continue;
-      if (!best || h.similarity > best.similarity) {
-        best = { personId: this.owners[h.row] as string, similarity: h.similarity };
+    let bestRow = -1;
+    let best = Number.NEGATIVE_INFINITY;
+    if (this.index) {
+      // rank the probed lists on the int8 codes, then score the best few exactly
+      const { ids, n } = this.index.candidates(q);
+      const approx = this.store.gather8(q, ids, n);
+      const top = new TopK(this.opts.rerank);
+      for (let j = 0; j < n; j++) top.offer(ids[j] as number, approx[j] as number);
+      const chosen = Int32Array.from(top.sorted(), (h) => h.row);
+      const exact = this.store.gather(q, chosen, chosen.length);
+      for (let j = 0; j < chosen.length; j++) {
+        const sc = exact[j] as number;
+        if (sc > best && !this.removed.has(chosen[j] as number)) {
+          best = sc;
+          bestRow = chosen[j] as number;
+        }
       }
     }
-    return best;
+    const from = this.index ? this.indexed : 0;
+    const tail = this.store.scan(q, from, this.owners.length - from);
+    for (let j = 0; j < tail.length; j++) {
+      const sc = tail[j] as number;
+      if (sc > best && !this.removed.has(from + j)) {
+        best = sc;
+        bestRow = from + j;
+      }
+    }
+    return bestRow < 0 ? undefined : { personId: this.owners[bestRow] as string, similarity: best };
   }
 
   /** 1:1: the probe against one person's own templates (after a card named them). */
@@ -121,11 +134,19 @@ export class Gallery {
     return best;
   }
 
-  /** The exact scan over every live row (the bench's and the tests' reference). */
+  /** The exact scan over every live row (SIMD): the reference the index's recall is measured against. */
   exact(q: Float32Array): GalleryMatch | undefined {
-    const hits = exactTopK(this.vectors, this.owners.length, this.dim, q, 1 + this.removed.size);
-    const h = hits.find((x) => !this.removed.has(x.row));
-    return h ? { personId: this.owners[h.row] as string, similarity: h.similarity } : undefined;
+    const scores = this.store.scan(q, 0, this.owners.length);
+    let bestRow = -1;
+    let best = Number.NEGATIVE_INFINITY;
+    for (let r = 0; r < scores.length; r++) {
+      const sc = scores[r] as number;
+      if (sc > best && !this.removed.has(r)) {
+        best = sc;
+        bestRow = r;
+      }
+    }
+    return bestRow < 0 ? undefined : { personId: this.owners[bestRow] as string, similarity: best };
   }
 
   private maybeRebuild(): void {
@@ -154,11 +175,11 @@ export class Gallery {
     const owners: string[] = [];
     for (let r = 0; r < this.owners.length; r++) {
       if (this.removed.has(r)) continue;
-      if (w !== r) this.vectors.copyWithin(w * this.dim, r * this.dim, (r + 1) * this.dim);
+      if (w !== r) this.store.move(w, r);
       owners.push(this.owners[r] as string);
       w++;
     }
-    this.vectors.fill(0, w * this.dim);
+    for (let r = w; r < this.owners.length; r++) this.store.clear(r);
     this.owners = owners;
     this.removed.clear();
   }

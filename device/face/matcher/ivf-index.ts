@@ -12,7 +12,13 @@ export interface IvfOptions {
   readonly seed: number;
 }
 
-export const DEFAULT_IVF: IvfOptions = { projected: 64, density: 48, nprobe: 4, iterations: 6, seed: 0x5eed };
+export const DEFAULT_IVF: IvfOptions = {
+  projected: 64,
+  density: 48,
+  nprobe: 32,
+  iterations: 6,
+  seed: 0x5eed,
+};
 
 /** A small deterministic PRNG (mulberry32): the projection must be the same on every build. */
 export function mulberry32(seed: number): () => number {
@@ -101,7 +107,36 @@ export class IvfIndex {
     this.rows = rows;
   }
 
-  /** The best `k` rows for a unit-length probe, with exact similarities. */
+  private scratch = new Int32Array(0);
+
+  /** The rows in the lists nearest to the probe: these are then scored exactly. */
+  candidates(q: Float32Array): { ids: Int32Array; n: number } {
+    if (this.rows === 0) return { ids: this.scratch, n: 0 };
+    const p = this.opts.projected;
+    const qp = new Float32Array(p);
+    this.project(q, 0, qp, 0);
+    const probe = new TopK(Math.min(this.opts.nprobe, this.lists));
+    for (let c = 0; c < this.lists; c++) {
+      let s = 0;
+      const o = c * p;
+      for (let i = 0; i < p; i++) s += (this.centroids[o + i] as number) * (qp[i] as number);
+      probe.offer(c, s);
+    }
+    let n = 0;
+    for (const { row: list } of probe.sorted())
+      n += (this.listStart[list + 1] as number) - (this.listStart[list] as number);
+    if (this.scratch.length < n) this.scratch = new Int32Array(n * 2);
+    let at = 0;
+    for (const { row: list } of probe.sorted()) {
+      const from = this.listStart[list] as number;
+      const to = this.listStart[list + 1] as number;
+      this.scratch.set(this.order.subarray(from, to), at);
+      at += to - from;
+    }
+    return { ids: this.scratch, n };
+  }
+
+  /** The best `k` rows for a unit-length probe, with exact similarities (scalar JavaScript). */
   search(vectors: Float32Array, q: Float32Array, k = 1): Hit[] {
     if (this.rows === 0) return [];
     const p = this.opts.projected;
