@@ -20,7 +20,7 @@ describe("face gallery", () => {
     const pop = new SyntheticPopulation(DIM, 8, 3);
     const g = new Gallery(DIM, undefined, 8);
     const people = Array.from({ length: 40 }, () => pop.person());
-    people.forEach((p, i) => g.add(`p${i}`, p));
+    for (const [i, p] of people.entries()) g.add(`p${i}`, p);
     const q = pop.capture(people[17] as Float32Array);
     const want = exactTopK(Float32Array.from(people.flatMap((p) => [...p])), 40, DIM, q, 1)[0];
     expect(g.exact(q)).toEqual({ personId: "p17", similarity: expect.closeTo(want?.similarity ?? 0, 5) });
