@@ -14,11 +14,15 @@ describe("face models offline", () => {
 
   it("load from the npm package on disk with no network at all, on the WASM backend", () => {
     const child = join(import.meta.dirname, "support", "face-offline-child.ts");
-    const out = execFileSync(unshare.path as string, ["--net", "--", process.execPath, "--import", "tsx", child], {
-      encoding: "utf8",
-      timeout: 120_000,
-      cwd: join(import.meta.dirname, ".."),
-    });
+    const out = execFileSync(
+      unshare.path as string,
+      ["--net", "--", process.execPath, "--import", "tsx", child],
+      {
+        encoding: "utf8",
+        timeout: 120_000,
+        cwd: join(import.meta.dirname, ".."),
+      },
+    );
     const r = JSON.parse(out.trim().split("\n").at(-1) ?? "{}");
     expect(r.network).toMatch(/^unreachable/);
     expect(r).toMatchObject({ backend: "wasm", faces: 1, dim: 1024 });

@@ -6,7 +6,7 @@ import { type Command, usageError } from "./usage.ts";
 const DEFAULT_CONSOLE = "http://127.0.0.1:8080";
 
 export const SIM_USAGE =
-  "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | state";
+  "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | face WHO | state";
 
 /** The arguments of each simulator command, from its one positional word. */
 function simPayload(
@@ -20,6 +20,10 @@ function simPayload(
       return { uid: arg, ...(reader ? { reader } : {}) };
     case "jam":
       return { kind: arg ?? "leaf" };
+    case "face":
+      if (!arg)
+        throw usageError("sim face needs who: man.probe, stranger, photo-attack, ... or an image file");
+      return { who: arg };
     case "time-quality":
       return { quality: arg };
     case "set-time":
