@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchAccessDecision } from "./access-decision.ts";
 import { benchAccessProcess } from "./access-process.ts";
+import { benchFaceMatch } from "./face-match.ts";
+import { benchFacePipeline, benchFaceToUnlock } from "./face-pipeline.ts";
 import { benchJournalAppend } from "./journal-append.ts";
 import { benchMqttDrain } from "./mqtt-drain.ts";
 import { benchPcscTapToUnlock } from "./reader-pcsc.ts";
@@ -32,6 +34,13 @@ export async function runBench(args: string[]): Promise<number> {
     `access.rss and access.coldstart: whole controller processes with ${n} credentials...\n`,
   );
   results.push(...(await benchAccessProcess(n, values.quick ? 1 : 3)));
+  process.stdout.write("face.pipeline, face.load, face.rss: the face process over the shipped models...\n");
+  results.push(...(await benchFacePipeline(values.quick ? 5 : 20)));
+  process.stdout.write("face.to_unlock: a simulated station with the face module...\n");
+  results.push(await benchFaceToUnlock(values.quick ? 3 : 10));
+  const templates = values.quick ? 20_000 : 100_000;
+  process.stdout.write(`face.match over ${templates} synthetic templates (a minute or two to build)...\n`);
+  results.push(...benchFaceMatch(templates, values.quick ? 300 : 1000));
   results.push(wiegand);
   if (typeof pcsc !== "string") results.push(...pcsc);
   process.stdout.write(`\n${printTable(results)}\n\n`);
