@@ -17,6 +17,13 @@ export const SecretsSchema = z
       .regex(/^[0-9a-f]{64}$/, "64 lower-case hex digits (32 random bytes)")
       .optional()
       .describe("this station's own AES-256-GCM key for face templates at rest; never leaves the station"),
+    faceTerminalSecret: z
+      .string()
+      .min(32)
+      .optional()
+      .describe(
+        "shared secret of the external face terminals' webhook (HMAC-SHA256); at least 32 characters",
+      ),
     mqtt: z
       .object({ username: z.string().min(1), password: z.string().min(1) })
       .strict()

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StationEvent } from "../controller/contract/events.ts";
-import { type FaceStation, faceStation } from "./support/face-station.ts";
+import { signReport } from "../device/face/terminal-report.ts";
+import { type FaceStation, faceStation, TERMINAL_SECRET } from "./support/face-station.ts";
 import { waitFor } from "./support/wait.ts";
 
 /**
@@ -118,6 +119,41 @@ describe("face verification at the door", () => {
       expect(since(s, from, "access.granted")).toMatchObject([
         { personId: "worker-a", secondFactor: "face" },
       ]);
+    },
+    T,
+  );
+
+  it(
+    "an external face terminal's signed report grants through the same policy; a forged one is refused and journalled",
+    async () => {
+      const post = async (personId: string, secret: string) => {
+        const body = JSON.stringify({ terminalId: "hik-1", personId, score: 0.97 });
+        const ts = Math.floor(Date.now() / 1000);
+        const r = await fetch(`http://127.0.0.1:${s.webhookPort()}/face/report`, {
+          method: "POST",
+          headers: {
+            "x-waystation-timestamp": String(ts),
+            "x-waystation-signature": signReport(secret, ts, body),
+          },
+          body,
+        });
+        return r.status;
+      };
+      let from = s.events.length;
+      expect(await post("worker-man", TERMINAL_SECRET)).toBe(202);
+      await waitFor(() => since(s, from, "access.granted").length > 0, "the terminal's grant", 10_000);
+      expect(since(s, from, "access.granted")).toMatchObject([
+        { personId: "worker-man", method: "face", format: "face-terminal:hik-1" },
+      ]);
+      from = s.events.length;
+      expect(await post("worker-man", "not-the-secret-but-long-enough-000000")).toBe(401);
+      await waitFor(
+        () => since(s, from, "face.terminal-refused").length > 0,
+        "the refusal journalled",
+        10_000,
+      );
+      expect(since(s, from, "face.terminal-refused")).toMatchObject([{ refusal: "bad-signature" }]);
+      expect(since(s, from, "access.granted")).toHaveLength(0);
     },
     T,
   );

@@ -44,6 +44,9 @@ export const faceEvents = {
     retryInMs: z.number().int().min(0),
   }),
   "face.service-up": z.object({ loadMs: z.number(), restarts: z.number().int().min(0) }),
+  "face.terminal-refused": z
+    .object({ refusal: z.string().describe("bad-signature, stale, replay, malformed or too-large") })
+    .describe("a report on the face terminals' webhook was refused; it opened nothing"),
   "face.enrolled": z.object({ personId: z.string(), templates: z.number().int(), consent: z.string() }),
   "face.forgotten": z.object({
     personId: z.string(),

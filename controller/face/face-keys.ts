@@ -7,6 +7,8 @@ export interface FaceKeys {
   readonly templateKey: string;
   /** the keyed hash a person's face entry is stored under in the credential store */
   faceCredential(personId: string): string;
+  /** the external face terminals' webhook secret, when provisioned */
+  readonly terminalSecret?: string | undefined;
 }
 
 /**
@@ -28,5 +30,9 @@ export function faceKeys(secretsFile: string, stationId: string): FaceKeys {
       ),
     ).toString("hex");
   const hash = createIdentifierHasher(secrets.credentialKey);
-  return { templateKey, faceCredential: (personId) => hash("face", Buffer.from(personId, "utf8")) };
+  return {
+    templateKey,
+    faceCredential: (personId) => hash("face", Buffer.from(personId, "utf8")),
+    terminalSecret: secrets.faceTerminalSecret,
+  };
 }

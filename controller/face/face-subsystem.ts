@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { FaceConfig } from "../../config/sections/face.ts";
+import type { TerminalReport } from "../../device/face/terminal-report.ts";
+import { FaceTerminalWebhook } from "../../device/face/terminal-webhook.ts";
 import type { Clock } from "../../device/ports/clock.ts";
 import type { Frame, FrameSource } from "../../device/ports/frame-source.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
@@ -43,6 +45,7 @@ export class FaceSubsystem implements Subsystem {
   private readonly unsubscribers: (() => void)[] = [];
   private lastError: string | undefined;
   private readonly log: Logger;
+  private webhook: FaceTerminalWebhook | undefined;
   private readonly config: FaceConfig;
   private readonly clock: Clock;
   private readonly bus: EventBus;
@@ -115,10 +118,54 @@ export class FaceSubsystem implements Subsystem {
       this.unsubscribers.push(this.camera.onFrame((f) => this.onFrame(f)));
       await this.camera.start();
     }
+    await this.startWebhook();
+  }
+
+  /** the external terminals' endpoint, when configured; its port once listening */
+  get webhookPort(): number | undefined {
+    return this.webhook?.port;
+  }
+
+  private async startWebhook(): Promise<void> {
+    const w = this.config.webhook;
+    if (!w.enabled) return;
+    const secret = this.keys?.terminalSecret;
+    if (!secret) {
+      this.log.error("face terminal webhook enabled but no faceTerminalSecret in the secrets file");
+      return;
+    }
+    const hook = new FaceTerminalWebhook(
+      { host: w.host, port: w.port, secret, toleranceS: w.toleranceS },
+      this.clock,
+    );
+    this.unsubscribers.push(
+      hook.onReport((r) => this.onTerminalReport(r)),
+      hook.onRefusal((refusal) => {
+        this.log.warn({ refusal }, "face terminal report refused");
+        this.bus.emit("face.terminal-refused", { refusal });
+      }),
+    );
+    await hook.start();
+    this.webhook = hook;
+  }
+
+  /** A terminal matched on its own: its person meets the access policy like any reader's read. */
+  private onTerminalReport(r: TerminalReport): void {
+    const keys = this.keys;
+    if (!keys) return;
+    this.entry.present({
+      readerId: this.entry.id,
+      kind: "face",
+      credential: keys.faceCredential(r.personId),
+      format: `face-terminal:${r.terminalId}`,
+      atMs: this.clock.monotonic(),
+    });
   }
 
   async stop(): Promise<void> {
     for (const u of this.unsubscribers.splice(0)) u();
+    await this.webhook?.stop();
+    this.webhook = undefined;
     await this.camera?.stop();
     await this.supervisor?.stop();
   }

@@ -1,6 +1,7 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { parseConfigText } from "../../config/load.ts";
 import { createSecretsFile } from "../../config/secrets.ts";
 import type { StationEvent } from "../../controller/contract/events.ts";
@@ -9,6 +10,8 @@ import { SAMPLE_FACES, type SampleFaceName, sampleFaceFile } from "../../simulat
 import { captureLogger } from "./capture-log.ts";
 import { freePort } from "./net.ts";
 
+export const TERMINAL_SECRET = "terminal-secret-for-tests-0123456789";
+
 export interface FaceStation {
   booted: BootedStation;
   dir: string;
@@ -16,13 +19,16 @@ export interface FaceStation {
   logs: string[];
   command(name: string, args: unknown): Promise<{ status: string; code?: string; data?: unknown }>;
   enrol(personId: string, face: SampleFaceName, faceEntry?: boolean): Promise<void>;
+  /** the port the face terminals' webhook listens on */
+  webhookPort(): number;
 }
 
 /** A whole simulated station with the face module on: the real face process, real models. */
 export async function faceStation(faceYaml = ""): Promise<FaceStation> {
   const dir = mkdtempSync(join(tmpdir(), "ws-face-"));
   const secretsFile = join(dir, "secrets.yaml");
-  const secrets = createSecretsFile(secretsFile);
+  const secrets = { ...createSecretsFile(secretsFile), faceTerminalSecret: TERMINAL_SECRET };
+  writeFileSync(secretsFile, stringify(secrets), { mode: 0o600 });
   const r = parseConfigText(`station: { id: face-test }
 dataDir: ${join(dir, "data")}
 secretsFile: ${secretsFile}
@@ -36,6 +42,7 @@ console: { enabled: false }
 access: { rereadSuppressMs: 100 }
 face:
   service: { restartInitialMs: 100, healthIntervalMs: 300, frameTimeoutMs: 30000 }
+  webhook: { enabled: true, port: 0 }
 ${faceYaml}
 `);
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
@@ -51,6 +58,13 @@ ${faceYaml}
   return {
     booted,
     dir,
+    webhookPort: () => {
+      const face = booted.station.subsystems.find((x) => x.name === "face") as
+        | { webhookPort?: number }
+        | undefined;
+      if (!face?.webhookPort) throw new Error("no webhook");
+      return face.webhookPort;
+    },
     events,
     logs: lines,
     command,
