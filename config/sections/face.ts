@@ -34,7 +34,7 @@ export const faceSchema = z
           .number()
           .min(0)
           .max(1)
-          .default(0.6)
+          .default(0.7)
           .describe(
             "cosine similarity a probe needs to match a template (higher: fewer false accepts, more false rejects)",
           ),

@@ -15,7 +15,7 @@ export interface IvfOptions {
 export const DEFAULT_IVF: IvfOptions = {
   projected: 64,
   density: 48,
-  nprobe: 32,
+  nprobe: 48,
   iterations: 6,
   seed: 0x5eed,
 };
