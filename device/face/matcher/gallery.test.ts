@@ -1,8 +1,4 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: a plain .mjs build script without types
-import { compileDotKernel } from "../../../scripts/build-dot-kernel.mjs";
-import { DOT_KERNEL_WASM } from "./dot-kernel.wasm.ts";
 import { exactTopK } from "./exact.ts";
 import { Gallery } from "./gallery.ts";
 import { SyntheticPopulation } from "./synthetic-population.ts";
@@ -11,11 +7,6 @@ import { cosine } from "./vector.ts";
 const DIM = 1024;
 
 describe("face gallery", () => {
-  it("the committed SIMD kernel is what dot-kernel.wat compiles to", async () => {
-    expect(await compileDotKernel()).toBe(DOT_KERNEL_WASM);
-    expect(readFileSync(new URL("./dot-kernel.wat", import.meta.url), "utf8")).toContain("f32x4.mul");
-  });
-
   it("exact scans agree with a plain float64 dot product", () => {
     const pop = new SyntheticPopulation(DIM, 8, 3);
     const g = new Gallery(DIM, undefined, 8);

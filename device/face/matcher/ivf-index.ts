@@ -1,4 +1,4 @@
-import { dotRow, type Hit, TopK } from "./exact.ts";
+import { TopK } from "./exact.ts";
 
 export interface IvfOptions {
   /** dimensions of the sparse random projection the coarse quantiser runs in */
@@ -38,13 +38,13 @@ export function mulberry32(seed: number): () => number {
  * 1. a coarse quantiser: each template is reduced by a sparse random projection (1,024 -> 64
  *    dimensions, 48 signed taps each: 3,000 additions instead of 65,000 multiplications) and
  *    spherical k-means in that space puts it into one of ~sqrt(N) lists;
- * 2. a probe is reduced the same way, the `nprobe` nearest lists are chosen, and every template in
- *    them is scored exactly on its full float32 embedding.
+ * 2. a probe is reduced the same way and the `nprobe` nearest lists are chosen: `candidates()`
+ *    returns their rows, which the gallery ranks on int8 codes and re-scores exactly on float32
+ *    (gallery.ts, simd-vectors.ts).
  *
  * So a threshold means what it means with a plain scan; what the index can get wrong is leave the
- * true best row in a list it did not probe, which the bench measures as recall. An int8 code scan
- * was tried first: in JavaScript (no int8 SIMD) it costs the same per element as float32, and a
- * 128-d int8 estimate was too noisy to keep recall at 0.999 (docs/face.md).
+ * true best row in a list it did not probe, which the bench measures as recall
+ * (docs/design-notes.md, "Face verification").
  */
 export class IvfIndex {
   private readonly taps: Int32Array;
@@ -134,30 +134,6 @@ export class IvfIndex {
       at += to - from;
     }
     return { ids: this.scratch, n };
-  }
-
-  /** The best `k` rows for a unit-length probe, with exact similarities (scalar JavaScript). */
-  search(vectors: Float32Array, q: Float32Array, k = 1): Hit[] {
-    if (this.rows === 0) return [];
-    const p = this.opts.projected;
-    const qp = new Float32Array(p);
-    this.project(q, 0, qp, 0);
-    const probe = new TopK(Math.min(this.opts.nprobe, this.lists));
-    for (let c = 0; c < this.lists; c++) {
-      let s = 0;
-      const o = c * p;
-      for (let i = 0; i < p; i++) s += (this.centroids[o + i] as number) * (qp[i] as number);
-      probe.offer(c, s);
-    }
-    const best = new TopK(k);
-    for (const { row: list } of probe.sorted()) {
-      const end = this.listStart[list + 1] as number;
-      for (let at = this.listStart[list] as number; at < end; at++) {
-        const row = this.order[at] as number;
-        best.offer(row, dotRow(vectors, row, q, this.dim));
-      }
-    }
-    return best.sorted();
   }
 
   private project(x: Float32Array, xo: number, out: Float32Array, oo: number): void {
