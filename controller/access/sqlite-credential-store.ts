@@ -65,8 +65,6 @@ export class SqliteCredentialStore implements CredentialStore {
       const db = new Database(this.file);
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = FULL");
-      // A forgotten person's rows are overwritten, not just unlinked from the b-tree (PIPL erasure).
-      db.pragma("secure_delete = ON");
       // A lookup touches the root, one or two inner pages and a leaf: 512 KB of cache keeps the
       // hot upper levels of a million-entry tree and keeps the controller's memory small.
       db.pragma("cache_size = -512");
@@ -242,7 +240,15 @@ export class SqliteCredentialStore implements CredentialStore {
   /** Erase every credential of a person (the "forget" path). */
   removePerson(personId: string): number {
     const db = this.requireDb();
-    const r = db.prepare("DELETE FROM credentials WHERE person_id = ?").run(personId);
+    // A forgotten person's rows are overwritten, not just unlinked from the b-tree (PIPL
+    // erasure); only here, so bulk list updates do not pay for zeroing what they move.
+    db.pragma("secure_delete = ON");
+    let r: { changes: number };
+    try {
+      r = db.prepare("DELETE FROM credentials WHERE person_id = ?").run(personId);
+    } finally {
+      db.pragma("secure_delete = OFF");
+    }
     // the WAL still holds the pages as they were before the delete: fold it in and truncate it
     if (r.changes > 0) db.pragma("wal_checkpoint(TRUNCATE)");
     this.recount();
