@@ -1,20 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { createSecretsFile } from "../config/secrets.ts";
 import { EmbeddedBroker } from "../scripts/embedded-broker.ts";
 import { credentialDb } from "./fixtures.ts";
 import { type BenchResult, result, round } from "./report.ts";
+import { ROOT, SERVICE_ENV, SERVICE_NODE_FLAGS } from "./service.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const CLI = join(ROOT, "dist", "waystation.mjs");
 const BASELINE = join(ROOT, "dist", "bench-memory-store-station.mjs");
-/** The settings of the station service (docs/install.md): a small young generation, few malloc arenas. */
-export const SERVICE_NODE_FLAGS = ["--max-semi-space-size=1"];
-export const SERVICE_ENV = { MALLOC_ARENA_MAX: "2" };
 
 interface Launch {
   proc: ChildProcess;
@@ -34,14 +31,18 @@ async function freePort(): Promise<number> {
 
 async function stationDir(n: number, brokerUrl: string): Promise<{ config: string; console: string }> {
   const dir = mkdtempSync(join(tmpdir(), "ws-bench-"));
-  copyFileSync(credentialDb(n), join(dir, "credentials.db"));
+  // The data directory is private (checked at start): the station file lives beside it.
+  const data = join(dir, "data");
+  mkdirSync(data, { mode: 0o700 });
+  copyFileSync(credentialDb(n), join(data, "credentials.db"));
+  chmodSync(join(data, "credentials.db"), 0o600);
   createSecretsFile(join(dir, "secrets.yaml"));
   const port = await freePort();
   const config = join(dir, "station.yaml");
   writeFileSync(
     config,
     `station: { id: bench }
-dataDir: ${dir}
+dataDir: ${data}
 secretsFile: ${dir}/secrets.yaml
 hardware:
   mode: simulated

@@ -24,6 +24,7 @@ export type StationErrorCode =
   | "SECRETS_UNREADABLE"
   | "SECRETS_INVALID"
   | "SECRETS_PERMISSIONS"
+  | "DATA_PERMISSIONS"
   | "GPIO_UNAVAILABLE"
   | "GPIO_CHIP_NOT_FOUND"
   | "GPIO_PIN_OUT_OF_RANGE"
@@ -48,6 +49,7 @@ export type StationErrorCode =
   | "PORT_IN_USE"
   | "CONSOLE_BAD_REQUEST"
   | "SIM_BAD_COMMAND"
+  | "SIM_TIME_OUT_OF_RANGE"
   | "SIM_UNREACHABLE"
   | "CONSOLE_UNREACHABLE"
   | "SIM_VPCD"
@@ -60,7 +62,12 @@ export type StationErrorCode =
   | "FACE_BAD_MESSAGE"
   | "FACE_UNAVAILABLE"
   | "FACE_NO_FACE"
-  | "FACE_BAD_WEBHOOK";
+  | "FACE_BAD_WEBHOOK"
+  | "STATION_ALREADY_RUNNING"
+  | "CREDENTIAL_KEY_MISMATCH"
+  | "STATE_FILE_INVALID"
+  | "STATE_FILE_IO"
+  | "DEMO_REFUSED";
 
 export class StationError extends Error {
   override readonly name = "StationError";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accessSchema } from "./sections/access.ts";
+import { consoleSchema } from "./sections/console.ts";
 import { doorSchema } from "./sections/door.ts";
 import { faceSchema } from "./sections/face.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
@@ -47,14 +48,7 @@ export const StationConfigSchema = z
     face: faceSchema.optional().describe("face verification; absent = no face module"),
     mqtt: mqttSchema,
     broker: brokerSchema,
-    console: z
-      .object({
-        enabled: z.boolean().default(true),
-        host: z.string().default("127.0.0.1").describe("address the technician console listens on"),
-        port: z.number().int().min(1).max(65535).default(8080),
-      })
-      .strict()
-      .default({ enabled: true, host: "127.0.0.1", port: 8080 }),
+    console: consoleSchema,
     log: z
       .object({
         level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -62,7 +56,44 @@ export const StationConfigSchema = z
       .strict()
       .default({ level: "info" }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A real station with no broker would store every event and deliver none, silently.
+    if (c.hardware.mode === "real" && c.mqtt.url === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mqtt", "url"],
+        message: "a station on real hardware must name its broker",
+      });
+    }
+    const tls = c.mqtt.tls;
+    if (c.hardware.mode === "real" && tls && !tls.rejectUnauthorized && !tls.allowInsecure) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mqtt", "tls", "rejectUnauthorized"],
+        message:
+          "an unverified broker certificate on real hardware is refused: give tls.ca instead, or set tls.allowInsecure: true (for a bench only)",
+      });
+    }
+  });
 
 export type StationConfig = z.output<typeof StationConfigSchema>;
+
+/**
+ * The lock relay's part of a station file, read on its own (config/load.ts, loadLockSection):
+ * every other section is ignored, so a mistake there cannot keep the lock from going safe.
+ */
+export const LockSectionSchema = z.looseObject({
+  dataDir: StationConfigSchema.shape.dataDir,
+  hardware: z.looseObject({
+    mode: StationConfigSchema.shape.hardware.shape.mode,
+    gpio: z.looseObject({
+      lockRelay: StationConfigSchema.shape.hardware.shape.gpio.shape.lockRelay,
+      sysfsRoot: StationConfigSchema.shape.hardware.shape.gpio.shape.sysfsRoot,
+    }),
+  }),
+  door: z.looseObject({ lockMode: doorSchema.shape.lockMode.optional() }).optional(),
+  log: z.looseObject({ level: StationConfigSchema.shape.log.unwrap().shape.level }).optional(),
+});
+export type LockSection = z.output<typeof LockSectionSchema>;
 export type StationConfigInput = z.input<typeof StationConfigSchema>;

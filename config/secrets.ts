@@ -78,7 +78,7 @@ export function createSecretsFile(file: string): Secrets {
     credentialKey: randomBytes(32).toString("hex"),
     faceTemplateKey: randomBytes(32).toString("hex"),
   };
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, stringify(secrets), { mode: 0o600, flag: "wx" });
   return secrets;
 }

@@ -2,19 +2,24 @@ import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
+import { brokerUrl } from "../config/sections/mqtt.ts";
+import { configWarnings } from "../config/warnings.ts";
 import type { Hardware } from "../device/hardware.ts";
 import type { TimerHandle } from "../device/ports/clock.ts";
 import { Listeners } from "../device/ports/listeners.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
+import { AlarmBoard } from "./alarms/alarm-board.ts";
 import { ConsoleServer } from "./console/console-server.ts";
 import type { ConsoleExtension } from "./console/http-route.ts";
-import type { StationEvent } from "./contract/events.ts";
+import type { EventPayload, StationEvent } from "./contract/events.ts";
 import type { StationState } from "./contract/state.ts";
 import type { Entrance } from "./entrance.ts";
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
 import { EventBus } from "./events/event-bus.ts";
 import { Journal } from "./journal/journal.ts";
 import { StationReporting } from "./mqtt/station-reporting.ts";
+import { RestartState } from "./persist/restart-state.ts";
+import { StationStateFile, stationStateFile } from "./persist/station-state-file.ts";
 import type { CommandSpec, StationPorts, Subsystem, SubsystemFactory } from "./subsystem.ts";
 import { SUBSYSTEMS } from "./subsystems.ts";
 
@@ -56,6 +61,10 @@ export class Station {
   /** the capabilities, in start order; stopped in reverse */
   readonly subsystems: readonly Subsystem[];
   readonly ports: StationPorts = {};
+  /** every subsystem's alarms, restored across restarts */
+  readonly alarms = new AlarmBoard();
+  /** what a restart must keep: `<dataDir>/station-state.json` */
+  readonly restart: RestartState;
   readonly journal: Journal;
   readonly mqtt: StationReporting;
   readonly console: ConsoleServer | undefined;
@@ -63,6 +72,8 @@ export class Station {
   private readonly stateChanges = new Listeners<StationState>();
   private readonly unsubscribers: (() => void)[] = [];
   private stateTimer: TimerHandle | undefined;
+  private lastOversizeEventMs: number | undefined;
+  private readonly insecure: boolean;
   private readonly log: Logger;
 
   constructor(private readonly opts: StationOptions) {
@@ -75,6 +86,13 @@ export class Station {
       hardware.clock,
       (err, event) => this.log.error({ err, type: event.type, seq: event.seq }, "an event sink failed"),
       () => hardware.timeSource.quality(),
+    );
+    this.insecure = configWarnings(config).some((w) => w.insecure);
+    this.ports.alarms = this.alarms;
+    this.ports.restart = this.restart = new RestartState(
+      new StationStateFile(stationStateFile(config.dataDir)),
+      hardware.clock,
+      logger.child({ module: "restart" }),
     );
     const ctx = { config, hardware, bus: this.bus, credentials: opts.credentials, logger, ports: this.ports };
     this.subsystems = (opts.subsystems ?? SUBSYSTEMS).flatMap((factory) => factory(ctx) ?? []);
@@ -94,7 +112,7 @@ export class Station {
           since: this.since,
         },
         link: {
-          urls: [config.mqtt.url, ...config.mqtt.failoverUrls],
+          urls: [brokerUrl(config), ...config.mqtt.failoverUrls],
           clientId: config.mqtt.clientId ?? `waystation-${config.station.id}`,
           protocolVersion: config.mqtt.protocolVersion,
           keepaliveS: config.mqtt.keepaliveS,
@@ -103,6 +121,7 @@ export class Station {
           reconnect: config.mqtt.reconnect,
           tls: config.mqtt.tls,
           credentials: opts.mqttCredentials,
+          maxIncomingPacketBytes: config.mqtt.maxIncomingPacketBytes,
         },
         inFlight: config.mqtt.inFlight,
         telemetry: config.mqtt.telemetry,
@@ -116,6 +135,9 @@ export class Station {
           {
             host: config.console.host,
             port: config.console.port,
+            allowedHosts: config.console.allowedHosts,
+            maxStreamClients: config.console.maxStreamClients,
+            now: () => hardware.clock.monotonic(),
             title: config.station.name ?? config.station.id,
           },
           {
@@ -123,6 +145,7 @@ export class Station {
             fireReset: () => this.entrance.door.resetFire(),
             subscribe: (l) => this.bus.subscribe(l),
             onStateChange: (l) => this.stateChanges.add(l),
+            refused: (r) => this.bus.emit("console.request-refused", r),
           },
           logger.child({ module: "console" }),
           opts.consoleExtensions,
@@ -146,12 +169,32 @@ export class Station {
       this.journal.onChange(() => this.scheduleState()),
     );
     this.mqtt.onStateRequest(() => this.scheduleState());
+    this.unsubscribers.push(
+      this.mqtt.link.onOversizePacket((d) => this.noteOversize(d.bytes, d.droppedTotal)),
+    );
+    for (const w of configWarnings(this.opts.config)) {
+      this.log.warn({ setting: w.setting }, `insecure setting: ${w.detail}`);
+      this.bus.emit("security.insecure-setting", { setting: w.setting, detail: w.detail });
+    }
+    // What the last run left (a latched fire, alarms, lockouts), before any subsystem starts:
+    // each picks up its part; an alarm raised again now is the same alarm, not a second one.
+    this.alarms.restore(this.restart.load().alarms);
+    this.unsubscribers.push(
+      this.alarms.attach(this.bus),
+      this.restart.track(() => ({ alarms: this.alarms.list() })),
+      this.bus.subscribe((e) => {
+        if (e.type === "alarm.raised" || e.type === "alarm.cleared") this.restart.changed();
+      }),
+    );
     // The subsystems next, the entrance first: whatever fails later, the lock is in its
     // configured state. Their events wait in the journal until MQTT (which never blocks) is up.
     for (const s of this.subsystems) {
       this.log.debug({ subsystem: s.name }, "starting");
       await s.start();
     }
+    // Every subsystem had its chance to confirm a restored alarm; the rest have ended.
+    this.alarms.settle(this.bus);
+    this.restart.saveNow();
     this.mqtt.start();
     this.mqtt.publishState(this.state());
     await this.console?.start();
@@ -168,6 +211,7 @@ export class Station {
         this.log.error({ err, subsystem: s.name }, "subsystem did not stop cleanly"),
       );
     }
+    this.restart.saveNow();
     for (const u of this.unsubscribers.splice(0)) u();
     this.opts.hardware.clock.clearTimeout(this.stateTimer);
     this.mqtt.publishState(this.state());
@@ -175,6 +219,26 @@ export class Station {
     await this.journal.stop();
     await this.console?.stop();
     this.log.info("station stopped");
+  }
+
+  /**
+   * The process is dying: every subsystem drives its outputs safe, synchronously, the entrance
+   * (the lock) first. Called by the process guard before anything else.
+   */
+  failSafe(): void {
+    for (const s of this.subsystems) {
+      try {
+        s.failSafe?.();
+      } catch (err) {
+        this.log.error({ err, subsystem: s.name }, "fail-safe failed");
+      }
+    }
+  }
+
+  /** Why the process dies, into the journal: resolves once it is committed (or cannot be). */
+  async recordFault(fault: EventPayload<"controller.fault">): Promise<void> {
+    this.bus.emit("controller.fault", fault);
+    await this.journal.stop();
   }
 
   state(): StationState {
@@ -186,6 +250,7 @@ export class Station {
       ...(Object.assign({}, ...this.subsystems.map((s) => s.snapshot())) as ReturnType<Entrance["snapshot"]>),
       events: { lastSeq: this.bus.lastSeq },
       journal: this.journal.status(),
+      ...(this.insecure ? { insecure: true as const } : {}),
     };
   }
 
@@ -209,6 +274,18 @@ export class Station {
       this.mqtt.publishState(state);
       this.stateChanges.emit(state);
     }, this.opts.config.mqtt.stateDebounceMs);
+  }
+
+  /** Journalled at most once a minute: whoever floods the broker cannot flood the journal. */
+  private noteOversize(bytes: number, droppedTotal: number): void {
+    const now = this.opts.hardware.clock.monotonic();
+    if (this.lastOversizeEventMs !== undefined && now - this.lastOversizeEventMs < 60_000) return;
+    this.lastOversizeEventMs = now;
+    this.bus.emit("mqtt.packet-dropped", {
+      bytes,
+      limit: this.opts.config.mqtt.maxIncomingPacketBytes,
+      droppedTotal,
+    });
   }
 
   private logEvent(event: StationEvent): void {

@@ -6,8 +6,10 @@ import type { CardReader } from "../device/ports/card-reader.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
 import type { OccupancyFigure } from "./access/occupancy.ts";
 import type { SecondFactor } from "./access/second-factor.ts";
+import type { AlarmBoard } from "./alarms/alarm-board.ts";
 import type { StationState } from "./contract/state.ts";
 import type { EventBus } from "./events/event-bus.ts";
+import type { RestartState } from "./persist/restart-state.ts";
 
 /**
  * How a capability joins the station (architecture brief, "Subsystems"). The entrance is the
@@ -23,6 +25,11 @@ export interface Subsystem {
   stop(): Promise<void>;
   /** this subsystem's slices of `state`, keyed by their top-level field */
   snapshot(): Partial<StationState>;
+  /**
+   * The process is dying (an uncaught exception): drive every output this subsystem owns to its
+   * safe level, synchronously, now. Nothing async runs after it; `stop()` will not be called.
+   */
+  failSafe?(): void;
   /** called when the snapshot changed; the station re-publishes `state` (debounced) */
   onChange?(listener: () => void): () => void;
   /** commands the router accepts for this subsystem (remote, console and CLI alike) */
@@ -44,6 +51,13 @@ export interface StationPorts {
   face?: SecondFactor;
   /** the face subsystem's reader: 1:N matches go through the same decision path as a card */
   faceEntry?: CardReader;
+  /** the station's alarms: restored after a restart, pairs kept honest (set by Station) */
+  alarms?: AlarmBoard;
+  /**
+   * what a restart must keep (a latched fire, lockouts, quarantines): `restored` at start,
+   * `track()` your part and call `changed()` when it changes (set by Station)
+   */
+  restart?: RestartState;
 }
 
 export interface SubsystemContext {

@@ -1,14 +1,18 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { Logger } from "pino";
+import { StationError } from "../config/errors.ts";
 import { loadConfigFile } from "../config/load.ts";
+import { ensurePrivateDir } from "../config/private-files.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
+import { brokerUrl } from "../config/sections/mqtt.ts";
 import type { CredentialRecord } from "../controller/access/credential-store.ts";
 import { type IdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
 import type { DemoCard } from "../simulator/control-http.ts";
 import { type BootedStation, bootStation } from "./boot.ts";
 import { EmbeddedBroker } from "./embedded-broker.ts";
+import { alreadyRunning, tryInstanceLock } from "./instance-lock.ts";
 import { PACKAGE_ROOT } from "./paths.ts";
 
 export const DEMO_KNOWN_CARD = "04A1B2C3";
@@ -85,6 +89,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   if (opts.dataDir) {
     config = { ...config, dataDir: opts.dataDir, secretsFile: join(opts.dataDir, "secrets.yaml") };
   }
+  claimDemoDataDir(config, file);
   if (opts.consolePort !== undefined)
     config = { ...config, console: { ...config.console, port: opts.consolePort } };
 
@@ -92,6 +97,12 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const secrets = existsSync(config.secretsFile)
     ? loadSecretsFile(config.secretsFile)
     : createSecretsFile(config.secretsFile);
+
+  // One demo per data directory, as one station per process: a second `npm start` stops here.
+  mkdirSync(config.dataDir, { recursive: true });
+  const attempt = await tryInstanceLock(config.dataDir);
+  if (attempt.status === "held") throw alreadyRunning(config.dataDir, attempt.holder);
+  const instance = attempt.status === "acquired" ? attempt.lock : undefined;
 
   let broker: EmbeddedBroker | undefined;
   if (opts.brokerUrl) {
@@ -102,7 +113,10 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       opts.brokerPort ?? config.broker.port,
       opts.logger.child({ module: "broker" }),
     );
-    await broker.start();
+    await broker.start().catch((err: unknown) => {
+      instance?.release();
+      throw err;
+    });
     // aedes speaks MQTT 3.1.1 only.
     config = { ...config, mqtt: { ...config.mqtt, url: broker.url, protocolVersion: 4 } };
   }
@@ -120,19 +134,58 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     });
   } catch (err) {
     await broker?.stop();
+    instance?.release();
     throw err;
   }
   return {
     config,
     broker,
     booted,
-    brokerUrl: config.mqtt.url,
+    brokerUrl: brokerUrl(config),
     consoleUrl: booted.station.console?.url,
     async stop() {
       await booted.stop();
       await broker?.stop();
+      instance?.release();
     },
   };
+}
+
+/** Marks a data directory the demo made its own (it holds demo cards, one a technician's). */
+export const DEMO_MARKER = ".waystation-demo";
+
+/**
+ * The demo enrols its cards (one a technician's, which bypasses lockout) into the data
+ * directory's store. So it runs only on simulated hardware, and only on a data directory that is
+ * the demo's own: under the package's .waystation/, new or empty, or marked by an earlier demo.
+ * A real station's file or data directory is refused before anything is written.
+ */
+function claimDemoDataDir(config: StationConfig, file: string): void {
+  if (config.hardware.mode !== "simulated") {
+    throw new StationError(
+      "DEMO_REFUSED",
+      "config",
+      `${file} describes real hardware; the demo runs simulated only`,
+      {
+        hint: "run a real station with: waystation run --config FILE",
+      },
+    );
+  }
+  const dir = config.dataDir;
+  const inside = relative(join(PACKAGE_ROOT, ".waystation"), dir);
+  const ours = inside === "" || (!inside.startsWith("..") && !inside.startsWith("/"));
+  const entries = existsSync(dir) ? readdirSync(dir) : [];
+  if (!ours && entries.length > 0 && !entries.includes(DEMO_MARKER)) {
+    throw new StationError(
+      "DEMO_REFUSED",
+      "config",
+      `the data directory ${dir} is not the demo's own (it would enrol the demo cards into that station's store)`,
+      { hint: "give the demo a new directory: --data-dir /tmp/waystation-demo" },
+    );
+  }
+  ensurePrivateDir(dir);
+  if (!entries.includes(DEMO_MARKER))
+    writeFileSync(join(dir, DEMO_MARKER), "made by waystation demo\n", { mode: 0o600 });
 }
 
 export function demoBanner(demo: Demo): string {

@@ -12,6 +12,7 @@ hardware:
   readers:
 ${readers}
 door: { lockMode: fail-secure }
+mqtt: { url: "mqtts://broker.example:8883" }
 `;
 
 function issuesOf(text: string): ConfigIssue[] {
@@ -41,7 +42,14 @@ describe("reader config", () => {
     );
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     expect(r.config.hardware.readers).toEqual([
-      { id: "entry", kind: "pcsc", readerName: "ACR122U", repeatMs: 2000, attachGraceMs: 3000 },
+      {
+        id: "entry",
+        kind: "pcsc",
+        readerName: "ACR122U",
+        repeatMs: 2000,
+        allowVirtualReaders: false,
+        attachGraceMs: 3000,
+      },
       expect.objectContaining({
         id: "gate",
         kind: "wiegand",

@@ -26,6 +26,11 @@ export interface AccessSettings {
   readonly faceDownPolicy: "deny" | "card-only";
   /** how recent a face match counts as the second factor */
   readonly faceWindowMs: number;
+  readonly pins: {
+    readonly minLength: number;
+    readonly allowPinOnly: boolean;
+    readonly secondFactorWindowMs: number;
+  };
 }
 
 export interface AccessDeps {
@@ -35,7 +40,15 @@ export interface AccessDeps {
   readonly face: SecondFactor;
   /** told about every grant (first-card passage rule) */
   readonly onGrant?: (role: Role) => void;
+  /**
+   * Takes over an alarm restored from before a restart (alarm-board.ts), true when it was
+   * active then: this controller then clears it itself when its condition ends.
+   */
+  readonly adoptAlarm?: (alarm: "lockout" | "reader-offline", source: string) => boolean;
 }
+
+/** A reader's lockout as kept across a restart: wall-clock ms it ends. */
+export type PersistedLockouts = Record<string, { untilMs: number }>;
 
 interface ReaderState {
   online: boolean;
@@ -61,6 +74,8 @@ export class AccessController {
   private readonly readerState = new Map<string, ReaderState>();
   /** credential -> monotonic ms of its last granted entry, oldest first */
   private readonly entries = new Map<string, number>();
+  /** personId -> monotonic ms of their PIN, typed as the second factor of the card to follow */
+  private readonly pinsTyped = new Map<string, number>();
   readonly stats: AccessStats = { granted: 0, denied: {}, suppressed: 0 };
 
   private readonly readers: CardReader[];
@@ -82,15 +97,19 @@ export class AccessController {
     this.readers.push(reader);
   }
 
-  async start(): Promise<void> {
+  /** `lockouts`: what the last run left (a lockout outlives a restart, or a restart would lift it). */
+  async start(lockouts: PersistedLockouts = {}): Promise<void> {
+    const adopt = this.deps.adoptAlarm ?? (() => false);
     for (const reader of this.readers) {
-      this.readerState.set(reader.id, {
+      const rs: ReaderState = {
         online: false,
-        offlineAlarm: false,
+        offlineAlarm: adopt("reader-offline", reader.id),
         lockout: NO_LOCKOUT,
         cooldown: undefined,
         last: undefined,
-      });
+      };
+      this.readerState.set(reader.id, rs);
+      this.restoreLockout(reader, rs, lockouts[reader.id]);
       this.unsubscribers.push(
         reader.onRead((read) => this.onRead(reader, read)),
         reader.onStatus((status) => this.onStatus(status)),
@@ -103,6 +122,48 @@ export class AccessController {
     for (const u of this.unsubscribers.splice(0)) u();
     for (const s of this.readerState.values()) this.deps.clock.clearTimeout(s.cooldown);
     for (const reader of this.readers) await reader.stop();
+  }
+
+  /** Active lockouts in wall-clock time, for the station state file. */
+  lockouts(): PersistedLockouts {
+    const mono = this.deps.clock.monotonic();
+    const wall = this.deps.clock.now();
+    const out: PersistedLockouts = {};
+    for (const [id, s] of this.readerState) {
+      if (isLockedOut(s.lockout, mono) && s.lockout.until !== undefined) {
+        out[id] = { untilMs: wall + (s.lockout.until - mono) };
+      }
+    }
+    return out;
+  }
+
+  private restoreLockout(reader: CardReader, rs: ReaderState, saved: { untilMs: number } | undefined): void {
+    // The alarm is what people saw; the lockout and its alarm always go together.
+    if (!(this.deps.adoptAlarm?.("lockout", reader.id) ?? false)) return;
+    // Never longer than one cool-down: a wall clock stepped back while we were down must not
+    // lock a reader out for hours.
+    const left = saved
+      ? Math.min(saved.untilMs - this.deps.clock.now(), this.settings.lockout.cooldownMs)
+      : 0;
+    if (left <= 0) {
+      this.bus.emit("alarm.cleared", { alarm: "lockout", source: reader.id });
+      return;
+    }
+    rs.lockout = { failures: 0, until: this.deps.clock.monotonic() + left };
+    this.armCooldown(reader, rs, left);
+    this.log.warn(
+      { readerId: reader.id, leftMs: Math.round(left) },
+      "reader lockout restored after a restart",
+    );
+  }
+
+  private armCooldown(reader: CardReader, rs: ReaderState, ms: number): void {
+    rs.cooldown = this.deps.clock.setTimeout(() => {
+      rs.cooldown = undefined;
+      const c = afterCooldown(rs.lockout, this.deps.clock.monotonic());
+      rs.lockout = c.state;
+      if (c.outcome === "cleared") this.bus.emit("alarm.cleared", { alarm: "lockout", source: reader.id });
+    }, ms);
   }
 
   readerStates(): Record<string, { status: "online" | "offline"; lockedOut: boolean }> {
@@ -124,14 +185,18 @@ export class AccessController {
       rs.last.credential === read.credential &&
       now - rs.last.atMs < this.settings.rereadSuppressMs
     ) {
-      // The same card still on the reader, or tapped twice: one decision is enough.
-      rs.last = { credential: read.credential, atMs: now };
+      // The same card still on the reader, or tapped twice: one decision is enough. The window
+      // stays anchored at that decision; sliding it on every re-read would ignore for ever a
+      // worker who keeps tapping because the door did not open.
       this.stats.suppressed++;
       return;
     }
+    // The same refused card decided on again (left on the reader, tapped again) is not a
+    // guess: only a different credential counts towards the reader's lockout.
+    const repeat = rs.last?.credential === read.credential;
     rs.last = { credential: read.credential, atMs: now };
 
-    const decision = this.decide(read, rs, now);
+    const decision = this.refusePin(read, now) ?? this.decide(read, rs, now);
     const base = {
       readerId: read.readerId,
       credential: read.credential,
@@ -152,6 +217,7 @@ export class AccessController {
       this.door.grant();
       this.stats.granted++;
       if (this.settings.antiPassbackMs > 0) this.rememberEntry(read.credential, now);
+      if (decision.secondFactor === "pin") this.pinsTyped.delete(e.personId); // one PIN, one entry
       this.deps.onGrant?.(e.role);
     } else {
       this.bus.emit("access.denied", {
@@ -161,12 +227,47 @@ export class AccessController {
       });
       this.stats.denied[decision.reason] = (this.stats.denied[decision.reason] ?? 0) + 1;
     }
-    const lockedOut = this.updateLockout(reader, rs, decision, now);
-    reader.signal(lockedOut ? "lockout" : decision.granted ? "grant" : "deny");
+    const lockedOut = this.updateLockout(reader, rs, decision, now, repeat);
+    // A PIN held as the second factor waits for its card: no deny beep to send the worker away.
+    const awaitingCard = decision.reason === "pin-only-refused" && decision.entry !== undefined;
+    if (!awaitingCard || lockedOut)
+      reader.signal(lockedOut ? "lockout" : decision.granted ? "grant" : "deny");
     this.log.info(
       { readerId: read.readerId, cred: read.credential.slice(0, 12), reason: decision.reason },
       decision.granted ? "access granted" : "access denied",
     );
+  }
+
+  /**
+   * A PIN typed on its own: too short to be worth its guesses, or not accepted alone at all
+   * unless the station file says so. Checked before the store is asked, so a short PIN that
+   * happens to be enrolled is refused too.
+   */
+  private refusePin(read: CredentialRead, now: number): Decision | undefined {
+    if (read.kind !== "keypad") return undefined;
+    const digits = Number(/^pin-(\d+)$/.exec(read.format)?.[1] ?? 0);
+    if (digits < this.settings.pins.minLength) return { granted: false, reason: "pin-too-short" };
+    if (this.settings.pins.allowPinOnly) return undefined;
+    // Not a credential on its own: a known PIN becomes the second factor of that person's card
+    // for a while; an unknown one is a wrong guess like an unknown card.
+    const entry = this.store.lookup(read.credential);
+    if (entry?.status !== "active") return { granted: false, reason: "unknown" };
+    this.rememberPin(entry.personId, now);
+    return { granted: false, reason: "pin-only-refused", entry };
+  }
+
+  private rememberPin(personId: string, now: number): void {
+    this.pinsTyped.delete(personId);
+    this.pinsTyped.set(personId, now);
+    for (const [p, at] of this.pinsTyped) {
+      if (now - at < this.settings.pins.secondFactorWindowMs) break;
+      this.pinsTyped.delete(p);
+    }
+  }
+
+  private pinTyped(personId: string, now: number): boolean {
+    const at = this.pinsTyped.get(personId);
+    return at !== undefined && now - at < this.settings.pins.secondFactorWindowMs;
   }
 
   private decide(read: CredentialRead, rs: ReaderState, now: number): Decision {
@@ -193,6 +294,7 @@ export class AccessController {
               ? "verified"
               : "not-verified",
       faceDownPolicy: s.faceDownPolicy,
+      pin: entry?.secondFactor === true && this.pinTyped(entry.personId, now),
     });
   }
 
@@ -211,8 +313,14 @@ export class AccessController {
     }
   }
 
-  private updateLockout(reader: CardReader, rs: ReaderState, d: Decision, now: number): boolean {
-    const counts = !d.granted && COUNTS_TOWARDS_LOCKOUT.has(d.reason);
+  private updateLockout(
+    reader: CardReader,
+    rs: ReaderState,
+    d: Decision,
+    now: number,
+    repeat: boolean,
+  ): boolean {
+    const counts = !d.granted && !repeat && COUNTS_TOWARDS_LOCKOUT.has(d.reason);
     const r = afterDecision(rs.lockout, { granted: d.granted, counts }, now, this.settings.lockout);
     rs.lockout = r.state;
     if (r.outcome !== "locked-out") return isLockedOut(rs.lockout, now);
@@ -223,12 +331,7 @@ export class AccessController {
       detail: `${threshold} consecutive refused reads; reader locked out for ${Math.round(cooldownMs / 1000)} s`,
     });
     this.log.warn({ readerId: reader.id, threshold, cooldownMs }, "reader locked out");
-    rs.cooldown = this.deps.clock.setTimeout(() => {
-      rs.cooldown = undefined;
-      const c = afterCooldown(rs.lockout, this.deps.clock.monotonic());
-      rs.lockout = c.state;
-      if (c.outcome === "cleared") this.bus.emit("alarm.cleared", { alarm: "lockout", source: reader.id });
-    }, cooldownMs);
+    this.armCooldown(reader, rs, cooldownMs);
     return true;
   }
 

@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database, { type Database as Db, type Statement } from "better-sqlite3";
 import { StationError } from "../../config/errors.ts";
+import { ensurePrivateDir, ensurePrivateFile } from "../../config/private-files.ts";
 import type {
   CredentialEntry,
   CredentialRecord,
@@ -61,7 +61,8 @@ export class SqliteCredentialStore implements CredentialStore {
   /** Open for writing, or fail with a typed error (what the credentials CLI wants). */
   open(): void {
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
+      ensurePrivateDir(dirname(this.file));
+      ensurePrivateFile(this.file);
       const db = new Database(this.file);
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = FULL");
@@ -102,6 +103,37 @@ export class SqliteCredentialStore implements CredentialStore {
       }
       return this.health_;
     }
+  }
+
+  /**
+   * The store's hashes are only as good as the key they were made with. The first start records
+   * the key's fingerprint (device/identity/hasher.ts); a later start with another key stops
+   * here, with what happened and what to do, instead of refusing every card as `unknown`.
+   * An empty store simply takes the new key.
+   */
+  checkKeyFingerprint(fingerprint: string): void {
+    const db = this.db;
+    if (!db) return;
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'keyFingerprint'").get() as
+      | { value: string }
+      | undefined;
+    if (row?.value === fingerprint) return;
+    if (row === undefined || this.count === 0) {
+      if (this.health_.writable) {
+        db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyFingerprint', ?)").run(fingerprint);
+      }
+      return;
+    }
+    throw new StationError(
+      "CREDENTIAL_KEY_MISMATCH",
+      "access",
+      `the credential store ${this.file} holds ${this.count} credentials hashed with another credential key (fingerprint ${row.value}); the secrets file's key has fingerprint ${fingerprint}. With it every card would be refused as unknown, so the station does not start.`,
+      {
+        hint: `if the key in the secrets file was replaced by mistake, restore the fleet's key (fingerprint ${row.value}). If the fleet's key really changed, the cards must be enrolled again under the new key: move ${this.file} aside and import the list again (waystation credentials import FILE.csv --config ...)`,
+        stored: row.value,
+        current: fingerprint,
+      },
+    );
   }
 
   health(): StoreHealth {

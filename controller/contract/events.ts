@@ -5,6 +5,7 @@ import { doorEvents } from "./door-events.ts";
 import { faceEvents } from "./face-events.ts";
 import { journalEvents } from "./journal-events.ts";
 import { readerEvents } from "./reader-events.ts";
+import { securityEvents } from "./security-events.ts";
 import { systemEvents } from "./system-events.ts";
 import { TimeQualitySchema } from "./time-quality.ts";
 
@@ -23,6 +24,7 @@ export const EventPayloadSchemas = {
   ...systemEvents,
   ...journalEvents,
   ...faceEvents,
+  ...securityEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;

@@ -24,6 +24,12 @@ export const StateSchema = z.object({
   events: z.object({ lastSeq: z.number().int().min(0) }),
   journal: JournalStatusSchema,
   face: FaceStateSchema.optional(),
+  insecure: z
+    .literal(true)
+    .optional()
+    .describe(
+      "present while a setting that weakens the station is in force (e.g. mqtt.tls.allowInsecure); see the security.insecure-setting events",
+    ),
 });
 export type StationState = z.output<typeof StateSchema>;
 

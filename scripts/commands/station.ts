@@ -1,13 +1,24 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfigFile } from "../../config/load.ts";
-import { bootStation } from "../boot.ts";
+import { loadConfigFile, loadLockSection } from "../../config/load.ts";
+import type { LockSection, StationConfig } from "../../config/schema.ts";
 import { demoBanner, startDemo } from "../demo.ts";
 import { cliLogger } from "../logging.ts";
+import { ProcessGuard } from "../process-guard.ts";
+import { prepareStation, type RunningStation, runStation } from "../run-station.ts";
 import { stopOnSignals } from "../signals.ts";
 import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
 
+/**
+ * What a station process creates that the code does not give a mode itself (a library's temp
+ * or lock file) is private too: the data directory is for the service user alone.
+ */
+function privateUmask(): void {
+  if (process.platform !== "win32") process.umask(0o077);
+}
+
 export const demo: Command = async (args) => {
+  privateUmask();
   const { values } = parseArgs({
     args,
     options: {
@@ -35,11 +46,37 @@ export const demo: Command = async (args) => {
 };
 
 export const run: Command = async (args) => {
+  // Before anything else: whatever fails from here on, a fault drives the lock safe.
+  const guard = new ProcessGuard();
+  guard.install();
   const { values } = parseArgs({ args, options: { config: { type: "string" } } });
   if (!values.config) throw usageError("run needs --config FILE");
-  const config = loadConfigFile(values.config);
-  const logger = await cliLogger(config.log.level);
-  const booted = await bootStation({ config, logger });
-  stopOnSignals(() => booted.stop(), logger);
+  privateUmask();
+  // The lock's own section first, so a mistake anywhere else in the file cannot keep the lock
+  // from going safe (scripts/run-station.ts has the order and why).
+  let section: LockSection;
+  try {
+    section = loadLockSection(values.config);
+  } catch (err) {
+    // The lock's own settings are broken, so nothing can be driven: report every problem of
+    // the file at once, as `config validate` does.
+    loadConfigFile(values.config);
+    throw err;
+  }
+  const logger = await cliLogger(section.log?.level ?? "info");
+  guard.install(logger);
+  // A stop signal while the station is still starting exits at once: the guard's exit hook
+  // drives the lock safe.
+  let running: RunningStation | undefined;
+  stopOnSignals(async () => running?.stop(), logger);
+  const prepared = await prepareStation(section, logger, guard);
+  let config: StationConfig;
+  try {
+    config = loadConfigFile(values.config);
+  } catch (err) {
+    prepared.release();
+    throw err;
+  }
+  running = await runStation(config, logger, guard, prepared);
   return KEEP_RUNNING;
 };
