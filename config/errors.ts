@@ -24,7 +24,8 @@ export type Subsystem =
   | "serial"
   | "radar"
   | "board"
-  | "occupancy";
+  | "occupancy"
+  | "face";
 
 export type StationErrorCode =
   | "CONFIG_INVALID"
@@ -85,6 +86,14 @@ export type StationErrorCode =
   | "BOARD_NOT_READY"
   | "BOARD_IO"
   | "OCCUPANCY_BAD_COMMAND"
+  | "FACE_BAD_IMAGE"
+  | "FACE_MODELS_MISSING"
+  | "FACE_ENGINE"
+  | "FACE_TEMPLATES_UNREADABLE"
+  | "FACE_BAD_MESSAGE"
+  | "FACE_UNAVAILABLE"
+  | "FACE_NO_FACE"
+  | "FACE_BAD_WEBHOOK"
   | "STATION_ALREADY_RUNNING"
   | "CREDENTIAL_KEY_MISMATCH"
   | "STATE_FILE_INVALID"

@@ -3,6 +3,7 @@ import { accessSchema } from "./sections/access.ts";
 import { consoleSchema } from "./sections/console.ts";
 import { controlSchema } from "./sections/control.ts";
 import { doorSchema } from "./sections/door.ts";
+import { faceSchema } from "./sections/face.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
 import { journalSchema } from "./sections/journal.ts";
 import { brokerSchema, mqttSchema } from "./sections/mqtt.ts";
@@ -47,6 +48,7 @@ export const StationConfigSchema = z
     door: doorSchema,
     access: accessSchema,
     journal: journalSchema,
+    face: faceSchema.optional().describe("face verification; absent = no face module"),
     mqtt: mqttSchema,
     broker: brokerSchema,
     ...powerSections,

@@ -12,6 +12,18 @@ export const SecretsSchema = z
       .string()
       .regex(/^[0-9a-f]{64}$/, "64 lower-case hex digits (32 random bytes)")
       .describe("the fleet credential key: HMAC-SHA256 key that turns card numbers into identifiers"),
+    faceTemplateKey: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "64 lower-case hex digits (32 random bytes)")
+      .optional()
+      .describe("this station's own AES-256-GCM key for face templates at rest; never leaves the station"),
+    faceTerminalSecret: z
+      .string()
+      .min(32)
+      .optional()
+      .describe(
+        "shared secret of the external face terminals' webhook (HMAC-SHA256); at least 32 characters",
+      ),
     mqtt: z
       .object({ username: z.string().min(1), password: z.string().min(1) })
       .strict()
@@ -62,7 +74,10 @@ export function loadSecretsFile(file: string, opts: { checkMode?: boolean } = {}
 
 /** Create a secrets file with a fresh random credential key (mode 0600). Used by provisioning and the demo. */
 export function createSecretsFile(file: string): Secrets {
-  const secrets: Secrets = { credentialKey: randomBytes(32).toString("hex") };
+  const secrets: Secrets = {
+    credentialKey: randomBytes(32).toString("hex"),
+    faceTemplateKey: randomBytes(32).toString("hex"),
+  };
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, stringify(secrets), { mode: 0o600, flag: "wx" });
   return secrets;

@@ -15,8 +15,11 @@ export class EntranceSubsystem implements Subsystem {
   readonly selftestSteps: readonly SelftestStep[];
   readonly doctorChecks: readonly DoctorCheck[];
 
+  private readonly ports: SubsystemContext["ports"];
+
   constructor(ctx: SubsystemContext) {
     const { ports } = ctx;
+    this.ports = ports;
     this.entrance = new Entrance({
       config: ctx.config,
       hardware: ctx.hardware,
@@ -59,6 +62,7 @@ export class EntranceSubsystem implements Subsystem {
   async start(): Promise<void> {
     // The door first: whatever fails later, the lock is in its configured state.
     await this.entrance.start();
+    if (this.ports.faceEntry) this.entrance.access.addReader(this.ports.faceEntry);
     await this.entrance.startReaders();
   }
 

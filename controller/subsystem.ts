@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { StationConfig } from "../config/schema.ts";
 import type { Hardware } from "../device/hardware.ts";
 import type { BusScheduler } from "../device/modbus/bus-scheduler.ts";
+import type { CardReader } from "../device/ports/card-reader.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
 import type { OccupancyFigure } from "./access/occupancy.ts";
 import type { SecondFactor } from "./access/second-factor.ts";
@@ -50,6 +51,8 @@ export interface StationPorts {
   occupancy?: OccupancyFigure;
   /** the face check a card-plus-face credential needs */
   face?: SecondFactor;
+  /** the face subsystem's reader: 1:N matches go through the same decision path as a card */
+  faceEntry?: CardReader;
   /** the station's alarms: restored after a restart, pairs kept honest (set by Station) */
   alarms?: AlarmBoard;
   /**

@@ -1,5 +1,6 @@
 import { CabinetSubsystem } from "./cabinet/cabinet-subsystem.ts";
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
+import { FaceSubsystem } from "./face/face-subsystem.ts";
 import { ModbusSubsystem } from "./modbus/modbus-subsystem.ts";
 import { OccupancySubsystem } from "./occupancy/occupancy-subsystem.ts";
 import { OutletsSubsystem } from "./power/outlets-subsystem.ts";
@@ -22,4 +23,8 @@ export const SUBSYSTEMS: readonly SubsystemFactory[] = [
   (ctx) => (ctx.config.outlets?.list.length ? new OutletsSubsystem(ctx) : undefined),
   (ctx) => (ctx.config.cabinet ? new CabinetSubsystem(ctx, ctx.config.cabinet) : undefined),
   (ctx) => OccupancySubsystem.create(ctx),
+  (ctx) =>
+    ctx.config.face
+      ? new FaceSubsystem({ ...ctx, config: { ...ctx.config, face: ctx.config.face } })
+      : undefined,
 ];

@@ -1,5 +1,6 @@
 import type { CardReader } from "./ports/card-reader.ts";
 import type { Clock } from "./ports/clock.ts";
+import type { FrameSource } from "./ports/frame-source.ts";
 import type { GpioInput, GpioOutput } from "./ports/gpio.ts";
 import type { IoBoard } from "./ports/io-board.ts";
 import type { PassageCounter } from "./ports/passage-counter.ts";
@@ -31,6 +32,8 @@ export interface Hardware {
   readonly power?: PowerHardware | undefined;
   /** who is inside: present when the station file has an `occupancy` section */
   readonly occupancy?: OccupancyHardware | undefined;
+  /** the door camera (or the simulator's image files) when face verification is configured */
+  readonly faceCamera?: FrameSource | undefined;
 }
 
 /** The occupancy sensors and loads; each present only when configured. */

@@ -1,4 +1,5 @@
 import type { StationConfig } from "../config/schema.ts";
+import { CameraFrameSource } from "./face/camera-frame-source.ts";
 import { chooseHeaderChip, listGpioChips, sysfsNumber } from "./gpio/chip-base.ts";
 import { DebouncedInput } from "./gpio/debounce.ts";
 import { configuredPins, probeGpio } from "./gpio/gpio-probe.ts";
@@ -72,5 +73,6 @@ export function createRealHardware(
         run: async () => probeGpio(gpio.sysfsRoot, configuredPins(gpio)),
       },
     ],
+    faceCamera: config.face ? new CameraFrameSource(config.face.camera, clock) : undefined,
   };
 }

@@ -64,6 +64,26 @@ export async function bundleJournalWorker(outfile) {
   });
 }
 
+/**
+ * The face process's entry, bundled beside the station's. human and tfjs stay real packages on
+ * disk: human's WASM build is loaded by absolute path at run time and finds its .wasm files there.
+ */
+export async function bundleFaceService(outfile) {
+  await build({
+    entryPoints: [new URL("../device/face/face-service-main.ts", import.meta.url).pathname],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile,
+    external: ["@vladmandic/human", "@tensorflow/*", "jpeg-js", "pngjs"],
+    banner: {
+      js: "import { createRequire as __wsCreateRequire } from 'node:module'; const require = __wsCreateRequire(import.meta.url);",
+    },
+    logLevel: "warning",
+  });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   // Chunk names are content hashes: clear the old ones, or dist/ grows with every build.
   rmSync(new URL("../dist/chunks", import.meta.url).pathname, { recursive: true, force: true });
@@ -72,4 +92,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     new URL("../dist/waystation.mjs", import.meta.url).pathname,
   );
   await bundleJournalWorker(new URL("../dist/journal-worker.cjs", import.meta.url).pathname);
+  await bundleFaceService(new URL("../dist/face-service.mjs", import.meta.url).pathname);
 }

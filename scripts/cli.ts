@@ -16,9 +16,10 @@ const USAGE = `waystation <command>
   secrets init FILE      create a secrets file with a fresh credential key (mode 0600)
   credentials ...        enrol, block, remove and import cards; hash ID for access.allowList
                          (waystation credentials for the list)
+  face enrol|forget ...  enrol a face from images (consent recorded); erase a person's face and credentials
   sim tap CARD [--reader ID] | push-door | hold-door | release-door | force-door | exit-button
       | jam leaf|lock|none | contact ok|stuck-closed|cut | fire-alarm on|off | tamper on|off
-      | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | state
+      | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | face WHO | state
                          act at a running simulated station; tap answers with the decision
                          CARD: a UID in hex (4, 7 or 10 bytes), a resident ID serial (8 bytes),
                          broken (PC/SC); keys:1234#, truncated:UID, noise (Wiegand)
@@ -59,6 +60,7 @@ const commands: Record<string, () => Promise<Command>> = {
   config: async () => (await import("./commands/config.ts")).config,
   secrets: async () => (await import("./commands/config.ts")).secrets,
   credentials: async () => (await import("./commands/credentials.ts")).credentials,
+  face: async () => (await import("./commands/face.ts")).face,
   sim: async () => (await import("./commands/remote.ts")).sim,
   door: async () => (await import("./commands/remote.ts")).door,
   selftest: async () => (await import("./commands/remote.ts")).selftest,

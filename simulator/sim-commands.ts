@@ -35,6 +35,14 @@ export function simCommands(control: SimControl): Record<string, SimCommand> {
         return { presented: true };
       },
     ),
+    face: cmd(
+      "a person (an enrolled face, a stranger, a photo attack, or an image file) looks at the camera",
+      z.object({ who: z.string().min(1).max(512) }).strict(),
+      (a) => {
+        control.presentFace(a.who);
+        return { presented: true };
+      },
+    ),
     "push-door": cmd("push the door leaf (it opens only if the lock is released)", none, () => ({
       opened: control.pushDoor(),
     })),

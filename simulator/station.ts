@@ -8,6 +8,7 @@ import type { Clock } from "../device/ports/clock.ts";
 import type { TimeQuality } from "../device/ports/time-source.ts";
 import { SimCardReader } from "./card-reader.ts";
 import { type ContactFault, type DoorJam, DoorModel, type DoorPhysics } from "./door-model.ts";
+import { SimFaceCamera } from "./face/sim-face-camera.ts";
 import { SimInputLine, SimOutputLine } from "./gpio-lines.ts";
 import type { SimReaderSlot } from "./reader-slot.ts";
 import { SimTimeSource } from "./time-source.ts";
@@ -27,6 +28,8 @@ export interface SimControl {
   setTamper(active: boolean): void;
   setOnBattery(active: boolean): void;
   setTimeQuality(quality: TimeQuality): void;
+  /** someone (a sample face by name, or an image file) steps up to the face camera */
+  presentFace(who: string): void;
   /** step the wall clock (NTP correction, wrong RTC); needs a clock that allows it */
   setWallTime(epochMs: number): void;
   snapshot(): SimSnapshot;
@@ -47,6 +50,8 @@ export interface SimulatedStation {
   door: DoorModel;
   readers: SimReaderSlot[];
   timeSource: SimTimeSource;
+  /** present when the station file configures face verification */
+  faceCamera: SimFaceCamera | undefined;
   /** the simulated people and leaf only act between start() and stop() */
   start(): void;
   stop(): void;
@@ -81,6 +86,7 @@ export function createSimulatedStation(
   const tamperRaw = new SimInputLine("tamper", false, clock);
   const batteryRaw = new SimInputLine("onBattery", false, clock);
   const timeSource = new SimTimeSource("synced");
+  const faceCamera = config.face ? new SimFaceCamera(clock) : undefined;
   const readers: SimReaderSlot[] = deps.readers
     ? [...deps.readers]
     : config.hardware.readers.map((r) => new SimCardReader(r.id, hasher, clock));
@@ -107,6 +113,7 @@ export function createSimulatedStation(
     onBattery: debounced(batteryRaw, gpio.onBattery),
     alarmSounder: gpio.alarmSounder ? sounder : undefined,
     readers: readers.map((r) => r.reader),
+    faceCamera,
   };
 
   const readerById = (id?: string): SimReaderSlot => {
@@ -156,6 +163,15 @@ export function createSimulatedStation(
       wired("onBattery", gpio.onBattery);
       batteryRaw.set(active);
     },
+    presentFace(who) {
+      if (!faceCamera) {
+        throw new StationError("SIM_BAD_COMMAND", "sim", "this station has no face camera", {
+          hint: "configure face: in the station file",
+        });
+      }
+      faceCamera.present(who);
+      log.info({ who: who.length > 40 ? "(image file)" : who }, "a face was shown to the camera");
+    },
     setTimeQuality: (q) => timeSource.set(q),
     setWallTime(epochMs) {
       if (!clock.setWallTime) throw new StationError("SIM_BAD_COMMAND", "sim", "this clock cannot be set");
@@ -187,5 +203,5 @@ export function createSimulatedStation(
     for (const r of readers) r.stop?.();
     door.stop();
   };
-  return { hardware, control, door, readers, timeSource, start, stop };
+  return { hardware, control, door, readers, timeSource, faceCamera, start, stop };
 }

@@ -78,15 +78,24 @@ export class AccessController {
   private readonly pinsTyped = new Map<string, number>();
   readonly stats: AccessStats = { granted: 0, denied: {}, suppressed: 0 };
 
+  private readonly readers: CardReader[];
+
   constructor(
-    private readonly readers: readonly CardReader[],
+    readers: readonly CardReader[],
     private readonly store: CredentialStore,
     private readonly door: Door,
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly settings: AccessSettings,
     private readonly deps: AccessDeps,
-  ) {}
+  ) {
+    this.readers = [...readers];
+  }
+
+  /** A reader another subsystem provides (the face entry), added before start(). */
+  addReader(reader: CardReader): void {
+    this.readers.push(reader);
+  }
 
   /** `lockouts`: what the last run left (a lockout outlives a restart, or a restart would lift it). */
   async start(lockouts: PersistedLockouts = {}): Promise<void> {
@@ -189,7 +198,13 @@ export class AccessController {
 
     const direction = this.deps.occupancy.readerDirection?.(read.readerId) ?? "in";
     const decision = this.refusePin(read, now) ?? this.decide(read, rs, now, direction);
-    const base = { readerId: read.readerId, credential: read.credential, format: read.format };
+    const base = {
+      readerId: read.readerId,
+      credential: read.credential,
+      format: read.format,
+      method: read.kind === "face" ? ("face" as const) : ("card" as const),
+      ...(read.face ? { face: read.face } : {}),
+    };
     // The decision is recorded before its consequence, so `events` reads grant -> unlock.
     if (decision.granted) {
       const e = decision.entry;

@@ -22,6 +22,10 @@ export interface CredentialRecord extends CredentialEntry {
 export interface CredentialStore {
   lookup(credential: string): CredentialEntry | undefined;
   readonly size: number;
+  /** add or replace entries (enrolment); absent on read-only stores */
+  upsert?(records: Iterable<CredentialRecord>, source?: string): number;
+  /** erase every credential of a person (forget-person); absent on read-only stores */
+  removePerson?(personId: string): number;
   /** when the store could not open its file for writing, what it does instead */
   health?(): { writable: boolean; mode?: "read-only" | "memory" | undefined; detail?: string | undefined };
 }

@@ -271,7 +271,18 @@ export class SqliteCredentialStore implements CredentialStore {
 
   /** Erase every credential of a person (the "forget" path). */
   removePerson(personId: string): number {
-    const r = this.requireDb().prepare("DELETE FROM credentials WHERE person_id = ?").run(personId);
+    const db = this.requireDb();
+    // A forgotten person's rows are overwritten, not just unlinked from the b-tree (PIPL
+    // erasure); only here, so bulk list updates do not pay for zeroing what they move.
+    db.pragma("secure_delete = ON");
+    let r: { changes: number };
+    try {
+      r = db.prepare("DELETE FROM credentials WHERE person_id = ?").run(personId);
+    } finally {
+      db.pragma("secure_delete = OFF");
+    }
+    // the WAL still holds the pages as they were before the delete: fold it in and truncate it
+    if (r.changes > 0) db.pragma("wal_checkpoint(TRUNCATE)");
     this.recount();
     this.refreshCount();
     return r.changes;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FaceScoresSchema } from "./face-events.ts";
 
 export const credentialHash = z
   .string()
@@ -43,10 +44,17 @@ export const accessEvents = {
     secondFactor: z
       .enum(["none", "face", "pin", "waived-face-down"])
       .describe("how the second factor was satisfied; waived only by the written degraded-mode policy"),
+    method: z
+      .enum(["card", "face"])
+      .optional()
+      .describe("what was presented: a card (or keypad code) or a face"),
+    face: FaceScoresSchema.optional().describe("present when method is face"),
   }),
   "access.denied": z.object({
     ...read,
     reason: AccessReasonSchema.exclude(["granted"]),
     personId: z.string().optional().describe("present when the credential is known"),
+    method: z.enum(["card", "face"]).optional(),
+    face: FaceScoresSchema.optional(),
   }),
 } as const;

@@ -4,6 +4,7 @@ import { alarmEvents } from "./alarm-events.ts";
 import { cabinetEvents } from "./cabinet-events.ts";
 import { commandEvents } from "./command-events.ts";
 import { doorEvents } from "./door-events.ts";
+import { faceEvents } from "./face-events.ts";
 import { journalEvents } from "./journal-events.ts";
 import { occupancyEvents } from "./occupancy-events.ts";
 import { powerEvents } from "./power-events.ts";
@@ -34,6 +35,7 @@ export const EventPayloadSchemas = {
   ...cabinetEvents,
   ...safetyEvents,
   ...occupancyEvents,
+  ...faceEvents,
   ...securityEvents,
 } as const;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CabinetStateSchema } from "./cabinet-events.ts";
 import { AccessStateSchema, DoorStateSchema } from "./door-state.ts";
+import { FaceStateSchema } from "./face-events.ts";
 import { OccupancyStateSchema } from "./occupancy-events.ts";
 import { ModbusStateSchema, OutletStateSchema } from "./power-events.ts";
 import { SafetyStateSchema } from "./safety-events.ts";
@@ -31,6 +32,7 @@ export const StateSchema = z.object({
   safety: SafetyStateSchema.optional().describe("the station's safety coordinator"),
   modbus: ModbusStateSchema.optional().describe("RS-485 buses, by id"),
   occupancy: OccupancyStateSchema.optional(),
+  face: FaceStateSchema.optional(),
   insecure: z
     .literal(true)
     .optional()

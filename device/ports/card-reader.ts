@@ -3,7 +3,7 @@
  * raw identifier at the boundary (see identity/hasher.ts): nothing past this port ever holds a
  * card UID or ID-card serial in clear.
  */
-export type CredentialKind = "card-uid" | "resident-id" | "wiegand" | "keypad";
+export type CredentialKind = "card-uid" | "resident-id" | "wiegand" | "keypad" | "face";
 
 export interface CredentialRead {
   readonly readerId: string;
@@ -14,6 +14,8 @@ export interface CredentialRead {
   readonly format: string;
   /** monotonic ms when the read was complete */
   readonly atMs: number;
+  /** for a face: the scores it was accepted on (never the face itself) */
+  readonly face?: { readonly similarity: number; readonly liveness: number; readonly antispoof: number };
 }
 
 export type ReaderStatus =

@@ -4,7 +4,7 @@ import { sendControl, socketFor } from "../control-client.ts";
 import { type Command, usageError } from "./usage.ts";
 
 export const SIM_USAGE =
-  "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | contact ok|stuck-closed|cut | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | state   [--config FILE] [--socket PATH] [--json]";
+  "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | contact ok|stuck-closed|cut | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | face WHO | state   [--config FILE] [--socket PATH] [--json]";
 
 /** Options every command that talks to the running station takes. */
 export const STATION_OPTIONS = {
@@ -30,6 +30,10 @@ function simArgs(
       return { kind: arg ?? "leaf" };
     case "contact":
       return { fault: need("ok, stuck-closed or cut") };
+    case "face":
+      if (!arg)
+        throw usageError("sim face needs who: man.probe, stranger, photo-attack, ... or an image file");
+      return { who: arg };
     case "time-quality":
       return { quality: need("synced, rtc or unknown") };
     case "set-time":

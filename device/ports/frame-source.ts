@@ -1,0 +1,20 @@
+/** One camera frame, encoded (JPEG from a camera, PNG or JPEG from an image file). */
+export interface Frame {
+  readonly sourceId: string;
+  readonly bytes: Uint8Array;
+  /** monotonic ms when the frame arrived */
+  readonly atMs: number;
+}
+
+/**
+ * Where faces come from: a camera at the door (device/face/camera-frame-source.ts) or the
+ * simulator's image files. The station only passes frames on to the face process; it never
+ * decodes or keeps them.
+ */
+export interface FrameSource {
+  readonly id: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  onFrame(listener: (frame: Frame) => void): () => void;
+  onStatus(listener: (status: { online: boolean; detail?: string }) => void): () => void;
+}
