@@ -37,7 +37,7 @@ export class CabinetStore {
 
   save(record: CabinetRecord): void {
     const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, "w", 0o644);
+    const fd = openSync(tmp, "w", 0o600); // the data directory is private (checked at start)
     try {
       writeSync(fd, JSON.stringify(record));
       fsyncSync(fd);
