@@ -27,9 +27,10 @@ const LIB = "usr/lib/waystation";
 /**
  * What a compiled addon leaves behind that nothing loads at run time: object files, the copy of
  * SQLite's sources, test extensions, nested node_modules (copied on their own by closure()).
+ * Not `src/` in general: plain JS packages (debug, for serialport) load from theirs.
  */
 const BUILD_LEFTOVERS =
-  /^\/(node_modules|deps|src|build\/deps)(\/|$)|\/build\/Release\/(obj\.target|obj|\.deps)(\/|$)|\.(o|a|mk)$|test_extension\.node$/;
+  /^\/(node_modules|deps|build\/deps)(\/|$)|^\/src\/.*\.(cpp|cc|c|h|hpp|lzz)$|\/build\/Release\/(obj\.target|obj|\.deps)(\/|$)|\.(o|a|mk)$|test_extension\.node$/;
 
 /** The packages a module needs at run time, following dependencies and optional ones that are installed. */
 function closure(names) {
