@@ -11,7 +11,9 @@ import type { TimerHandle } from "../device/ports/clock.ts";
 import { Listeners } from "../device/ports/listeners.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
 import { AlarmBoard } from "./alarms/alarm-board.ts";
-import { ConsoleServer } from "./console/console-server.ts";
+import type { ConfigEditor } from "./console/config-editor.ts";
+import type { ConsoleServer } from "./console/console-server.ts";
+import { createConsole } from "./console/console-wiring.ts";
 import type { ConsoleExtension } from "./console/http-route.ts";
 import type { EventPayload, StationEvent } from "./contract/events.ts";
 import type { StationState } from "./contract/state.ts";
@@ -53,6 +55,10 @@ export interface StationOptions {
   mqttCredentials?: { username: string; password: string } | undefined;
   /** what the composition root adds to the console */
   consoleExtensions?: readonly ConsoleExtension[];
+  /** the station file the console may edit (its save command is in `commands`) */
+  configEditor?: ConfigEditor;
+  /** the console starts with nobody provisioned (a simulated door); otherwise it waits for `provision` */
+  consoleWithoutUsers?: boolean;
   /** the capabilities, in start order (default: every one in controller/subsystems.ts) */
   subsystems?: readonly SubsystemFactory[];
   /** commands the composition root adds (the simulator's controls on a simulated station) */
@@ -165,27 +171,18 @@ export class Station {
       this.local,
       logger.child({ module: "control" }),
     );
-    this.console = config.console.enabled
-      ? new ConsoleServer(
-          {
-            host: config.console.host,
-            port: config.console.port,
-            allowedHosts: config.console.allowedHosts,
-            maxStreamClients: config.console.maxStreamClients,
-            now: () => hardware.clock.monotonic(),
-            title: config.station.name ?? config.station.id,
-          },
-          {
-            state: () => this.state(),
-            fireReset: () => this.entrance.door.resetFire(),
-            subscribe: (l) => this.bus.subscribe(l),
-            onStateChange: (l) => this.stateChanges.add(l),
-            refused: (r) => this.bus.emit("console.request-refused", r),
-          },
-          logger.child({ module: "console" }),
-          opts.consoleExtensions,
-        )
-      : undefined;
+    this.console = createConsole({
+      config,
+      bus: this.bus,
+      runner: this.local,
+      state: () => this.state(),
+      onStateChange: (l) => this.stateChanges.add(l),
+      monotonic: () => hardware.clock.monotonic(),
+      logger,
+      extensions: opts.consoleExtensions,
+      configEditor: opts.configEditor,
+      withoutUsers: opts.consoleWithoutUsers,
+    });
   }
 
   async start(): Promise<void> {

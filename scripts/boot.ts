@@ -5,6 +5,7 @@ import type { StationConfig } from "../config/schema.ts";
 import { loadSecretsFile, type Secrets } from "../config/secrets.ts";
 import { type CredentialStore, simpleEntry } from "../controller/access/credential-store.ts";
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
+import { configEditor, configSaveCommand } from "../controller/console/config-editor.ts";
 import type { ConsoleExtension } from "../controller/console/http-route.ts";
 import { powerConsoleExtension } from "../controller/console/power-panel.ts";
 import { Station } from "../controller/station.ts";
@@ -61,6 +62,8 @@ export interface BootOptions {
    * follows it too (a relay board on the bench, or the GPIO death tests).
    */
   lockRelay?: GpioOutput;
+  /** the station file, which the console's config page may edit */
+  configFile?: string;
   /** drives the station's outputs safe and records why when the process dies of a fault */
   processGuard?: ProcessGuard;
 }
@@ -175,20 +178,25 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   if (occupancy) hardware = { ...hardware, occupancy: occupancy.hardware };
 
   const credentials: CredentialStore = opts.credentialStore ?? (store as SqliteCredentialStore);
-  let stationRef: Station | undefined;
   const extensions = [...(opts.consoleExtensions ?? [])];
   // Before the station simulator's routes: those answer every other /api/sim/ path.
   if (occupancy?.consoleExtension) extensions.push(occupancy.consoleExtension);
   if (sim) {
     const cards = opts.demoCards ?? [];
-    extensions.push({ route: simControlRoutes(sim.control, cards), panel: simConsolePanel(cards) });
+    // the simulator's controls act on the simulated world: reachable without a console login
+    extensions.push({
+      route: simControlRoutes(sim.control, cards),
+      panel: simConsolePanel(cards),
+      open: true,
+    });
   }
   if (hardware.power) {
-    // the technician's panel runs the subsystems' own commands, found once the station exists
-    extensions.push(powerConsoleExtension(() => stationRef?.commands() ?? []));
-    if (powerSim) extensions.push({ route: simPowerRoutes(powerSim), panel: simPowerPanel(powerSim) });
+    extensions.push(powerConsoleExtension());
+    if (powerSim)
+      extensions.push({ route: simPowerRoutes(powerSim), panel: simPowerPanel(powerSim), open: true });
   }
   const readerIds = config.hardware.readers.map((r) => r.id);
+  const editor = opts.configFile ? configEditor(opts.configFile) : undefined;
   const station: Station = new Station({
     config,
     hardware,
@@ -197,12 +205,15 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     version: packageVersion(),
     mqttCredentials: secrets.mqtt,
     consoleExtensions: extensions,
-    ...(sim
-      ? { commands: simCommandSpecs(sim.control, () => station.bus, readerIds, opts.tapAnswerMs) }
-      : {}),
+    // A simulated door: its console (with the simulator's controls) runs before anyone is provisioned.
+    consoleWithoutUsers: config.hardware.mode === "simulated",
+    ...(editor ? { configEditor: editor } : {}),
+    commands: [
+      ...(sim ? simCommandSpecs(sim.control, () => station.bus, readerIds, opts.tapAnswerMs) : []),
+      ...(editor ? [configSaveCommand(editor)] : []),
+    ],
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
   });
-  stationRef = station;
   if (opts.processGuard) {
     opts.processGuard.addSafeAction("station", () => station.failSafe());
     if (power) opts.processGuard.addSafeAction("outlets", powerOff);

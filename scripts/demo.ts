@@ -9,6 +9,12 @@ import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
 import { controlSocketPath } from "../config/sections/control.ts";
 import { brokerUrl } from "../config/sections/mqtt.ts";
 import type { CredentialRecord } from "../controller/access/credential-store.ts";
+import {
+  consoleUsersFile,
+  generatePassword,
+  saveConsoleUsers,
+  withUser,
+} from "../controller/console/console-users.ts";
 import { type IdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
 import type { DemoCard } from "../simulator/control-http.ts";
 import { type BootedStation, bootStation } from "./boot.ts";
@@ -17,6 +23,7 @@ import { alreadyRunning, tryInstanceLock } from "./instance-lock.ts";
 import { PACKAGE_ROOT } from "./paths.ts";
 
 export const DEMO_KNOWN_CARD = "04A1B2C3";
+export const DEMO_CONSOLE_USER = "technician";
 export const DEMO_UNKNOWN_CARD = "DEADBEEF";
 /** chip serial of the demo worker's resident ID card (8 bytes) */
 export const DEMO_ID_CARD = "0123456789ABCDEF";
@@ -80,6 +87,8 @@ export interface Demo {
   booted: BootedStation;
   brokerUrl: string;
   consoleUrl: string | undefined;
+  /** the console's technician and this run's one-time password */
+  consoleLogin: { user: string; password: string };
   stop(): Promise<void>;
 }
 
@@ -104,6 +113,14 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const attempt = await tryInstanceLock(config.dataDir);
   if (attempt.status === "held") throw alreadyRunning(config.dataDir, attempt.holder);
   const instance = attempt.status === "acquired" ? attempt.lock : undefined;
+
+  // The console's technician: a fresh one-time password at every start, printed in the banner.
+  // There is no default password: a console login is only ever one that was just generated.
+  const consolePassword = generatePassword();
+  saveConsoleUsers(
+    consoleUsersFile(config.dataDir),
+    await withUser(undefined, DEMO_CONSOLE_USER, "technician", consolePassword, new Date()),
+  );
 
   let broker: EmbeddedBroker | undefined;
   if (opts.brokerUrl) {
@@ -130,6 +147,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       secrets,
       demoCards: DEMO_CARDS,
       seedCredentials: (store, hasher) => store.replaceStatic(demoCredentials(hasher, Date.now())),
+      configFile: file,
       ...(opts.pcscd === false ? { pcscStack: "off" as const } : {}),
       ...(opts.swingShutMs === undefined ? {} : { swingShutMs: opts.swingShutMs }),
       // simulated phones and e-bike batteries charge 60× faster, so a session ends while you watch
@@ -146,6 +164,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     booted,
     brokerUrl: brokerUrl(config),
     consoleUrl: booted.station.console?.url,
+    consoleLogin: { user: DEMO_CONSOLE_USER, password: consolePassword },
     async stop() {
       await booted.stop();
       await broker?.stop();
@@ -203,6 +222,11 @@ export function demoBanner(demo: Demo): string {
     "",
     `Waystation demo: station "${id}" on simulated hardware`,
     `  console     ${demo.consoleUrl ?? "(disabled)"}`,
+    ...(demo.consoleUrl
+      ? [
+          `  login       ${demo.consoleLogin.user} / ${demo.consoleLogin.password}   (a new password at every start)`,
+        ]
+      : []),
     `  MQTT        ${demo.brokerUrl}${demo.broker ? " (embedded broker)" : ""}`,
     `  data        ${demo.config.dataDir}`,
     `  control     ${socket}`,

@@ -134,7 +134,9 @@ export async function buildOccupancy(
   return {
     hardware,
     sim,
-    consoleExtension: sim ? { route: occupancySimRoutes(sim), panel: occupancySimPanel() } : undefined,
+    consoleExtension: sim
+      ? { route: occupancySimRoutes(sim), panel: occupancySimPanel(), open: true }
+      : undefined,
     paths,
     async startPeers() {
       for (const p of peers) await p.start();

@@ -74,12 +74,14 @@ export async function runStation(
   logger: Logger,
   guard: ProcessGuard,
   prepared: Prepared,
+  configFile?: string,
 ): Promise<RunningStation> {
   try {
     const booted = await bootStation({
       config,
       logger,
       processGuard: guard,
+      ...(configFile ? { configFile } : {}),
       ...(prepared.lockRelay ? { lockRelay: prepared.lockRelay } : {}),
     });
     return {

@@ -29,6 +29,18 @@ export const consoleSchema = z
       .max(64)
       .default(8)
       .describe("live event-stream clients at most; one more is refused"),
+    language: z
+      .enum(["zh-CN", "en"])
+      .default("zh-CN")
+      .describe("the console's language unless a browser switches (Simplified Chinese or English)"),
+    tls: z
+      .object({
+        certFile: z.string().describe("PEM certificate the console serves"),
+        keyFile: z.string().describe("its PEM private key (readable by the service user only)"),
+      })
+      .strict()
+      .optional()
+      .describe("serve the console over HTTPS; the session cookie is then Secure"),
   })
   .strict()
   .prefault({});

@@ -1,22 +1,36 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import type { EventPayload, StationEvent } from "../contract/events.ts";
+import type { EventPayload, EventType, StationEvent } from "../contract/events.ts";
 import type { StationState } from "../contract/state.ts";
+import type { LocalCommandRunner } from "../control/local-commands.ts";
+import { registerApi } from "./api-routes.ts";
+import { type AuthLevel, authorize, registerAuth } from "./auth-routes.ts";
+import type { ConfigEditor } from "./config-editor.ts";
+import type { ConsoleUsers } from "./console-users.ts";
 import { type ConsoleExtension, sendJson } from "./http-route.ts";
+import type { Lang } from "./i18n.ts";
 import { listenOn } from "./listen.ts";
-import { consolePage } from "./page.ts";
+import { registerPages } from "./pages.ts";
 import { consoleHosts, type GuardPolicy, guardRequest } from "./request-guard.ts";
+import { SessionStore } from "./sessions.ts";
+import { LiveStreams } from "./streams.ts";
 
 export type RefusalReason = EventPayload<"console.request-refused">["reason"];
 
 export interface ConsoleSource {
   state(): StationState;
-  /** a technician's reset after a fire alarm */
-  fireReset(): { ok: boolean; detail: string };
   subscribe(listener: (event: StationEvent) => void): () => void;
   onStateChange(listener: (state: StationState) => void): () => void;
   /** told about every refused request; the console does its own rate limiting of the journal */
   refused?(refusal: EventPayload<"console.request-refused">): void;
+  /** every change goes through here, audited like the CLI's */
+  readonly runner: LocalCommandRunner;
+  /** security and audit events, onto the bus (and so the journal) */
+  emit<T extends EventType>(type: T, payload: EventPayload<T>): void;
+  /** who may log in; read at every login, so `waystation provision` needs no restart */
+  users(): ConsoleUsers | undefined;
+  /** the station file, when the console may edit it */
+  readonly config?: ConfigEditor;
 }
 
 export interface ConsoleOptions {
@@ -27,31 +41,55 @@ export interface ConsoleOptions {
   allowedHosts?: readonly string[];
   /** live event-stream clients at most; more get 503 */
   maxStreamClients?: number;
-  /** monotonic ms, for rate-limiting refusal events */
+  /** monotonic ms, for rate-limiting refusal events, sessions and logins */
   now?: () => number;
+  /** the station's language; each browser may switch for itself */
+  language?: Lang;
+  /** served over TLS: the session cookie is then `Secure` */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 /** At most one refusal event a minute reaches the journal: a hostile page cannot flood it. */
 const REFUSAL_EVENT_INTERVAL_MS = 60_000;
 const DEFAULT_STREAM_CLIENTS = 8;
 
-const RECENT_EVENTS = 200;
+/** What the route modules share. */
+export interface ConsoleContext {
+  readonly opts: ConsoleOptions;
+  readonly source: ConsoleSource;
+  readonly sessions: SessionStore;
+  readonly streams: LiveStreams;
+  readonly log: Logger;
+  readonly extensions: readonly ConsoleExtension[];
+  readonly secure: boolean;
+  now(): number;
+  refuse(req: FastifyRequest, reply: FastifyReply, reason: RefusalReason): void;
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** who may reach the route (auth-routes.ts); a route without it is not the console's */
+    auth?: AuthLevel;
+  }
+}
 
 /**
- * The technician console: one page, the state as JSON and a live Server-Sent-Events stream of
- * events and state changes. Extensions (routes and a page section) are handed in by the
- * composition root; the console does not know what they are.
+ * The technician console on fastify: a login (argon2, throttled, locked out after repeated
+ * failures), sessions in an HttpOnly SameSite=Strict cookie with a CSRF token, the roles
+ * technician and viewer, the pages, and a live Server-Sent-Events stream. In front of every route
+ * (the simulator's too) the cross-site guard of request-guard.ts. Extensions (routes and page
+ * sections the composition root adds) keep their plain node:http handlers.
  */
 export class ConsoleServer {
-  private server: Server | undefined;
-  private readonly recent: StationEvent[] = [];
-  private readonly clients = new Set<ServerResponse>();
+  private app: FastifyInstance | undefined;
   private readonly unsubscribers: (() => void)[] = [];
   private policy: GuardPolicy = { hosts: new Set() };
   private refusedPending = 0;
   private lastRefusalEventMs: number | undefined;
+  private readonly ctx: ConsoleContext;
   /** refused requests since start, by reason */
   readonly refusals: Partial<Record<RefusalReason, number>> = {};
+  readonly sessions: SessionStore;
   port = 0;
 
   constructor(
@@ -59,87 +97,112 @@ export class ConsoleServer {
     private readonly source: ConsoleSource,
     private readonly log: Logger,
     private readonly extensions: readonly ConsoleExtension[] = [],
-  ) {}
+  ) {
+    const now = () => opts.now?.() ?? performance.now();
+    this.sessions = new SessionStore(now);
+    const streams = new LiveStreams(opts.maxStreamClients ?? DEFAULT_STREAM_CLIENTS, this.sessions);
+    this.ctx = {
+      opts,
+      source,
+      sessions: this.sessions,
+      streams,
+      log,
+      extensions,
+      secure: opts.tls !== undefined,
+      now,
+      refuse: (req, reply, reason) => this.refuse(req, reply, reason),
+    };
+  }
 
   async start(): Promise<void> {
+    const { streams } = this.ctx;
     this.unsubscribers.push(
-      this.source.subscribe((event) => {
-        this.recent.push(event);
-        if (this.recent.length > RECENT_EVENTS) this.recent.shift();
-        this.broadcast("event", event);
-      }),
-      this.source.onStateChange((state) => this.broadcast("state", state)),
+      this.source.subscribe((event) => streams.event(event)),
+      this.source.onStateChange((state) => streams.broadcast("state", state)),
     );
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => {
-        this.log.warn({ err: String(err), url: req.url }, "console request failed");
-        if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
-        else res.end();
-      });
+    const app = fastify({
+      logger: false,
+      bodyLimit: 256 * 1024,
+      ...(this.opts.tls ? { https: this.opts.tls } : {}),
+    } as Parameters<typeof fastify>[0]) as unknown as FastifyInstance;
+    this.app = app;
+    // The extensions read their own bodies from the raw request: nothing is parsed at the root.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", (_req, _payload, done) => done(null, undefined));
+    app.addHook("onRequest", async (req, reply) => {
+      const verdict = guardRequest({ method: req.method, headers: req.headers }, this.policy);
+      if (!verdict.ok) return this.refuse(req, reply, verdict.reason);
+      reply.header("content-security-policy", CSP);
+      reply.header("x-content-type-options", "nosniff");
+      reply.header("referrer-policy", "no-referrer");
+      const level = req.routeOptions.config?.auth;
+      if (level === undefined) return; // the not-found handler checks for itself
+      const denial = authorize(this.ctx, req, level);
+      if (denial?.redirect) return reply.redirect(denial.redirect);
+      if (denial) return reply.code(denial.status).send(denial.body);
     });
-    this.server = server;
-    this.port = await listenOn(server, this.opts.host, this.opts.port, "console.port");
+    app.setErrorHandler((err, req, reply) => {
+      this.log.warn({ err: String(err), url: req.url }, "console request failed");
+      const status = (err as { statusCode?: number }).statusCode ?? 500;
+      reply
+        .code(status >= 400 && status < 500 ? status : 500)
+        .send({ error: status < 500 ? "bad request" : "internal error" });
+    });
+    await app.register(async (scope) => {
+      scope.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+        try {
+          done(null, body === "" ? {} : JSON.parse(String(body)));
+        } catch {
+          done(Object.assign(new Error("not JSON"), { statusCode: 400 }), undefined);
+        }
+      });
+      registerAuth(scope, this.ctx);
+      registerApi(scope, this.ctx);
+      registerPages(scope, this.ctx);
+    });
+    app.setNotFoundHandler(async (req, reply) => this.notFound(req, reply));
+    await app.ready();
+    this.port = await listenOn(app.server, this.opts.host, this.opts.port, "console.port");
     this.policy = consoleHosts(this.opts.host, this.port, this.opts.allowedHosts);
     this.log.info({ url: this.url }, "technician console listening");
   }
 
   get url(): string {
-    return `http://${this.opts.host}:${this.port}`;
+    return `${this.opts.tls ? "https" : "http"}://${this.opts.host}:${this.port}`;
   }
 
   async stop(): Promise<void> {
     for (const u of this.unsubscribers.splice(0)) u();
-    for (const c of this.clients) c.end();
-    this.clients.clear();
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.ctx.streams.closeAll();
+    const app = this.app;
+    this.app = undefined;
+    if (!app) return;
+    app.server.closeAllConnections();
+    await app.close();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://console.local");
-    const verdict = guardRequest(req, this.policy);
-    if (!verdict.ok) return this.refuse(req, res, url, verdict.reason);
-    for (const ext of this.extensions) if (ext.route && (await ext.route(req, res, url))) return;
-    if (req.method === "POST" && url.pathname === "/api/door/fire-reset") {
-      const r = this.source.fireReset();
-      this.log.warn({ result: r }, "fire reset requested from the console");
-      return sendJson(res, r.ok ? 200 : 409, r);
-    }
-    if (req.method !== "GET") return sendJson(res, 405, { error: "method not allowed" });
-    switch (url.pathname) {
-      case "/":
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-        res.end(
-          consolePage(
-            this.opts.title,
-            this.extensions.flatMap((e) => (e.panel ? [e.panel] : [])),
-          ),
-        );
-        return;
-      case "/api/state":
-        return sendJson(res, 200, this.source.state());
-      case "/api/events":
-        return sendJson(res, 200, this.recent);
-      case "/api/stream":
-        if (this.clients.size >= (this.opts.maxStreamClients ?? DEFAULT_STREAM_CLIENTS)) {
-          return this.refuse(req, res, url, "too-many-streams");
-        }
-        return this.openStream(res);
-      default:
-        return sendJson(res, 404, { error: "not found" });
-    }
+  /** Extensions: the open ones (the simulator's controls) first, the rest behind a session. */
+  private async notFound(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const url = new URL(req.url, "http://console.local");
+    reply.hijack();
+    const raw = reply.raw;
+    for (const ext of this.extensions)
+      if (ext.open && ext.route && (await ext.route(req.raw, raw, url))) return;
+    const closed = this.extensions.filter((e) => !e.open && e.route);
+    const level: AuthLevel = req.method === "GET" || req.method === "HEAD" ? "read" : "change";
+    const denial = closed.length > 0 ? authorize(this.ctx, req, level) : undefined;
+    if (denial) return sendJson(raw, denial.status, denial.body);
+    for (const ext of closed) if (ext.route && (await ext.route(req.raw, raw, url))) return;
+    sendJson(raw, 404, { error: "not found" });
   }
 
-  private refuse(req: IncomingMessage, res: ServerResponse, url: URL, reason: RefusalReason): void {
+  private refuse(req: FastifyRequest, reply: FastifyReply, reason: RefusalReason): void {
     this.refusals[reason] = (this.refusals[reason] ?? 0) + 1;
     this.refusedPending++;
     const method = (req.method ?? "?").slice(0, 16);
-    const path = url.pathname.slice(0, 128);
+    const path = new URL(req.url, "http://console.local").pathname.slice(0, 128);
     this.log.warn({ reason, method, path, host: req.headers.host?.slice(0, 128) }, "console request refused");
-    const now = this.opts.now?.() ?? performance.now();
+    const now = this.ctx.now();
     if (this.lastRefusalEventMs === undefined || now - this.lastRefusalEventMs >= REFUSAL_EVENT_INTERVAL_MS) {
       this.lastRefusalEventMs = now;
       const refusedSinceLast = this.refusedPending;
@@ -147,25 +210,12 @@ export class ConsoleServer {
       this.source.refused?.({ reason, method, path, refusedSinceLast });
     }
     const tooMany = reason === "too-many-streams";
-    res.setHeader("connection", "close");
-    if (tooMany) res.setHeader("retry-after", "10");
-    sendJson(res, tooMany ? 503 : 403, { error: tooMany ? "too many live streams" : "refused", reason });
-  }
-
-  private openStream(res: ServerResponse): void {
-    res.writeHead(200, {
-      "content-type": "text/event-stream",
-      "cache-control": "no-store",
-      connection: "keep-alive",
-    });
-    res.write(`event: state\ndata: ${JSON.stringify(this.source.state())}\n\n`);
-    for (const e of this.recent) res.write(`event: event\ndata: ${JSON.stringify(e)}\n\n`);
-    this.clients.add(res);
-    res.on("close", () => this.clients.delete(res));
-  }
-
-  private broadcast(kind: "event" | "state", data: unknown): void {
-    const frame = `event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const c of this.clients) c.write(frame);
+    reply.header("connection", "close");
+    if (tooMany) reply.header("retry-after", "10");
+    reply.code(tooMany ? 503 : 403).send({ error: tooMany ? "too many live streams" : "refused", reason });
   }
 }
+
+/** Nothing leaves the station: every script, style, image and connection is the console's own. */
+const CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

@@ -16,6 +16,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 /** Something the composition root adds to the console: routes, and a section on the page. */
 export interface ConsoleExtension {
   readonly route?: RouteHandler;
-  /** HTML (with its own script) placed in the page's side column */
+  /** HTML (with its own script) placed on the live page */
   readonly panel?: string;
+  /**
+   * Reachable without a login (behind the cross-site guard still): only the simulator's own
+   * controls, which act on the simulated world, never on the station.
+   */
+  readonly open?: boolean;
 }

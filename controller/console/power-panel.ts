@@ -1,49 +1,15 @@
-import type { IncomingMessage } from "node:http";
-import type { CommandSpec } from "../subsystem.ts";
-import { type ConsoleExtension, sendJson } from "./http-route.ts";
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  let text = "";
-  for await (const c of req) {
-    text += (c as Buffer).toString("utf8");
-    if (text.length > 4096) return {};
-  }
-  try {
-    const v: unknown = JSON.parse(text || "{}");
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
+import type { ConsoleExtension } from "./http-route.ts";
 
 /**
- * The outlets, the cabinet and the safety coordinator on the technician console: their state,
- * and the technician's commands (clear a quarantine, release a battery, reset after an alarm),
- * run as the same CommandSpecs the command router takes, with a local principal.
+ * The outlets, the cabinet and the safety coordinator on the live page: their state, and the
+ * technician's commands (clear a quarantine, release a battery, reset after an alarm), run
+ * through the console's /api/command like every other change.
  */
-export function powerConsoleExtension(commands: () => readonly CommandSpec[]): ConsoleExtension {
-  return {
-    route: async (req, res, url) => {
-      if (url.pathname !== "/api/power/command" || req.method !== "POST") return false;
-      const body = await readJson(req);
-      const spec = commands().find((c) => c.name === body.name);
-      if (!spec) {
-        sendJson(res, 404, { status: "error", code: "UNKNOWN_COMMAND" });
-        return true;
-      }
-      const args = spec.args.safeParse(body.args ?? {});
-      if (!args.success) {
-        sendJson(res, 400, { status: "error", code: "BAD_ARGS", data: args.error.issues });
-        return true;
-      }
-      sendJson(res, 200, await spec.run(args.data, { principal: { kind: "local", via: "console" } }));
-      return true;
-    },
-    panel: POWER_PANEL,
-  };
+export function powerConsoleExtension(): ConsoleExtension {
+  return { panel: POWER_PANEL };
 }
 
-const POWER_PANEL = `<section id="power" style="margin-top:16px">
+const POWER_PANEL = `<section id="power">
   <h2>Charging and battery swap</h2>
   <div id="safetyBox"></div>
   <table id="outletTable"></table>
@@ -55,8 +21,7 @@ const POWER_PANEL = `<section id="power" style="margin-top:16px">
   const msg = document.getElementById("powerMsg");
   const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
   window.powerCommand = async (name, args) => {
-    const r = await fetch("/api/power/command", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, args }) });
-    const j = await r.json();
+    const j = await command(name, args);
     msg.textContent = name + ": " + j.status + (j.code ? " (" + j.code + ")" : "");
   };
   const btn = (label, name, args) => "<button onclick='powerCommand(" + JSON.stringify(name) + "," + esc(JSON.stringify(args)) + ")'>" + esc(label) + "</button>";

@@ -3,6 +3,7 @@ import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
 import { cabinetEvents } from "./cabinet-events.ts";
 import { commandEvents } from "./command-events.ts";
+import { consoleEvents } from "./console-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { faceEvents } from "./face-events.ts";
 import { journalEvents } from "./journal-events.ts";
@@ -37,6 +38,7 @@ export const EventPayloadSchemas = {
   ...occupancyEvents,
   ...faceEvents,
   ...securityEvents,
+  ...consoleEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;

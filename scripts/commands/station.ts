@@ -82,7 +82,7 @@ export const run: Command = async (args) => {
     prepared.release();
     throw err;
   }
-  running = await runStation(config, logger, guard, prepared);
+  running = await runStation(config, logger, guard, prepared, values.config);
   // Ready only now: the door is in its configured state and the station serves.
   await notifier.ready(`door ready; station ${config.station.id}`);
   return KEEP_RUNNING;

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { StationEvent } from "../contract/events.ts";
+import { sessionOf } from "./auth-routes.ts";
+import type { ConsoleContext } from "./console-server.ts";
+
+const CommandBody = z.object({
+  name: z.string().min(1).max(64),
+  args: z.unknown().optional(),
+  /** the page's own id for the command, so it can pick its progress lines out of the stream */
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{8,64}$/)
+    .optional(),
+});
+const EventsQuery = z.object({
+  type: z.string().max(200).optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+/** The event log's filters: type prefixes (comma-separated) and a free text anywhere in the event. */
+export function filterEvents(
+  events: readonly StationEvent[],
+  f: { type?: string | undefined; q?: string | undefined; limit: number },
+): StationEvent[] {
+  const prefixes = (f.type ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const q = f.q?.trim().toLowerCase();
+  const out: StationEvent[] = [];
+  for (let i = events.length - 1; i >= 0 && out.length < f.limit; i--) {
+    const e = events[i] as StationEvent;
+    if (prefixes.length > 0 && !prefixes.some((p) => e.type.startsWith(p))) continue;
+    if (q && !JSON.stringify(e).toLowerCase().includes(q)) continue;
+    out.push(e);
+  }
+  return out;
+}
+
+export function registerApi(app: FastifyInstance, ctx: ConsoleContext): void {
+  const { source, streams } = ctx;
+
+  app.get("/api/state", { config: { auth: "read" } }, async () => source.state());
+
+  app.get("/api/events", { config: { auth: "read" } }, async (req, reply) => {
+    const q = EventsQuery.safeParse(req.query);
+    if (!q.success) return reply.code(400).send({ error: "bad filter" });
+    return filterEvents(streams.history, q.data);
+  });
+
+  app.get("/api/stream", { config: { auth: "read" } }, async (req, reply) => {
+    if (streams.full) return ctx.refuse(req, reply, "too-many-streams");
+    const s = sessionOf(ctx, req);
+    if (!s) return reply.code(401).send({ error: "login needed" });
+    reply.hijack();
+    streams.open(reply.raw, s.id, [{ kind: "state", data: source.state() }]);
+  });
+
+  // Every change the console makes: one route, through the command runner, audited twice over
+  // (console.action names the user, cmd.executed/cmd.rejected the outcome, same commandId).
+  app.post("/api/command", { config: { auth: "change" } }, async (req, reply) => {
+    const s = sessionOf(ctx, req);
+    if (!s) return reply.code(401).send({ error: "login needed" });
+    const body = CommandBody.safeParse(req.body);
+    if (!body.success)
+      return reply.send(source.runner.rejectRequest(undefined, "console", "name and args needed"));
+    const { name, args } = body.data;
+    const commandId = body.data.id ?? randomUUID();
+    source.emit("console.action", { user: s.user, role: s.role, commandId, name });
+    const progress = (line: string) => streams.broadcast("progress", { commandId, line });
+    return reply.send(await source.runner.runLocal(name, args ?? {}, "console", commandId, progress));
+  });
+
+  app.get("/api/commands", { config: { auth: "read" } }, async () => source.runner.list());
+
+  app.get("/api/config", { config: { auth: "read" } }, async (_req, reply) => {
+    if (!source.config) return reply.code(404).send({ error: "no station file to edit" });
+    return { file: source.config.file, text: source.config.read(), command: source.config.command };
+  });
+
+  // Checking is not a change, but it is a POST: it needs the session's CSRF token like the rest.
+  app.post("/api/config/check", { config: { auth: "session" } }, async (req, reply) => {
+    const text = z.object({ text: z.string().max(200_000) }).safeParse(req.body);
+    if (!source.config || !text.success) return reply.code(400).send({ error: "text needed" });
+    return { issues: source.config.check(text.data.text) };
+  });
+}
