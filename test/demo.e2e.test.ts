@@ -150,13 +150,23 @@ describe("the demo, end to end", () => {
     expect(decisions).toEqual(["access.denied:blocked", "access.denied:expired", "access.granted:granted"]);
   });
 
-  it("the console serves the page, the state and a live stream", async () => {
-    const page = await (await fetch(consoleUrl)).text();
+  it("the console serves the page, the state and a live stream, after a login", async () => {
+    expect((await fetch(`${consoleUrl}/api/state`)).status).toBe(401);
+    const login = await fetch(`${consoleUrl}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user: demo.consoleLogin.user, password: demo.consoleLogin.password }),
+    });
+    expect(login.status).toBe(200);
+    const headers = { cookie: (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "" };
+    const page = await (await fetch(consoleUrl, { headers })).text();
     expect(page).toContain("Waystation");
     expect(page).toContain("act as a person");
-    const state = (await (await fetch(`${consoleUrl}/api/state`)).json()) as { stationId: string };
+    const state = (await (await fetch(`${consoleUrl}/api/state`, { headers })).json()) as {
+      stationId: string;
+    };
     expect(state.stationId).toBe("demo-station");
-    const res = await fetch(`${consoleUrl}/api/stream`);
+    const res = await fetch(`${consoleUrl}/api/stream`, { headers });
     const reader = res.body?.getReader();
     const first = await reader?.read();
     expect(new TextDecoder().decode(first?.value)).toContain("event: state");

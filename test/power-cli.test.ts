@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BootedStation } from "../scripts/boot.ts";
 import { power, powerArgs } from "../scripts/commands/power.ts";
-import { freePort } from "./support/net.ts";
 import { bootPowerStation, letIn } from "./support/power-station.ts";
 import { waitFor } from "./support/wait.ts";
 
@@ -19,9 +18,8 @@ describe("waystation power", () => {
     expect(() => powerArgs(["oops"])).toThrow(expect.objectContaining({ code: "CLI_USAGE" }));
   });
 
-  it("clears a quarantined outlet through the console; refuses what is not quarantined", async () => {
-    const port = await freePort();
-    const s = await bootPowerStation(undefined, "", port);
+  it("clears a quarantined outlet through the control socket; refuses what is not quarantined", async () => {
+    const s = await bootPowerStation();
     booted = s.booted;
     const b = s.booted;
     letIn(b);
@@ -30,21 +28,21 @@ describe("waystation power", () => {
       out.push(String(c));
       return true;
     });
-    const url = `http://127.0.0.1:${port}`;
-    expect(await power(["outlet", "outlet=ebike-2", "action=start", "--console", url])).toBe(0);
+    const socket = ["--socket", b.station.control.path];
+    expect(await power(["outlet", "outlet=ebike-2", "action=start", ...socket])).toBe(0);
     b.powerSim?.control.meterFault("ebike-2", "over-current");
     await waitFor(
       () => b.station.state().outlets?.["ebike-2"]?.state === "quarantined",
       "the quarantine",
       15_000,
     );
-    expect(await power(["outlet", "outlet=ebike-1", "action=clear", "--console", url])).toBe(1);
+    expect(await power(["outlet", "outlet=ebike-1", "action=clear", ...socket])).toBe(1);
     expect(out.at(-1)).toContain("OUTLET_NOT_QUARANTINED");
     b.powerSim?.control.meterFault("ebike-2", "none");
-    expect(await power(["outlet", "outlet=ebike-2", "action=clear", "--console", url])).toBe(0);
+    expect(await power(["outlet", "outlet=ebike-2", "action=clear", ...socket])).toBe(0);
     expect(s.events.find((e) => e.type === "outlet.cleared")).toMatchObject({
       outlet: "ebike-2",
-      by: "console:local",
+      by: "cli:local",
     });
   });
 });

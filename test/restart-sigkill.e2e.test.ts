@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { sendControl, socketFor } from "../scripts/control-client.ts";
 import { sendSimCommand } from "../simulator/control-http.ts";
 import { StationProcess } from "./support/child.ts";
 import { freePort } from "./support/net.ts";
@@ -32,7 +33,9 @@ async function stationFile() {
 }
 
 type State = { door: { fire: string; lock: string }; alarms: { alarm: string }[] };
-const state = async (url: string) => (await (await fetch(`${url}/api/state`)).json()) as State;
+/** The station's state through its control socket (the console needs a login). */
+const state = async (file: string) =>
+  (await sendControl(socketFor({ config: file }), "status")).data as State;
 
 describe("after a SIGKILL", () => {
   let proc: StationProcess | undefined;
@@ -45,13 +48,13 @@ describe("after a SIGKILL", () => {
     await sendSimCommand(s.consoleUrl, "fire-alarm", { active: true });
     await sendSimCommand(s.consoleUrl, "fire-alarm", { active: false });
     await sendSimCommand(s.consoleUrl, "tamper", { active: true });
-    expect((await state(s.consoleUrl)).door.fire).toBe("latched");
+    expect((await state(s.file)).door.fire).toBe("latched");
     proc.kill("SIGKILL");
     await proc.exit();
 
     proc = new StationProcess(["run", "--config", s.file]);
     await proc.waitForLog("station ready");
-    const after = await state(s.consoleUrl);
+    const after = await state(s.file);
     expect(after.door).toMatchObject({ fire: "latched", lock: "unlocked" });
     // the tamper switch reads closed in the new simulation: the alarm ended while we were down
     expect(after.alarms.map((a) => a.alarm)).toEqual(["fire"]);

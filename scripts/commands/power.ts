@@ -1,11 +1,9 @@
 import { parseArgs } from "node:util";
-import { StationError } from "../../config/errors.ts";
+import { sendControl, socketFor } from "../control-client.ts";
 import { type Command, usageError } from "./usage.ts";
 
-const DEFAULT_CONSOLE = "http://127.0.0.1:8080";
-
 export const POWER_USAGE =
-  "power outlet outlet=ID action=start|stop|clear | release-battery slot=N | swap | swap-cancel | safety-reset  [--console URL]";
+  "power outlet outlet=ID action=start|stop|clear | release-battery slot=N | swap | swap-cancel | safety-reset  [--config FILE | --socket PATH]";
 
 /** `key=value` words into command arguments (numbers stay numbers). */
 export function powerArgs(words: readonly string[]): Record<string, unknown> {
@@ -19,30 +17,20 @@ export function powerArgs(words: readonly string[]): Record<string, unknown> {
   return out;
 }
 
-/** A technician's outlet, cabinet and safety commands on a running station, through its console. */
+/**
+ * A technician's outlet, cabinet and safety commands on a running station, through its control
+ * socket (root or the service user only): the console needs a login, the socket does not, and it
+ * works with the console off.
+ */
 export const power: Command = async (args) => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { console: { type: "string", default: DEFAULT_CONSOLE } },
+    options: { config: { type: "string" }, socket: { type: "string" } },
   });
   const [name, ...rest] = positionals;
   if (!name) throw usageError(POWER_USAGE);
-  const url = new URL("/api/power/command", values.console ?? DEFAULT_CONSOLE);
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name, args: powerArgs(rest) }),
-  }).catch((cause: unknown) => {
-    throw new StationError("CONSOLE_UNREACHABLE", "cli", `no station console answers at ${url.origin}`, {
-      cause,
-      hint: "is the station running? pass --console http://host:port",
-    });
-  });
-  const body = (await res.json().catch(() => ({ status: "error", code: `HTTP_${res.status}` }))) as {
-    status?: string;
-    code?: string;
-  };
-  process.stdout.write(`${JSON.stringify(body)}\n`);
-  return body.status === "ok" ? 0 : 1;
+  const reply = await sendControl(socketFor(values), name, powerArgs(rest));
+  process.stdout.write(`${JSON.stringify(reply)}\n`);
+  return reply.status === "ok" ? 0 : 1;
 };
