@@ -14,6 +14,10 @@ const USAGE = `waystation <command>
   config schema [--write]
                          print the JSON Schema of station files (--write: config/schema.json)
   secrets init FILE      create a secrets file with a fresh credential key (mode 0600)
+  provision --config FILE [--station-id ID] [--user NAME] [--role technician|viewer]
+      [--password-stdin] [--credential-key-file FILE] [--replace] [--json]
+                         commissioning: the station id, its keys, and a console user (the
+                         password is typed on stdin or generated and shown once; no default)
   credentials ...        enrol, block, remove and import cards; hash ID for access.allowList
                          (waystation credentials for the list)
   face enrol|forget ...  enrol a face from images (consent recorded); erase a person's face and credentials
@@ -59,6 +63,7 @@ const commands: Record<string, () => Promise<Command>> = {
   lock: async () => (await import("./commands/lock.ts")).lock,
   config: async () => (await import("./commands/config.ts")).config,
   secrets: async () => (await import("./commands/config.ts")).secrets,
+  provision: async () => (await import("./commands/provision.ts")).provision,
   credentials: async () => (await import("./commands/credentials.ts")).credentials,
   face: async () => (await import("./commands/face.ts")).face,
   sim: async () => (await import("./commands/remote.ts")).sim,
