@@ -79,7 +79,7 @@ const en = {
   configOk: "No problems.",
   configSaved: "Saved. Restart the station to use it.",
   configProblems: "{n} problem(s):",
-  line: "line",
+  line: "line {n}",
   cardIntro:
     "Tap a card at the reader. It shows the card's kind and the credential it maps to, never its number.",
   cardWaiting: "Waiting for a card…",
@@ -175,7 +175,7 @@ const zh: Record<Key, string> = {
   configOk: "没有问题。",
   configSaved: "已保存。重启站点后生效。",
   configProblems: "{n} 个问题：",
-  line: "第",
+  line: "第 {n} 行",
   cardIntro: "在读卡器上刷卡。显示卡的类型和对应的凭证，绝不显示卡号。",
   cardWaiting: "等待刷卡…",
   cardKind: "类型",

@@ -62,7 +62,7 @@ function showIssues(issues, okText) {
   $("cfgMsg").className = issues.length ? "msg" : "good";
   for (const i of issues) {
     const d = document.createElement("div"); d.className = "issue"; d.dataset.path = i.path;
-    d.textContent = (i.line ? t("line") + " " + i.line + " · " : "") + i.path + ": " + i.message + (i.hint ? " (" + i.hint + ")" : "");
+    d.textContent = (i.line ? t("line", { n: i.line }) + " · " : "") + i.path + ": " + i.message + (i.hint ? " (" + i.hint + ")" : "");
     if (i.line) d.onclick = () => selectLine(i.line);
     box.appendChild(d);
   }
