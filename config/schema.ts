@@ -4,6 +4,7 @@ import { doorSchema } from "./sections/door.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
 import { journalSchema } from "./sections/journal.ts";
 import { brokerSchema, mqttSchema } from "./sections/mqtt.ts";
+import { remoteSchema } from "./sections/remote.ts";
 
 /**
  * The one schema for a station's config file, assembled from one file per section in
@@ -45,6 +46,7 @@ export const StationConfigSchema = z
     journal: journalSchema,
     mqtt: mqttSchema,
     broker: brokerSchema,
+    remote: remoteSchema,
     console: z
       .object({
         enabled: z.boolean().default(true),

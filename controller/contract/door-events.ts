@@ -9,9 +9,9 @@ export const doorEvents = {
   }),
   "door.locked": z.object({
     reason: z
-      .enum(["closed", "timeout", "max-open", "passage-end", "fire-reset", "watchdog"])
+      .enum(["closed", "timeout", "max-open", "passage-end", "fire-reset", "watchdog", "command"])
       .describe(
-        "door shut; nobody opened it in time; open too long; passage window over; fire alarm reset; the safety watchdog",
+        "door shut; nobody opened it in time; open too long; passage window over; fire alarm reset; the safety watchdog; a lock command",
       ),
   }),
   "door.opened": z.object({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
+import { commandEvents } from "./command-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
 import { readerEvents } from "./reader-events.ts";
@@ -21,6 +22,7 @@ export const EventPayloadSchemas = {
   ...alarmEvents,
   ...systemEvents,
   ...journalEvents,
+  ...commandEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;

@@ -71,6 +71,11 @@ export class DoorController {
     return s.unlockMs + s.maxOpenMs + s.relockDelayMs;
   }
 
+  /** How long a grant (or an unlock command) holds the lock open when nobody opens the door. */
+  get unlockMs(): number {
+    return this.settings.unlockMs;
+  }
+
   async start(): Promise<void> {
     this.relayCounter.load();
     await this.ports.lockRelay.start();
@@ -119,6 +124,11 @@ export class DoorController {
 
   grant(): void {
     this.dispatch({ type: "grant" });
+  }
+
+  /** Lock now: ends a timed unlock and passage mode, never a fire release. */
+  lock(): void {
+    this.dispatch({ type: "lock-request" });
   }
 
   setPassage(active: boolean): void {
