@@ -10,10 +10,28 @@ import { ConsoleServer } from "./console/console-server.ts";
 import type { ConsoleExtension } from "./console/http-route.ts";
 import type { StationEvent } from "./contract/events.ts";
 import type { StationState } from "./contract/state.ts";
-import { Entrance } from "./entrance.ts";
+import type { Entrance } from "./entrance.ts";
+import { EntranceSubsystem } from "./entrance-subsystem.ts";
 import { EventBus } from "./events/event-bus.ts";
 import { Journal } from "./journal/journal.ts";
 import { StationReporting } from "./mqtt/station-reporting.ts";
+import type { CommandSpec, StationPorts, Subsystem, SubsystemFactory } from "./subsystem.ts";
+import { SUBSYSTEMS } from "./subsystems.ts";
+
+/** How long one subsystem may take to stop before the next is stopped anyway. */
+const SUBSYSTEM_STOP_MS = 2000;
+
+async function boundedStop(s: Subsystem, ms: number, onError: (err: unknown) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      onError(new Error(`${s.name} took longer than ${ms} ms to stop`));
+      resolve();
+    }, ms);
+  });
+  await Promise.race([s.stop().catch(onError), timeout]);
+  clearTimeout(timer);
+}
 
 export interface StationOptions {
   config: StationConfig;
@@ -24,13 +42,20 @@ export interface StationOptions {
   mqttCredentials?: { username: string; password: string } | undefined;
   /** what the composition root adds to the console */
   consoleExtensions?: readonly ConsoleExtension[];
+  /** the capabilities, in start order (default: every one in controller/subsystems.ts) */
+  subsystems?: readonly SubsystemFactory[];
 }
 
-/** The controller: door, access and reporting, over whatever hardware it is handed. */
+/**
+ * The controller: its subsystems (the entrance first), the journal and reporting, over whatever
+ * hardware it is handed.
+ */
 export class Station {
   readonly bootId = randomUUID();
   readonly bus: EventBus;
-  readonly entrance: Entrance;
+  /** the capabilities, in start order; stopped in reverse */
+  readonly subsystems: readonly Subsystem[];
+  readonly ports: StationPorts = {};
   readonly journal: Journal;
   readonly mqtt: StationReporting;
   readonly console: ConsoleServer | undefined;
@@ -51,13 +76,8 @@ export class Station {
       (err, event) => this.log.error({ err, type: event.type, seq: event.seq }, "an event sink failed"),
       () => hardware.timeSource.quality(),
     );
-    this.entrance = new Entrance({
-      config,
-      hardware,
-      credentials: opts.credentials,
-      bus: this.bus,
-      logger,
-    });
+    const ctx = { config, hardware, bus: this.bus, credentials: opts.credentials, logger, ports: this.ports };
+    this.subsystems = (opts.subsystems ?? SUBSYSTEMS).flatMap((factory) => factory(ctx) ?? []);
     this.journal = new Journal(
       { ...config.journal, file: resolve(config.dataDir, config.journal.file) },
       hardware.clock,
@@ -121,16 +141,18 @@ export class Station {
       this.bus.subscribe((event) => this.journal.append(event)),
       this.bus.subscribe((event) => this.logEvent(event)),
       this.bus.subscribe(() => this.scheduleState()),
-      this.entrance.door.onChange(() => this.scheduleState()),
+      ...this.subsystems.flatMap((s) => (s.onChange ? [s.onChange(() => this.scheduleState())] : [])),
       this.journal.onNotice((n) => this.bus.emit(n.type, n.payload as never)),
       this.journal.onChange(() => this.scheduleState()),
     );
     this.mqtt.onStateRequest(() => this.scheduleState());
-    // The door next: whatever fails later, the lock is in its configured state. MQTT next
-    // (it never blocks), so the readers' first events already have somewhere to go.
-    await this.entrance.start();
+    // The subsystems next, the entrance first: whatever fails later, the lock is in its
+    // configured state. Their events wait in the journal until MQTT (which never blocks) is up.
+    for (const s of this.subsystems) {
+      this.log.debug({ subsystem: s.name }, "starting");
+      await s.start();
+    }
     this.mqtt.start();
-    await this.entrance.startReaders();
     this.mqtt.publishState(this.state());
     await this.console?.start();
     this.log.info({ bootId: this.bootId }, "station ready");
@@ -138,8 +160,14 @@ export class Station {
 
   async stop(): Promise<void> {
     this.log.info("station stopping");
-    // The lock goes to its safe state before anything that could hang (network, sockets).
-    await this.entrance.stop();
+    // In reverse order, so the entrance (the lock) is the last subsystem to stop; a subsystem
+    // whose stop hangs or fails is given up on after a bound, so the lock is never kept waiting,
+    // and all of them stop before anything that could hang on the network.
+    for (const s of [...this.subsystems].reverse()) {
+      await boundedStop(s, SUBSYSTEM_STOP_MS, (err) =>
+        this.log.error({ err, subsystem: s.name }, "subsystem did not stop cleanly"),
+      );
+    }
     for (const u of this.unsubscribers.splice(0)) u();
     this.opts.hardware.clock.clearTimeout(this.stateTimer);
     this.mqtt.publishState(this.state());
@@ -155,10 +183,22 @@ export class Station {
       bootId: this.bootId,
       version: this.opts.version,
       ts: new Date(this.opts.hardware.clock.now()).toISOString(),
-      ...this.entrance.snapshot(),
+      ...(Object.assign({}, ...this.subsystems.map((s) => s.snapshot())) as ReturnType<Entrance["snapshot"]>),
       events: { lastSeq: this.bus.lastSeq },
       journal: this.journal.status(),
     };
+  }
+
+  /** The entrance: door, access and alarms, the one subsystem every station has. */
+  get entrance(): Entrance {
+    const found = this.subsystems.find((s) => s instanceof EntranceSubsystem);
+    if (!found) throw new Error("this station was built without its entrance");
+    return (found as EntranceSubsystem).entrance;
+  }
+
+  /** Every subsystem's commands, for the command router. */
+  commands(): CommandSpec[] {
+    return this.subsystems.flatMap((s) => [...(s.commands ?? [])]);
   }
 
   private scheduleState(): void {

@@ -6,6 +6,7 @@ import { type CredentialStore, simpleEntry } from "../controller/access/credenti
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
 import type { ConsoleExtension } from "../controller/console/http-route.ts";
 import { Station } from "../controller/station.ts";
+import type { SubsystemFactory } from "../controller/subsystem.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
 import type { Hardware } from "../device/hardware.ts";
 import { createIdentifierHasher, type IdentifierHasher } from "../device/identity/hasher.ts";
@@ -34,6 +35,8 @@ export interface BootOptions {
   consoleExtensions?: readonly ConsoleExtension[];
   /** simulated PC/SC readers: which pcscd plays the cards (default "auto", see scripts/readers.ts) */
   pcscStack?: PcscStackChoice;
+  /** the station's capabilities (default: controller/subsystems.ts) */
+  subsystems?: readonly SubsystemFactory[];
 }
 
 export interface BootedStation {
@@ -114,6 +117,7 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     version: packageVersion(),
     mqttCredentials: secrets.mqtt,
     consoleExtensions: extensions,
+    ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
   });
   sim?.start();
   try {

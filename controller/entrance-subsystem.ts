@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { UNKNOWN_OCCUPANCY } from "./access/occupancy.ts";
+import { NO_FACE_MODULE } from "./access/second-factor.ts";
+import { Entrance } from "./entrance.ts";
+import type { CommandSpec, Subsystem, SubsystemContext } from "./subsystem.ts";
+import { defineCommand } from "./subsystem.ts";
+
+/** The entrance (door, access, alarms) as the station's first subsystem. */
+export class EntranceSubsystem implements Subsystem {
+  readonly name = "entrance";
+  readonly entrance: Entrance;
+  readonly commands: readonly CommandSpec[];
+
+  constructor(ctx: SubsystemContext) {
+    const { ports } = ctx;
+    this.entrance = new Entrance({
+      config: ctx.config,
+      hardware: ctx.hardware,
+      credentials: ctx.credentials,
+      bus: ctx.bus,
+      logger: ctx.logger,
+      // Read at decision time: the subsystems that provide them are built after this one.
+      occupancy: { current: () => (ports.occupancy ?? UNKNOWN_OCCUPANCY).current() },
+      face: {
+        status: () => (ports.face ?? NO_FACE_MODULE).status(),
+        verified: (personId, withinMs) => (ports.face ?? NO_FACE_MODULE).verified(personId, withinMs),
+      },
+    });
+    const door = this.entrance.door;
+    this.commands = [
+      defineCommand({
+        name: "fire-reset",
+        summary: "a technician's reset after a fire alarm (rule: manual-reset)",
+        args: z.object({}).strict(),
+        run: async () => {
+          const r = door.resetFire();
+          return r.ok
+            ? { status: "ok", data: { detail: r.detail } }
+            : { status: "error", code: "FIRE_STILL_ACTIVE", data: { detail: r.detail } };
+        },
+      }),
+    ];
+  }
+
+  async start(): Promise<void> {
+    // The door first: whatever fails later, the lock is in its configured state.
+    await this.entrance.start();
+    await this.entrance.startReaders();
+  }
+
+  async stop(): Promise<void> {
+    await this.entrance.stop();
+  }
+
+  snapshot() {
+    return this.entrance.snapshot();
+  }
+
+  onChange(listener: () => void): () => void {
+    return this.entrance.door.onChange(() => listener());
+  }
+}

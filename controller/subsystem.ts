@@ -1,0 +1,104 @@
+import type { Logger } from "pino";
+import type { z } from "zod";
+import type { StationConfig } from "../config/schema.ts";
+import type { Hardware } from "../device/hardware.ts";
+import type { CredentialStore } from "./access/credential-store.ts";
+import type { OccupancyFigure } from "./access/occupancy.ts";
+import type { SecondFactor } from "./access/second-factor.ts";
+import type { StationState } from "./contract/state.ts";
+import type { EventBus } from "./events/event-bus.ts";
+
+/**
+ * How a capability joins the station (architecture brief, "Subsystems"). The entrance is the
+ * first; occupancy, outlets, the cabinet, face and remote management join the same way, so
+ * `Station` and the composition root do not grow a block of wiring per capability.
+ *
+ * Lifecycle: the factory only assigns (no I/O), `start()` does the I/O, `stop()` undoes it.
+ * `snapshot()` may be called before `start()` and after `stop()` and must not throw.
+ */
+export interface Subsystem {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** this subsystem's slices of `state`, keyed by their top-level field */
+  snapshot(): Partial<StationState>;
+  /** called when the snapshot changed; the station re-publishes `state` (debounced) */
+  onChange?(listener: () => void): () => void;
+  /** commands the router accepts for this subsystem (remote, console and CLI alike) */
+  readonly commands?: readonly CommandSpec[];
+  readonly doctorChecks?: readonly DoctorCheck[];
+  readonly selftestSteps?: readonly SelftestStep[];
+}
+
+/**
+ * Narrow ports between subsystems. A subsystem that provides one sets it while it is
+ * constructed; consumers read it lazily (at the moment they need it), so the order of the
+ * factories only matters for start and stop. Subsystems never call each other otherwise:
+ * everything else goes over the event bus.
+ */
+export interface StationPorts {
+  /** the occupancy figure the capacity rule reads */
+  occupancy?: OccupancyFigure;
+  /** the face check a card-plus-face credential needs */
+  face?: SecondFactor;
+}
+
+export interface SubsystemContext {
+  readonly config: StationConfig;
+  readonly hardware: Hardware;
+  readonly bus: EventBus;
+  readonly credentials: CredentialStore;
+  readonly logger: Logger;
+  readonly ports: StationPorts;
+}
+
+/** undefined when the station file does not configure the capability */
+export type SubsystemFactory = (ctx: SubsystemContext) => Subsystem | undefined;
+
+/** Who asked for a command: the central server (a verified key) or someone at the station. */
+export type Principal =
+  | { readonly kind: "central"; readonly keyId: string }
+  | { readonly kind: "local"; readonly via: "console" | "cli"; readonly user?: string };
+
+export interface CommandResult {
+  readonly status: "ok" | "error";
+  /** a stable code for errors (and for notable successes), never message text to branch on */
+  readonly code?: string;
+  readonly data?: unknown;
+}
+
+export interface CommandSpec<A = unknown> {
+  readonly name: string;
+  readonly summary: string;
+  readonly args: z.ZodType<A>;
+  run(args: A, ctx: { readonly principal: Principal }): Promise<CommandResult>;
+}
+
+/** Build a spec with its argument type inferred from the schema. */
+export function defineCommand<S extends z.ZodType>(spec: {
+  name: string;
+  summary: string;
+  args: S;
+  run(args: z.output<S>, ctx: { readonly principal: Principal }): Promise<CommandResult>;
+}): CommandSpec {
+  return spec as unknown as CommandSpec;
+}
+
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly detail: string;
+  /** what to do about a failure */
+  readonly hint?: string;
+}
+
+export interface DoctorCheck {
+  readonly id: string;
+  readonly title: string;
+  run(): Promise<CheckResult>;
+}
+
+export interface SelftestStep {
+  readonly id: string;
+  readonly title: string;
+  run(): Promise<CheckResult>;
+}
