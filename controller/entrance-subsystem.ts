@@ -1,9 +1,8 @@
-import { z } from "zod";
 import { UNKNOWN_OCCUPANCY } from "./access/occupancy.ts";
 import { NO_FACE_MODULE } from "./access/second-factor.ts";
+import { doorCommands } from "./door/door-commands.ts";
 import { Entrance } from "./entrance.ts";
 import type { CommandSpec, Subsystem, SubsystemContext } from "./subsystem.ts";
-import { defineCommand } from "./subsystem.ts";
 
 /** The entrance (door, access, alarms) as the station's first subsystem. */
 export class EntranceSubsystem implements Subsystem {
@@ -26,20 +25,8 @@ export class EntranceSubsystem implements Subsystem {
         verified: (personId, withinMs) => (ports.face ?? NO_FACE_MODULE).verified(personId, withinMs),
       },
     });
-    const door = this.entrance.door;
-    this.commands = [
-      defineCommand({
-        name: "fire-reset",
-        summary: "a technician's reset after a fire alarm (rule: manual-reset)",
-        args: z.object({}).strict(),
-        run: async () => {
-          const r = door.resetFire();
-          return r.ok
-            ? { status: "ok", data: { detail: r.detail } }
-            : { status: "error", code: "FIRE_STILL_ACTIVE", data: { detail: r.detail } };
-        },
-      }),
-    ];
+    // The door's commands (unlock, lock, passage-mode, fire-reset), for the router.
+    this.commands = doorCommands(this.entrance.door);
   }
 
   async start(): Promise<void> {

@@ -14,7 +14,10 @@ import type { Entrance } from "./entrance.ts";
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
 import { EventBus } from "./events/event-bus.ts";
 import { Journal } from "./journal/journal.ts";
+import type { LogTail } from "./log-tail.ts";
 import { StationReporting } from "./mqtt/station-reporting.ts";
+import { CommandRouter } from "./remote/command-router.ts";
+import { stationCommands } from "./remote/station-commands.ts";
 import type { CommandSpec, StationPorts, Subsystem, SubsystemFactory } from "./subsystem.ts";
 import { SUBSYSTEMS } from "./subsystems.ts";
 
@@ -44,6 +47,10 @@ export interface StationOptions {
   consoleExtensions?: readonly ConsoleExtension[];
   /** the capabilities, in start order (default: every one in controller/subsystems.ts) */
   subsystems?: readonly SubsystemFactory[];
+  /** the root logger's last lines, for the diagnostics command */
+  logTail?: LogTail;
+  /** the host's planned restart (the `restart` command): stop, exit, the service manager restarts */
+  restart?: () => void;
 }
 
 /**
@@ -58,6 +65,8 @@ export class Station {
   readonly ports: StationPorts = {};
   readonly journal: Journal;
   readonly mqtt: StationReporting;
+  /** every command, remote or local, goes through it */
+  readonly router: CommandRouter;
   readonly console: ConsoleServer | undefined;
   private readonly since: string;
   private readonly stateChanges = new Listeners<StationState>();
@@ -111,6 +120,24 @@ export class Station {
       hardware.clock,
       logger.child({ module: "mqtt" }),
     );
+    this.router = new CommandRouter(this.bus, hardware.clock, logger.child({ module: "commands" }));
+    this.router.register([
+      ...this.commands(),
+      ...stationCommands({
+        version: opts.version,
+        bootId: this.bootId,
+        health: () => {
+          const { door, alarms, time, power, readers, journal } = this.state();
+          return { door, alarms, time, power, readers, journal, link: this.mqtt.linkStatus() };
+        },
+        logTail: (n) => opts.logTail?.last(n) ?? [],
+        rebirth: () => this.mqtt.rebirth(this.state()),
+        restart: opts.restart,
+        later: (fn, ms) => hardware.clock.setTimeout(fn, ms),
+      }),
+    ]);
+    this.ports.mqtt = this.mqtt.link;
+    this.ports.commands = this.router;
     this.console = config.console.enabled
       ? new ConsoleServer(
           {
@@ -120,7 +147,12 @@ export class Station {
           },
           {
             state: () => this.state(),
-            fireReset: () => this.entrance.door.resetFire(),
+            // The technician's reset goes through the router like a remote command: same audit.
+            fireReset: async (via) => {
+              const r = await this.router.runLocal("fire-reset", {}, via, `local-${randomUUID()}`);
+              const detail = (r.data as { detail?: string } | undefined)?.detail ?? r.code;
+              return { ok: r.status === "ok", detail };
+            },
             subscribe: (l) => this.bus.subscribe(l),
             onStateChange: (l) => this.stateChanges.add(l),
           },

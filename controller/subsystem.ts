@@ -7,6 +7,8 @@ import type { OccupancyFigure } from "./access/occupancy.ts";
 import type { SecondFactor } from "./access/second-factor.ts";
 import type { StationState } from "./contract/state.ts";
 import type { EventBus } from "./events/event-bus.ts";
+import type { CommandIntakeLink as CommandLink } from "./remote/command-intake.ts";
+import type { CommandRouter } from "./remote/command-router.ts";
 
 /**
  * How a capability joins the station (architecture brief, "Subsystems"). The entrance is the
@@ -41,6 +43,10 @@ export interface StationPorts {
   occupancy?: OccupancyFigure;
   /** the face check a card-plus-face credential needs */
   face?: SecondFactor;
+  /** set by Station: the MQTT link; downstream subscriptions go through it, so its guards apply */
+  mqtt?: CommandLink;
+  /** set by Station: the router every command, remote or local, goes through */
+  commands?: CommandRouter;
 }
 
 export interface SubsystemContext {

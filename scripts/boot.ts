@@ -5,6 +5,7 @@ import { loadSecretsFile, type Secrets } from "../config/secrets.ts";
 import { type CredentialStore, simpleEntry } from "../controller/access/credential-store.ts";
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
 import type { ConsoleExtension } from "../controller/console/http-route.ts";
+import type { LogTail } from "../controller/log-tail.ts";
 import { Station } from "../controller/station.ts";
 import type { SubsystemFactory } from "../controller/subsystem.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
@@ -37,6 +38,10 @@ export interface BootOptions {
   pcscStack?: PcscStackChoice;
   /** the station's capabilities (default: controller/subsystems.ts) */
   subsystems?: readonly SubsystemFactory[];
+  /** the root logger's last lines, for the diagnostics command */
+  logTail?: LogTail;
+  /** what the `restart` command does (the caller stops the station and exits) */
+  restart?: () => void;
 }
 
 export interface BootedStation {
@@ -118,6 +123,8 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     mqttCredentials: secrets.mqtt,
     consoleExtensions: extensions,
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
+    ...(opts.logTail ? { logTail: opts.logTail } : {}),
+    ...(opts.restart ? { restart: opts.restart } : {}),
   });
   sim?.start();
   try {

@@ -108,6 +108,12 @@ export class StationReporting {
     await this.link.stop();
   }
 
+  /** The `rebirth` command: say online and the whole state again, as after a reconnect. */
+  rebirth(state: StationState): void {
+    this.publishJson(this.topics.status, { ...this.opts.status, online: true } satisfies Status, true);
+    this.publishState(state);
+  }
+
   publishState(state: StationState): void {
     this.latestState = state;
     this.publishJson(this.topics.state, state, true);

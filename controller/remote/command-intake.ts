@@ -17,7 +17,7 @@ import {
 } from "./signed-message.ts";
 
 /** The part of the MQTT link commands need; the link's own size guard applies to what arrives. */
-export interface CommandLink {
+export interface CommandIntakeLink {
   subscribe(filter: string, handler: MessageHandler): void;
   publish(
     topic: string,
@@ -28,7 +28,7 @@ export interface CommandLink {
 }
 
 export interface IntakeDeps {
-  link: CommandLink;
+  link: CommandIntakeLink;
   router: CommandRouter;
   replay: ReplayCache;
   clock: Clock;
@@ -43,8 +43,7 @@ export interface IntakeDeps {
  */
 export class CommandIntake {
   private readonly keys: KeyRing;
-  /** every command handled so far has replied (tests wait on it) */
-  handled = 0;
+  private running = false;
 
   constructor(
     private readonly settings: RemoteConfig & { stationId: string; base: string },
@@ -54,12 +53,18 @@ export class CommandIntake {
   }
 
   start(): void {
+    this.running = true;
     this.deps.link.subscribe(`${this.settings.base}/cmd/+`, (topic, payload, packet) => {
-      void this.handle(topic, payload, packet).then(
-        () => this.handled++,
-        (err) => this.deps.log.error({ err }, "command handling failed"),
+      // The link has no unsubscribe; a stopped intake ignores what still arrives.
+      if (!this.running) return;
+      this.handle(topic, payload, packet).catch((err) =>
+        this.deps.log.error({ err }, "command handling failed"),
       );
     });
+  }
+
+  stop(): void {
+    this.running = false;
   }
 
   async handle(topic: string, payload: Buffer, packet?: IPublishPacket): Promise<void> {
@@ -113,7 +118,7 @@ export class CommandIntake {
     } catch (err) {
       return this.cacheFailure(err, id);
     }
-    return router.run(env.id, prepared, { kind: "central", kid: opened.kid });
+    return router.run(env.id, prepared, { kind: "central", keyId: opened.kid });
   }
 
   /** Fail closed: without a replay cache nothing signed can be told from its replay. */

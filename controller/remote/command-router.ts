@@ -1,25 +1,8 @@
 import type { Logger } from "pino";
-import type { z } from "zod";
 import type { Clock } from "../../device/ports/clock.ts";
 import type { EventBus } from "../events/event-bus.ts";
+import type { CommandResult, CommandSpec, Principal } from "../subsystem.ts";
 import { describeIssues, type Rejection, reject } from "./signed-message.ts";
-
-/** Who asked for a command: the central server (by the key that signed it) or the technician on site. */
-export type Principal = { kind: "central"; kid: string } | { kind: "local"; via: "console" | "cli" };
-
-export interface CommandResult {
-  status: "ok" | "error";
-  code?: string;
-  data?: unknown;
-}
-
-/** One command a subsystem offers; the router validates `args` before `run` sees them. */
-export interface RoutedCommand {
-  name: string;
-  summary: string;
-  args: z.ZodType;
-  run(args: never, ctx: { principal: Principal }): Promise<CommandResult>;
-}
 
 /** The reply to every command, accepted or not: `reply/<id>` and the MQTT 5 response topic. */
 export interface CommandReply {
@@ -30,7 +13,7 @@ export interface CommandReply {
 }
 
 export function principalLabel(p: Principal): string {
-  return p.kind === "central" ? `central:${p.kid}` : `local:${p.via}`;
+  return p.kind === "central" ? `central:${p.keyId}` : `local:${p.via}`;
 }
 
 /** Rejections journalled one by one, per minute; beyond it they are counted, so a flood cannot fill the journal. */
@@ -48,7 +31,7 @@ export interface Prepared {
  * outcome as an event. Adding a command is adding a spec to a subsystem's `commands`.
  */
 export class CommandRouter {
-  private readonly specs = new Map<string, RoutedCommand>();
+  private readonly specs = new Map<string, CommandSpec>();
   private windowStart = 0;
   private inWindow = 0;
   private suppressed = 0;
@@ -59,7 +42,7 @@ export class CommandRouter {
     private readonly log: Logger,
   ) {}
 
-  register(specs: readonly RoutedCommand[]): void {
+  register(specs: readonly CommandSpec[]): void {
     for (const spec of specs) {
       if (this.specs.has(spec.name)) throw new Error(`command "${spec.name}" is registered twice`);
       this.specs.set(spec.name, spec);
@@ -81,7 +64,7 @@ export class CommandRouter {
     }
     const parsed = spec.args.safeParse(rawArgs ?? {});
     if (!parsed.success) return reject("BAD_ARGS", describeIssues(parsed.error), { ...labels, name });
-    const args = parsed.data as never;
+    const args = parsed.data;
     return { ok: true, name, run: (principal) => spec.run(args, { principal }) };
   }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RoutedCommand } from "./command-router.ts";
+import { type CommandSpec, defineCommand } from "../subsystem.ts";
 
 export interface StationCommandDeps {
   version: string;
@@ -20,34 +20,34 @@ export interface StationCommandDeps {
 const RESTART_DELAY_MS = 1000;
 
 /** The station-wide commands: restart, rebirth, diagnostics. */
-export function stationCommands(deps: StationCommandDeps): RoutedCommand[] {
+export function stationCommands(deps: StationCommandDeps): CommandSpec[] {
   return [
-    {
+    defineCommand({
       name: "restart",
       summary:
         "a planned restart: the lock goes to its safe state, the service manager starts the station again",
       args: z.object({}).strict(),
-      async run() {
+      run: async () => {
         const restart = deps.restart;
         if (!restart) return { status: "error", code: "RESTART_UNSUPPORTED" };
         deps.later(restart, RESTART_DELAY_MS);
         return { status: "ok", data: { inMs: RESTART_DELAY_MS } };
       },
-    },
-    {
+    }),
+    defineCommand({
       name: "rebirth",
       summary: "re-publish the retained status and state",
       args: z.object({}).strict(),
-      async run() {
+      run: async () => {
         deps.rebirth();
         return { status: "ok" };
       },
-    },
-    {
+    }),
+    defineCommand({
       name: "diagnostics",
       summary: "versions, health and the last log lines (redacted)",
       args: z.object({ lines: z.number().int().min(0).max(200).default(50) }).strict(),
-      async run(args: { lines: number }) {
+      run: async (args) => {
         return {
           status: "ok",
           data: {
@@ -66,6 +66,6 @@ export function stationCommands(deps: StationCommandDeps): RoutedCommand[] {
           },
         };
       },
-    },
+    }),
   ];
 }

@@ -1,11 +1,15 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfigFile } from "../../config/load.ts";
+import { LogTail } from "../../controller/log-tail.ts";
 import { bootStation } from "../boot.ts";
 import { demoBanner, startDemo } from "../demo.ts";
 import { cliLogger } from "../logging.ts";
 import { stopOnSignals } from "../signals.ts";
 import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
+
+/** EX_TEMPFAIL: "try again", which is what a planned restart asks of the service manager. */
+export const RESTART_EXIT_CODE = 75;
 
 export const demo: Command = async (args) => {
   const { values } = parseArgs({
@@ -38,8 +42,24 @@ export const run: Command = async (args) => {
   const { values } = parseArgs({ args, options: { config: { type: "string" } } });
   if (!values.config) throw usageError("run needs --config FILE");
   const config = loadConfigFile(values.config);
-  const logger = await cliLogger(config.log.level);
-  const booted = await bootStation({ config, logger });
-  stopOnSignals(() => booted.stop(), logger);
+  const logTail = new LogTail();
+  const logger = await cliLogger(config.log.level, { tail: logTail });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= booted.stop();
+    return stopping;
+  };
+  const booted = await bootStation({
+    config,
+    logger,
+    logTail,
+    // The `restart` command: a clean stop (the lock to its safe state), then an exit code the
+    // service manager restarts on (Restart=on-failure and Restart=always alike).
+    restart: () => {
+      logger.warn("restart requested by a command");
+      stop().finally(() => process.exit(RESTART_EXIT_CODE));
+    },
+  });
+  stopOnSignals(stop, logger);
   return KEEP_RUNNING;
 };
