@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import { z } from "zod";
+import { CommandEnvelopeSchema, CommandReplySchema, SignedMessageSchema } from "./command-wire.ts";
 import { EVENT_TYPES, eventMessageSchema } from "./event-schema.ts";
 import { StateSchema, StatusSchema } from "./state.ts";
 import { TelemetrySchema } from "./telemetry.ts";
@@ -130,6 +131,25 @@ export function asyncApiDocument(): Json {
         parameters: stationIdParam,
         messages: { stateRequest: { $ref: "#/components/messages/stateRequest" } },
       },
+      command: {
+        address: `${ROOT}/cmd/{name}`,
+        title: "command",
+        description:
+          "QoS 1. A signed command (docs/central-integration.md): the envelope's exact bytes in base64url and the Ed25519 signature over them. Give an MQTT 5 response topic and correlation data to hear about messages the station cannot read.",
+        parameters: {
+          ...stationIdParam,
+          name: { description: "the command's name; must equal the envelope's `name`" },
+        },
+        messages: { command: { $ref: "#/components/messages/command" } },
+      },
+      reply: {
+        address: `${ROOT}/reply/{commandId}`,
+        title: "reply",
+        description:
+          "QoS 1. The answer to every command, accepted or rejected (also sent to the request's MQTT 5 response topic).",
+        parameters: { ...stationIdParam, commandId: { description: "the command's `id`" } },
+        messages: { reply: { $ref: "#/components/messages/reply" } },
+      },
     },
     operations: {
       publishStatus: op("status", "send", 1, true, "the station says whether it is online"),
@@ -140,6 +160,8 @@ export function asyncApiDocument(): Json {
       },
       publishTelemetry: op("telemetry", "send", 0, false, "the station reports its metrics"),
       receiveStateRequest: op("stateRequest", "receive", 1, false, "the centre asks for the state"),
+      receiveCommand: op("command", "receive", 1, false, "the centre sends a signed command"),
+      publishReply: op("reply", "send", 1, false, "the station answers a command"),
     },
     components: {
       messages: {
@@ -166,6 +188,20 @@ export function asyncApiDocument(): Json {
           title: "state request",
           summary: "any payload (empty is fine); it is ignored",
           payload: {},
+        },
+        command: {
+          name: "command",
+          title: "signed command",
+          summary: "the signed message; its `envelope` decodes to the command envelope (x-envelope)",
+          contentType: "application/json",
+          payload: jsonSchema(SignedMessageSchema),
+          "x-envelope": jsonSchema(CommandEnvelopeSchema),
+        },
+        reply: {
+          name: "reply",
+          title: "command reply",
+          contentType: "application/json",
+          payload: jsonSchema(CommandReplySchema),
         },
         ...eventMessages,
       },
