@@ -48,10 +48,10 @@ export async function bundle(entry, outfile) {
   });
 }
 
-/** The journal's worker thread, prebuilt beside the bundle (controller/journal/worker-client.ts finds it). */
-export async function bundleJournalWorker(outfile) {
+/** A worker thread, prebuilt beside the bundle (controller/workers/bundled-worker.ts finds it). */
+export async function bundleWorker(source, outfile) {
   await build({
-    entryPoints: [new URL("../controller/journal/journal-worker.ts", import.meta.url).pathname],
+    entryPoints: [new URL(source, import.meta.url).pathname],
     bundle: true,
     platform: "node",
     format: "cjs",
@@ -69,5 +69,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     new URL("./cli.ts", import.meta.url).pathname,
     new URL("../dist/waystation.mjs", import.meta.url).pathname,
   );
-  await bundleJournalWorker(new URL("../dist/journal-worker.cjs", import.meta.url).pathname);
+  await bundleWorker("../controller/journal/journal-worker.ts", new URL("../dist/journal-worker.cjs", import.meta.url).pathname);
+  await bundleWorker("../controller/credentials/list-worker.ts", new URL("../dist/list-worker.cjs", import.meta.url).pathname);
 }

@@ -56,3 +56,50 @@ export const CommandReplySchema = z.object({
   code: z.string().describe("OK, a rejection code, or the command's own error code"),
   data: z.unknown().optional().describe("the command's result; `detail` explains an error"),
 });
+
+const credentialHash = z.string().regex(/^[0-9a-f]{64}$/, "64 lower-case hex digits (the keyed hash)");
+
+/** One entry of a credential list: a keyed hash (never a card number) and its terms. */
+export const ListEntrySchema = z
+  .object({
+    credential: credentialHash,
+    personId: z.string().min(1).max(128),
+    role: z.enum(["worker", "technician", "admin"]).default("worker"),
+    status: z.enum(["active", "blocked", "lost"]).default("active"),
+    validFrom: z.number().int().min(0).optional().describe("epoch milliseconds"),
+    validUntil: z.number().int().min(0).optional().describe("epoch milliseconds"),
+    schedule: z.string().min(1).max(64).optional().describe("a weekly schedule of access.schedules"),
+    secondFactor: z.boolean().default(false),
+  })
+  .strict();
+export type ListEntry = z.output<typeof ListEntrySchema>;
+
+/** A signed credential list, or one chunk of it, on `credentials` (docs/central-integration.md). */
+export const CredentialListEnvelopeSchema = z
+  .object({
+    kind: z.literal("credentials"),
+    ...WindowFields,
+    listVersion: z.number().int().min(1),
+    type: z.enum(["full", "delta"]),
+    baseVersion: z.number().int().min(0).optional().describe("delta only: the version it applies on"),
+    listHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe("order-independent hash of the whole list once applied (the station verifies it)"),
+    chunk: z
+      .object({ index: z.number().int().min(0), count: z.number().int().min(1).max(100_000) })
+      .strict()
+      .refine((c) => c.index < c.count, "index < count")
+      .default({ index: 0, count: 1 }),
+    entries: z.array(ListEntrySchema).default([]).describe("full: the entries; delta: added or changed"),
+    remove: z.array(credentialHash).default([]).describe("delta only: credentials to remove"),
+  })
+  .strict()
+  .refine((e) => e.type === "delta" || (e.baseVersion === undefined && e.remove.length === 0), {
+    message: "baseVersion and remove belong to delta lists",
+  })
+  .refine((e) => e.type === "full" || e.baseVersion !== undefined, {
+    message: "a delta names its baseVersion",
+    path: ["baseVersion"],
+  });
+export type CredentialListEnvelope = z.output<typeof CredentialListEnvelopeSchema>;
