@@ -69,6 +69,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     new URL("./cli.ts", import.meta.url).pathname,
     new URL("../dist/waystation.mjs", import.meta.url).pathname,
   );
-  await bundleWorker("../controller/journal/journal-worker.ts", new URL("../dist/journal-worker.cjs", import.meta.url).pathname);
-  await bundleWorker("../controller/credentials/list-worker.ts", new URL("../dist/list-worker.cjs", import.meta.url).pathname);
+  await bundleWorker(
+    "../controller/journal/journal-worker.ts",
+    new URL("../dist/journal-worker.cjs", import.meta.url).pathname,
+  );
+  await bundleWorker(
+    "../controller/credentials/list-worker.ts",
+    new URL("../dist/list-worker.cjs", import.meta.url).pathname,
+  );
 }

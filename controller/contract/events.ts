@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
 import { commandEvents } from "./command-events.ts";
+import { credentialListEvents } from "./credential-list-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
 import { readerEvents } from "./reader-events.ts";
@@ -23,6 +24,7 @@ export const EventPayloadSchemas = {
   ...systemEvents,
   ...journalEvents,
   ...commandEvents,
+  ...credentialListEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CredentialListStateSchema } from "./credential-list-events.ts";
 import { AccessStateSchema, DoorStateSchema } from "./door-state.ts";
 import { JournalStatusSchema } from "./telemetry.ts";
 
@@ -22,6 +23,9 @@ export const StateSchema = z.object({
   ...AccessStateSchema.shape,
   events: z.object({ lastSeq: z.number().int().min(0) }),
   journal: JournalStatusSchema,
+  credentialList: CredentialListStateSchema.optional().describe(
+    "the central credential list; present when remote management is configured",
+  ),
 });
 export type StationState = z.output<typeof StateSchema>;
 
@@ -34,5 +38,6 @@ export function stationTopics(topicRoot: string, stationId: string) {
     events: `${base}/events`,
     telemetry: `${base}/telemetry`,
     stateRequest: `${base}/state/get`,
+    credentials: `${base}/credentials`,
   } as const;
 }

@@ -1,20 +1,26 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { RemoteConfig } from "../../config/sections/remote.ts";
+import { Listeners } from "../../device/ports/listeners.ts";
 import { stationTopics } from "../contract/state.ts";
+import { CredentialLists } from "../credentials/credential-lists.ts";
+import { credentialListHandler } from "../credentials/list-intake.ts";
 import type { Subsystem, SubsystemContext } from "../subsystem.ts";
 import { CommandIntake } from "./command-intake.ts";
 import { ReplayCache } from "./replay-cache.ts";
 
 /**
  * Remote management from the central server (`remote` in the station file): signed commands on
- * `cmd/<name>`, through the same router as the technician's. Absent from the file, the station
- * subscribes to none of it.
+ * `cmd/<name>`, through the same router as the technician's, and signed credential lists on
+ * `credentials`. Absent from the file, the station subscribes to none of it.
  */
 export class RemoteSubsystem implements Subsystem {
   readonly name = "remote";
   readonly replay: ReplayCache;
+  readonly lists: CredentialLists;
   private intake: CommandIntake | undefined;
+  private listsOpen = false;
+  private readonly changes = new Listeners<void>();
   private readonly log: Logger;
 
   constructor(
@@ -23,10 +29,12 @@ export class RemoteSubsystem implements Subsystem {
   ) {
     this.log = ctx.logger.child({ module: "remote" });
     this.replay = new ReplayCache(join(ctx.config.dataDir, "remote.db"));
+    // The credential store's own file: the list lands in the table the door reads.
+    this.lists = new CredentialLists(join(ctx.config.dataDir, "credentials.db"));
   }
 
   async start(): Promise<void> {
-    const { ports, config, hardware } = this.ctx;
+    const { ports, config, hardware, bus } = this.ctx;
     const link = ports.mqtt;
     const router = ports.commands;
     if (!link || !router)
@@ -34,18 +42,15 @@ export class RemoteSubsystem implements Subsystem {
     try {
       this.replay.open();
     } catch (err) {
-      // Fail closed: every command is refused (REPLAY_CACHE_UNAVAILABLE) until the file opens.
+      // Fail closed: every signed message is refused (REPLAY_CACHE_UNAVAILABLE) until the file opens.
       this.log.error(
         { err, file: this.replay.file },
         "replay cache cannot be opened; remote commands are refused",
       );
     }
-    this.intake = new CommandIntake(
-      {
-        ...this.settings,
-        stationId: config.station.id,
-        base: stationTopics(config.mqtt.topicRoot, config.station.id).base,
-      },
+    const base = stationTopics(config.mqtt.topicRoot, config.station.id).base;
+    const intake = new CommandIntake(
+      { ...this.settings, stationId: config.station.id, base },
       {
         link,
         router,
@@ -55,15 +60,35 @@ export class RemoteSubsystem implements Subsystem {
         log: this.log,
       },
     );
-    this.intake.start();
+    try {
+      this.lists.open();
+      this.listsOpen = true;
+      intake.handle(
+        "credentials",
+        credentialListHandler(intake, this.lists, bus, this.log, () => this.changes.emit()),
+      );
+    } catch (err) {
+      this.log.error(
+        { err, file: this.lists.file },
+        "credential lists unavailable; the station takes no list updates",
+      );
+    }
+    this.intake = intake;
+    intake.start();
   }
 
   async stop(): Promise<void> {
     this.intake?.stop();
     this.replay.close();
+    this.lists.close();
+    this.listsOpen = false;
   }
 
   snapshot() {
-    return {};
+    return this.listsOpen ? { credentialList: this.lists.status() } : {};
+  }
+
+  onChange(listener: () => void): () => void {
+    return this.changes.add(listener);
   }
 }

@@ -21,6 +21,7 @@ export const REJECT_CODES = [
   "NAME_MISMATCH",
   "UNKNOWN_COMMAND",
   "BAD_ARGS",
+  "REPLAY_CACHE_UNAVAILABLE",
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 

@@ -120,7 +120,8 @@ export class Central {
     opts: { correlationData?: Buffer } = {},
   ): Promise<void> {
     const body = typeof payload === "string" || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
-    await this.client?.publishAsync(`${ROOT}/cmd/${name}`, body, {
+    // name "" is the credentials topic
+    await this.client?.publishAsync(name ? `${ROOT}/cmd/${name}` : `${ROOT}/credentials`, body, {
       qos: 1,
       properties: {
         responseTopic: this.responseTopic,
