@@ -51,6 +51,8 @@ export interface StationOptions {
   logTail?: LogTail;
   /** the host's planned restart (the `restart` command): stop, exit, the service manager restarts */
   restart?: () => void;
+  /** the station file as written, when `config` has the central server's desired overlay */
+  fileConfig?: StationConfig;
 }
 
 /**
@@ -85,7 +87,15 @@ export class Station {
       (err, event) => this.log.error({ err, type: event.type, seq: event.seq }, "an event sink failed"),
       () => hardware.timeSource.quality(),
     );
-    const ctx = { config, hardware, bus: this.bus, credentials: opts.credentials, logger, ports: this.ports };
+    const ctx = {
+      config,
+      fileConfig: opts.fileConfig ?? config,
+      hardware,
+      bus: this.bus,
+      credentials: opts.credentials,
+      logger,
+      ports: this.ports,
+    };
     this.subsystems = (opts.subsystems ?? SUBSYSTEMS).flatMap((factory) => factory(ctx) ?? []);
     this.journal = new Journal(
       { ...config.journal, file: resolve(config.dataDir, config.journal.file) },

@@ -44,13 +44,15 @@ export interface StationPorts {
   /** the face check a card-plus-face credential needs */
   face?: SecondFactor;
   /** set by Station: the MQTT link; downstream subscriptions go through it, so its guards apply */
-  mqtt?: CommandLink;
+  mqtt?: CommandLink & { onConnect(listener: () => void): () => void };
   /** set by Station: the router every command, remote or local, goes through */
   commands?: CommandRouter;
 }
 
 export interface SubsystemContext {
   readonly config: StationConfig;
+  /** the station file as written, before the central server's desired overlay (default: config) */
+  readonly fileConfig?: StationConfig;
   readonly hardware: Hardware;
   readonly bus: EventBus;
   readonly credentials: CredentialStore;

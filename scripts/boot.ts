@@ -42,6 +42,8 @@ export interface BootOptions {
   logTail?: LogTail;
   /** what the `restart` command does (the caller stops the station and exits) */
   restart?: () => void;
+  /** the station file as written, when `config` carries the central server's desired overlay */
+  fileConfig?: StationConfig;
 }
 
 export interface BootedStation {
@@ -125,6 +127,7 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
     ...(opts.logTail ? { logTail: opts.logTail } : {}),
     ...(opts.restart ? { restart: opts.restart } : {}),
+    ...(opts.fileConfig ? { fileConfig: opts.fileConfig } : {}),
   });
   sim?.start();
   try {

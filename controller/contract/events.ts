@@ -2,6 +2,7 @@ import { z } from "zod";
 import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
 import { commandEvents } from "./command-events.ts";
+import { configEvents } from "./config-events.ts";
 import { credentialListEvents } from "./credential-list-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
@@ -25,6 +26,7 @@ export const EventPayloadSchemas = {
   ...journalEvents,
   ...commandEvents,
   ...credentialListEvents,
+  ...configEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;

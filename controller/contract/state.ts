@@ -39,5 +39,7 @@ export function stationTopics(topicRoot: string, stationId: string) {
     telemetry: `${base}/telemetry`,
     stateRequest: `${base}/state/get`,
     credentials: `${base}/credentials`,
+    configDesired: `${base}/config/desired`,
+    configReported: `${base}/config/reported`,
   } as const;
 }

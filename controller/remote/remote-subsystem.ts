@@ -7,6 +7,8 @@ import { CredentialLists } from "../credentials/credential-lists.ts";
 import { credentialListHandler } from "../credentials/list-intake.ts";
 import type { Subsystem, SubsystemContext } from "../subsystem.ts";
 import { CommandIntake } from "./command-intake.ts";
+import { ConfigIntake } from "./config-intake.ts";
+import { KeyRing } from "./key-ring.ts";
 import { ReplayCache } from "./replay-cache.ts";
 
 /**
@@ -19,6 +21,7 @@ export class RemoteSubsystem implements Subsystem {
   readonly replay: ReplayCache;
   readonly lists: CredentialLists;
   private intake: CommandIntake | undefined;
+  private config: ConfigIntake | undefined;
   private listsOpen = false;
   private readonly changes = new Listeners<void>();
   private readonly log: Logger;
@@ -75,10 +78,22 @@ export class RemoteSubsystem implements Subsystem {
     }
     this.intake = intake;
     intake.start();
+    this.config = new ConfigIntake(
+      {
+        stationId: config.station.id,
+        base,
+        dataDir: config.dataDir,
+        fileConfig: this.ctx.fileConfig ?? config,
+        maxMessageBytes: this.settings.maxMessageBytes,
+      },
+      { link, keys: new KeyRing(this.settings.keys), router, bus, clock: hardware.clock, log: this.log },
+    );
+    this.config.start();
   }
 
   async stop(): Promise<void> {
     this.intake?.stop();
+    this.config?.stop();
     this.replay.close();
     this.lists.close();
     this.listsOpen = false;

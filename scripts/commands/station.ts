@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfigFile } from "../../config/load.ts";
 import { LogTail } from "../../controller/log-tail.ts";
+import { effectiveConfig } from "../../controller/remote/desired-config.ts";
 import { bootStation } from "../boot.ts";
 import { demoBanner, startDemo } from "../demo.ts";
 import { cliLogger } from "../logging.ts";
@@ -41,7 +42,9 @@ export const demo: Command = async (args) => {
 export const run: Command = async (args) => {
   const { values } = parseArgs({ args, options: { config: { type: "string" } } });
   if (!values.config) throw usageError("run needs --config FILE");
-  const config = loadConfigFile(values.config);
+  const fileConfig = loadConfigFile(values.config);
+  // The central server's desired config, persisted when it was accepted, over the station file.
+  const { config, errors } = effectiveConfig(fileConfig);
   const logTail = new LogTail();
   const logger = await cliLogger(config.log.level, { tail: logTail });
   let stopping: Promise<void> | undefined;
@@ -49,8 +52,11 @@ export const run: Command = async (args) => {
     stopping ??= booted.stop();
     return stopping;
   };
+  if (errors)
+    logger.error({ errors }, "the persisted desired config no longer validates; running the station file");
   const booted = await bootStation({
     config,
+    fileConfig,
     logger,
     logTail,
     // The `restart` command: a clean stop (the lock to its safe state), then an exit code the

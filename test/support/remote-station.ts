@@ -85,6 +85,9 @@ export class Central {
   private client: MqttClient | undefined;
   readonly replies: Reply[] = [];
   readonly events: Record<string, unknown>[] = [];
+  /** messages on topics subscribed with subscribe() */
+  readonly raw: { topic: string; json: unknown }[] = [];
+  private readonly extraTopics = new Set<string>();
   readonly responseTopic = "central/responses/test";
 
   constructor(private readonly url: string) {}
@@ -98,7 +101,8 @@ export class Central {
       } catch {
         return;
       }
-      if (topic.endsWith("/events")) this.events.push(json);
+      if (this.extraTopics.has(topic)) this.raw.push({ topic, json });
+      else if (topic.endsWith("/events")) this.events.push(json);
       else
         this.replies.push({
           topic,
@@ -112,6 +116,15 @@ export class Central {
 
   async stop(): Promise<void> {
     await this.client?.endAsync();
+  }
+
+  async subscribe(topic: string): Promise<void> {
+    this.extraTopics.add(topic);
+    await this.client?.subscribeAsync(topic, { qos: 1 });
+  }
+
+  async publishTo(topic: string, message: SignedMessage, retain: boolean): Promise<void> {
+    await this.client?.publishAsync(topic, JSON.stringify(message), { qos: 1, retain });
   }
 
   async publish(
