@@ -125,6 +125,13 @@ export class Station {
         },
         inFlight: config.mqtt.inFlight,
         telemetry: config.mqtt.telemetry,
+        credentialList: () => {
+          for (const s of this.subsystems) {
+            const list = s.snapshot().credentialList;
+            if (list) return { listVersion: list.listVersion, listHash: list.listHash };
+          }
+          return undefined;
+        },
       },
       this.journal,
       hardware.clock,

@@ -41,6 +41,9 @@ describe("the AsyncAPI document", () => {
       "waystation/v1/{stationId}/state/get",
       "waystation/v1/{stationId}/cmd/{name}",
       "waystation/v1/{stationId}/reply/{commandId}",
+      "waystation/v1/{stationId}/credentials",
+      "waystation/v1/{stationId}/config/desired",
+      "waystation/v1/{stationId}/config/reported",
     ]);
     const events = channels.find((c) => c.address()?.endsWith("/events"));
     expect(

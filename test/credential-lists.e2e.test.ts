@@ -10,7 +10,8 @@ import { signEnvelope } from "../scripts/central/sign.ts";
 import { runCli } from "./support/child.ts";
 import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
-import { Central, newKey, pinLine, RemoteStation, STATION } from "./support/remote-station.ts";
+import { Central, newKey, pinLine, RemoteStation, ROOT, STATION } from "./support/remote-station.ts";
+import { waitFor } from "./support/wait.ts";
 
 type ListState = { listVersion: number; listHash: string; listCount: number };
 
@@ -227,4 +228,18 @@ describe("credential lists over a real Mosquitto", () => {
     });
     expect(await listState()).toMatchObject({ listVersion: 4, listHash: listHash(v4) });
   });
+
+  it("the list's version and hash survive a restart and travel in the telemetry heartbeat", async () => {
+    await central.subscribe(`${ROOT}/telemetry`);
+    await station.stop();
+    await station.start();
+    const t = await waitFor(
+      () => central.raw.find((m) => m.topic.endsWith("/telemetry")),
+      "telemetry after the reconnect",
+      15_000,
+    );
+    const v4 = (await listState()) as ListState;
+    expect(v4.listVersion).toBe(4);
+    expect(t.json).toMatchObject({ credentialList: { listVersion: 4, listHash: v4.listHash } });
+  }, 30_000);
 });

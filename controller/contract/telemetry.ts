@@ -45,5 +45,9 @@ export const TelemetrySchema = z.object({
     rssMb: z.number().min(0),
     heapUsedMb: z.number().min(0),
   }),
+  credentialList: z
+    .object({ listVersion: z.number().int().min(0), listHash: z.string() })
+    .optional()
+    .describe("the active central credential list, so the centre sees drift (with remote management)"),
 });
 export type Telemetry = z.output<typeof TelemetrySchema>;

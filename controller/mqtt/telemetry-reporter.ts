@@ -10,6 +10,7 @@ export interface TelemetrySettings {
 export interface TelemetrySample {
   journal: JournalStatus;
   link: LinkStatus;
+  credentialList?: Telemetry["credentialList"];
 }
 
 type Watched = { health: string; dropped: number; connected: boolean; backlog: number };
@@ -93,6 +94,7 @@ export class TelemetryReporter {
       journal: s.journal,
       link: s.link,
       process: { rssMb: mb(mem.rss), heapUsedMb: mb(mem.heapUsed) },
+      ...(s.credentialList ? { credentialList: s.credentialList } : {}),
     };
     // Only what reached the broker counts as reported; otherwise the change is reported later.
     if (this.publish(message)) this.last = watched(s);
