@@ -4,19 +4,21 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ListEntrySchema } from "../controller/contract/command-wire.ts";
+import { listHash } from "../scripts/central/lists.ts";
 import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
 import { daemon, realStackAvailable } from "./support/real-stack.ts";
 import { Central, pinLine, RemoteStation, STATION } from "./support/remote-station.ts";
 
 const DOC = resolve(import.meta.dirname, "..", "docs", "central-integration.md");
 
-/** The code block right after the n-th "<!-- test: ... -->" marker of the doc, in `lang`. */
-function docBlock(lang: string): string {
+/** The n-th code block in `lang` right after a "<!-- test: ... -->" marker of the doc. */
+function docBlock(lang: string, nth = 0): string {
   const text = readFileSync(DOC, "utf8");
-  const re = new RegExp(`<!-- test:[^>]*-->\\s*\`\`\`${lang}\\n([\\s\\S]*?)\\n\`\`\``);
-  const m = re.exec(text);
-  if (!m?.[1]) throw new Error(`no tested ${lang} block in docs/central-integration.md`);
-  return m[1];
+  const re = new RegExp(`<!-- test:[^>]*-->\\s*\`\`\`${lang}\\n([\\s\\S]*?)\\n\`\`\``, "g");
+  const block = [...text.matchAll(re)][nth]?.[1];
+  if (!block) throw new Error(`no tested ${lang} block #${nth} in docs/central-integration.md`);
+  return block;
 }
 
 const openssl = daemon("openssl", "openssl");
@@ -109,6 +111,29 @@ describe("a command signed by openssl or Python, as the doc says, is accepted", 
     });
     expect(await send(id, "passage-mode")).toMatchObject({ id, status: "ok", code: "OK" });
     await central.event("cmd.executed", (e) => e.commandId === id && e.principal === "central:ops-python");
+  });
+
+  it("the list hash computed by the doc's Python block equals the station's", () => {
+    const entries = [
+      { credential: "a".repeat(64), personId: "p-1" },
+      {
+        credential: "b".repeat(64),
+        personId: "p-2",
+        role: "technician",
+        status: "blocked",
+        validFrom: 1767225600000,
+        validUntil: 1798761600000,
+        schedule: "day",
+        secondFactor: true,
+      },
+      { credential: "c".repeat(64), personId: "人-3", role: "admin" },
+    ];
+    writeFileSync(join(dir, "entries.json"), JSON.stringify(entries));
+    writeFileSync(join(dir, "hash.py"), docBlock("python", 1));
+    const fromDoc = run("/usr/bin/python3", ["hash.py"], { ENTRIES: "entries.json" });
+    const parsed = entries.map((e) => ListEntrySchema.parse(e));
+    expect(fromDoc).toBe(listHash(parsed));
+    expect(fromDoc).toBe(listHash([...parsed].reverse()));
   });
 
   it("the same doc block with a wrong key is refused (the test can fail)", async () => {
