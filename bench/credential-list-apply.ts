@@ -10,25 +10,9 @@ import type { CredentialListEnvelope, ListEntry } from "../controller/contract/c
 import { CredentialLists } from "../controller/credentials/credential-lists.ts";
 import { ListHash } from "../controller/credentials/list-hash.ts";
 import { ManualClock } from "../device/clock/manual-clock.ts";
-import type { CardReader, CredentialRead, ReaderStatus } from "../device/ports/card-reader.ts";
-import { Listeners } from "../device/ports/listeners.ts";
-import { accessRig } from "./access-rig.ts";
+import { accessRig, BenchReader } from "./access-rig.ts";
 import { benchCredential, credentialDb } from "./fixtures.ts";
 import { type BenchResult, percentile, result, round } from "./report.ts";
-
-class BenchReader implements CardReader {
-  readonly id = "entry";
-  readonly reads = new Listeners<CredentialRead>();
-  async start() {}
-  async stop() {}
-  onRead(l: (r: CredentialRead) => void) {
-    return this.reads.add(l);
-  }
-  onStatus(_l: (s: ReaderStatus) => void) {
-    return () => {};
-  }
-  signal() {}
-}
 
 const listEntry = (i: number): ListEntry => ({
   credential: benchCredential(10_000_000 + i),

@@ -2,43 +2,31 @@ import { createPublicKey } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/child.ts";
-import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
+import { mosquittoDaemon } from "./support/mosquitto.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
-import { Central, pinLine, RemoteStation, STATION } from "./support/remote-station.ts";
+import { pinLine, STATION, useRemoteRig } from "./support/remote-station.ts";
 
 /** `waystation central keygen | sign | send` against a real Mosquitto and station. */
 describe("waystation central", () => {
   if (!realStackAvailable(mosquittoDaemon)) return;
 
   const dir = mkdtempSync(join(tmpdir(), "ws-central-cli-"));
-  const broker = new Mosquitto();
-  let station: RemoteStation;
-  let central: Central;
+  const pub = (kid: string) => createPublicKey(readFileSync(join(dir, `${kid}.pub`), "utf8"));
 
+  // The keys first: the station file pins what keygen made (the rig reads the pins when it starts).
   beforeAll(async () => {
     for (const kid of ["ops-1", "ops-2"]) {
       const r = await runCli(["central", "keygen", "--kid", kid, "--out", dir]);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`kid: ${kid}`);
     }
-    const pub = (kid: string) => createPublicKey(readFileSync(join(dir, `${kid}.pub`), "utf8"));
-    station = new RemoteStation(
-      () => broker.url,
-      [pinLine("ops-1", pub("ops-1")), pinLine("ops-2", pub("ops-2"))],
-    );
-    await broker.start();
-    await station.start();
-    central = new Central(broker.url);
-    await central.start();
-  }, 30_000);
-
-  afterAll(async () => {
-    await central?.stop();
-    await station?.stop();
-    await broker.stop();
   });
+  const { broker, central } = useRemoteRig(() => [
+    pinLine("ops-1", pub("ops-1")),
+    pinLine("ops-2", pub("ops-2")),
+  ]);
 
   const common = (kid: string) => ["--key", join(dir, `${kid}.key`), "--kid", kid, "--station", STATION];
 

@@ -3,12 +3,12 @@ import { createPublicKey } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ListEntrySchema } from "../controller/contract/command-wire.ts";
 import { listHash } from "../scripts/central/lists.ts";
-import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
+import { mosquittoDaemon } from "./support/mosquitto.ts";
 import { daemon, realStackAvailable } from "./support/real-stack.ts";
-import { Central, pinLine, RemoteStation, STATION } from "./support/remote-station.ts";
+import { pinLine, STATION, useRemoteRig } from "./support/remote-station.ts";
 
 const DOC = resolve(import.meta.dirname, "..", "docs", "central-integration.md");
 
@@ -43,7 +43,7 @@ describe("a command signed by openssl or Python, as the doc says, is accepted", 
   if (!realStackAvailable(mosquittoDaemon, openssl, python)) return;
 
   const dir = mkdtempSync(join(tmpdir(), "ws-central-"));
-  const broker = new Mosquitto();
+  const { central } = useRemoteRig(() => [pin("ops-openssl", opensslPub), pin("ops-python", pythonPub)]);
   const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
     execFileSync(cmd, args, { cwd: dir, env: { ...process.env, ...env }, encoding: "utf8" }).trim();
 
@@ -62,24 +62,6 @@ describe("a command signed by openssl or Python, as the doc says, is accepted", 
   ]);
   const pythonPub = readFileSync(join(dir, "python.pub"), "utf8");
   const pin = (kid: string, pem: string) => pinLine(kid, createPublicKey(pem));
-  const station = new RemoteStation(
-    () => broker.url,
-    [pin("ops-openssl", opensslPub), pin("ops-python", pythonPub)],
-  );
-  let central: Central;
-
-  beforeAll(async () => {
-    await broker.start();
-    await station.start();
-    central = new Central(broker.url);
-    await central.start();
-  }, 30_000);
-
-  afterAll(async () => {
-    await central?.stop();
-    await station.stop();
-    await broker.stop();
-  });
 
   const send = async (id: string, name: string) => {
     await central.publish(name, readFileSync(join(dir, "command.json")));

@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadSecretsFile } from "../config/secrets.ts";
 import type { ListEntry } from "../controller/contract/command-wire.ts";
 import { createIdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
 import { afterDelta, listEnvelopes, listHash } from "../scripts/central/lists.ts";
 import { signEnvelope } from "../scripts/central/sign.ts";
 import { runCli } from "./support/child.ts";
-import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
+import { mosquittoDaemon } from "./support/mosquitto.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
-import { Central, newKey, pinLine, RemoteStation, ROOT, STATION } from "./support/remote-station.ts";
+import { newKey, pinLine, ROOT, STATION, useRemoteRig } from "./support/remote-station.ts";
 import { waitFor } from "./support/wait.ts";
 
 type ListState = { listVersion: number; listHash: string; listCount: number };
@@ -19,14 +19,12 @@ type ListState = { listVersion: number; listHash: string; listCount: number };
 describe("credential lists over a real Mosquitto", () => {
   if (!realStackAvailable(mosquittoDaemon)) return;
 
-  const broker = new Mosquitto();
+  const { broker, station, central } = useRemoteRig(() => [
+    pinLine(a.kid, a.publicKey),
+    pinLine(b.kid, b.publicKey),
+  ]);
   const a = newKey("central-a");
   const b = newKey("central-b");
-  const station = new RemoteStation(
-    () => broker.url,
-    [pinLine(a.kid, a.publicKey), pinLine(b.kid, b.publicKey)],
-  );
-  let central: Central;
   let hashUid: (uid: string) => string;
 
   const filler = (n: number, prefix: string): ListEntry[] =>
@@ -39,9 +37,7 @@ describe("credential lists over a real Mosquitto", () => {
     }));
   let v1: ListEntry[];
 
-  beforeAll(async () => {
-    await broker.start();
-    await station.start();
+  beforeAll(() => {
     const key = loadSecretsFile(join(station.dir, "secrets.yaml")).credentialKey;
     const hasher = createIdentifierHasher(key);
     hashUid = (uid) => hasher("card-uid", parseHexIdentifier(uid) ?? new Uint8Array());
@@ -62,14 +58,6 @@ describe("credential lists over a real Mosquitto", () => {
       },
       ...filler(40, "v1-"),
     ];
-    central = new Central(broker.url);
-    await central.start();
-  }, 30_000);
-
-  afterAll(async () => {
-    await central?.stop();
-    await station.stop();
-    await broker.stop();
   });
 
   const listState = async () =>

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { commandEnvelope, type SigningKey, signEnvelope } from "../scripts/central/sign.ts";
-import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
+import { mosquittoDaemon } from "./support/mosquitto.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
-import { Central, newKey, pinLine, RemoteStation, ROOT, STATION } from "./support/remote-station.ts";
+import { newKey, pinLine, ROOT, STATION, useRemoteRig } from "./support/remote-station.ts";
 import { waitFor } from "./support/wait.ts";
 
 type Reported = { version: number; status: string; desiredVersion?: number; errors?: { path: string }[] };
@@ -15,27 +15,12 @@ type Reported = { version: number; status: string; desiredVersion?: number; erro
 describe("desired config over a real Mosquitto", () => {
   if (!realStackAvailable(mosquittoDaemon)) return;
 
-  const broker = new Mosquitto();
+  const { station, central } = useRemoteRig(() => [pinLine(a.kid, a.publicKey), pinLine(b.kid, b.publicKey)]);
   const a = newKey("central-a");
   const b = newKey("central-b");
-  const station = new RemoteStation(
-    () => broker.url,
-    [pinLine(a.kid, a.publicKey), pinLine(b.kid, b.publicKey)],
-  );
-  let central: Central;
 
   beforeAll(async () => {
-    await broker.start();
-    await station.start();
-    central = new Central(broker.url);
-    await central.start();
     await central.subscribe(`${ROOT}/config/reported`);
-  }, 30_000);
-
-  afterAll(async () => {
-    await central?.stop();
-    await station.stop();
-    await broker.stop();
   });
 
   const desired = (version: number, config: Record<string, unknown>, key: SigningKey = a) =>

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { commandEnvelope, signEnvelope } from "../scripts/central/sign.ts";
 import { runCli } from "./support/child.ts";
-import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
+import { mosquittoDaemon } from "./support/mosquitto.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
-import { Central, newKey, pinLine, RemoteStation, STATION } from "./support/remote-station.ts";
+import { newKey, pinLine, STATION, useRemoteRig } from "./support/remote-station.ts";
 
 /**
  * Signed commands against a real Mosquitto and a real `waystation run` process: every rejection
@@ -14,29 +14,15 @@ import { Central, newKey, pinLine, RemoteStation, STATION } from "./support/remo
 describe("signed commands over a real Mosquitto", () => {
   if (!realStackAvailable(mosquittoDaemon)) return;
 
-  const broker = new Mosquitto();
+  const { station, central } = useRemoteRig(() => [
+    pinLine(a.kid, a.publicKey),
+    pinLine(b.kid, b.publicKey),
+    pinLine(old.kid, old.publicKey, true),
+  ]);
   const a = newKey("central-a");
   const b = newKey("central-b");
   const old = newKey("central-old");
   const stranger = newKey("central-a"); // same kid, a key the station never pinned
-  const station = new RemoteStation(
-    () => broker.url,
-    [pinLine(a.kid, a.publicKey), pinLine(b.kid, b.publicKey), pinLine(old.kid, old.publicKey, true)],
-  );
-  let central: Central;
-
-  beforeAll(async () => {
-    await broker.start();
-    await station.start();
-    central = new Central(broker.url);
-    await central.start();
-  }, 30_000);
-
-  afterAll(async () => {
-    await central?.stop();
-    await station.stop();
-    await broker.stop();
-  });
 
   const env = (over: Partial<Parameters<typeof commandEnvelope>[0]> & Record<string, unknown> = {}) => ({
     ...commandEnvelope({ station: STATION, name: "unlock", ...over }),

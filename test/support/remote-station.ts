@@ -3,8 +3,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
+import { afterAll, beforeAll } from "vitest";
 import { type SignedMessage, type SigningKey, signEnvelope } from "../../scripts/central/sign.ts";
 import { StationProcess } from "./child.ts";
+import { Mosquitto } from "./mosquitto.ts";
 import { freePort } from "./net.ts";
 import { writeStationFile } from "./station-file.ts";
 import { waitFor } from "./wait.ts";
@@ -32,7 +34,7 @@ export class RemoteStation {
 
   constructor(
     private readonly brokerUrl: () => string,
-    private readonly pins: string[],
+    private readonly pins: string[] | (() => string[]),
     private readonly extra = "",
   ) {}
 
@@ -44,7 +46,7 @@ export class RemoteStation {
         stationId: STATION,
         brokerUrl: this.brokerUrl(),
         consolePort: port,
-        extra: `remote:\n  keys: [${this.pins.join(", ")}]\n${this.extra}`,
+        extra: `remote:\n  keys: [${(typeof this.pins === "function" ? this.pins() : this.pins).join(", ")}]\n${this.extra}`,
       });
     }
     this.proc = new StationProcess(["run", "--config", this.file]);
@@ -90,10 +92,10 @@ export class Central {
   private readonly extraTopics = new Set<string>();
   readonly responseTopic = "central/responses/test";
 
-  constructor(private readonly url: string) {}
+  constructor(private readonly url: () => string) {}
 
   async start(): Promise<void> {
-    const client = await mqtt.connectAsync(this.url, { protocolVersion: 5, reconnectPeriod: 200 });
+    const client = await mqtt.connectAsync(this.url(), { protocolVersion: 5, reconnectPeriod: 200 });
     client.on("message", (topic, payload, packet) => {
       let json: Record<string, unknown> = {};
       try {
@@ -173,4 +175,25 @@ export class Central {
   async event(type: string, match: (e: Record<string, unknown>) => boolean = () => true, timeoutMs = 10_000) {
     return waitFor(() => this.events.find((e) => e.type === type && match(e)), `event ${type}`, timeoutMs);
   }
+}
+
+/**
+ * A real Mosquitto, a `waystation run` station pinning `pins`, and a central client, started
+ * before the describe block's tests and stopped after them.
+ */
+export function useRemoteRig(pins: string[] | (() => string[])) {
+  const broker = new Mosquitto();
+  const station = new RemoteStation(() => broker.url, pins);
+  const central = new Central(() => broker.url);
+  beforeAll(async () => {
+    await broker.start();
+    await station.start();
+    await central.start();
+  }, 30_000);
+  afterAll(async () => {
+    await central.stop();
+    await station.stop();
+    await broker.stop();
+  });
+  return { broker, station, central };
 }
