@@ -1,20 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { createSecretsFile } from "../config/secrets.ts";
 import { EmbeddedBroker } from "../scripts/embedded-broker.ts";
 import { credentialDb } from "./fixtures.ts";
 import { type BenchResult, result, round } from "./report.ts";
+import { ROOT, SERVICE_ENV, SERVICE_NODE_FLAGS } from "./service.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const CLI = join(ROOT, "dist", "waystation.mjs");
 const BASELINE = join(ROOT, "dist", "bench-memory-store-station.mjs");
-/** The settings of the station service (docs/install.md): a small young generation, few malloc arenas. */
-export const SERVICE_NODE_FLAGS = ["--max-semi-space-size=1"];
-export const SERVICE_ENV = { MALLOC_ARENA_MAX: "2" };
 
 interface Launch {
   proc: ChildProcess;

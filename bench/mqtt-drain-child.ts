@@ -3,6 +3,7 @@
  * runner's: drains a journal's backlog to the broker as the station does, then
  * runs the naive loop on payloads of the same kind. Prints one JSON line.
  */
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import mqtt from "mqtt";
@@ -55,8 +56,23 @@ const sampler = setInterval(() => {
   rssMax = Math.max(rssMax, m.rss);
 }, 10);
 let t0 = 0;
+let cpu0 = 0;
+/**
+ * CPU seconds the main thread (where delivery runs) has used, from /proc (Node 20 has no
+ * per-thread figure): on a shared machine the wall-clock rate says as much about the neighbours.
+ */
+function mainThreadCpuS(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
 link.onConnect((info) => {
   t0 = performance.now();
+  cpu0 = mainThreadCpuS();
   delivery.onConnect(info.receiveMaximum);
 });
 link.onDisconnect(() => delivery.onDisconnect());
@@ -65,6 +81,7 @@ while (!(t0 > 0 && journal.status().backlog === 0 && journal.status().bytes === 
   await new Promise((r) => setTimeout(r, 2));
 }
 const drainS = (performance.now() - t0) / 1000;
+const drainCpuS = mainThreadCpuS() - cpu0;
 // Most of the RSS growth is garbage V8 has not collected yet; say how much is live.
 global.gc?.();
 const heapAfterGcMb = mb(process.memoryUsage().heapUsed);
@@ -106,6 +123,7 @@ process.stdout.write(
     published,
     left,
     drainPerS: count / drainS,
+    drainCpuS,
     naiveCount,
     naivePerS: naiveCount / naiveS,
     rssBeforeMb: mb(rssBefore),

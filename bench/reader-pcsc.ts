@@ -77,6 +77,9 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
   let bareGone = true;
   let oursGone = true;
   let nfc: NFC | undefined;
+  // Each reader nfc-pcsc hands out holds a native monitor thread of its own: closing the context
+  // alone leaves it running, and the bench process would never exit.
+  const bareReaders: Reader[] = [];
   transport.onEvent((e) => {
     if (e.type === "card-removed" && e.reader === ourReader.name) oursGone = true;
   });
@@ -92,6 +95,7 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
     nfc = new NfcClass();
     nfc.on("error", () => {});
     nfc.on("reader", (r: Reader) => {
+      bareReaders.push(r);
       r.on("error", () => {});
       if (r.name !== bareReader.name) {
         // Not ours to touch: a second context connecting to our reader's cards would skew them.
@@ -159,6 +163,7 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
   } finally {
     ours.remove();
     bare.remove();
+    for (const r of bareReaders) r.reader.close();
     nfc?.close();
     await rig.stop();
     await pcscd.dispose();

@@ -3,7 +3,9 @@ import { join } from "node:path";
 
 /**
  * One benchmark figure beside a baseline measured in the same run. `ratio` says how many times
- * better than the baseline we are (>1 is better), whichever direction the metric runs.
+ * better than the baseline we are (>1 is better), whichever direction the metric runs. A figure
+ * with no real alternative to compare with (a peak RSS against its budget) has no baseline and
+ * no ratio: a ratio to something that is not an alternative would only look like a result.
  */
 export interface BenchResult {
   name: string;
@@ -11,22 +13,28 @@ export interface BenchResult {
   value: number;
   unit: string;
   params: Record<string, unknown>;
-  baseline: { name: string; value: number };
-  ratio: number;
-  /** the budget from the design brief, when there is one */
-  budget?: { value: number; pass: boolean };
+  baseline?: { name: string; value: number };
+  ratio?: number;
+  /** the budget from the design brief, when there is one (and how far ahead of the baseline it must be) */
+  budget?: { value: number; minRatio?: number; pass: boolean };
 }
 
 export function result(
   r: Omit<BenchResult, "ratio" | "budget">,
-  opts: { higherIsBetter?: boolean; budget?: number } = {},
+  opts: { higherIsBetter?: boolean; budget?: number; minRatio?: number } = {},
 ): BenchResult {
-  const ratio = opts.higherIsBetter ? r.value / r.baseline.value : r.baseline.value / r.value;
-  const out: BenchResult = { ...r, ratio: round(ratio, 2) };
+  const out: BenchResult = { ...r };
+  if (r.baseline) {
+    const ratio = opts.higherIsBetter ? r.value / r.baseline.value : r.baseline.value / r.value;
+    out.ratio = round(ratio, 2);
+  }
   if (opts.budget !== undefined) {
+    const within = opts.higherIsBetter ? r.value >= opts.budget : r.value <= opts.budget;
+    const ahead = opts.minRatio === undefined || (out.ratio ?? 0) >= opts.minRatio;
     out.budget = {
       value: opts.budget,
-      pass: opts.higherIsBetter ? r.value >= opts.budget : r.value <= opts.budget,
+      ...(opts.minRatio === undefined ? {} : { minRatio: opts.minRatio }),
+      pass: within && ahead,
     };
   }
   return out;
@@ -50,9 +58,11 @@ export function printTable(results: readonly BenchResult[]): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(" "),
     `${r.metric} ${fmt(r.value)} ${r.unit}`,
-    `${r.baseline.name}: ${fmt(r.baseline.value)}`,
-    `${r.ratio}x`,
-    r.budget ? `${r.budget.pass ? "ok" : "OVER"} (budget ${fmt(r.budget.value)})` : "",
+    r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)}` : "-",
+    r.ratio === undefined ? "-" : `${r.ratio}x`,
+    r.budget
+      ? `${r.budget.pass ? "ok" : "OVER"} (budget ${fmt(r.budget.value)}${r.budget.minRatio ? `, >= ${r.budget.minRatio}x` : ""})`
+      : "",
   ]);
   const head = ["benchmark", "params", "value", "baseline (same run)", "vs baseline", "budget"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

@@ -41,5 +41,18 @@ export async function runBench(args: string[]): Promise<number> {
   process.stdout.write(`\n${printTable(results)}\n\n`);
   const file = writeResults(dirname(fileURLToPath(import.meta.url)), results);
   process.stdout.write(`written to ${file}\n`);
-  return results.some((r) => r.budget && !r.budget.pass) ? 1 : 0;
+  const failed = results.filter((r) => r.budget && !r.budget.pass);
+  if (failed.length > 0) process.stdout.write(`over budget: ${failed.map((r) => r.name).join(", ")}\n`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+/**
+ * `waystation bench`: a batch command, so it exits once the results are written, whatever is
+ * still open. @pokusew/pcsclite's native monitor threads can outlive `close()` on the readers and
+ * the context (seen after the PC/SC bench even with every reader closed, no JS handle left), and
+ * would keep the process alive for ever.
+ */
+export async function benchCommand(args: string[]): Promise<number> {
+  const code = await runBench(args);
+  process.exit(code);
 }

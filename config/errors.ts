@@ -51,7 +51,11 @@ export type StationErrorCode =
   | "CONSOLE_UNREACHABLE"
   | "SIM_VPCD"
   | "SIM_PCSCD_UNAVAILABLE"
-  | "CLI_USAGE";
+  | "CLI_USAGE"
+  | "STATION_ALREADY_RUNNING"
+  | "CREDENTIAL_KEY_MISMATCH"
+  | "STATE_FILE_INVALID"
+  | "STATE_FILE_IO";
 
 export class StationError extends Error {
   override readonly name = "StationError";

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { isStationError } from "./errors.ts";
 import { stationJsonSchema } from "./json-schema.ts";
 import { type ConfigIssue, formatIssues, loadConfigFile, parseConfigText } from "./load.ts";
+import { brokerUrl } from "./sections/mqtt.ts";
 
 const here = (p: string) => join(import.meta.dirname, p);
 
@@ -32,8 +33,24 @@ describe("station config", () => {
     expect(r.config.dataDir).toBe("/etc/ws/data");
     expect(r.config.secretsFile).toBe("/etc/waystation/secrets.yaml");
     expect(r.config.door.unlockMs).toBe(5000);
-    expect(r.config.mqtt.url).toBe("mqtt://127.0.0.1:1883");
+    expect(r.config.mqtt.url).toBeUndefined();
+    expect(brokerUrl(r.config)).toBe("mqtt://127.0.0.1:1883");
     expect(r.config.hardware.gpio.doorContact).toEqual({ pin: 27, activeLow: true, debounceMs: 20 });
+  });
+
+  it("a station on real hardware must name its broker: the path, the line and a hint", () => {
+    const real = minimal.replace("mode: simulated", "mode: real");
+    const issues = issuesOf(`${real}mqtt: { keepaliveS: 30 }\n`);
+    expect(issues).toEqual([
+      {
+        path: "mqtt.url",
+        message: "a station on real hardware must name its broker",
+        hint: expect.stringContaining("Required with hardware.mode: real"),
+        line: 10,
+      },
+    ]);
+    const ok = parseConfigText(`${real}mqtt: { url: "mqtts://broker.example:8883" }\n`);
+    expect(ok.ok && brokerUrl(ok.config)).toBe("mqtts://broker.example:8883");
   });
 
   it.each([

@@ -4,7 +4,7 @@ import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { StationError } from "./errors.ts";
 import { schemaAt, stationJsonSchema } from "./json-schema.ts";
-import { type StationConfig, StationConfigSchema } from "./schema.ts";
+import { type LockSection, LockSectionSchema, type StationConfig, StationConfigSchema } from "./schema.ts";
 
 export interface ConfigIssue {
   /** dotted path into the file, e.g. `door.lockMode` or `access.allowList[2].credential` */
@@ -91,8 +91,11 @@ function toIssues(error: z.ZodError, lineOf: (path: readonly PropertyKey[]) => n
   return issues;
 }
 
-/** Parse and validate a station file's text. Relative paths resolve against `baseDir`. */
-export function parseConfigText(text: string, baseDir = process.cwd()): ConfigResult {
+/** Parse YAML and validate it against `schema`; every problem with its path, line and hint. */
+function parseWith<S extends z.ZodType>(
+  schema: S,
+  text: string,
+): { ok: true; data: z.output<S> } | { ok: false; issues: ConfigIssue[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -111,13 +114,25 @@ export function parseConfigText(text: string, baseDir = process.cwd()): ConfigRe
     const start = node?.range?.[0];
     return start === undefined ? undefined : lineCounter.linePos(start).line;
   };
-  const parsed = StationConfigSchema.safeParse(doc.toJS() ?? {});
+  const parsed = schema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) return { ok: false, issues: toIssues(parsed.error, lineOf) };
-  const config = parsed.data;
-  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  return { ok: true, data: parsed.data };
+}
+
+const absolute = (p: string, baseDir: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+
+/** Parse and validate a station file's text. Relative paths resolve against `baseDir`. */
+export function parseConfigText(text: string, baseDir = process.cwd()): ConfigResult {
+  const r = parseWith(StationConfigSchema, text);
+  if (!r.ok) return r;
+  const config = r.data;
   return {
     ok: true,
-    config: { ...config, dataDir: abs(config.dataDir), secretsFile: abs(config.secretsFile) },
+    config: {
+      ...config,
+      dataDir: absolute(config.dataDir, baseDir),
+      secretsFile: absolute(config.secretsFile, baseDir),
+    },
   };
 }
 
@@ -131,22 +146,35 @@ export function formatIssues(file: string, issues: readonly ConfigIssue[]): stri
   return lines.join("\n");
 }
 
-/** Load a station file; a missing, unreadable or invalid file is a CONFIG_* StationError. */
-export function loadConfigFile(file: string): StationConfig {
-  let text: string;
+function readConfigText(file: string): string {
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (cause) {
     throw new StationError("CONFIG_UNREADABLE", "config", `cannot read config file ${file}`, {
       cause,
       hint: "pass the path of the station file, e.g. --config /etc/waystation/config.yaml",
     });
   }
-  const result = parseConfigText(text, dirname(resolve(file)));
-  if (!result.ok) {
-    throw new StationError("CONFIG_INVALID", "config", formatIssues(file, result.issues), {
-      issues: result.issues,
-    });
-  }
+}
+
+function invalid(file: string, issues: ConfigIssue[]): StationError {
+  return new StationError("CONFIG_INVALID", "config", formatIssues(file, issues), { issues });
+}
+
+/** Load a station file; a missing, unreadable or invalid file is a CONFIG_* StationError. */
+export function loadConfigFile(file: string): StationConfig {
+  const result = parseConfigText(readConfigText(file), dirname(resolve(file)));
+  if (!result.ok) throw invalid(file, result.issues);
   return result.config;
+}
+
+/**
+ * The few settings the lock relay needs, read from a station file that may be broken anywhere
+ * else: `waystation lock safe` (ExecStopPost=) and the first step of `run` drive the lock safe
+ * even when a bad edit elsewhere in the file is why the station will not start.
+ */
+export function loadLockSection(file: string): LockSection {
+  const r = parseWith(LockSectionSchema, readConfigText(file));
+  if (!r.ok) throw invalid(file, r.issues);
+  return { ...r.data, dataDir: absolute(r.data.dataDir, dirname(resolve(file))) };
 }

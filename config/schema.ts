@@ -62,7 +62,35 @@ export const StationConfigSchema = z
       .strict()
       .default({ level: "info" }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A real station with no broker would store every event and deliver none, silently.
+    if (c.hardware.mode === "real" && c.mqtt.url === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mqtt", "url"],
+        message: "a station on real hardware must name its broker",
+      });
+    }
+  });
 
 export type StationConfig = z.output<typeof StationConfigSchema>;
+
+/**
+ * The lock relay's part of a station file, read on its own (config/load.ts, loadLockSection):
+ * every other section is ignored, so a mistake there cannot keep the lock from going safe.
+ */
+export const LockSectionSchema = z.looseObject({
+  dataDir: StationConfigSchema.shape.dataDir,
+  hardware: z.looseObject({
+    mode: StationConfigSchema.shape.hardware.shape.mode,
+    gpio: z.looseObject({
+      lockRelay: StationConfigSchema.shape.hardware.shape.gpio.shape.lockRelay,
+      sysfsRoot: StationConfigSchema.shape.hardware.shape.gpio.shape.sysfsRoot,
+    }),
+  }),
+  door: z.looseObject({ lockMode: doorSchema.shape.lockMode.optional() }).optional(),
+  log: z.looseObject({ level: StationConfigSchema.shape.log.unwrap().shape.level }).optional(),
+});
+export type LockSection = z.output<typeof LockSectionSchema>;
 export type StationConfigInput = z.input<typeof StationConfigSchema>;

@@ -18,6 +18,8 @@ export class EntranceSubsystem implements Subsystem {
       credentials: ctx.credentials,
       bus: ctx.bus,
       logger: ctx.logger,
+      ...(ports.alarms ? { alarms: ports.alarms } : {}),
+      ...(ports.restart ? { restart: ports.restart } : {}),
       // Read at decision time: the subsystems that provide them are built after this one.
       occupancy: { current: () => (ports.occupancy ?? UNKNOWN_OCCUPANCY).current() },
       face: {
@@ -37,6 +39,10 @@ export class EntranceSubsystem implements Subsystem {
 
   async stop(): Promise<void> {
     await this.entrance.stop();
+  }
+
+  failSafe(): void {
+    this.entrance.failSafe();
   }
 
   snapshot() {

@@ -12,6 +12,7 @@ import { DoorController } from "./door/door-controller.ts";
 import { PassageScheduler } from "./door/passage-scheduler.ts";
 import { RelayCounter } from "./door/relay-counter.ts";
 import type { EventBus } from "./events/event-bus.ts";
+import type { RestartState } from "./persist/restart-state.ts";
 
 export interface EntranceDeps {
   config: StationConfig;
@@ -21,6 +22,10 @@ export interface EntranceDeps {
   logger: Logger;
   occupancy?: OccupancyFigure;
   face?: SecondFactor;
+  /** the station's alarm board (the entrance keeps its own when it runs alone, as in tests) */
+  alarms?: AlarmBoard;
+  /** what the last run left, and where this run's must go (controller/persist/) */
+  restart?: RestartState;
 }
 
 /** How recent a face match must be to count as the second factor for a card read. */
@@ -35,15 +40,19 @@ export class Entrance {
   readonly access: AccessController;
   readonly passage: PassageScheduler;
   readonly inputs: InputAlarms;
-  readonly alarms = new AlarmBoard();
+  readonly alarms: AlarmBoard;
+  private readonly ownsBoard: boolean;
   private readonly unsubscribers: (() => void)[] = [];
   private relayWearRaised = false;
+  private tracked = false;
 
   constructor(private readonly deps: EntranceDeps) {
     const { config, hardware, bus, logger } = deps;
     const d = config.door;
     const a = config.access;
     const holidays = new Set(a.holidays);
+    this.alarms = deps.alarms ?? new AlarmBoard();
+    this.ownsBoard = deps.alarms === undefined;
     this.door = new DoorController(
       hardware,
       {
@@ -109,15 +118,29 @@ export class Entrance {
         occupancy: deps.occupancy ?? UNKNOWN_OCCUPANCY,
         face: deps.face ?? NO_FACE_MODULE,
         onGrant: (role) => this.passage.onGrant(role),
+        adoptAlarm: (alarm, source) => this.alarms.adopt(alarm, source),
       },
     );
   }
 
   async start(): Promise<void> {
-    const { bus } = this.deps;
-    this.unsubscribers.push(bus.subscribe((e) => this.alarms.observe(e)));
+    const { bus, restart } = this.deps;
+    if (restart && !this.tracked) {
+      // Kept tracked after stop: what a stopped door was left in is what the next start needs.
+      this.tracked = true;
+      restart.track(() => ({ fire: this.door.snapshot().fire, lockouts: this.access.lockouts() }));
+    }
+    if (this.ownsBoard) this.unsubscribers.push(this.alarms.attach(bus));
     // The door first: whatever fails later, the lock is in its configured state.
-    await this.door.start();
+    await this.door.start({
+      fire: restart?.restored.fire,
+      forcedOpen: this.alarms.has("forced-open"),
+      heldOpen: this.alarms.has("held-open"),
+    });
+    const kept = this.door.activeAlarms();
+    if (kept.forcedOpen) this.alarms.adopt("forced-open");
+    if (kept.heldOpen) this.alarms.adopt("held-open");
+    if (restart) this.unsubscribers.push(this.door.onChange(() => restart.changed()));
     await this.inputs.start();
     this.unsubscribers.push(this.door.onChange((s) => this.checkRelayWear(s.relayCycles)));
     this.checkRelayWear(this.door.snapshot().relayCycles);
@@ -135,7 +158,7 @@ export class Entrance {
   }
 
   async startReaders(): Promise<void> {
-    await this.access.start();
+    await this.access.start(this.deps.restart?.restored.lockouts);
   }
 
   async stop(): Promise<void> {
@@ -143,7 +166,14 @@ export class Entrance {
     await this.door.stop();
     await this.access.stop();
     await this.inputs.stop();
+    // What the next start must know (a latched fire, lockouts), as the door was left.
+    this.deps.restart?.saveNow();
     for (const u of this.unsubscribers.splice(0)) u();
+  }
+
+  /** The process is dying: the lock to its safe level, synchronously (scripts/process-guard.ts). */
+  failSafe(): void {
+    this.door.halt();
   }
 
   /** The door, access, alarm, time and power parts of `state`. */

@@ -2,13 +2,15 @@ import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
+import { brokerUrl } from "../config/sections/mqtt.ts";
 import type { Hardware } from "../device/hardware.ts";
 import type { TimerHandle } from "../device/ports/clock.ts";
 import { Listeners } from "../device/ports/listeners.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
+import { AlarmBoard } from "./alarms/alarm-board.ts";
 import { ConsoleServer } from "./console/console-server.ts";
 import type { ConsoleExtension } from "./console/http-route.ts";
-import type { StationEvent } from "./contract/events.ts";
+import type { EventPayload, StationEvent } from "./contract/events.ts";
 import type { StationState } from "./contract/state.ts";
 import type { Entrance } from "./entrance.ts";
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
@@ -16,6 +18,8 @@ import { EventBus } from "./events/event-bus.ts";
 import { Journal } from "./journal/journal.ts";
 import type { LogTail } from "./log-tail.ts";
 import { StationReporting } from "./mqtt/station-reporting.ts";
+import { RestartState } from "./persist/restart-state.ts";
+import { StationStateFile, stationStateFile } from "./persist/station-state-file.ts";
 import { CommandRouter } from "./remote/command-router.ts";
 import { stationCommands } from "./remote/station-commands.ts";
 import type { CommandSpec, StationPorts, Subsystem, SubsystemFactory } from "./subsystem.ts";
@@ -65,6 +69,10 @@ export class Station {
   /** the capabilities, in start order; stopped in reverse */
   readonly subsystems: readonly Subsystem[];
   readonly ports: StationPorts = {};
+  /** every subsystem's alarms, restored across restarts */
+  readonly alarms = new AlarmBoard();
+  /** what a restart must keep: `<dataDir>/station-state.json` */
+  readonly restart: RestartState;
   readonly journal: Journal;
   readonly mqtt: StationReporting;
   /** every command, remote or local, goes through it */
@@ -86,6 +94,12 @@ export class Station {
       hardware.clock,
       (err, event) => this.log.error({ err, type: event.type, seq: event.seq }, "an event sink failed"),
       () => hardware.timeSource.quality(),
+    );
+    this.ports.alarms = this.alarms;
+    this.ports.restart = this.restart = new RestartState(
+      new StationStateFile(stationStateFile(config.dataDir)),
+      hardware.clock,
+      logger.child({ module: "restart" }),
     );
     const ctx = {
       config,
@@ -113,7 +127,7 @@ export class Station {
           since: this.since,
         },
         link: {
-          urls: [config.mqtt.url, ...config.mqtt.failoverUrls],
+          urls: [brokerUrl(config), ...config.mqtt.failoverUrls],
           clientId: config.mqtt.clientId ?? `waystation-${config.station.id}`,
           protocolVersion: config.mqtt.protocolVersion,
           keepaliveS: config.mqtt.keepaliveS,
@@ -195,12 +209,25 @@ export class Station {
       this.journal.onChange(() => this.scheduleState()),
     );
     this.mqtt.onStateRequest(() => this.scheduleState());
+    // What the last run left (a latched fire, alarms, lockouts), before any subsystem starts:
+    // each picks up its part; an alarm raised again now is the same alarm, not a second one.
+    this.alarms.restore(this.restart.load().alarms);
+    this.unsubscribers.push(
+      this.alarms.attach(this.bus),
+      this.restart.track(() => ({ alarms: this.alarms.list() })),
+      this.bus.subscribe((e) => {
+        if (e.type === "alarm.raised" || e.type === "alarm.cleared") this.restart.changed();
+      }),
+    );
     // The subsystems next, the entrance first: whatever fails later, the lock is in its
     // configured state. Their events wait in the journal until MQTT (which never blocks) is up.
     for (const s of this.subsystems) {
       this.log.debug({ subsystem: s.name }, "starting");
       await s.start();
     }
+    // Every subsystem had its chance to confirm a restored alarm; the rest have ended.
+    this.alarms.settle(this.bus);
+    this.restart.saveNow();
     this.mqtt.start();
     this.mqtt.publishState(this.state());
     await this.console?.start();
@@ -217,6 +244,7 @@ export class Station {
         this.log.error({ err, subsystem: s.name }, "subsystem did not stop cleanly"),
       );
     }
+    this.restart.saveNow();
     for (const u of this.unsubscribers.splice(0)) u();
     this.opts.hardware.clock.clearTimeout(this.stateTimer);
     this.mqtt.publishState(this.state());
@@ -224,6 +252,26 @@ export class Station {
     await this.journal.stop();
     await this.console?.stop();
     this.log.info("station stopped");
+  }
+
+  /**
+   * The process is dying: every subsystem drives its outputs safe, synchronously, the entrance
+   * (the lock) first. Called by the process guard before anything else.
+   */
+  failSafe(): void {
+    for (const s of this.subsystems) {
+      try {
+        s.failSafe?.();
+      } catch (err) {
+        this.log.error({ err, subsystem: s.name }, "fail-safe failed");
+      }
+    }
+  }
+
+  /** Why the process dies, into the journal: resolves once it is committed (or cannot be). */
+  async recordFault(fault: EventPayload<"controller.fault">): Promise<void> {
+    this.bus.emit("controller.fault", fault);
+    await this.journal.stop();
   }
 
   state(): StationState {

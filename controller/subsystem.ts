@@ -5,8 +5,10 @@ import type { Hardware } from "../device/hardware.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
 import type { OccupancyFigure } from "./access/occupancy.ts";
 import type { SecondFactor } from "./access/second-factor.ts";
+import type { AlarmBoard } from "./alarms/alarm-board.ts";
 import type { StationState } from "./contract/state.ts";
 import type { EventBus } from "./events/event-bus.ts";
+import type { RestartState } from "./persist/restart-state.ts";
 import type { CommandIntakeLink as CommandLink } from "./remote/command-intake.ts";
 import type { CommandRouter } from "./remote/command-router.ts";
 
@@ -24,6 +26,11 @@ export interface Subsystem {
   stop(): Promise<void>;
   /** this subsystem's slices of `state`, keyed by their top-level field */
   snapshot(): Partial<StationState>;
+  /**
+   * The process is dying (an uncaught exception): drive every output this subsystem owns to its
+   * safe level, synchronously, now. Nothing async runs after it; `stop()` will not be called.
+   */
+  failSafe?(): void;
   /** called when the snapshot changed; the station re-publishes `state` (debounced) */
   onChange?(listener: () => void): () => void;
   /** commands the router accepts for this subsystem (remote, console and CLI alike) */
@@ -47,6 +54,13 @@ export interface StationPorts {
   mqtt?: CommandLink & { onConnect(listener: () => void): () => void };
   /** set by Station: the router every command, remote or local, goes through */
   commands?: CommandRouter;
+  /** the station's alarms: restored after a restart, pairs kept honest (set by Station) */
+  alarms?: AlarmBoard;
+  /**
+   * what a restart must keep (a latched fire, lockouts, quarantines): `restored` at start,
+   * `track()` your part and call `changed()` when it changes (set by Station)
+   */
+  restart?: RestartState;
 }
 
 export interface SubsystemContext {

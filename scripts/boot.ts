@@ -10,14 +10,20 @@ import { Station } from "../controller/station.ts";
 import type { SubsystemFactory } from "../controller/subsystem.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
 import type { Hardware } from "../device/hardware.ts";
-import { createIdentifierHasher, type IdentifierHasher } from "../device/identity/hasher.ts";
+import {
+  createIdentifierHasher,
+  credentialKeyFingerprint,
+  type IdentifierHasher,
+} from "../device/identity/hasher.ts";
 import type { Clock } from "../device/ports/clock.ts";
+import type { GpioOutput } from "../device/ports/gpio.ts";
 import { createRealHardware } from "../device/real-hardware.ts";
 import { simConsolePanel } from "../simulator/console-panel.ts";
 import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
 import { packageVersion } from "./paths.ts";
+import type { ProcessGuard } from "./process-guard.ts";
 import { buildReaders, type PcscStackChoice } from "./readers.ts";
 
 export interface BootOptions {
@@ -44,6 +50,14 @@ export interface BootOptions {
   restart?: () => void;
   /** the station file as written, when `config` carries the central server's desired overlay */
   fileConfig?: StationConfig;
+  /**
+   * The lock relay line `run` opened and drove safe before anything else (scripts/run-station.ts).
+   * On real hardware it is the station's lock relay; on simulated hardware the simulated relay
+   * follows it too (a relay board on the bench, or the GPIO death tests).
+   */
+  lockRelay?: GpioOutput;
+  /** drives the station's outputs safe and records why when the process dies of a fault */
+  processGuard?: ProcessGuard;
 }
 
 export interface BootedStation {
@@ -72,6 +86,29 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     opts.clock ??
     (config.hardware.mode === "simulated" ? new OffsetClock(new SystemClock()) : new SystemClock());
 
+  let store: SqliteCredentialStore | undefined;
+  if (!opts.credentialStore) {
+    store = new SqliteCredentialStore(join(config.dataDir, "credentials.db"));
+    const health = store.openDegradable();
+    if (!health.writable) {
+      logger.error(
+        { module: "access", file: store.file, mode: health.mode, err: health.detail },
+        health.mode === "read-only"
+          ? "credential store is read-only: existing credentials work, changes cannot be saved"
+          : "credential store cannot be opened: only the station file's static credentials work",
+      );
+    }
+    try {
+      store.checkKeyFingerprint(credentialKeyFingerprint(secrets.credentialKey));
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+    store.replaceStatic(
+      config.access.allowList.map((e) => ({ credential: e.credential, ...simpleEntry(e.personId, e.role) })),
+    );
+    opts.seedCredentials?.(store, hasher);
+  }
   let hardware: Hardware;
   let sim: SimulatedStation | undefined;
   const built = await buildReaders(config, {
@@ -88,28 +125,13 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
       readers: built.slots,
       ...(opts.swingShutMs === undefined ? {} : { swingShutMs: opts.swingShutMs }),
     });
-    hardware = sim.hardware;
+    hardware = opts.lockRelay
+      ? { ...sim.hardware, lockRelay: followedBy(sim.hardware.lockRelay, opts.lockRelay) }
+      : sim.hardware;
   } else {
-    hardware = createRealHardware(config, clock, built.readers);
+    hardware = createRealHardware(config, clock, built.readers, opts.lockRelay);
   }
 
-  let store: SqliteCredentialStore | undefined;
-  if (!opts.credentialStore) {
-    store = new SqliteCredentialStore(join(config.dataDir, "credentials.db"));
-    const health = store.openDegradable();
-    if (!health.writable) {
-      logger.error(
-        { module: "access", file: store.file, mode: health.mode, err: health.detail },
-        health.mode === "read-only"
-          ? "credential store is read-only: existing credentials work, changes cannot be saved"
-          : "credential store cannot be opened: only the station file's static credentials work",
-      );
-    }
-    store.replaceStatic(
-      config.access.allowList.map((e) => ({ credential: e.credential, ...simpleEntry(e.personId, e.role) })),
-    );
-    opts.seedCredentials?.(store, hasher);
-  }
   const credentials: CredentialStore = opts.credentialStore ?? (store as SqliteCredentialStore);
   const extensions = [...(opts.consoleExtensions ?? [])];
   if (sim) {
@@ -129,6 +151,10 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     ...(opts.restart ? { restart: opts.restart } : {}),
     ...(opts.fileConfig ? { fileConfig: opts.fileConfig } : {}),
   });
+  if (opts.processGuard) {
+    opts.processGuard.addSafeAction("station", () => station.failSafe());
+    opts.processGuard.setRecorder((fault) => station.recordFault(fault));
+  }
   sim?.start();
   try {
     await station.start();
@@ -152,5 +178,25 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
       store?.close();
       await built.stop();
     },
+  };
+}
+
+/** One output driving two lines: the simulated relay (the door model listens) and a real one. */
+function followedBy(primary: GpioOutput, line: GpioOutput): GpioOutput {
+  return {
+    name: primary.name,
+    async start() {
+      await primary.start();
+      await line.start();
+    },
+    async stop() {
+      await primary.stop();
+      await line.stop();
+    },
+    write(active) {
+      primary.write(active);
+      line.write(active);
+    },
+    read: () => primary.read(),
   };
 }

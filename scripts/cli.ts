@@ -7,6 +7,9 @@ const USAGE = `waystation <command>
                          run a whole station on simulated hardware (what npm start runs)
                          --no-pcscd: the in-process card reader even where pcscd + vpcd exist
   run --config FILE      run the station described by FILE
+  lock safe --config FILE
+                         drive the lock relay alone to its safe level (de-energised); for the
+                         service's ExecStopPost=. Reads only FILE's lock relay settings
   config validate FILE   check a station file; every problem with its path and a hint
   config schema [--write]
                          print the JSON Schema of station files (--write: config/schema.json)
@@ -40,6 +43,7 @@ const USAGE = `waystation <command>
 const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import("./commands/station.ts")).demo,
   run: async () => (await import("./commands/station.ts")).run,
+  lock: async () => (await import("./commands/lock.ts")).lock,
   config: async () => (await import("./commands/config.ts")).config,
   secrets: async () => (await import("./commands/config.ts")).secrets,
   credentials: async () => (await import("./commands/credentials.ts")).credentials,
@@ -48,7 +52,7 @@ const commands: Record<string, () => Promise<Command>> = {
   tail: async () => (await import("./tail/tail.ts")).runTail,
   contract: async () => (await import("./commands/contract.ts")).contract,
   central: async () => (await import("./commands/central.ts")).central,
-  bench: async () => (await import("../bench/run.ts")).runBench,
+  bench: async () => (await import("../bench/run.ts")).benchCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

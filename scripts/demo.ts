@@ -1,14 +1,16 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { loadConfigFile } from "../config/load.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
+import { brokerUrl } from "../config/sections/mqtt.ts";
 import type { CredentialRecord } from "../controller/access/credential-store.ts";
 import { type IdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
 import type { DemoCard } from "../simulator/control-http.ts";
 import { type BootedStation, bootStation } from "./boot.ts";
 import { EmbeddedBroker } from "./embedded-broker.ts";
+import { alreadyRunning, tryInstanceLock } from "./instance-lock.ts";
 import { PACKAGE_ROOT } from "./paths.ts";
 
 export const DEMO_KNOWN_CARD = "04A1B2C3";
@@ -93,6 +95,12 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     ? loadSecretsFile(config.secretsFile)
     : createSecretsFile(config.secretsFile);
 
+  // One demo per data directory, as one station per process: a second `npm start` stops here.
+  mkdirSync(config.dataDir, { recursive: true });
+  const attempt = await tryInstanceLock(config.dataDir);
+  if (attempt.status === "held") throw alreadyRunning(config.dataDir, attempt.holder);
+  const instance = attempt.status === "acquired" ? attempt.lock : undefined;
+
   let broker: EmbeddedBroker | undefined;
   if (opts.brokerUrl) {
     config = { ...config, mqtt: { ...config.mqtt, url: opts.brokerUrl } };
@@ -102,7 +110,10 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       opts.brokerPort ?? config.broker.port,
       opts.logger.child({ module: "broker" }),
     );
-    await broker.start();
+    await broker.start().catch((err: unknown) => {
+      instance?.release();
+      throw err;
+    });
     // aedes speaks MQTT 3.1.1 only.
     config = { ...config, mqtt: { ...config.mqtt, url: broker.url, protocolVersion: 4 } };
   }
@@ -120,17 +131,19 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     });
   } catch (err) {
     await broker?.stop();
+    instance?.release();
     throw err;
   }
   return {
     config,
     broker,
     booted,
-    brokerUrl: config.mqtt.url,
+    brokerUrl: brokerUrl(config),
     consoleUrl: booted.station.console?.url,
     async stop() {
       await booted.stop();
       await broker?.stop();
+      instance?.release();
     },
   };
 }

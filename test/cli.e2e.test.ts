@@ -92,7 +92,8 @@ describe("waystation CLI", () => {
     const db = readFileSync(join(dir, "credentials.db"));
     expect(db.includes(Buffer.from("04A1B2C3"))).toBe(false);
     expect(db.includes(Buffer.from([0x04, 0xa1, 0xb2, 0xc3]))).toBe(false);
-  });
+    // seven CLI processes: on a loaded machine each takes seconds to start
+  }, 90_000);
 
   it("unknown commands print the usage", async () => {
     const r = await runCli(["frobnicate"]);

@@ -16,7 +16,9 @@ import {
   summary,
   worker,
 } from "./support/entrance-harness.ts";
+import { MqttCapture } from "./support/mqtt-capture.ts";
 import { freePort } from "./support/net.ts";
+import { waitFor } from "./support/wait.ts";
 
 /**
  * docs/access-policy.md's degraded-mode table, row by row: each failure, what the station does.
@@ -159,41 +161,64 @@ describe("degraded modes", () => {
 });
 
 describe("central server unreachable", () => {
+  const bootAt = async (mqttUrl: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-degraded-"));
+    const base = harnessConfig(yaml());
+    const config: StationConfig = {
+      ...base,
+      dataDir: dir,
+      mqtt: { ...base.mqtt, url: mqttUrl, protocolVersion: 4 },
+      console: { ...base.console, enabled: false },
+      access: { ...base.access, allowList: [] },
+    };
+    const clock = new ManualClock(EVENING);
+    const booted = await bootStation({
+      config,
+      logger: pino({ level: "silent" }),
+      secrets: { credentialKey: HARNESS_KEY },
+      clock,
+      seedCredentials: (store) => store.upsert(creds),
+    });
+    const seen: { type: string; reason: string; credential: string }[] = [];
+    booted.station.bus.subscribe((e) => {
+      if (e.type === "access.granted" || e.type === "access.denied") {
+        seen.push({ type: e.type, reason: e.reason, credential: e.credential });
+      }
+    });
+    return { booted, clock, seen };
+  };
+  const READS = [ALWAYS, NIGHT, FACE, "0BADCAFE", ALWAYS];
+
   it("gives the same decisions as online, for the same reads", async () => {
     const broker = new EmbeddedBroker("127.0.0.1", 0, pino({ level: "silent" }));
     await broker.start();
-    const decisions = async (mqttUrl: string) => {
-      const dir = mkdtempSync(join(tmpdir(), "ws-degraded-"));
-      const base = harnessConfig(yaml());
-      const config: StationConfig = {
-        ...base,
-        dataDir: dir,
-        mqtt: { ...base.mqtt, url: mqttUrl, protocolVersion: 4 },
-        console: { ...base.console, enabled: false },
-        access: { ...base.access, allowList: [] },
-      };
-      const clock = new ManualClock(EVENING);
-      const booted = await bootStation({
-        config,
-        logger: pino({ level: "silent" }),
-        secrets: { credentialKey: HARNESS_KEY },
-        clock,
-        seedCredentials: (store) => store.upsert(creds),
-      });
-      const seen: string[] = [];
-      booted.station.bus.subscribe((e) => {
-        if (e.type === "access.granted" || e.type === "access.denied") seen.push(`${e.type}:${e.reason}`);
-      });
-      for (const uid of [ALWAYS, NIGHT, FACE, "0BADCAFE", ALWAYS]) {
+    const central = new MqttCapture(broker.url, "waystation/v1/+/events");
+    await central.start();
+    const decisions = async (mqttUrl: string, online: boolean) => {
+      const { booted, clock, seen } = await bootAt(mqttUrl);
+      const link = booted.station.mqtt.link;
+      // Online means online: the station is connected before the first read, and the central
+      // server receives every decision.
+      if (online) await waitFor(() => link.connected, "the station connected to the broker", 10_000);
+      for (const uid of READS) {
         booted.sim?.control.tap(uid);
         clock.advance(6000);
       }
+      if (online) {
+        await waitFor(
+          () => central.events().filter((e) => String(e.type).startsWith("access.")).length === READS.length,
+          "the decisions at the central server",
+          10_000,
+        );
+      } else {
+        expect(link.connections).toBe(0);
+      }
       await booted.stop();
-      return seen;
+      return seen.map((d) => `${d.type}:${d.reason}`);
     };
     try {
-      const online = await decisions(broker.url);
-      const offline = await decisions(`mqtt://127.0.0.1:${await freePort()}`);
+      const online = await decisions(broker.url, true);
+      const offline = await decisions(`mqtt://127.0.0.1:${await freePort()}`, false);
       expect(online).toEqual([
         "access.granted:granted",
         "access.granted:granted",
@@ -201,13 +226,26 @@ describe("central server unreachable", () => {
         "access.denied:unknown",
         "access.granted:granted",
       ]);
+      expect(
+        central
+          .events()
+          .filter((e) => String(e.type).startsWith("access."))
+          .map((e) => `${e.type}:${e.reason}`),
+      ).toEqual(online);
       expect(offline).toEqual(online);
     } finally {
+      await central.stop();
       await broker.stop();
     }
   });
 
-  it("the hashes tested here are the ones the station computes", () => {
-    expect(cardHash(ALWAYS)).toMatch(/^[0-9a-f]{64}$/);
+  it("the hashes tested here are the ones the station computes", async () => {
+    const { booted, seen } = await bootAt(`mqtt://127.0.0.1:${await freePort()}`);
+    try {
+      for (const uid of READS) booted.sim?.control.tap(uid);
+      expect(seen.map((d) => d.credential)).toEqual(READS.map(cardHash));
+    } finally {
+      await booted.stop();
+    }
   });
 });

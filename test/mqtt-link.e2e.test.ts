@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfigFile } from "../config/load.ts";
@@ -21,6 +21,7 @@ import { waitFor } from "./support/wait.ts";
  * The station's connection against real Mosquittos: failover across broker URLs, credentials
  * from the secrets file, TLS and mutual TLS, and MQTT 3.1.1 by config.
  */
+const BURST_STATION = resolve(import.meta.dirname, "support", "burst-station.ts");
 const passwd = daemon("mosquitto_passwd", "mosquitto");
 const brokers: Mosquitto[] = [];
 const links: MqttLink[] = [];
@@ -148,21 +149,37 @@ describe("the MQTT link against real brokers", () => {
     expect(noCert.connections + unknownCa.connections).toBe(0);
   });
 
-  it("speaks MQTT 3.1.1 when told, with the same retained status and Last Will", async () => {
-    const b = await broker();
+  it("speaks MQTT 3.1.1 when told; killed without a DISCONNECT, its Last Will says offline", async () => {
+    // At notice level Mosquitto logs each client's protocol: "(p2, ..." is MQTT 3.1.1, p5 is 5.0.
+    const b = await broker({ listener: ["log_type notice", "log_dest stderr"] });
     const dir = mkdtempSync(join(tmpdir(), "ws-v4-"));
-    const file = writeStationFile(dir, { brokerUrl: b.url, extra: "" });
-    const config = loadConfigFile(file);
-    const booted = await bootStation({
-      config: { ...config, mqtt: { ...config.mqtt, protocolVersion: 4 } },
-      logger: pino({ level: "silent" }),
-    });
-    stations.push(booted);
+    const file = writeStationFile(dir, { brokerUrl: b.url, mqtt: ["protocolVersion: 4"] });
     const sub = new MqttCapture(b.url, "waystation/v1/+/status", 4);
     await sub.start();
-    const status = await waitFor(() => sub.last("/status"), "retained status over 3.1.1", 5000);
-    expect(status.json).toMatchObject({ online: true });
-    expect(booted.station.mqtt.linkStatus().protocolVersion).toBe(4);
-    await sub.stop();
+    const proc = spawn(process.execPath, ["--import", "tsx", BURST_STATION, file, "--quiet"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const online = await waitFor(() => sub.last("/status"), "retained status over 3.1.1", 15_000);
+      expect(online.json).toMatchObject({ online: true });
+      expect(b.output).toMatch(/as waystation-test-station \(p2,/);
+      proc.kill("SIGKILL");
+      const will = await waitFor(
+        () => (sub.last("/status")?.json.online === false ? sub.last("/status") : undefined),
+        "online:false from the Last Will",
+        10_000,
+      );
+      expect(will.json).toMatchObject({ online: false, bootId: online.json.bootId });
+      expect(will.retain).toBe(false);
+      // Retained: a central server subscribing later learns the station is offline.
+      const late = new MqttCapture(b.url, "waystation/v1/+/status", 4);
+      await late.start();
+      const retained = await waitFor(() => late.last("/status"), "retained status for a late subscriber");
+      expect(retained).toMatchObject({ retain: true, json: { online: false } });
+      await late.stop();
+    } finally {
+      proc.kill("SIGKILL");
+      await sub.stop();
+    }
   });
 });

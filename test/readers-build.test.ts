@@ -22,6 +22,7 @@ hardware:
     - { id: gate, kind: wiegand, d0: 5, d1: 6 }
     - { id: bench, kind: simulated }
 door: { lockMode: fail-secure }
+mqtt: { url: "mqtt://127.0.0.1:1883" }
 `);
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   return r.config;

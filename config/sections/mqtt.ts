@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-const brokerUrl = z
+const brokerUrlSchema = z
   .string()
   .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, "an URL such as mqtt://host:1883 or mqtts://host:8883");
 
@@ -10,12 +10,23 @@ const absolutePath = (what: string) =>
     .regex(/^\//, "an absolute path, e.g. /etc/waystation/tls/ca.pem")
     .describe(`${what} (PEM file, absolute path)`);
 
+/** Where a simulated station looks for a broker when its file names none. */
+export const DEFAULT_BROKER_URL = "mqtt://127.0.0.1:1883";
+
+/** The broker the station connects to first. */
+export const brokerUrl = (config: { mqtt: { url?: string | undefined } }): string =>
+  config.mqtt.url ?? DEFAULT_BROKER_URL;
+
 /** The fleet broker connection: `mqtt` in the station file. */
 export const mqttSchema = z
   .object({
-    url: brokerUrl.default("mqtt://127.0.0.1:1883").describe("broker URL (the first one tried)"),
+    url: brokerUrlSchema
+      .optional()
+      .describe(
+        `broker URL (the first one tried), e.g. mqtts://broker.example.net:8883. Required with hardware.mode: real; a simulated station falls back to ${DEFAULT_BROKER_URL}`,
+      ),
     failoverUrls: z
-      .array(brokerUrl)
+      .array(brokerUrlSchema)
       .default([])
       .describe("further brokers of the same cluster, tried in turn when the current one cannot be reached"),
     topicRoot: z.string().default("waystation/v1").describe("prefix of every topic; the contract is v1"),

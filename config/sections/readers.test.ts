@@ -12,6 +12,7 @@ hardware:
   readers:
 ${readers}
 door: { lockMode: fail-secure }
+mqtt: { url: "mqtts://broker.example:8883" }
 `;
 
 function issuesOf(text: string): ConfigIssue[] {

@@ -35,7 +35,15 @@ export interface AccessDeps {
   readonly face: SecondFactor;
   /** told about every grant (first-card passage rule) */
   readonly onGrant?: (role: Role) => void;
+  /**
+   * Takes over an alarm restored from before a restart (alarm-board.ts), true when it was
+   * active then: this controller then clears it itself when its condition ends.
+   */
+  readonly adoptAlarm?: (alarm: "lockout" | "reader-offline", source: string) => boolean;
 }
+
+/** A reader's lockout as kept across a restart: wall-clock ms it ends. */
+export type PersistedLockouts = Record<string, { untilMs: number }>;
 
 interface ReaderState {
   online: boolean;
@@ -73,15 +81,19 @@ export class AccessController {
     private readonly deps: AccessDeps,
   ) {}
 
-  async start(): Promise<void> {
+  /** `lockouts`: what the last run left (a lockout outlives a restart, or a restart would lift it). */
+  async start(lockouts: PersistedLockouts = {}): Promise<void> {
+    const adopt = this.deps.adoptAlarm ?? (() => false);
     for (const reader of this.readers) {
-      this.readerState.set(reader.id, {
+      const rs: ReaderState = {
         online: false,
-        offlineAlarm: false,
+        offlineAlarm: adopt("reader-offline", reader.id),
         lockout: NO_LOCKOUT,
         cooldown: undefined,
         last: undefined,
-      });
+      };
+      this.readerState.set(reader.id, rs);
+      this.restoreLockout(reader, rs, lockouts[reader.id]);
       this.unsubscribers.push(
         reader.onRead((read) => this.onRead(reader, read)),
         reader.onStatus((status) => this.onStatus(status)),
@@ -94,6 +106,48 @@ export class AccessController {
     for (const u of this.unsubscribers.splice(0)) u();
     for (const s of this.readerState.values()) this.deps.clock.clearTimeout(s.cooldown);
     for (const reader of this.readers) await reader.stop();
+  }
+
+  /** Active lockouts in wall-clock time, for the station state file. */
+  lockouts(): PersistedLockouts {
+    const mono = this.deps.clock.monotonic();
+    const wall = this.deps.clock.now();
+    const out: PersistedLockouts = {};
+    for (const [id, s] of this.readerState) {
+      if (isLockedOut(s.lockout, mono) && s.lockout.until !== undefined) {
+        out[id] = { untilMs: wall + (s.lockout.until - mono) };
+      }
+    }
+    return out;
+  }
+
+  private restoreLockout(reader: CardReader, rs: ReaderState, saved: { untilMs: number } | undefined): void {
+    // The alarm is what people saw; the lockout and its alarm always go together.
+    if (!(this.deps.adoptAlarm?.("lockout", reader.id) ?? false)) return;
+    // Never longer than one cool-down: a wall clock stepped back while we were down must not
+    // lock a reader out for hours.
+    const left = saved
+      ? Math.min(saved.untilMs - this.deps.clock.now(), this.settings.lockout.cooldownMs)
+      : 0;
+    if (left <= 0) {
+      this.bus.emit("alarm.cleared", { alarm: "lockout", source: reader.id });
+      return;
+    }
+    rs.lockout = { failures: 0, until: this.deps.clock.monotonic() + left };
+    this.armCooldown(reader, rs, left);
+    this.log.warn(
+      { readerId: reader.id, leftMs: Math.round(left) },
+      "reader lockout restored after a restart",
+    );
+  }
+
+  private armCooldown(reader: CardReader, rs: ReaderState, ms: number): void {
+    rs.cooldown = this.deps.clock.setTimeout(() => {
+      rs.cooldown = undefined;
+      const c = afterCooldown(rs.lockout, this.deps.clock.monotonic());
+      rs.lockout = c.state;
+      if (c.outcome === "cleared") this.bus.emit("alarm.cleared", { alarm: "lockout", source: reader.id });
+    }, ms);
   }
 
   readerStates(): Record<string, { status: "online" | "offline"; lockedOut: boolean }> {
@@ -208,12 +262,7 @@ export class AccessController {
       detail: `${threshold} consecutive refused reads; reader locked out for ${Math.round(cooldownMs / 1000)} s`,
     });
     this.log.warn({ readerId: reader.id, threshold, cooldownMs }, "reader locked out");
-    rs.cooldown = this.deps.clock.setTimeout(() => {
-      rs.cooldown = undefined;
-      const c = afterCooldown(rs.lockout, this.deps.clock.monotonic());
-      rs.lockout = c.state;
-      if (c.outcome === "cleared") this.bus.emit("alarm.cleared", { alarm: "lockout", source: reader.id });
-    }, cooldownMs);
+    this.armCooldown(reader, rs, cooldownMs);
     return true;
   }
 

@@ -66,7 +66,7 @@ describe("SQLite credential store", () => {
     store = again;
     expect(again.size).toBe(1_000_000);
     expect(again.lookup(cred(123_456))?.personId).toBe("p123456");
-    // A million inserts take ~10 s alone and well over a minute on a shared, loaded machine.
+    // CPU-bound (a million inserts): minutes on a loaded machine, seconds on a quiet one
   }, 240_000);
 
   it("blocks, removes and forgets", () => {

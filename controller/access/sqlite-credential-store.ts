@@ -104,6 +104,37 @@ export class SqliteCredentialStore implements CredentialStore {
     }
   }
 
+  /**
+   * The store's hashes are only as good as the key they were made with. The first start records
+   * the key's fingerprint (device/identity/hasher.ts); a later start with another key stops
+   * here, with what happened and what to do, instead of refusing every card as `unknown`.
+   * An empty store simply takes the new key.
+   */
+  checkKeyFingerprint(fingerprint: string): void {
+    const db = this.db;
+    if (!db) return;
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'keyFingerprint'").get() as
+      | { value: string }
+      | undefined;
+    if (row?.value === fingerprint) return;
+    if (row === undefined || this.count === 0) {
+      if (this.health_.writable) {
+        db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyFingerprint', ?)").run(fingerprint);
+      }
+      return;
+    }
+    throw new StationError(
+      "CREDENTIAL_KEY_MISMATCH",
+      "access",
+      `the credential store ${this.file} holds ${this.count} credentials hashed with another credential key (fingerprint ${row.value}); the secrets file's key has fingerprint ${fingerprint}. With it every card would be refused as unknown, so the station does not start.`,
+      {
+        hint: `if the key in the secrets file was replaced by mistake, restore the fleet's key (fingerprint ${row.value}). If the fleet's key really changed, the cards must be enrolled again under the new key: move ${this.file} aside and import the list again (waystation credentials import FILE.csv --config ...)`,
+        stored: row.value,
+        current: fingerprint,
+      },
+    );
+  }
+
   health(): StoreHealth {
     return this.health_;
   }

@@ -4,14 +4,16 @@ import { z } from "zod";
 export const doorEvents = {
   "door.unlocked": z.object({
     reason: z
-      .enum(["grant", "exit", "passage", "fire"])
-      .describe("a granted credential, the exit button, a passage-mode window, or a fire alarm"),
+      .enum(["grant", "exit", "passage", "fire", "shutdown"])
+      .describe(
+        "a granted credential, the exit button, a passage-mode window, a fire alarm, or the controller stopping or dying with a fail-safe lock (a maglock is released without power)",
+      ),
   }),
   "door.locked": z.object({
     reason: z
-      .enum(["closed", "timeout", "max-open", "passage-end", "fire-reset", "watchdog", "command"])
+      .enum(["closed", "timeout", "max-open", "passage-end", "fire-reset", "watchdog", "shutdown", "command"])
       .describe(
-        "door shut; nobody opened it in time; open too long; passage window over; fire alarm reset; the safety watchdog; a lock command",
+        "door shut; nobody opened it in time; open too long; passage window over; fire alarm reset; the safety watchdog; the controller stopping or dying while a fail-secure strike was released; a lock command",
       ),
   }),
   "door.opened": z.object({

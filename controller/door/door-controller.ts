@@ -76,7 +76,12 @@ export class DoorController {
     return this.settings.unlockMs;
   }
 
-  async start(): Promise<void> {
+  /**
+   * `restored.fire`: the fire state the last run left. A fire release that was not reset when
+   * the controller stopped (or died) holds the door released again at once, whatever the panel
+   * says now; with `manual-reset` it then waits for the technician as before.
+   */
+  async start(restored: { fire?: FireState; forcedOpen?: boolean; heldOpen?: boolean } = {}): Promise<void> {
     this.relayCounter.load();
     await this.ports.lockRelay.start();
     await this.ports.alarmSounder?.start();
@@ -85,6 +90,15 @@ export class DoorController {
     await this.ports.exitButton.start();
     await this.ports.fireAlarm?.start();
     this.state = initialDoorState(this.ports.doorContact.read() ? "closed" : "open");
+    // A door still open after a restart keeps the forced-open or held-open alarm it had: the
+    // closing clears it, as it would have without the restart.
+    if (this.state.leaf === "open") {
+      this.state = {
+        ...this.state,
+        forced: restored.forcedOpen ?? false,
+        heldOpen: restored.heldOpen ?? false,
+      };
+    }
     this.unsubscribers.push(
       this.ports.doorContact.onEdge((e) => this.dispatch({ type: e.active ? "door-closed" : "door-opened" })),
       this.ports.exitButton.onEdge((e) => {
@@ -97,29 +111,51 @@ export class DoorController {
       // A fire alarm already active at boot releases the door at once.
       if (fire.read()) this.dispatch({ type: "fire", active: true });
     }
+    if (restored.fire !== undefined && restored.fire !== "off" && this.state.fire === "off") {
+      this.log.warn(
+        { restored: restored.fire },
+        "a fire release was not reset before the restart; door released",
+      );
+      this.dispatch({ type: "fire", active: true });
+      this.dispatch({ type: "fire", active: false });
+    }
     this.tick();
     this.log.info({ door: this.snapshot(), unlockBoundMs: this.unlockBoundMs }, "door ready");
   }
 
   /** Leaves the relay de-energised: the lock falls to its configured fail-safe or fail-secure state. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const u of this.unsubscribers.splice(0)) u();
-    for (const t of this.timers.values()) this.ports.clock.clearTimeout(t);
-    this.timers.clear();
-    this.ports.clock.clearTimeout(this.watchdog);
-    this.writeRelay(false);
-    this.state = { ...this.state, lock: this.lockMode === "fail-secure" ? "locked" : "unlocked" };
-    this.log.info(
-      { lockMode: this.lockMode, lock: this.lockMode === "fail-secure" ? "locked" : "released" },
-      "lock relay de-energised for shutdown",
-    );
+    this.halt();
     this.relayCounter.save();
     await this.ports.fireAlarm?.stop();
     await this.ports.exitButton.stop();
     await this.ports.doorContact.stop();
     await this.ports.lockRelay.stop();
     await this.ports.alarmSounder?.stop();
+  }
+
+  /**
+   * Synchronously, for a dying process as for a stop: no more steps, timers or watchdog, and the
+   * relay de-energised, so the lock falls to its configured safe state. A lock that changes by
+   * it is an event (`door.unlocked` / `door.locked`, reason `shutdown`): a maglock released by a
+   * shutdown leaves the station open, and the central server must know.
+   */
+  halt(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const u of this.unsubscribers.splice(0)) u();
+    for (const t of this.timers.values()) this.ports.clock.clearTimeout(t);
+    this.timers.clear();
+    this.ports.clock.clearTimeout(this.watchdog);
+    this.writeRelay(false);
+    const lock = this.lockMode === "fail-secure" ? "locked" : "unlocked";
+    const changed = this.state.lock !== lock;
+    this.state = { ...this.state, lock };
+    this.log.info(
+      { lockMode: this.lockMode, lock: lock === "locked" ? "locked" : "released" },
+      "lock relay de-energised for shutdown",
+    );
+    if (changed) this.bus.emit(lock === "locked" ? "door.locked" : "door.unlocked", { reason: "shutdown" });
   }
 
   grant(): void {
@@ -145,6 +181,11 @@ export class DoorController {
     if (this.state.fire === "off") return { ok: true, detail: "no fire alarm to reset" };
     this.dispatch({ type: "fire-reset" });
     return { ok: true, detail: "fire release ended; the door relocks" };
+  }
+
+  /** The door's own alarms that are active now. */
+  activeAlarms(): { forcedOpen: boolean; heldOpen: boolean } {
+    return { forcedOpen: this.state.forced, heldOpen: this.state.heldOpen };
   }
 
   snapshot(): DoorSnapshot {

@@ -3,12 +3,20 @@ import { Listeners } from "../../device/ports/listeners.ts";
 import type { EventPayload, EventType, StationEvent, TimeQuality } from "../contract/events.ts";
 import { uuidv7 } from "./uuidv7.ts";
 
+/** The event types a gate may refuse: the alarm pairs (alarm-board.ts keeps them honest). */
+export type GatedType = "alarm.raised" | "alarm.cleared";
+export type Gate = (type: GatedType, payload: EventPayload<GatedType>) => boolean;
+type Emitted<T extends EventType> = T extends GatedType ? StationEvent<T> | undefined : StationEvent<T>;
+
+const isGated = (type: EventType): type is GatedType => type === "alarm.raised" || type === "alarm.cleared";
+
 /**
  * Stamps every event with its identity (id, seq, bootId, ts) and hands it to the sinks
  * (MQTT, console, log). A sink that throws must not stop the others or the door.
  */
 export class EventBus {
   private readonly sinks = new Listeners<StationEvent>();
+  private readonly gates: Gate[] = [];
   private seq = 0;
 
   constructor(
@@ -19,7 +27,13 @@ export class EventBus {
     private readonly timeQuality: () => TimeQuality = () => "unknown",
   ) {}
 
-  emit<T extends EventType>(type: T, payload: EventPayload<T>): StationEvent<T> {
+  /** Returns the event; an alarm event a gate refused is undefined (it has no seq and goes nowhere). */
+  emit<T extends EventType>(type: T, payload: EventPayload<T>): Emitted<T> {
+    if (isGated(type)) {
+      for (const gate of this.gates) {
+        if (!gate(type, payload as EventPayload<GatedType>)) return undefined as Emitted<T>;
+      }
+    }
     const now = this.clock.now();
     const event = {
       id: uuidv7(now),
@@ -32,7 +46,19 @@ export class EventBus {
       ...payload,
     } as StationEvent<T>;
     this.sinks.emit(event);
-    return event;
+    return event as Emitted<T>;
+  }
+
+  /**
+   * A gate sees every alarm event before it is numbered and may refuse it: the alarm board
+   * refuses a raise of an alarm already active and a clear of one that is not. Returns its removal.
+   */
+  addGate(gate: Gate): () => void {
+    this.gates.push(gate);
+    return () => {
+      const i = this.gates.indexOf(gate);
+      if (i >= 0) this.gates.splice(i, 1);
+    };
   }
 
   subscribe(sink: (event: StationEvent) => void): () => void {

@@ -26,7 +26,7 @@ function handle(req: WorkerRequest): unknown {
     case "append":
       return need().append(req.rows, req.lastSeq);
     case "read":
-      return need().read(req.afterSeq, req.limit);
+      return need().read(req.afterSeq, req.limit, req.replayedUpTo);
     case "deleteUpTo":
       return need().deleteUpTo(req.seq);
     case "check":

@@ -88,6 +88,25 @@ describe("journal", () => {
     expect(await second.journal.integrityCheck()).toBeUndefined();
   });
 
+  it("numbers on after a restart over a fully delivered journal: the last seq outlives its rows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-journal-"));
+    const first = await startJournal(dir);
+    for (let i = 0; i < 10; i++) first.bus.emit("door.closed", {});
+    await until(() => first.journal.status().durableSeq === 10, "durable");
+    first.journal.ackUpTo(10, 10);
+    await first.journal.stop();
+    const db = new Database(join(dir, "journal.db"), { readonly: true });
+    expect((db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n).toBe(0);
+    db.close();
+    const second = await startJournal(dir);
+    expect(second.journal.lastSeq).toBe(10);
+    expect(second.bus.emit("door.opened", { unlocked: false }).seq).toBe(11);
+    await second.journal.stop();
+    // And again, over the one event delivered in between: numbering never goes back.
+    const third = await startJournal(dir);
+    expect(third.journal.lastSeq).toBe(11);
+  });
+
   it("drops the oldest beyond the budget, counts them, reports the range, and warns at 80 %", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ws-journal-"));
     const { journal, bus, notices } = await startJournal(dir, { maxEvents: 100 });

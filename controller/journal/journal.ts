@@ -32,6 +32,8 @@ const MAX_GROUP = 20_000;
  */
 const LIVE_CACHE = 4096;
 const STOP_TIMEOUT_MS = 3000;
+/** delivered events deleted together while a backlog drains */
+const DELETE_BATCH = 8192;
 /**
  * The door waits for the journal at boot (the bus needs the last seq first). A disk that hangs
  * must not keep the door from starting: past this the journal runs in memory and says so.
@@ -127,10 +129,12 @@ export class Journal {
    * Up to `limit` deliverable events after `afterSeq`, in seq order: committed ones, and while
    * the disk is unwritable the ones held in memory too.
    */
-  async read(afterSeq: number, limit: number): Promise<JournalRow[]> {
+  async read(fromSeq: number, limit: number, replayedUpTo = 0): Promise<JournalRow[]> {
+    // Acknowledged rows may still be on disk, waiting for their batch to be deleted.
+    const afterSeq = Math.max(fromSeq, this.ackedUpTo);
     if (afterSeq < this.diskOnlyUpTo && this.opened) {
       try {
-        const rows = await this.client.request({ op: "read", afterSeq, limit });
+        const rows = await this.client.request({ op: "read", afterSeq, limit, replayedUpTo });
         if (rows.length > 0) return rows;
       } catch (err) {
         this.log.warn({ err: toFault(err).message }, "journal read failed; delivering from memory");
@@ -149,7 +153,7 @@ export class Journal {
     this.ackedNotDeleted += count;
     this.committed.dropUpTo(seq);
     if (this.fault) this.uncommitted.dropUpTo(seq);
-    if (!this.deleting && this.opened && !this.fault) void this.deleteAcked();
+    if (this.deleteDue()) void this.deleteAcked();
   }
 
   /** Called when there may be something new to read. */
@@ -312,9 +316,20 @@ export class Journal {
     }
     if (this.fault) this.leaveUnwritable();
     this.commits.emit({ upTo, committedAt: report.committedAt });
-    if (this.ackedUpTo > this.deletedUpTo && !this.deleting) void this.deleteAcked();
+    if (this.deleteDue()) void this.deleteAcked();
     this.alarms.updateLevel(this.status());
     this.readable.emit();
+  }
+
+  /**
+   * Delivered rows are deleted in batches while a backlog drains, and at once when delivery has
+   * caught up. Each delete is a commit (an fsync) in the worker, queued before the next page
+   * read: deleting after every few PUBACKs made the drain wait on the disk. A power cut can
+   * then cost up to a batch of duplicates, never a loss.
+   */
+  private deleteDue(): boolean {
+    if (this.deleting || !this.opened || this.fault || this.ackedUpTo <= this.deletedUpTo) return false;
+    return this.ackedNotDeleted >= DELETE_BATCH || this.ackedUpTo >= this.durable;
   }
 
   private deleteAcked(): Promise<void> {
@@ -331,9 +346,7 @@ export class Journal {
       .catch((err) => this.enterUnwritable(toFault(err)))
       .finally(() => {
         this.deleting = undefined;
-        if (this.ackedUpTo > this.deletedUpTo && this.opened && !this.fault && !this.stopped) {
-          void this.deleteAcked();
-        }
+        if (!this.stopped && this.deleteDue()) void this.deleteAcked();
       });
     this.deleting = p;
     return p;

@@ -5,7 +5,7 @@ import type { JournalFault } from "./storage-errors.ts";
 export type WorkerRequest =
   | { op: "open"; file: string; limits: JournalLimits }
   | { op: "append"; rows: JournalRow[]; lastSeq: number }
-  | { op: "read"; afterSeq: number; limit: number }
+  | { op: "read"; afterSeq: number; limit: number; replayedUpTo: number }
   | { op: "deleteUpTo"; seq: number }
   | { op: "check" }
   | { op: "close" };

@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type StationConfig, StationConfigSchema } from "../../config/schema.ts";
+import { writeFileDurably } from "../persist/durable-file.ts";
 
 /**
  * The sections the central server may set. Everything that holds a secret or its path (mqtt
@@ -105,24 +106,9 @@ export function loadDesired(dataDir: string): StoredDesired | undefined {
   }
 }
 
-/** Atomic and durable: write a temp file, fsync it, rename it over the old one. */
+/** Atomic and durable (temp file, fsync, rename, fsync of the directory). */
 export function saveDesired(dataDir: string, desired: StoredDesired): void {
-  const file = desiredFile(dataDir);
-  const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, "w", 0o600);
-  try {
-    writeSync(fd, JSON.stringify(desired));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  const dir = openSync(dataDir, "r");
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  writeFileDurably(desiredFile(dataDir), JSON.stringify(desired));
 }
 
 /** What boot runs: the station file's config with the persisted desired overlay, when it still validates. */

@@ -100,16 +100,21 @@ export class OnoffOutput implements GpioOutput {
     private readonly activeLow: boolean,
   ) {}
 
+  /**
+   * Opens the line and drives it inactive. Written explicitly: onoff leaves a line that is
+   * already exported as an output at whatever level it had, and a controller that died left it
+   * there (a strike held released, say). Starting twice only drives it inactive again.
+   */
   async start(): Promise<void> {
     // Open at the inactive level: the relay must not click on while the controller boots.
-    this.line = openLine(
+    this.line ??= openLine(
       await loadOnoff(),
       this.sysfs,
       this.name,
       this.activeLow ? "high" : "low",
       this.activeLow,
     );
-    this.level = false;
+    this.write(false);
   }
 
   async stop(): Promise<void> {

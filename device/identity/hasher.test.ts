@@ -19,6 +19,30 @@ describe("identifier hashing", () => {
     expect(h("card-uid", raw)).not.toBe(h("wiegand", raw));
   });
 
+  // Known answers computed outside Node, with OpenSSL (and checked with Python's hmac):
+  //   printf 'card-uid:\x04\xa1\xb2\xc3' | openssl dgst -sha256 -mac HMAC -macopt hexkey:5a5a…5a (32 bytes)
+  //   printf 'keypad:4711' | openssl dgst -sha256 -mac HMAC -macopt hexkey:0000…00 (32 bytes)
+  // i.e. HMAC-SHA256(key, kind ":" raw bytes). Enrolment sheets hashed elsewhere depend on this.
+  it.each([
+    ["5a", "card-uid", "04A1B2C3", "c7b6dab4b30514a471e096902b14e03db1978277958baff6440c220aa6585f07"],
+    [
+      "00",
+      "keypad",
+      Buffer.from("4711").toString("hex"),
+      "1ac5cd2786a2a905a1a83bca309caaabda053764ed2d3707b349eb97b4e79b5a",
+    ],
+    ["11", "wiegand", "01020304", "82d88cd27117447097ff40fd9fe923187fc2d5e8af791a3f93bfb9c459956669"],
+    [
+      "11",
+      "resident-id",
+      "0123456789ABCDEF",
+      "ba4194c0de7159d3f30e3b30a07179b072859332e238023153c32e8126b59a11",
+    ],
+  ] as const)("key %s…, %s %s: the known answer", (keyByte, kind, rawHex, expected) => {
+    const h = createIdentifierHasher(keyByte.repeat(32));
+    expect(h(kind, parseHexIdentifier(rawHex) ?? new Uint8Array())).toBe(expected);
+  });
+
   it.each([
     ["04A1B2C3", "04a1b2c3"],
     ["04:a1:b2:c3", "04a1b2c3"],

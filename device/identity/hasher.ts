@@ -18,3 +18,16 @@ export function parseHexIdentifier(text: string): Uint8Array | undefined {
   if (clean.length === 0 || clean.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(clean)) return undefined;
   return Buffer.from(clean, "hex");
 }
+
+/**
+ * Names a credential key without revealing it: the first 16 hex digits of HMAC-SHA256(key,
+ * a fixed label). The credential store keeps the fingerprint of the key its hashes were made
+ * with, so a replaced key is noticed at start instead of leaving every card `unknown`. The label
+ * starts with none of the identifier kinds, so it can never equal a credential's hash input.
+ */
+export function credentialKeyFingerprint(credentialKeyHex: string): string {
+  return createHmac("sha256", Buffer.from(credentialKeyHex, "hex"))
+    .update("waystation credential-key fingerprint v1")
+    .digest("hex")
+    .slice(0, 16);
+}

@@ -7,6 +7,7 @@ import type { CredentialRecord, Role } from "../../controller/access/credential-
 import { SqliteCredentialStore } from "../../controller/access/sqlite-credential-store.ts";
 import {
   createIdentifierHasher,
+  credentialKeyFingerprint,
   type IdentifierHasher,
   parseHexIdentifier,
 } from "../../device/identity/hasher.ts";
@@ -139,10 +140,13 @@ export const credentials: Command = async (args) => {
   }
   if (!sub || !values.config) throw usageError(CREDENTIALS_USAGE);
   const config = loadConfigFile(values.config);
-  const hashOf = hashWith(createIdentifierHasher(loadSecretsFile(config.secretsFile).credentialKey));
+  const key = loadSecretsFile(config.secretsFile).credentialKey;
+  const hashOf = hashWith(createIdentifierHasher(key));
   const store = new SqliteCredentialStore(join(config.dataDir, "credentials.db"));
   store.open();
   try {
+    // Enrolling under another key than the store's would mix hashes no reader can match.
+    store.checkKeyFingerprint(credentialKeyFingerprint(key));
     const say = (s: string) => process.stdout.write(`${s}\n`);
     switch (sub) {
       case "count":

@@ -1,11 +1,13 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfigFile } from "../../config/load.ts";
+import { loadConfigFile, loadLockSection } from "../../config/load.ts";
+import type { LockSection, StationConfig } from "../../config/schema.ts";
 import { LogTail } from "../../controller/log-tail.ts";
 import { effectiveConfig } from "../../controller/remote/desired-config.ts";
-import { bootStation } from "../boot.ts";
 import { demoBanner, startDemo } from "../demo.ts";
 import { cliLogger } from "../logging.ts";
+import { ProcessGuard } from "../process-guard.ts";
+import { prepareStation, type RunningStation, runStation } from "../run-station.ts";
 import { stopOnSignals } from "../signals.ts";
 import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
 
@@ -40,32 +42,51 @@ export const demo: Command = async (args) => {
 };
 
 export const run: Command = async (args) => {
+  // Before anything else: whatever fails from here on, a fault drives the lock safe.
+  const guard = new ProcessGuard();
+  guard.install();
   const { values } = parseArgs({ args, options: { config: { type: "string" } } });
   if (!values.config) throw usageError("run needs --config FILE");
-  const fileConfig = loadConfigFile(values.config);
+  // The lock's own section first, so a mistake anywhere else in the file cannot keep the lock
+  // from going safe (scripts/run-station.ts has the order and why).
+  let section: LockSection;
+  try {
+    section = loadLockSection(values.config);
+  } catch (err) {
+    // The lock's own settings are broken, so nothing can be driven: report every problem of
+    // the file at once, as `config validate` does.
+    loadConfigFile(values.config);
+    throw err;
+  }
+  const logTail = new LogTail();
+  const logger = await cliLogger(section.log?.level ?? "info", { tail: logTail });
+  guard.install(logger);
+  // A stop signal while the station is still starting exits at once: the guard's exit hook
+  // drives the lock safe.
+  let running: RunningStation | undefined;
+  stopOnSignals(async () => running?.stop(), logger);
+  const prepared = await prepareStation(section, logger, guard);
+  let fileConfig: StationConfig;
+  try {
+    fileConfig = loadConfigFile(values.config);
+  } catch (err) {
+    prepared.release();
+    throw err;
+  }
   // The central server's desired config, persisted when it was accepted, over the station file.
   const { config, errors } = effectiveConfig(fileConfig);
-  const logTail = new LogTail();
-  const logger = await cliLogger(config.log.level, { tail: logTail });
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= booted.stop();
-    return stopping;
-  };
-  if (errors)
+  if (errors) {
     logger.error({ errors }, "the persisted desired config no longer validates; running the station file");
-  const booted = await bootStation({
-    config,
+  }
+  running = await runStation(config, logger, guard, prepared, {
     fileConfig,
-    logger,
     logTail,
     // The `restart` command: a clean stop (the lock to its safe state), then an exit code the
     // service manager restarts on (Restart=on-failure and Restart=always alike).
     restart: () => {
       logger.warn("restart requested by a command");
-      stop().finally(() => process.exit(RESTART_EXIT_CODE));
+      (running?.stop() ?? Promise.resolve()).finally(() => process.exit(RESTART_EXIT_CODE));
     },
   });
-  stopOnSignals(stop, logger);
   return KEEP_RUNNING;
 };

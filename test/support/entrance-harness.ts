@@ -19,8 +19,10 @@ export const hasher = createIdentifierHasher(HARNESS_KEY);
 export const cardHash = (uid: string) => hasher("card-uid", parseHexIdentifier(uid) ?? new Uint8Array());
 
 /** A station file for the harness: every optional input wired, quick debounce, the given extras. */
-export function harnessConfig(extraYaml = ""): StationConfig {
-  const dir = mkdtempSync(join(tmpdir(), "ws-entrance-"));
+export function harnessConfig(
+  extraYaml = "",
+  dir = mkdtempSync(join(tmpdir(), "ws-entrance-")),
+): StationConfig {
   const r = parseConfigText(
     `station: { id: harness }
 dataDir: ${dir}

@@ -14,8 +14,14 @@ export function writeStationFile(
     brokerUrl: string;
     dataDir?: string;
     consolePort?: number;
+    /** more keys of the `mqtt` section, as YAML lines */
+    mqtt?: string[];
     /** a card UID (hex) allowed in, as person p1 */
     allowUid?: string;
+    /** the `hardware:` section's YAML (default: simulated, the three door lines, one reader) */
+    hardware?: string;
+    /** the `door:` section's YAML (default: `{ lockMode: fail-secure }`) */
+    door?: string;
     extra?: string;
   },
 ): string {
@@ -36,16 +42,19 @@ export function writeStationFile(
     `station: { id: ${opts.stationId ?? "test-station"} }
 dataDir: ${opts.dataDir ?? join(dir, "data")}
 secretsFile: ${secretsFile}
-hardware:
+${
+  opts.hardware ??
+  `hardware:
   mode: simulated
   gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }
-  readers: [{ id: entry, kind: simulated }]
-door: { lockMode: fail-secure }
+  readers: [{ id: entry, kind: simulated }]`
+}
+door: ${opts.door ?? "{ lockMode: fail-secure }"}
 mqtt:
   url: "${opts.brokerUrl}"
   reconnect: { baseMs: 50, capMs: 400 }
   connectTimeoutMs: 2000
-console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
+${(opts.mqtt ?? []).map((l) => `  ${l}\n`).join("")}console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
 log: { level: info }
 ${allow}
 ${opts.extra ?? ""}`,

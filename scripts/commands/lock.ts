@@ -1,0 +1,45 @@
+import { parseArgs } from "node:util";
+import { loadLockSection } from "../../config/load.ts";
+import { createLockRelay } from "../../device/real-hardware.ts";
+import { alreadyRunning, tryInstanceLock } from "../instance-lock.ts";
+import { type Command, usageError } from "./usage.ts";
+
+export const LOCK_USAGE = "lock safe --config FILE";
+
+/**
+ * `waystation lock safe --config FILE`: drive the lock relay, and nothing else, to its safe
+ * level (de-energised: a strike locked, a maglock released). For the service unit's
+ * ExecStopPost=, after a SIGKILL, an OOM kill or a watchdog kill that ran nothing in-process.
+ *
+ * It reads the station file's lock section (hardware.mode, the lock relay line, dataDir) and
+ * nothing else — the rest of the file may be broken: no secrets, no credential store,
+ * no journal, no broker (a test checks that this module's imports reach none of them), and it
+ * creates nothing in the data directory. It refuses only when a running station holds the
+ * data directory: that process owns the door (a technician typing this by hand).
+ */
+export const lock: Command = async (args) => {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { config: { type: "string" } } });
+  if (sub !== "safe" || !values.config) throw usageError(LOCK_USAGE);
+  // Only the lock's own section: a broken edit elsewhere may be why the station died.
+  const config = loadLockSection(values.config);
+  const say = (s: string) => process.stdout.write(`${s}\n`);
+  if (config.hardware.mode !== "real") {
+    say("simulated hardware: there is no lock output to drive");
+    return 0;
+  }
+  // Without a data directory (or SQLite) there is no instance to respect: drive it.
+  const attempt = await tryInstanceLock(config.dataDir);
+  if (attempt.status === "held") throw alreadyRunning(config.dataDir, attempt.holder);
+  try {
+    const line = createLockRelay(config.hardware.gpio);
+    await line.start();
+    const lockMode = config.door?.lockMode;
+    say(
+      `lock relay (BCM ${config.hardware.gpio.lockRelay.pin}) de-energised: ${lockMode === "fail-safe" ? "the maglock is released (fail-safe)" : lockMode === "fail-secure" ? "the strike is locked (fail-secure)" : "the lock is in its unpowered state"}`,
+    );
+    return 0;
+  } finally {
+    if (attempt.status === "acquired") attempt.lock.release();
+  }
+};

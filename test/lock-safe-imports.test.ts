@@ -1,0 +1,48 @@
+import { resolve } from "node:path";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+/**
+ * `waystation lock safe` runs from the service's ExecStopPost= after the controller died, maybe
+ * of a broken secrets file, a corrupt journal or a broker library that hangs: it must not even
+ * load them. Its whole import graph, as the bundler sees it, is checked here.
+ */
+const ROOT = resolve(import.meta.dirname, "..");
+
+async function importGraph(entry: string): Promise<string[]> {
+  const r = await build({
+    entryPoints: [resolve(ROOT, entry)],
+    bundle: true,
+    write: false,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    metafile: true,
+    logLevel: "silent",
+  });
+  const ours = Object.keys(r.metafile.inputs);
+  const theirs = Object.values(r.metafile.inputs).flatMap((i) =>
+    i.imports.filter((x) => x.external).map((x) => x.path),
+  );
+  return [...ours, ...theirs];
+}
+
+describe("waystation lock safe", () => {
+  it("loads nothing but the station file, the GPIO driver and the instance lock", async () => {
+    const graph = await importGraph("scripts/commands/lock.ts");
+    expect(graph).toContain("device/real-hardware.ts");
+    for (const forbidden of [
+      /config\/secrets/,
+      /controller\/journal\//,
+      /controller\/mqtt\//,
+      /controller\/access\//,
+      /controller\/station/,
+      /scripts\/boot/,
+      /scripts\/readers/,
+      /^mqtt$/,
+      /nfc-pcsc/,
+    ]) {
+      expect(graph.filter((p) => forbidden.test(p))).toEqual([]);
+    }
+  });
+});
