@@ -48,6 +48,11 @@ export async function bundle(entry, outfile) {
   });
 }
 
+/** The journal's worker thread, prebuilt (the power-cut test's child bundles it too). */
+export async function bundleJournalWorker(outfile) {
+  await bundleWorker("../controller/journal/journal-worker.ts", outfile);
+}
+
 /** A worker thread, prebuilt beside the bundle (controller/workers/bundled-worker.ts finds it). */
 export async function bundleWorker(source, outfile) {
   await build({
