@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -31,14 +31,18 @@ async function freePort(): Promise<number> {
 
 async function stationDir(n: number, brokerUrl: string): Promise<{ config: string; console: string }> {
   const dir = mkdtempSync(join(tmpdir(), "ws-bench-"));
-  copyFileSync(credentialDb(n), join(dir, "credentials.db"));
+  // The data directory is private (checked at start): the station file lives beside it.
+  const data = join(dir, "data");
+  mkdirSync(data, { mode: 0o700 });
+  copyFileSync(credentialDb(n), join(data, "credentials.db"));
+  chmodSync(join(data, "credentials.db"), 0o600);
   createSecretsFile(join(dir, "secrets.yaml"));
   const port = await freePort();
   const config = join(dir, "station.yaml");
   writeFileSync(
     config,
     `station: { id: bench }
-dataDir: ${dir}
+dataDir: ${data}
 secretsFile: ${dir}/secrets.yaml
 hardware:
   mode: simulated

@@ -124,6 +124,7 @@ export function accessRig(
       antiPassbackMs: 0,
       faceDownPolicy: "deny",
       faceWindowMs: 10_000,
+      pins: { minLength: 6, allowPinOnly: false, secondFactorWindowMs: 30_000 },
     },
     { clock, timeQuality: () => "synced", occupancy: UNKNOWN_OCCUPANCY, face: NO_FACE_MODULE },
   );

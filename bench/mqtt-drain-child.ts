@@ -39,6 +39,7 @@ const link = new MqttLink(
     protocolVersion: 5,
     keepaliveS: 30,
     sessionExpiryS: 0,
+    maxIncomingPacketBytes: 256 * 1024,
     connectTimeoutMs: 5000,
     reconnect: { baseMs: 100, capMs: 1000 },
     will: { topic: "waystation/v1/bench/status", payload: "{}" },

@@ -61,7 +61,7 @@ export async function benchPcscTapToUnlock(samples: number): Promise<BenchResult
   const driver = new PcscCardReader(
     "entry",
     transport,
-    { readerName: ourReader.name, repeatMs: 0, attachGraceMs: 3000 },
+    { readerName: ourReader.name, repeatMs: 0, attachGraceMs: 3000, allowVirtual: true },
     hasher,
     clock,
     log,

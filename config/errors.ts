@@ -23,6 +23,7 @@ export type StationErrorCode =
   | "SECRETS_UNREADABLE"
   | "SECRETS_INVALID"
   | "SECRETS_PERMISSIONS"
+  | "DATA_PERMISSIONS"
   | "GPIO_UNAVAILABLE"
   | "GPIO_CHIP_NOT_FOUND"
   | "GPIO_PIN_OUT_OF_RANGE"
@@ -47,6 +48,7 @@ export type StationErrorCode =
   | "PORT_IN_USE"
   | "CONSOLE_BAD_REQUEST"
   | "SIM_BAD_COMMAND"
+  | "SIM_TIME_OUT_OF_RANGE"
   | "SIM_UNREACHABLE"
   | "CONSOLE_UNREACHABLE"
   | "SIM_VPCD"
@@ -55,7 +57,8 @@ export type StationErrorCode =
   | "STATION_ALREADY_RUNNING"
   | "CREDENTIAL_KEY_MISMATCH"
   | "STATE_FILE_INVALID"
-  | "STATE_FILE_IO";
+  | "STATE_FILE_IO"
+  | "DEMO_REFUSED";
 
 export class StationError extends Error {
   override readonly name = "StationError";

@@ -54,8 +54,12 @@ function closest(word: string, choices: readonly string[]): string | undefined {
   return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+/** Built once: a JSON Schema of the whole file costs ~30 ms, and only hints read it. */
+let jsonSchema: ReturnType<typeof stationJsonSchema> | undefined;
+
 function toIssues(error: z.ZodError, lineOf: (path: readonly PropertyKey[]) => number | undefined) {
-  const schema = stationJsonSchema();
+  jsonSchema ??= stationJsonSchema();
+  const schema = jsonSchema;
   const issues: ConfigIssue[] = [];
   for (const issue of error.issues) {
     const node = schemaAt(schema, issue.path);
@@ -97,7 +101,16 @@ function parseWith<S extends z.ZodType>(
   text: string,
 ): { ok: true; data: z.output<S> } | { ok: false; issues: ConfigIssue[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  let doc: ReturnType<typeof parseDocument>;
+  let raw: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    // A station file needs no aliases to speak of: a handful is plenty, and a "billion laughs"
+    // (aliases of aliases) is refused before it expands.
+    raw = doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    return { ok: false, issues: [yamlRefusal(err)] };
+  }
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -114,7 +127,7 @@ function parseWith<S extends z.ZodType>(
     const start = node?.range?.[0];
     return start === undefined ? undefined : lineCounter.linePos(start).line;
   };
-  const parsed = schema.safeParse(doc.toJS() ?? {});
+  const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) return { ok: false, issues: toIssues(parsed.error, lineOf) };
   return { ok: true, data: parsed.data };
 }
@@ -133,6 +146,22 @@ export function parseConfigText(text: string, baseDir = process.cwd()): ConfigRe
       dataDir: absolute(config.dataDir, baseDir),
       secretsFile: absolute(config.secretsFile, baseDir),
     },
+  };
+}
+
+const MAX_ALIASES = 100;
+
+function yamlRefusal(err: unknown): ConfigIssue {
+  // yaml's toJS throws a ReferenceError for aliases only (too many, or unresolvable).
+  const aliases = err instanceof ReferenceError;
+  return {
+    path: "(yaml)",
+    message: aliases
+      ? `too many YAML aliases (more than ${MAX_ALIASES} expansions): refused as a resource-exhaustion attack`
+      : "the file cannot be read as YAML",
+    hint: aliases
+      ? "write the values out instead of repeating *aliases"
+      : "the file is not valid YAML; check indentation and quoting",
   };
 }
 

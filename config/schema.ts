@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accessSchema } from "./sections/access.ts";
+import { consoleSchema } from "./sections/console.ts";
 import { doorSchema } from "./sections/door.ts";
 import { hardwareSchema } from "./sections/hardware.ts";
 import { journalSchema } from "./sections/journal.ts";
@@ -47,14 +48,7 @@ export const StationConfigSchema = z
     mqtt: mqttSchema,
     broker: brokerSchema,
     remote: remoteSchema,
-    console: z
-      .object({
-        enabled: z.boolean().default(true),
-        host: z.string().default("127.0.0.1").describe("address the technician console listens on"),
-        port: z.number().int().min(1).max(65535).default(8080),
-      })
-      .strict()
-      .default({ enabled: true, host: "127.0.0.1", port: 8080 }),
+    console: consoleSchema,
     log: z
       .object({
         level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -70,6 +64,15 @@ export const StationConfigSchema = z
         code: "custom",
         path: ["mqtt", "url"],
         message: "a station on real hardware must name its broker",
+      });
+    }
+    const tls = c.mqtt.tls;
+    if (c.hardware.mode === "real" && tls && !tls.rejectUnauthorized && !tls.allowInsecure) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mqtt", "tls", "rejectUnauthorized"],
+        message:
+          "an unverified broker certificate on real hardware is refused: give tls.ca instead, or set tls.allowInsecure: true (for a bench only)",
       });
     }
   });

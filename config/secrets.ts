@@ -63,7 +63,7 @@ export function loadSecretsFile(file: string, opts: { checkMode?: boolean } = {}
 /** Create a secrets file with a fresh random credential key (mode 0600). Used by provisioning and the demo. */
 export function createSecretsFile(file: string): Secrets {
   const secrets: Secrets = { credentialKey: randomBytes(32).toString("hex") };
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, stringify(secrets), { mode: 0o600, flag: "wx" });
   return secrets;
 }

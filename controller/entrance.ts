@@ -111,6 +111,7 @@ export class Entrance {
         antiPassbackMs: a.antiPassback.windowMs,
         faceDownPolicy: a.degraded.faceDown,
         faceWindowMs: FACE_WINDOW_MS,
+        pins: a.pins,
       },
       {
         clock: hardware.clock,

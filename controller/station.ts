@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
 import { brokerUrl } from "../config/sections/mqtt.ts";
+import { configWarnings } from "../config/warnings.ts";
 import type { Hardware } from "../device/hardware.ts";
 import type { TimerHandle } from "../device/ports/clock.ts";
 import { Listeners } from "../device/ports/listeners.ts";
@@ -82,6 +83,8 @@ export class Station {
   private readonly stateChanges = new Listeners<StationState>();
   private readonly unsubscribers: (() => void)[] = [];
   private stateTimer: TimerHandle | undefined;
+  private lastOversizeEventMs: number | undefined;
+  private readonly insecure: boolean;
   private readonly log: Logger;
 
   constructor(private readonly opts: StationOptions) {
@@ -95,6 +98,7 @@ export class Station {
       (err, event) => this.log.error({ err, type: event.type, seq: event.seq }, "an event sink failed"),
       () => hardware.timeSource.quality(),
     );
+    this.insecure = configWarnings(config).some((w) => w.insecure);
     this.ports.alarms = this.alarms;
     this.ports.restart = this.restart = new RestartState(
       new StationStateFile(stationStateFile(config.dataDir)),
@@ -136,6 +140,7 @@ export class Station {
           reconnect: config.mqtt.reconnect,
           tls: config.mqtt.tls,
           credentials: opts.mqttCredentials,
+          maxIncomingPacketBytes: config.mqtt.maxIncomingPacketBytes,
         },
         inFlight: config.mqtt.inFlight,
         telemetry: config.mqtt.telemetry,
@@ -174,6 +179,9 @@ export class Station {
           {
             host: config.console.host,
             port: config.console.port,
+            allowedHosts: config.console.allowedHosts,
+            maxStreamClients: config.console.maxStreamClients,
+            now: () => hardware.clock.monotonic(),
             title: config.station.name ?? config.station.id,
           },
           {
@@ -186,6 +194,7 @@ export class Station {
             },
             subscribe: (l) => this.bus.subscribe(l),
             onStateChange: (l) => this.stateChanges.add(l),
+            refused: (r) => this.bus.emit("console.request-refused", r),
           },
           logger.child({ module: "console" }),
           opts.consoleExtensions,
@@ -209,6 +218,13 @@ export class Station {
       this.journal.onChange(() => this.scheduleState()),
     );
     this.mqtt.onStateRequest(() => this.scheduleState());
+    this.unsubscribers.push(
+      this.mqtt.link.onOversizePacket((d) => this.noteOversize(d.bytes, d.droppedTotal)),
+    );
+    for (const w of configWarnings(this.opts.config)) {
+      this.log.warn({ setting: w.setting }, `insecure setting: ${w.detail}`);
+      this.bus.emit("security.insecure-setting", { setting: w.setting, detail: w.detail });
+    }
     // What the last run left (a latched fire, alarms, lockouts), before any subsystem starts:
     // each picks up its part; an alarm raised again now is the same alarm, not a second one.
     this.alarms.restore(this.restart.load().alarms);
@@ -283,6 +299,7 @@ export class Station {
       ...(Object.assign({}, ...this.subsystems.map((s) => s.snapshot())) as ReturnType<Entrance["snapshot"]>),
       events: { lastSeq: this.bus.lastSeq },
       journal: this.journal.status(),
+      ...(this.insecure ? { insecure: true as const } : {}),
     };
   }
 
@@ -306,6 +323,18 @@ export class Station {
       this.mqtt.publishState(state);
       this.stateChanges.emit(state);
     }, this.opts.config.mqtt.stateDebounceMs);
+  }
+
+  /** Journalled at most once a minute: whoever floods the broker cannot flood the journal. */
+  private noteOversize(bytes: number, droppedTotal: number): void {
+    const now = this.opts.hardware.clock.monotonic();
+    if (this.lastOversizeEventMs !== undefined && now - this.lastOversizeEventMs < 60_000) return;
+    this.lastOversizeEventMs = now;
+    this.bus.emit("mqtt.packet-dropped", {
+      bytes,
+      limit: this.opts.config.mqtt.maxIncomingPacketBytes,
+      droppedTotal,
+    });
   }
 
   private logEvent(event: StationEvent): void {

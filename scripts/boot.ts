@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
+import { checkDataDir } from "../config/private-files.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { loadSecretsFile, type Secrets } from "../config/secrets.ts";
 import { type CredentialStore, simpleEntry } from "../controller/access/credential-store.ts";
@@ -79,6 +80,8 @@ export interface BootedStation {
  */
 export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   const { config, logger } = opts;
+  // Like the secrets file: a data directory other users can read is refused before anything opens.
+  checkDataDir(config.dataDir);
   const secrets = opts.secrets ?? loadSecretsFile(config.secretsFile);
   const hasher = createIdentifierHasher(secrets.credentialKey);
   // A simulated station gets a wall clock scenarios can step; a real one has the system's.

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { Logger } from "pino";
+import { StationError } from "../config/errors.ts";
 import { loadConfigFile } from "../config/load.ts";
+import { ensurePrivateDir } from "../config/private-files.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
 import { brokerUrl } from "../config/sections/mqtt.ts";
@@ -87,6 +89,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   if (opts.dataDir) {
     config = { ...config, dataDir: opts.dataDir, secretsFile: join(opts.dataDir, "secrets.yaml") };
   }
+  claimDemoDataDir(config, file);
   if (opts.consolePort !== undefined)
     config = { ...config, console: { ...config.console, port: opts.consolePort } };
 
@@ -146,6 +149,43 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       instance?.release();
     },
   };
+}
+
+/** Marks a data directory the demo made its own (it holds demo cards, one a technician's). */
+export const DEMO_MARKER = ".waystation-demo";
+
+/**
+ * The demo enrols its cards (one a technician's, which bypasses lockout) into the data
+ * directory's store. So it runs only on simulated hardware, and only on a data directory that is
+ * the demo's own: under the package's .waystation/, new or empty, or marked by an earlier demo.
+ * A real station's file or data directory is refused before anything is written.
+ */
+function claimDemoDataDir(config: StationConfig, file: string): void {
+  if (config.hardware.mode !== "simulated") {
+    throw new StationError(
+      "DEMO_REFUSED",
+      "config",
+      `${file} describes real hardware; the demo runs simulated only`,
+      {
+        hint: "run a real station with: waystation run --config FILE",
+      },
+    );
+  }
+  const dir = config.dataDir;
+  const inside = relative(join(PACKAGE_ROOT, ".waystation"), dir);
+  const ours = inside === "" || (!inside.startsWith("..") && !inside.startsWith("/"));
+  const entries = existsSync(dir) ? readdirSync(dir) : [];
+  if (!ours && entries.length > 0 && !entries.includes(DEMO_MARKER)) {
+    throw new StationError(
+      "DEMO_REFUSED",
+      "config",
+      `the data directory ${dir} is not the demo's own (it would enrol the demo cards into that station's store)`,
+      { hint: "give the demo a new directory: --data-dir /tmp/waystation-demo" },
+    );
+  }
+  ensurePrivateDir(dir);
+  if (!entries.includes(DEMO_MARKER))
+    writeFileSync(join(dir, DEMO_MARKER), "made by waystation demo\n", { mode: 0o600 });
 }
 
 export function demoBanner(demo: Demo): string {

@@ -2,6 +2,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database as Db } from "better-sqlite3";
 import { StationError } from "../config/errors.ts";
+import { ensurePrivateFile } from "../config/private-files.ts";
 
 /**
  * One station, one process: an exclusive lock on the data directory, held for the life of the
@@ -61,6 +62,7 @@ export async function tryInstanceLock(dataDir: string, now = new Date()): Promis
   let db: Db;
   try {
     const { default: Database } = await import("better-sqlite3");
+    ensurePrivateFile(file);
     db = new Database(file, { timeout: 0 });
   } catch (err) {
     return { status: "unavailable", detail: String((err as Error).message ?? err) };
@@ -85,7 +87,9 @@ export async function tryInstanceLock(dataDir: string, now = new Date()): Promis
   }
   const pidFile = join(dataDir, PID_FILE);
   try {
-    writeFileSync(`${pidFile}.tmp`, JSON.stringify({ pid: process.pid, since: now.toISOString() }));
+    writeFileSync(`${pidFile}.tmp`, JSON.stringify({ pid: process.pid, since: now.toISOString() }), {
+      mode: 0o600,
+    });
     renameSync(`${pidFile}.tmp`, pidFile);
   } catch {
     // Only the message of a second instance needs it; the lock holds without it.

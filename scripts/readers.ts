@@ -138,7 +138,12 @@ function buildReal(config: StationConfig, deps: Deps): BuiltReaders {
         new PcscCardReader(
           r.id,
           transportFor(r),
-          { readerName: r.readerName, repeatMs: r.repeatMs, attachGraceMs: r.attachGraceMs },
+          {
+            readerName: r.readerName,
+            repeatMs: r.repeatMs,
+            attachGraceMs: r.attachGraceMs,
+            allowVirtual: r.allowVirtualReaders,
+          },
           deps.hasher,
           deps.clock,
           deps.logger.child({ module: "reader", readerId: r.id }),

@@ -36,7 +36,7 @@ export async function prepareStation(
 ): Promise<Prepared> {
   const log = logger.child({ module: "run" });
   try {
-    mkdirSync(section.dataDir, { recursive: true });
+    mkdirSync(section.dataDir, { recursive: true, mode: 0o700 });
   } catch {
     // the lock below says what is wrong with the directory
   }

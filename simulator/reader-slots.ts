@@ -77,7 +77,13 @@ export function vpcdSlot(
   const driver = new PcscCardReader(
     config.id,
     deps.transport,
-    { readerName: deps.readerName, repeatMs: config.repeatMs, attachGraceMs: config.attachGraceMs },
+    // The simulator's own vpcd readers are the point here.
+    {
+      readerName: deps.readerName,
+      repeatMs: config.repeatMs,
+      attachGraceMs: config.attachGraceMs,
+      allowVirtual: true,
+    },
     deps.hasher,
     deps.clock,
     deps.logger.child({ module: "reader", readerId: config.id }),

@@ -52,6 +52,8 @@ export interface SimulatedStation {
 
 const EXIT_PRESS_MS = 300;
 const SWING_SHUT_MS = 4000;
+const WALL_TIME_MIN = Date.UTC(2000, 0, 1);
+const WALL_TIME_MAX = Date.UTC(2100, 0, 1);
 
 type AdjustableClock = Clock & { setWallTime?: (epochMs: number) => void };
 
@@ -154,6 +156,13 @@ export function createSimulatedStation(
     setTimeQuality: (q) => timeSource.set(q),
     setWallTime(epochMs) {
       if (!clock.setWallTime) throw new StationError("SIM_BAD_COMMAND", "sim", "this clock cannot be set");
+      // A date JavaScript can hold but a station never sees: the clock would run past the last
+      // representable instant, and every event's ISO time after it would throw.
+      if (!(epochMs >= WALL_TIME_MIN && epochMs < WALL_TIME_MAX)) {
+        throw new StationError("SIM_TIME_OUT_OF_RANGE", "sim", "set-time accepts times from 2000 to 2099", {
+          hint: "e.g. waystation sim set-time 2026-12-01T03:00:00+08:00",
+        });
+      }
       clock.setWallTime(epochMs);
       log.info({ wallTime: new Date(epochMs).toISOString() }, "wall clock stepped");
     },

@@ -95,6 +95,26 @@ describe("waystation CLI", () => {
     // seven CLI processes: on a loaded machine each takes seconds to start
   }, 90_000);
 
+  it("credentials add refuses a PIN the keypad would refuse, without repeating it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-cli-"));
+    writeFileSync(join(dir, "secrets.yaml"), `credentialKey: ${"ab".repeat(32)}\n`, { mode: 0o600 });
+    const config = join(dir, "station.yaml");
+    writeFileSync(
+      config,
+      `station: { id: cli }\ndataDir: ${dir}/data\nsecretsFile: ${dir}/secrets.yaml\nhardware:\n  mode: simulated\n  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }\ndoor: { lockMode: fail-secure }\n`,
+    );
+    // A PIN the keypad would refuse is refused at enrolment: too short, or PINs alone not allowed.
+    const pin = (p: string) =>
+      runCli(["credentials", "add", "-", "--kind", "keypad", "--config", config, "--person", "p1"], p);
+    const short = await pin("2468");
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain("at least 6 digits");
+    const alone = await pin("246813");
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toContain("second factor only");
+    expect(alone.stderr + short.stderr).not.toMatch(/2468/);
+  });
+
   it("unknown commands print the usage", async () => {
     const r = await runCli(["frobnicate"]);
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,5 +47,48 @@ describe("credentials hash for every reader kind", () => {
     const r = await runCli(["credentials", "hash", "256:1", "--kind", "wiegand", "--secrets", file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("does not fit wiegand-26");
+  });
+});
+
+/** Card numbers and PINs on a command line end up in `ps` and shell history; errors end up in scrollback. */
+describe("identifiers kept out of ps, history and error messages", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ws-enrol-"));
+  const file = join(dir, "secrets.yaml");
+  const hasher = createIdentifierHasher(createSecretsFile(file).credentialKey);
+
+  it('reads the identifier from stdin ("-") or a file, giving the same hash', async () => {
+    const expected = hasher("keypad", new TextEncoder().encode("246813"));
+    const fromStdin = await runCli(
+      ["credentials", "hash", "-", "--kind", "keypad", "--secrets", file],
+      "246813\n",
+    );
+    expect(fromStdin.stdout.trim()).toBe(expected);
+    const idFile = join(dir, "pin.txt");
+    writeFileSync(idFile, "246813\n", { mode: 0o600 });
+    const fromFile = await runCli([
+      "credentials",
+      "hash",
+      "--id-file",
+      idFile,
+      "--kind",
+      "keypad",
+      "--secrets",
+      file,
+    ]);
+    expect(fromFile.stdout.trim()).toBe(expected);
+    const uid = await runCli(["credentials", "hash", "-", "--secrets", file], "04A1B2C3");
+    expect(uid.stdout.trim()).toBe(hasher("card-uid", Buffer.from("04a1b2c3", "hex")));
+  });
+
+  it.each([
+    { name: "a card number that is not hex", id: "04A1B2QQ7788", args: [] as string[] },
+    { name: "a Wiegand card too big for its format", id: "90:99999999", args: ["--kind", "wiegand"] },
+    { name: "a PIN of letters", id: "12ab5678", args: ["--kind", "keypad"] },
+  ])("an error about $name does not repeat it", async ({ id, args }) => {
+    const r = await runCli(["credentials", "hash", "-", ...args, "--secrets", file], id);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.length).toBeGreaterThan(0);
+    expect(r.stderr + r.stdout).not.toContain(id);
+    expect(r.stderr).not.toContain(id.split(":").at(-1) ?? id);
   });
 });

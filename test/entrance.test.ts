@@ -69,6 +69,21 @@ describe("the entrance", () => {
     expect(summary(x.events).filter((e) => e.startsWith("access."))).toHaveLength(2);
   });
 
+  it("a worker tapping every two seconds because the door did not open gets a decision every window", async () => {
+    // The window is anchored at the last decision: suppressed taps do not extend it.
+    const x = await start("door: { lockMode: fail-secure }\naccess: { rereadSuppressMs: 3000 }\n");
+    for (let i = 0; i < 10; i++) {
+      x.sim.control.tap(unknown(99));
+      x.clock.advance(2000);
+    }
+    // taps at 0, 2, 4, ..., 18 s: decisions at 0, 4, 8, 12, 16 s (each >= 3 s after the last decision)
+    const decided = summary(x.events).filter((e) => e.startsWith("access."));
+    expect(decided).toEqual(Array(5).fill("access.denied:unknown"));
+    expect(x.entrance.access.stats.suppressed).toBe(5);
+    // One card refused again and again is not a guessing attack: no lockout for the next worker.
+    expect(summary(x.events)).not.toContain("alarm.raised:lockout");
+  });
+
   it("refuses a card passed back within the anti-passback window", async () => {
     const x = await start(
       "door: { lockMode: fail-secure }\naccess: { rereadSuppressMs: 0, antiPassback: { windowMs: 600000 } }\n",

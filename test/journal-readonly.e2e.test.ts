@@ -22,7 +22,7 @@ const unshare = findBinary("unshare");
 
 function readOnly(dataDir: string): ((argv: string[]) => string[]) | undefined {
   if (!asRoot) {
-    chmodSync(dataDir, 0o555);
+    chmodSync(dataDir, 0o500);
     return undefined;
   }
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -52,7 +52,7 @@ describe("a read-only journal directory", () => {
     await sub.start();
     const dir = mkdtempSync(join(tmpdir(), "ws-readonly-"));
     const dataDir = join(dir, "data");
-    mkdirSync(dataDir);
+    mkdirSync(dataDir, { mode: 0o700 });
     const consolePort = await freePort();
     consoleUrl = `http://127.0.0.1:${consolePort}`;
     const file = writeStationFile(dir, { brokerUrl: broker.url, dataDir, consolePort, allowUid: "04A1B2C3" });

@@ -38,6 +38,7 @@ function link(opts: Partial<MqttLinkOptions>, log = pino({ level: "silent" })): 
       connectTimeoutMs: 2000,
       reconnect: { baseMs: 20, capMs: 200 },
       will: { topic: "waystation/v1/t/status", payload: "{}" },
+      maxIncomingPacketBytes: 256 * 1024,
       ...opts,
     },
     new SystemClock(),

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StationStateFile, stationStateFile } from "../controller/persist/station-state-file.ts";
 import { freePort } from "./support/net.ts";
 import { fuseStack, PowerCutFs } from "./support/powercut-fs.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
@@ -29,6 +30,8 @@ interface Run {
   ready: Promise<number>;
   durable: number;
   enrolled: string[];
+  /** the last station-state save acknowledged (its lockout's untilMs) */
+  saved: number;
   closed: Promise<void>;
 }
 
@@ -38,12 +41,20 @@ function startStation(file: string): Run {
   proc.stderr?.on("data", (d) => {
     err += d;
   });
-  const run: Run = { proc, ready: Promise.resolve(0), durable: 0, enrolled: [], closed: Promise.resolve() };
+  const run: Run = {
+    proc,
+    ready: Promise.resolve(0),
+    durable: 0,
+    enrolled: [],
+    saved: 0,
+    closed: Promise.resolve(),
+  };
   run.closed = new Promise((res) => proc.stdout?.once("close", () => res()));
   run.ready = new Promise<number>((res, rej) => {
     createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
       if (line.startsWith("d ")) run.durable = Math.max(run.durable, Number(line.slice(2)));
       else if (line.startsWith("e ")) run.enrolled.push(line.slice(2));
+      else if (line.startsWith("s ")) run.saved = Math.max(run.saved, Number(line.slice(2)));
       else if (line.startsWith("{")) res((JSON.parse(line) as { lastSeq: number }).lastSeq);
     });
     proc.once("exit", (code, signal) =>
@@ -90,8 +101,9 @@ describe(`the station on a file system whose power is cut ${CUTS} times during a
   const root = mkdtempSync(join(tmpdir(), "ws-powercut-"));
   const medium = join(root, "medium");
   const mnt = join(root, "mnt");
-  // The data directory exists before the first start, as the installer makes it.
-  mkdirSync(join(medium, "disk", "data"), { recursive: true });
+  // The data directory exists before the first start, as the installer makes it (0700: the station
+  // refuses a data directory other users can read).
+  mkdirSync(join(medium, "disk", "data"), { recursive: true, mode: 0o700 });
   mkdirSync(mnt);
   const fs = new PowerCutFs(medium, mnt);
   let running: Run | undefined;
@@ -120,6 +132,7 @@ describe(`the station on a file system whose power is cut ${CUTS} times during a
     });
     let durable = 0;
     const enrolled: string[] = [];
+    let saved = 0;
     let recovered = 0;
 
     for (let i = 0; i <= CUTS; i++) {
@@ -137,6 +150,20 @@ describe(`the station on a file system whose power is cut ${CUTS} times during a
         expect(after.lastSeqMeta).toBeGreaterThanOrEqual(durable);
         const gone = enrolled.filter((h) => !after.credentials.has(h));
         expect(gone.slice(0, 3), `cut ${i}: acknowledged enrolments missing`).toEqual([]);
+        // The station-state file: never torn, and the last acknowledged save is there, or a later one.
+        const own = new StationStateFile(join(mnt, "data", "powercut-state.json")).load();
+        expect(
+          own.problems.map((p) => p.describe()),
+          `cut ${i}: station-state file`,
+        ).toEqual([]);
+        const untilMs = own.state.lockouts.entry?.untilMs ?? 0;
+        expect(untilMs, `cut ${i}: acknowledged state save lost`).toBeGreaterThanOrEqual(saved);
+        expect(own.state.fire).toBe(untilMs % 2 === 0 ? "off" : "latched");
+        const station = new StationStateFile(stationStateFile(join(mnt, "data"))).load();
+        expect(
+          station.problems.map((p) => p.describe()),
+          `cut ${i}: the station's own state file`,
+        ).toEqual([]);
         recovered += last - durable;
         durable = Math.max(durable, last);
       }
@@ -159,12 +186,14 @@ describe(`the station on a file system whose power is cut ${CUTS} times during a
       expect(run.durable).toBeGreaterThan(durable);
       durable = run.durable;
       enrolled.push(...run.enrolled);
+      saved = Math.max(saved, run.saved);
     }
     await fs.unmount();
     // The burst went on past the last commit at most cuts: what was lost was never acknowledged.
     console.info(
-      `power-cut: ${CUTS} cuts, ${durable} events, ${enrolled.length} enrolments, ${recovered} events committed but not yet acknowledged when the power went`,
+      `power-cut: ${CUTS} cuts, ${durable} events, ${enrolled.length} enrolments, ${saved} state saves, ${recovered} events committed but not yet acknowledged when the power went`,
     );
     expect(enrolled.length).toBeGreaterThan(CUTS);
+    expect(saved).toBeGreaterThan(CUTS);
   });
 });

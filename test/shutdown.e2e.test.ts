@@ -26,7 +26,7 @@ async function stationConfig(lockMode: "fail-secure" | "fail-safe") {
   writeFileSync(
     file,
     `station: { id: shutdown-test }
-dataDir: ${dir}
+dataDir: ${dir}/data
 secretsFile: ${dir}/secrets.yaml
 hardware:
   mode: simulated

@@ -1,14 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfigText } from "../config/load.ts";
 import type { StationEvent } from "../controller/contract/events.ts";
 import { ManualClock } from "../device/clock/manual-clock.ts";
 import { createIdentifierHasher } from "../device/identity/hasher.ts";
 import { type BootedStation, bootStation } from "../scripts/boot.ts";
 import { captureLogger } from "./support/capture-log.ts";
-import { freePort } from "./support/net.ts";
+import { wiegandStationConfig } from "./support/wiegand-station.ts";
 
 /**
  * A station with a Wiegand card reader and keypad: the simulated reader drives the lines with
@@ -30,23 +26,14 @@ describe("a simulated station with a Wiegand reader", () => {
   };
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ws-wiegand-"));
-    const r = parseConfigText(`station: { id: wiegand-test }
-dataDir: ${dir}
-hardware:
-  mode: simulated
-  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27, debounceMs: 0 }, exitButton: { pin: 22, debounceMs: 0 } }
-  readers: [{ id: gate, kind: wiegand, d0: 5, d1: 6, formats: [wiegand-26, keypad-8] }]
-door: { lockMode: fail-secure, unlockMs: 1000 }
-access:
-  allowList:
-    - { personId: card, credential: ${hasher("wiegand", Buffer.from("a1b2c3", "hex"))} }
-    - { personId: pin, credential: ${hasher("keypad", new TextEncoder().encode("2468"))} }
-mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }
-console: { enabled: false }
-`);
-    if (!r.ok) throw new Error(JSON.stringify(r.issues));
-    booted = await bootStation({ config: r.config, logger, secrets: { credentialKey: KEY }, clock });
+    const config = await wiegandStationConfig("wiegand-test", [
+      "allowList:",
+      `  - { personId: card, credential: ${hasher("wiegand", Buffer.from("a1b2c3", "hex"))} }`,
+      `  - { personId: pin, credential: ${hasher("keypad", new TextEncoder().encode("246813"))} }`,
+      `  - { personId: short-pin, credential: ${hasher("keypad", new TextEncoder().encode("2468"))} }`,
+      "pins: { allowPinOnly: true }",
+    ]);
+    booted = await bootStation({ config, logger, secrets: { credentialKey: KEY }, clock });
     booted.station.bus.subscribe((e) => events.push(e));
   });
 
@@ -68,8 +55,16 @@ console: { enabled: false }
   });
 
   it("a PIN on the keypad grants; a wrong one is denied", () => {
-    expect(tap("keys:2468#")).toEqual(["access.granted", "door.unlocked", "door.locked"]);
-    expect(tap("keys:1357#")).toEqual(["access.denied"]);
+    expect(tap("keys:246813#")).toEqual(["access.granted", "door.unlocked", "door.locked"]);
+    expect(tap("keys:135799#")).toEqual(["access.denied"]);
+  });
+
+  it("a PIN below the minimum length (6) is refused, even one that is enrolled", () => {
+    const from = events.length;
+    expect(tap("keys:2468#")).toEqual(["access.denied"]);
+    expect(events.slice(from).find((e) => e.type === "access.denied")).toMatchObject({
+      reason: "pin-too-short",
+    });
   });
 
   it("a truncated frame is refused with reader.unsupported-card; noise produces nothing", () => {
@@ -80,7 +75,7 @@ console: { enabled: false }
   it("no card number or PIN reaches the log", () => {
     // Without the timestamps and pid, whose digits could hold a short number by chance.
     const text = lines.map((l) => l.replace(/"(time|pid)":\d+,?/g, "")).join("\n");
-    for (const n of ["04a1b2c3", "04A1B2C3", "a1b2c3", String(0xb2c3), "2468", "1357"])
+    for (const n of ["04a1b2c3", "04A1B2C3", "a1b2c3", String(0xb2c3), "246813", "135799", "2468"])
       expect(text).not.toContain(n);
   });
 });

@@ -63,6 +63,35 @@ export const accessSchema = z
       .min(1)
       .optional()
       .describe("workers are refused while this many people are inside (needs an occupancy figure)"),
+    pins: z
+      .object({
+        minLength: z
+          .number()
+          .int()
+          .min(4)
+          .max(12)
+          .default(6)
+          .describe(
+            "shortest PIN accepted, at the keypad and at enrolment (a 4-digit PIN is 1 guess in 10,000)",
+          ),
+        secondFactorWindowMs: z
+          .number()
+          .int()
+          .min(1000)
+          .max(120_000)
+          .default(30_000)
+          .describe(
+            "a PIN typed this long before the card counts as the second factor of a credential that needs one",
+          ),
+        allowPinOnly: z
+          .boolean()
+          .default(false)
+          .describe(
+            "accept a PIN alone as a credential; off, a PIN typed on its own is refused (a PIN is anyone's who saw it typed)",
+          ),
+      })
+      .strict()
+      .default({ minLength: 6, secondFactorWindowMs: 30_000, allowPinOnly: false }),
     antiPassback: z
       .object({
         windowMs: z
@@ -103,6 +132,7 @@ export const accessSchema = z
     timezone: "Asia/Shanghai",
     lockout: { threshold: 5, cooldownMs: 60_000 },
     rereadSuppressMs: 3000,
+    pins: { minLength: 6, secondFactorWindowMs: 30_000, allowPinOnly: false },
     antiPassback: { windowMs: 0 },
     degraded: { faceDown: "deny", passageWhenTimeUnknown: false, suspendPassageOnBattery: false },
   });

@@ -2,7 +2,23 @@ import { z } from "zod";
 
 const brokerUrlSchema = z
   .string()
-  .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, "an URL such as mqtt://host:1883 or mqtts://host:8883");
+  .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, "an URL such as mqtt://host:1883 or mqtts://host:8883")
+  // The station file is read by technicians and copied around; the secrets file is mode 0600.
+  .refine((u) => !hasPassword(u), {
+    message:
+      "a password in the broker URL is refused: put mqtt.username and mqtt.password in the secrets file",
+  });
+
+function hasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== "";
+  } catch {
+    return /\/\/[^/@]*:[^/@]*@/.test(url);
+  }
+}
+
+/** TLS is used for these schemes only; a `tls` block on any other would silently do nothing. */
+export const isTlsUrl = (url: string): boolean => /^(mqtts|wss|ssl):/i.test(url);
 
 const absolutePath = (what: string) =>
   z
@@ -86,10 +102,25 @@ export const mqttSchema = z
           .default(true)
           .describe("refuse a broker whose certificate does not verify; never false on a station"),
         servername: z.string().optional().describe("TLS server name (SNI) when it differs from the URL host"),
+        allowInsecure: z
+          .boolean()
+          .default(false)
+          .describe(
+            "needed for rejectUnauthorized: false on real hardware; the station then warns at every start and reports insecure in state",
+          ),
       })
       .strict()
       .optional()
       .describe("TLS settings for mqtts:// URLs"),
+    maxIncomingPacketBytes: z
+      .number()
+      .int()
+      .min(4096)
+      .max(268_435_455)
+      .default(256 * 1024)
+      .describe(
+        "largest packet the station accepts from the broker (bytes); bigger ones are skipped unread and counted",
+      ),
     stateDebounceMs: z
       .number()
       .int()
@@ -126,6 +157,10 @@ export const mqttSchema = z
   .prefault({})
   .refine((m) => !m.tls || Boolean(m.tls.cert) === Boolean(m.tls.key), {
     message: "mutual TLS needs both tls.cert and tls.key",
+    path: ["tls"],
+  })
+  .refine((m) => !m.tls || [m.url, ...m.failoverUrls].every((u) => u === undefined || isTlsUrl(u)), {
+    message: "a tls block needs mqtts:// (or wss://) broker URLs; with mqtt:// it would not be used at all",
     path: ["tls"],
   });
 

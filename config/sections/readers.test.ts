@@ -42,7 +42,14 @@ describe("reader config", () => {
     );
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     expect(r.config.hardware.readers).toEqual([
-      { id: "entry", kind: "pcsc", readerName: "ACR122U", repeatMs: 2000, attachGraceMs: 3000 },
+      {
+        id: "entry",
+        kind: "pcsc",
+        readerName: "ACR122U",
+        repeatMs: 2000,
+        allowVirtualReaders: false,
+        attachGraceMs: 3000,
+      },
       expect.objectContaining({
         id: "gate",
         kind: "wiegand",

@@ -49,6 +49,12 @@ export const pcscReaderSchema = z
       .describe(
         "the same card seen again on this reader within this many ms of its last sighting is the same presentation (the resident ID card never halts and is re-read while it lies there)",
       ),
+    allowVirtualReaders: z
+      .boolean()
+      .default(false)
+      .describe(
+        "also bind vpcd's 'Virtual PCD' readers (a test rig); never on a station: vpcd takes cards from the network",
+      ),
     attachGraceMs: z
       .number()
       .int()

@@ -26,6 +26,11 @@ export interface AccessSettings {
   readonly faceDownPolicy: "deny" | "card-only";
   /** how recent a face match counts as the second factor */
   readonly faceWindowMs: number;
+  readonly pins: {
+    readonly minLength: number;
+    readonly allowPinOnly: boolean;
+    readonly secondFactorWindowMs: number;
+  };
 }
 
 export interface AccessDeps {
@@ -69,6 +74,8 @@ export class AccessController {
   private readonly readerState = new Map<string, ReaderState>();
   /** credential -> monotonic ms of its last granted entry, oldest first */
   private readonly entries = new Map<string, number>();
+  /** personId -> monotonic ms of their PIN, typed as the second factor of the card to follow */
+  private readonly pinsTyped = new Map<string, number>();
   readonly stats: AccessStats = { granted: 0, denied: {}, suppressed: 0 };
 
   constructor(
@@ -169,14 +176,18 @@ export class AccessController {
       rs.last.credential === read.credential &&
       now - rs.last.atMs < this.settings.rereadSuppressMs
     ) {
-      // The same card still on the reader, or tapped twice: one decision is enough.
-      rs.last = { credential: read.credential, atMs: now };
+      // The same card still on the reader, or tapped twice: one decision is enough. The window
+      // stays anchored at that decision; sliding it on every re-read would ignore for ever a
+      // worker who keeps tapping because the door did not open.
       this.stats.suppressed++;
       return;
     }
+    // The same refused card decided on again (left on the reader, tapped again) is not a
+    // guess: only a different credential counts towards the reader's lockout.
+    const repeat = rs.last?.credential === read.credential;
     rs.last = { credential: read.credential, atMs: now };
 
-    const decision = this.decide(read, rs, now);
+    const decision = this.refusePin(read, now) ?? this.decide(read, rs, now);
     const base = { readerId: read.readerId, credential: read.credential, format: read.format };
     // The decision is recorded before its consequence, so `events` reads grant -> unlock.
     if (decision.granted) {
@@ -191,6 +202,7 @@ export class AccessController {
       this.door.grant();
       this.stats.granted++;
       if (this.settings.antiPassbackMs > 0) this.rememberEntry(read.credential, now);
+      if (decision.secondFactor === "pin") this.pinsTyped.delete(e.personId); // one PIN, one entry
       this.deps.onGrant?.(e.role);
     } else {
       this.bus.emit("access.denied", {
@@ -200,12 +212,47 @@ export class AccessController {
       });
       this.stats.denied[decision.reason] = (this.stats.denied[decision.reason] ?? 0) + 1;
     }
-    const lockedOut = this.updateLockout(reader, rs, decision, now);
-    reader.signal(lockedOut ? "lockout" : decision.granted ? "grant" : "deny");
+    const lockedOut = this.updateLockout(reader, rs, decision, now, repeat);
+    // A PIN held as the second factor waits for its card: no deny beep to send the worker away.
+    const awaitingCard = decision.reason === "pin-only-refused" && decision.entry !== undefined;
+    if (!awaitingCard || lockedOut)
+      reader.signal(lockedOut ? "lockout" : decision.granted ? "grant" : "deny");
     this.log.info(
       { readerId: read.readerId, cred: read.credential.slice(0, 12), reason: decision.reason },
       decision.granted ? "access granted" : "access denied",
     );
+  }
+
+  /**
+   * A PIN typed on its own: too short to be worth its guesses, or not accepted alone at all
+   * unless the station file says so. Checked before the store is asked, so a short PIN that
+   * happens to be enrolled is refused too.
+   */
+  private refusePin(read: CredentialRead, now: number): Decision | undefined {
+    if (read.kind !== "keypad") return undefined;
+    const digits = Number(/^pin-(\d+)$/.exec(read.format)?.[1] ?? 0);
+    if (digits < this.settings.pins.minLength) return { granted: false, reason: "pin-too-short" };
+    if (this.settings.pins.allowPinOnly) return undefined;
+    // Not a credential on its own: a known PIN becomes the second factor of that person's card
+    // for a while; an unknown one is a wrong guess like an unknown card.
+    const entry = this.store.lookup(read.credential);
+    if (entry?.status !== "active") return { granted: false, reason: "unknown" };
+    this.rememberPin(entry.personId, now);
+    return { granted: false, reason: "pin-only-refused", entry };
+  }
+
+  private rememberPin(personId: string, now: number): void {
+    this.pinsTyped.delete(personId);
+    this.pinsTyped.set(personId, now);
+    for (const [p, at] of this.pinsTyped) {
+      if (now - at < this.settings.pins.secondFactorWindowMs) break;
+      this.pinsTyped.delete(p);
+    }
+  }
+
+  private pinTyped(personId: string, now: number): boolean {
+    const at = this.pinsTyped.get(personId);
+    return at !== undefined && now - at < this.settings.pins.secondFactorWindowMs;
   }
 
   private decide(read: CredentialRead, rs: ReaderState, now: number): Decision {
@@ -232,6 +279,7 @@ export class AccessController {
               ? "verified"
               : "not-verified",
       faceDownPolicy: s.faceDownPolicy,
+      pin: entry?.secondFactor === true && this.pinTyped(entry.personId, now),
     });
   }
 
@@ -250,8 +298,14 @@ export class AccessController {
     }
   }
 
-  private updateLockout(reader: CardReader, rs: ReaderState, d: Decision, now: number): boolean {
-    const counts = !d.granted && COUNTS_TOWARDS_LOCKOUT.has(d.reason);
+  private updateLockout(
+    reader: CardReader,
+    rs: ReaderState,
+    d: Decision,
+    now: number,
+    repeat: boolean,
+  ): boolean {
+    const counts = !d.granted && !repeat && COUNTS_TOWARDS_LOCKOUT.has(d.reason);
     const r = afterDecision(rs.lockout, { granted: d.granted, counts }, now, this.settings.lockout);
     rs.lockout = r.state;
     if (r.outcome !== "locked-out") return isLockedOut(rs.lockout, now);

@@ -22,6 +22,7 @@ const base: DecisionContext = {
   occupancy: undefined,
   capacity: undefined,
   face: "not-verified",
+  pin: false,
   faceDownPolicy: "deny",
 };
 
@@ -124,6 +125,12 @@ const rows: Row[] = [
     ctx: { entry: { ...worker, secondFactor: true }, face: "verified" },
     reason: "granted",
     secondFactor: "face",
+  },
+  {
+    name: "a second factor is required and the person's PIN was typed first",
+    ctx: { entry: { ...worker, secondFactor: true }, pin: true, face: "module-down" },
+    reason: "granted",
+    secondFactor: "pin",
   },
   {
     name: "face module down, policy deny",

@@ -3,7 +3,7 @@ import type { TimeQuality } from "../contract/time-quality.ts";
 import { inAnyWindow, type LocalTime, type TimeWindow } from "../time/local-time.ts";
 import type { CredentialEntry } from "./credential-store.ts";
 
-export type SecondFactorUse = "none" | "face" | "waived-face-down";
+export type SecondFactorUse = "none" | "face" | "pin" | "waived-face-down";
 
 export type Decision =
   | {
@@ -34,6 +34,8 @@ export interface DecisionContext {
   readonly occupancy: number | undefined;
   readonly capacity: number | undefined;
   readonly face: "verified" | "not-verified" | "module-down";
+  /** this person's PIN was typed at the keypad within the window before the card */
+  readonly pin: boolean;
   readonly faceDownPolicy: "deny" | "card-only";
 }
 
@@ -76,7 +78,8 @@ export function decide(c: DecisionContext): Decision {
   }
   let secondFactor: SecondFactorUse = "none";
   if (e.secondFactor) {
-    if (c.face === "verified") secondFactor = "face";
+    if (c.pin) secondFactor = "pin";
+    else if (c.face === "verified") secondFactor = "face";
     else if (c.face === "module-down" && c.faceDownPolicy === "card-only") secondFactor = "waived-face-down";
     else return { granted: false, reason: "needs-second-factor", entry: e };
   }
@@ -91,4 +94,5 @@ export const COUNTS_TOWARDS_LOCKOUT: ReadonlySet<AccessReason> = new Set([
   "expired",
   "not-yet-valid",
   "outside-schedule",
+  "pin-too-short",
 ]);

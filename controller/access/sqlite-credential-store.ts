@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database, { type Database as Db, type Statement } from "better-sqlite3";
 import { StationError } from "../../config/errors.ts";
+import { ensurePrivateDir, ensurePrivateFile } from "../../config/private-files.ts";
 import type {
   CredentialEntry,
   CredentialRecord,
@@ -61,7 +61,8 @@ export class SqliteCredentialStore implements CredentialStore {
   /** Open for writing, or fail with a typed error (what the credentials CLI wants). */
   open(): void {
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
+      ensurePrivateDir(dirname(this.file));
+      ensurePrivateFile(this.file);
       const db = new Database(this.file);
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = FULL");

@@ -105,7 +105,7 @@ function connect() {
   es.addEventListener("state", (m) => showState(JSON.parse(m.data)));
   es.addEventListener("event", (m) => addEvent(JSON.parse(m.data)));
 }
-$("fireResetBtn").onclick = async () => { const r = await fetch("/api/door/fire-reset", { method: "POST" }); alert((await r.json()).detail); };
+$("fireResetBtn").onclick = async () => { const r = await fetch("/api/door/fire-reset", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }); alert((await r.json()).detail); };
 connect();
 </script>
 </body></html>`;

@@ -19,6 +19,8 @@ export const AccessReasonSchema = z
     "time-unknown",
     "needs-second-factor",
     "passback",
+    "pin-too-short",
+    "pin-only-refused",
   ])
   .describe("why the decision came out as it did; machine-readable");
 export type AccessReason = z.output<typeof AccessReasonSchema>;
@@ -39,7 +41,7 @@ export const accessEvents = {
     role: RoleSchema,
     reason: z.literal("granted"),
     secondFactor: z
-      .enum(["none", "face", "waived-face-down"])
+      .enum(["none", "face", "pin", "waived-face-down"])
       .describe("how the second factor was satisfied; waived only by the written degraded-mode policy"),
   }),
   "access.denied": z.object({

@@ -7,6 +7,7 @@ import { credentialListEvents } from "./credential-list-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { journalEvents } from "./journal-events.ts";
 import { readerEvents } from "./reader-events.ts";
+import { securityEvents } from "./security-events.ts";
 import { systemEvents } from "./system-events.ts";
 import { TimeQualitySchema } from "./time-quality.ts";
 
@@ -27,6 +28,7 @@ export const EventPayloadSchemas = {
   ...commandEvents,
   ...credentialListEvents,
   ...configEvents,
+  ...securityEvents,
 } as const;
 
 export type EventType = keyof typeof EventPayloadSchemas;

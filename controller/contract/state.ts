@@ -26,6 +26,12 @@ export const StateSchema = z.object({
   credentialList: CredentialListStateSchema.optional().describe(
     "the central credential list; present when remote management is configured",
   ),
+  insecure: z
+    .literal(true)
+    .optional()
+    .describe(
+      "present while a setting that weakens the station is in force (e.g. mqtt.tls.allowInsecure); see the security.insecure-setting events",
+    ),
 });
 export type StationState = z.output<typeof StateSchema>;
 

@@ -24,6 +24,11 @@ export const LinkStatusSchema = z.object({
   reconnects: z.number().int().min(0).describe("successful connections since boot, minus one"),
   inFlight: z.number().int().min(0).describe("events published and not yet acknowledged"),
   published: z.number().int().min(0).describe("events acknowledged by the broker since boot"),
+  droppedOversize: z
+    .number()
+    .int()
+    .min(0)
+    .describe("packets from the broker over mqtt.maxIncomingPacketBytes, skipped unread since boot"),
 });
 export type LinkStatus = z.output<typeof LinkStatusSchema>;
 

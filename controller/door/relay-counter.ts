@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Logger } from "pino";
+import { ensurePrivateDir } from "../../config/private-files.ts";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
 
 const SAVE_DELAY_MS = 10_000;
@@ -53,9 +54,9 @@ export class RelayCounter {
     this.timer = undefined;
     if (!this.file) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
+      ensurePrivateDir(dirname(this.file));
       const tmp = `${this.file}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ cycles: this.count }));
+      writeFileSync(tmp, JSON.stringify({ cycles: this.count }), { mode: 0o600 });
       renameSync(tmp, this.file);
     } catch (err) {
       // A read-only or full disk must not stop the door; the count is lost at worst.

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { existsSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { ensurePrivateDir, ensurePrivateFile } from "../../config/private-files.ts";
 
 /** One event as the journal stores it: its seq, id, type and the JSON published as is. */
 export type JournalRow = [seq: number, id: string, type: string, json: string];
@@ -69,12 +70,13 @@ export class SqliteJournal {
 
   /** Open, check and prepare. A damaged file is moved aside (never deleted) and a fresh one started. */
   open(): OpenReport {
-    mkdirSync(dirname(this.file), { recursive: true });
+    ensurePrivateDir(dirname(this.file));
     let corrupt: OpenReport["corrupt"];
     if (existsSync(this.file)) {
       const problem = this.check("quick_check");
       if (problem) corrupt = this.moveAside(problem);
     }
+    ensurePrivateFile(this.file);
     const db = new Database(this.file);
     this.db = db;
     try {

@@ -43,6 +43,7 @@ async function delaysOf(url: string, n: number): Promise<number[]> {
       connectTimeoutMs: 2000,
       reconnect: { baseMs: 1000, capMs: 64_000 },
       will: { topic: "t/status", payload: "{}" },
+      maxIncomingPacketBytes: 256 * 1024,
     },
     clock,
     pino({ level: "silent" }),

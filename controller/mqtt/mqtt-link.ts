@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createConnection } from "node:net";
+import { Duplex } from "node:stream";
 import mqtt, {
   type IClientOptions,
   type IClientPublishOptions,
@@ -9,6 +11,7 @@ import type { Logger } from "pino";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
 import { afterDisconnect, afterFailure, type ReconnectPlan } from "./backoff.ts";
+import { type DroppedPacket, IncomingPacketFilter, pubackFor } from "./packet-filter.ts";
 
 export interface TlsFiles {
   ca?: string | undefined;
@@ -29,6 +32,8 @@ export interface MqttLinkOptions {
   tls?: TlsFiles | undefined;
   credentials?: { username: string; password: string } | undefined;
   will: { topic: string; payload: string };
+  /** packets from the broker larger than this (whole packet, bytes) are skipped unread */
+  maxIncomingPacketBytes: number;
   random?: () => number;
 }
 
@@ -55,10 +60,13 @@ export class MqttLink {
   private running = false;
   private readonly connects = new Listeners<ConnectInfo>();
   private readonly disconnects = new Listeners<void>();
+  private readonly oversize = new Listeners<DroppedPacket & { droppedTotal: number }>();
   private readonly subscriptions = new Map<string, MessageHandler>();
   private lastError = "";
   connected = false;
   connections = 0;
+  /** oversize packets from the broker skipped since start */
+  droppedOversize = 0;
 
   constructor(
     private readonly opts: MqttLinkOptions,
@@ -117,6 +125,11 @@ export class MqttLink {
     return this.disconnects.add(listener);
   }
 
+  /** told about every oversize packet the broker sent, after it was skipped */
+  onOversizePacket(listener: (dropped: DroppedPacket & { droppedTotal: number }) => void): () => void {
+    return this.oversize.add(listener);
+  }
+
   /** Subscribe now and after every reconnect (QoS 1). */
   subscribe(filter: string, handler: MessageHandler): void {
     this.subscriptions.set(filter, handler);
@@ -146,7 +159,16 @@ export class MqttLink {
       this.retryAfterFailure(url, err instanceof Error ? err.message : String(err));
       return;
     }
-    const client = mqtt.connect(url, options);
+    const reads = new ReusedReadBuffer();
+    const tls = /^(mqtts|ssl):/i.test(url);
+    // mqtt.js hands its options to tls.connect whole, so `onread` reaches the TLS socket.
+    const client = mqtt.connect(url, {
+      ...options,
+      manualConnect: true,
+      ...(tls ? { onread: reads.onread } : {}),
+    } as IClientOptions);
+    this.guardIncoming(client, url, reads);
+    client.connect();
     this.client = client;
     let wasConnected = false;
     client.on("connect", (connack) => {
@@ -203,6 +225,41 @@ export class MqttLink {
     });
   }
 
+  /**
+   * Put the packet filter between the socket and mqtt.js's parser. mqtt.js has no public hook
+   * for this; its stream builder is the one seam (checked here, so an mqtt.js upgrade that
+   * renames it fails loudly instead of silently dropping the guard).
+   */
+  private guardIncoming(client: MqttClient, url: string, reads: ReusedReadBuffer): void {
+    const holder = client as unknown as { streamBuilder?: (c: MqttClient) => Duplex };
+    const inner = holder.streamBuilder;
+    if (typeof inner !== "function")
+      throw new Error("mqtt.js has no streamBuilder: cannot guard packet sizes");
+    const limit = this.opts.maxIncomingPacketBytes;
+    const onDropped = (d: DroppedPacket) => {
+      this.droppedOversize++;
+      this.log.warn(
+        { bytes: d.bytes, limit, droppedTotal: this.droppedOversize },
+        "oversize packet from the broker skipped unread",
+      );
+      this.oversize.emit({ ...d, droppedTotal: this.droppedOversize });
+    };
+    holder.streamBuilder = (c) => {
+      const filter = new IncomingPacketFilter(limit);
+      const u = new URL(url);
+      if (u.protocol === "mqtt:" || u.protocol === "tcp:") {
+        const socket = createConnection({
+          host: u.hostname.replace(/^\[|\]$/g, ""),
+          port: Number(u.port || 1883),
+          onread: reads.onread,
+        });
+        return guardedStream(socket, filter, onDropped, reads);
+      }
+      const socket = inner(c);
+      return guardedStream(socket, filter, onDropped, /^(mqtts|ssl):$/.test(u.protocol) ? reads : undefined);
+    };
+  }
+
   private schedule(next: { plan: ReconnectPlan; delayMs: number }): void {
     this.plan = next.plan;
     if (!this.running) return;
@@ -250,7 +307,16 @@ export class MqttLink {
       // mqtt-packet otherwise pre-builds 65,536 two-byte Buffers on the first write: 6 MB of heap
       // on a board whose whole budget is 80 MB.
       writeCache: false,
-      ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: o.sessionExpiryS } } : {}),
+      // MQTT 5 tells the broker not to send more (Mosquitto then drops them for this client);
+      // the packet filter holds the line on 3.1.1 and against a broker that ignores it.
+      ...(o.protocolVersion === 5
+        ? {
+            properties: {
+              sessionExpiryInterval: o.sessionExpiryS,
+              maximumPacketSize: o.maxIncomingPacketBytes,
+            },
+          }
+        : {}),
       will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: true },
       ...(o.credentials ? { username: o.credentials.username, password: o.credentials.password } : {}),
       ...(tls
@@ -264,6 +330,69 @@ export class MqttLink {
         : {}),
     };
   }
+}
+
+/**
+ * The socket mqtt.js reads, through the filter: writes pass straight on; reads are what the
+ * filter lets through. An oversize QoS 1 publish is acknowledged here, in order with mqtt.js's
+ * own writes, so the broker does not redeliver it at every reconnect.
+ */
+function guardedStream(
+  socket: Duplex,
+  filter: IncomingPacketFilter,
+  dropped: (d: DroppedPacket) => void,
+  reads: ReusedReadBuffer | undefined,
+): Duplex {
+  const guarded: Duplex = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _enc, cb) {
+      socket.write(chunk, cb);
+    },
+    final(cb) {
+      socket.end(cb);
+    },
+    destroy(err, cb) {
+      socket.destroy(err ?? undefined);
+      cb(err);
+    },
+  });
+  const feed = (chunk: Buffer, reused: boolean): boolean => {
+    const out = filter.feed(chunk);
+    let more = true;
+    // A reused read buffer is overwritten by the next read: what passes is copied out of it.
+    for (const c of out.chunks) more = guarded.push(reused ? Buffer.from(c) : c) && more;
+    for (const d of out.dropped) {
+      if (d.qos === 1 && d.packetId !== undefined) guarded.write(pubackFor(d.packetId));
+      dropped(d);
+    }
+    if (out.violation) guarded.destroy(Object.assign(new Error(out.violation), { code: "MQTT_OVERSIZE" }));
+    return more;
+  };
+  if (reads) reads.sink = (chunk) => feed(chunk, true);
+  else
+    socket.on("data", (chunk: Buffer) => {
+      if (!feed(chunk, false)) socket.pause();
+    });
+  socket.on("end", () => guarded.push(null));
+  socket.on("error", (err) => guarded.destroy(err));
+  socket.on("close", () => guarded.destroy());
+  return guarded;
+}
+
+/**
+ * One read buffer per connection, reused for every read (net's `onread`): the bytes of an
+ * oversize packet the filter skips are never allocated, so not even garbage piles up. (Over
+ * WebSockets the stream's own chunks are used; their memory is bounded by the GC instead.)
+ */
+class ReusedReadBuffer {
+  sink: ((chunk: Buffer) => boolean) | undefined;
+  readonly onread = {
+    buffer: Buffer.allocUnsafe(64 * 1024),
+    callback: (n: number, buf: Uint8Array): boolean =>
+      this.sink?.(Buffer.from(buf.buffer, buf.byteOffset, n)) ?? true,
+  };
 }
 
 function readPem(file: string): Buffer {

@@ -141,6 +141,7 @@ export class StationReporting {
       reconnects: Math.max(0, this.link.connections - 1),
       inFlight: this.delivery.inFlight,
       published: this.delivery.published,
+      droppedOversize: this.link.droppedOversize,
     };
   }
 

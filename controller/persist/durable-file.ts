@@ -9,9 +9,10 @@ import { basename, dirname, join } from "node:path";
  */
 export function writeFileDurably(file: string, data: string | Uint8Array): void {
   const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `.${basename(file)}.tmp`);
-  const fd = openSync(tmp, "w", 0o640);
+  // Private, like everything in the data directory (checked at start: config/private-files.ts).
+  const fd = openSync(tmp, "w", 0o600);
   try {
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     let off = 0;

@@ -85,13 +85,13 @@ afterEach(async () => {
   reader = undefined;
 });
 
-async function setup(readerName?: string) {
+async function setup(readerName?: string, allowVirtual = false) {
   const clock = new ManualClock();
   const t = new ScriptedTransport();
   reader = new PcscCardReader(
     "entry",
     t,
-    { readerName, repeatMs: 2000, attachGraceMs: 3000 },
+    { readerName, repeatMs: 2000, attachGraceMs: 3000, allowVirtual },
     hasher,
     clock,
     pino({ level: "silent" }),
@@ -128,6 +128,22 @@ describe("PC/SC card reader driver", () => {
     ]);
     await present(s, storageCardAtr(1), mifare, "Virtual PCD 00 00");
     expect(s.reads).toEqual([]);
+  });
+
+  it("never binds vpcd's Virtual PCD readers, even as the only reader or by name, unless allowed", async () => {
+    for (const name of [undefined, "virtual"]) {
+      const s = await setup(name);
+      s.t.names = ["Virtual PCD 00 00", "Virtual PCD 00 01"];
+      await s.r.start();
+      await present(s, storageCardAtr(1), mifare, "Virtual PCD 00 00");
+      expect(s.r.readerName).toBeUndefined();
+      expect(s.reads).toEqual([]);
+      await s.r.stop();
+    }
+    const allowed = await setup(undefined, true);
+    allowed.t.names = ["Virtual PCD 00 00"];
+    await allowed.r.start();
+    expect(allowed.r.readerName).toBe("Virtual PCD 00 00");
   });
 
   it("reports offline after the grace time when pcscd or the reader never shows up, saying which", async () => {

@@ -20,7 +20,14 @@ export interface PcscReaderOptions {
   readonly readerName: string | undefined;
   readonly repeatMs: number;
   readonly attachGraceMs: number;
+  /**
+   * bind vpcd's "Virtual PCD" readers too. Off on a real station: a vpcd left installed is a
+   * reader anyone on the network can present any card to (it listens on TCP).
+   */
+  readonly allowVirtual: boolean;
 }
+
+const VIRTUAL_READER = /virtual pcd/i;
 
 /** Where the time of one read went: the bench splits our code from waiting on pcscd. */
 export interface ReadTiming {
@@ -115,6 +122,7 @@ export class PcscCardReader implements CardReader {
   }
 
   private matches(name: string): boolean {
+    if (!this.opts.allowVirtual && VIRTUAL_READER.test(name)) return false;
     return (
       this.opts.readerName === undefined || name.toLowerCase().includes(this.opts.readerName.toLowerCase())
     );

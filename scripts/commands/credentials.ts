@@ -16,9 +16,11 @@ import { BUILTIN_LAYOUTS, identifierBytes } from "../../device/wiegand/formats.t
 import { type Command, usageError } from "./usage.ts";
 
 export const CREDENTIALS_USAGE = `credentials hash ID --secrets FILE [--kind card-uid|resident-id|wiegand|keypad] [--format wiegand-26]
-                  ID: a card UID (hex), an ID card serial (16 hex), a Wiegand card (FACILITY:CARD), a PIN
+                  ID: a card UID (hex), an ID card serial (16 hex), a Wiegand card (FACILITY:CARD), a PIN;
+                  "-" reads it from stdin, --id-file FILE from a file: either keeps it out of ps and shell history
   credentials add ID --config FILE --person ID [--role worker|technician|admin] [--valid-from ISO]
-                  [--valid-until ISO] [--schedule NAME] [--face] [--kind ...] [--format ...]
+                  [--valid-until ISO] [--schedule NAME] [--second-factor] [--kind ...] [--format ...]
+                  --second-factor (or --face): the card also needs the person's face or PIN
   credentials block|lost|unblock|remove UID --config FILE
   credentials forget PERSON --config FILE
   credentials import FILE.csv --config FILE   (uid,personId,role,validFrom,validUntil,schedule,face)
@@ -35,7 +37,7 @@ function kindOf(v: string | undefined): CredentialKind {
 /** The identifier's bytes as its reader's driver hashes them, from what is printed on the card. */
 function rawIdentifier(kind: CredentialKind, id: string, format: string): Uint8Array {
   if (kind === "keypad") {
-    if (!/^[0-9]{1,12}$/.test(id)) throw usageError("a PIN is 1-12 digits");
+    if (!/^[0-9]{4,12}$/.test(id)) throw usageError("a PIN is 4-12 digits");
     return new TextEncoder().encode(id);
   }
   if (kind === "wiegand") {
@@ -51,18 +53,55 @@ function rawIdentifier(kind: CredentialKind, id: string, format: string): Uint8A
       !fits(card, layout.card.length) ||
       (facility !== undefined && !fits(facility, layout.facility?.length ?? 0))
     ) {
-      throw usageError(`${id} does not fit ${layout.name}`);
+      throw usageError(`the card number does not fit ${layout.name}`);
     }
     return identifierBytes(layout, facility, card);
   }
   const raw = parseHexIdentifier(id);
-  if (!raw) throw usageError(`"${id}" is not a hex identifier, e.g. 04A1B2C3`);
+  // Never echo the identifier: an error message ends up in a terminal's scrollback and in logs.
+  if (!raw) throw usageError("the identifier is not hex, e.g. 04A1B2C3");
   if (kind === "resident-id" && raw.length !== 8)
     throw usageError("a resident ID card serial is 8 bytes (16 hex)");
   return raw;
 }
 
 type HashOf = (id: string) => string;
+
+/** Sub-commands whose argument is a card number, ID serial or PIN. */
+const IDENTIFIED = new Set(["hash", "add", "block", "lost", "unblock", "remove"]);
+
+/** The identifier from the command line, stdin ("-") or the first line of a file. */
+async function identifierFrom(
+  arg: string | undefined,
+  file: string | undefined,
+): Promise<string | undefined> {
+  let text: string | undefined;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      throw usageError(`cannot read --id-file ${file}`);
+    }
+  } else if (arg === "-") {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    text = Buffer.concat(chunks).toString("utf8");
+  } else {
+    return arg;
+  }
+  const first = text.split(/\r?\n/)[0]?.trim() ?? "";
+  if (first === "") throw usageError(file === undefined ? "nothing on stdin" : `--id-file ${file} is empty`);
+  return first;
+}
+
+/** A PIN the station would refuse at the keypad is refused at enrolment, with the setting that decides. */
+function checkPinPolicy(pin: string, pins: { minLength: number; allowPinOnly: boolean }): string | undefined {
+  if (pin.length < pins.minLength)
+    throw usageError(`a PIN needs at least ${pins.minLength} digits (access.pins.minLength)`);
+  return pins.allowPinOnly
+    ? undefined
+    : "this PIN is a second factor only (access.pins.allowPinOnly is off): enrol the person's card with --second-factor";
+}
 
 function time(v: string | undefined, what: string): number | undefined {
   if (v === undefined || v === "") return undefined;
@@ -121,10 +160,13 @@ export const credentials: Command = async (args) => {
       "valid-until": { type: "string" },
       schedule: { type: "string" },
       face: { type: "boolean", default: false },
+      "second-factor": { type: "boolean", default: false },
       format: { type: "string", default: "wiegand-26" },
+      "id-file": { type: "string" },
     },
   });
-  const [sub, arg] = positionals;
+  const [sub, given] = positionals;
+  const arg = IDENTIFIED.has(sub ?? "") ? await identifierFrom(given, values["id-file"]) : given;
   const kind = kindOf(values.kind);
   const format = values.format ?? "wiegand-26";
   const hashWith =
@@ -154,6 +196,7 @@ export const credentials: Command = async (args) => {
         return 0;
       case "add": {
         if (!arg || !values.person) throw usageError("credentials add UID --config FILE --person ID");
+        const note = kind === "keypad" ? checkPinPolicy(arg, config.access.pins) : undefined;
         store.upsert([
           {
             credential: hashOf(arg),
@@ -163,10 +206,11 @@ export const credentials: Command = async (args) => {
             validFrom: time(values["valid-from"], "--valid-from"),
             validUntil: time(values["valid-until"], "--valid-until"),
             schedule: values.schedule,
-            secondFactor: values.face ?? false,
+            secondFactor: values.face === true || values["second-factor"] === true,
           },
         ]);
         say(`enrolled ${values.person}; ${store.size} credentials`);
+        if (note) say(note);
         return 0;
       }
       case "block":

@@ -60,14 +60,16 @@ export const door: Command = async (args) => {
   });
   if (positionals[0] !== "fire-reset") throw usageError("door fire-reset [--console URL]");
   const url = new URL("/api/door/fire-reset", values.console ?? DEFAULT_CONSOLE);
-  const res = await fetch(url, { method: "POST", headers: { "x-waystation-client": "cli" } }).catch(
-    (cause: unknown) => {
-      throw new StationError("CONSOLE_UNREACHABLE", "cli", `no station console answers at ${url.origin}`, {
-        cause,
-        hint: "is the station running? pass --console http://host:port",
-      });
-    },
-  );
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-waystation-client": "cli" },
+    body: "{}",
+  }).catch((cause: unknown) => {
+    throw new StationError("CONSOLE_UNREACHABLE", "cli", `no station console answers at ${url.origin}`, {
+      cause,
+      hint: "is the station running? pass --console http://host:port",
+    });
+  });
   const body = (await res.json()) as { ok: boolean; detail: string };
   process.stdout.write(`${body.detail}\n`);
   return body.ok ? 0 : 1;

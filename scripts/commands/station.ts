@@ -13,8 +13,16 @@ import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
 
 /** EX_TEMPFAIL: "try again", which is what a planned restart asks of the service manager. */
 export const RESTART_EXIT_CODE = 75;
+/**
+ * What a station process creates that the code does not give a mode itself (a library's temp
+ * or lock file) is private too: the data directory is for the service user alone.
+ */
+function privateUmask(): void {
+  if (process.platform !== "win32") process.umask(0o077);
+}
 
 export const demo: Command = async (args) => {
+  privateUmask();
   const { values } = parseArgs({
     args,
     options: {
@@ -47,6 +55,7 @@ export const run: Command = async (args) => {
   guard.install();
   const { values } = parseArgs({ args, options: { config: { type: "string" } } });
   if (!values.config) throw usageError("run needs --config FILE");
+  privateUmask();
   // The lock's own section first, so a mistake anywhere else in the file cannot keep the lock
   // from going safe (scripts/run-station.ts has the order and why).
   let section: LockSection;

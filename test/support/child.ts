@@ -72,14 +72,18 @@ export class StationProcess {
 /** Run the CLI to completion and return what it printed. */
 export async function runCli(
   args: string[],
+  stdin?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const p = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const p = spawn(process.execPath, [CLI, ...args], {
+    stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+  });
+  if (stdin !== undefined) p.stdin?.end(stdin);
   let stdout = "";
   let stderr = "";
-  p.stdout.on("data", (d) => {
+  p.stdout?.on("data", (d) => {
     stdout += d;
   });
-  p.stderr.on("data", (d) => {
+  p.stderr?.on("data", (d) => {
     stderr += d;
   });
   const code = await new Promise<number | null>((resolve) => p.once("exit", resolve));

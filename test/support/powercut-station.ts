@@ -7,12 +7,16 @@
  *   {"msg":"ready","lastSeq":N}   the journal opened and the bus numbers on after N
  *   d N                           the journal committed every event up to seq N
  *   e HASH                        an enrolment returned from its transaction
+ *   s N                           the station-state file was saved with lockout N (its own copy,
+ *                                 powercut-state.json, saved every 10 ms; the station's own
+ *                                 station-state.json is written too, when the taps lock it out)
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import pino from "pino";
 import { loadConfigFile } from "../../config/load.ts";
 import { SqliteCredentialStore } from "../../controller/access/sqlite-credential-store.ts";
+import { EMPTY_STATION_STATE, StationStateFile } from "../../controller/persist/station-state-file.ts";
 import { bootStation } from "../../scripts/boot.ts";
 import { nextUnknownUid } from "./uids.ts";
 
@@ -43,3 +47,12 @@ setInterval(() => {
   ]);
   out(`e ${credential}`);
 }, 15);
+const stateFile = new StationStateFile(join(config.dataDir, "powercut-state.json"));
+// Numbered on from what the file holds, so the parent can require "this save or a later one".
+let saves = stateFile.load().state.lockouts.entry?.untilMs ?? 0;
+setInterval(() => {
+  saves++;
+  const fire = saves % 2 === 0 ? "off" : "latched";
+  stateFile.save({ ...EMPTY_STATION_STATE, fire, lockouts: { entry: { untilMs: saves } } }, new Date());
+  out(`s ${saves}`);
+}, 10);

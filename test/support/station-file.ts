@@ -23,6 +23,8 @@ export function writeStationFile(
     /** the `door:` section's YAML (default: `{ lockMode: fail-secure }`) */
     door?: string;
     extra?: string;
+    /** the whole `console:` value (flow YAML), instead of consolePort */
+    console?: string;
   },
 ): string {
   mkdirSync(dir, { recursive: true });
@@ -54,7 +56,7 @@ mqtt:
   url: "${opts.brokerUrl}"
   reconnect: { baseMs: 50, capMs: 400 }
   connectTimeoutMs: 2000
-${(opts.mqtt ?? []).map((l) => `  ${l}\n`).join("")}console: ${opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }"}
+${(opts.mqtt ?? []).map((l) => `  ${l}\n`).join("")}console: ${opts.console ?? (opts.consolePort ? `{ port: ${opts.consolePort} }` : "{ enabled: false }")}
 log: { level: info }
 ${allow}
 ${opts.extra ?? ""}`,
