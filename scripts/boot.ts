@@ -8,6 +8,7 @@ import { SqliteCredentialStore } from "../controller/access/sqlite-credential-st
 import { configEditor, configSaveCommand } from "../controller/console/config-editor.ts";
 import type { ConsoleExtension } from "../controller/console/http-route.ts";
 import { powerConsoleExtension } from "../controller/console/power-panel.ts";
+import type { LogTail } from "../controller/log-tail.ts";
 import { Station } from "../controller/station.ts";
 import type { SubsystemFactory } from "../controller/subsystem.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
@@ -56,6 +57,12 @@ export interface BootOptions {
   subsystems?: readonly SubsystemFactory[];
   /** simulated loads and batteries charge this many times faster (the demo) */
   powerTimeScale?: number;
+  /** the root logger's last lines, for the diagnostics command */
+  logTail?: LogTail;
+  /** what the `restart` command does (the caller stops the station and exits) */
+  restart?: () => void;
+  /** the station file as written, when `config` carries the central server's desired overlay */
+  fileConfig?: StationConfig;
   /**
    * The lock relay line `run` opened and drove safe before anything else (scripts/run-station.ts).
    * On real hardware it is the station's lock relay; on simulated hardware the simulated relay
@@ -213,6 +220,9 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
       ...(editor ? [configSaveCommand(editor)] : []),
     ],
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
+    ...(opts.logTail ? { logTail: opts.logTail } : {}),
+    ...(opts.restart ? { restart: opts.restart } : {}),
+    ...(opts.fileConfig ? { fileConfig: opts.fileConfig } : {}),
   });
   if (opts.processGuard) {
     opts.processGuard.addSafeAction("station", () => station.failSafe());

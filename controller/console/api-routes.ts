@@ -59,8 +59,8 @@ export function registerApi(app: FastifyInstance, ctx: ConsoleContext): void {
     streams.open(reply.raw, s.id, [{ kind: "state", data: source.state() }]);
   });
 
-  // Every change the console makes: one route, through the command runner, audited twice over
-  // (console.action names the user, cmd.executed/cmd.rejected the outcome, same commandId).
+  // Every change the console makes: one route, through the command router, audited as
+  // cmd.executed / cmd.rejected with the principal local:console:<user>.
   app.post("/api/command", { config: { auth: "change" } }, async (req, reply) => {
     const s = sessionOf(ctx, req);
     if (!s) return reply.code(401).send({ error: "login needed" });
@@ -69,9 +69,9 @@ export function registerApi(app: FastifyInstance, ctx: ConsoleContext): void {
       return reply.send(source.runner.rejectRequest(undefined, "console", "name and args needed"));
     const { name, args } = body.data;
     const commandId = body.data.id ?? randomUUID();
-    source.emit("console.action", { user: s.user, role: s.role, commandId, name });
     const progress = (line: string) => streams.broadcast("progress", { commandId, line });
-    return reply.send(await source.runner.runLocal(name, args ?? {}, "console", commandId, progress));
+    const principal = { kind: "local", via: "console", user: s.user } as const;
+    return reply.send(await source.runner.runAs(principal, name, args ?? {}, commandId, progress));
   });
 
   app.get("/api/commands", { config: { auth: "read" } }, async () => source.runner.list());

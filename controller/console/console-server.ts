@@ -2,7 +2,8 @@ import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from "pino";
 import type { EventPayload, EventType, StationEvent } from "../contract/events.ts";
 import type { StationState } from "../contract/state.ts";
-import type { LocalCommandRunner } from "../control/local-commands.ts";
+import type { CommandReply, LocalCommandRunner } from "../control/local-commands.ts";
+import type { Principal } from "../subsystem.ts";
 import { registerApi } from "./api-routes.ts";
 import { type AuthLevel, authorize, registerAuth } from "./auth-routes.ts";
 import type { ConfigEditor } from "./config-editor.ts";
@@ -17,14 +18,25 @@ import { LiveStreams } from "./streams.ts";
 
 export type RefusalReason = EventPayload<"console.request-refused">["reason"];
 
+/** The command router, as the console uses it: every command on behalf of the user logged in. */
+export interface ConsoleRunner extends Pick<LocalCommandRunner, "rejectRequest" | "list"> {
+  runAs(
+    principal: Principal & { kind: "local" },
+    name: string,
+    rawArgs: unknown,
+    id?: string,
+    progress?: (line: string) => void,
+  ): Promise<CommandReply>;
+}
+
 export interface ConsoleSource {
   state(): StationState;
   subscribe(listener: (event: StationEvent) => void): () => void;
   onStateChange(listener: (state: StationState) => void): () => void;
   /** told about every refused request; the console does its own rate limiting of the journal */
   refused?(refusal: EventPayload<"console.request-refused">): void;
-  /** every change goes through here, audited like the CLI's */
-  readonly runner: LocalCommandRunner;
+  /** every change goes through here, audited with the user's name (`local:console:<user>`) */
+  readonly runner: ConsoleRunner;
   /** security and audit events, onto the bus (and so the journal) */
   emit<T extends EventType>(type: T, payload: EventPayload<T>): void;
   /** who may log in; read at every login, so `waystation provision` needs no restart */

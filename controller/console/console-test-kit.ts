@@ -2,8 +2,8 @@ import { request } from "node:http";
 import pino from "pino";
 import type { EventPayload, EventType } from "../contract/events.ts";
 import type { StationState } from "../contract/state.ts";
-import type { CommandReply, LocalCommandRunner } from "../control/local-commands.ts";
-import { type ConsoleOptions, ConsoleServer } from "./console-server.ts";
+import type { CommandReply } from "../control/local-commands.ts";
+import { type ConsoleOptions, type ConsoleRunner, ConsoleServer } from "./console-server.ts";
 import { type ConsoleUsers, withUser } from "./console-users.ts";
 import type { ConsoleExtension } from "./http-route.ts";
 
@@ -50,7 +50,7 @@ export function testUsers(): Promise<ConsoleUsers> {
 export interface Kit {
   server: ConsoleServer;
   host: string;
-  calls: { name: string; args: unknown; via: string; id?: string | undefined }[];
+  calls: { name: string; args: unknown; user?: string | undefined; id?: string | undefined }[];
   events: { type: EventType; payload: unknown }[];
   refusals: EventPayload<"console.request-refused">[];
   clock: { now: number };
@@ -70,9 +70,9 @@ export async function startKit(
   const refusals: Kit["refusals"] = [];
   const clock = { now: 0 };
   const users = await testUsers();
-  const runner: LocalCommandRunner = {
-    async runLocal(name, args, via, id, progress): Promise<CommandReply> {
-      calls.push({ name, args, via, id });
+  const runner: ConsoleRunner = {
+    async runAs(principal, name, args, id, progress): Promise<CommandReply> {
+      calls.push({ name, args, user: principal.user, id });
       progress?.("step 1");
       return { id: id ?? "x", status: "ok", code: "OK", data: { ran: name } };
     },

@@ -14,12 +14,4 @@ export const consoleEvents = {
       address: z.string().describe("the client address of the last attempt"),
     })
     .describe("repeated wrong passwords: the name is locked for a while (a security event)"),
-  "console.action": z
-    .object({
-      user,
-      role,
-      commandId: z.string().describe("the same id as the cmd.executed or cmd.rejected that follows"),
-      name: z.string().describe("the command asked for"),
-    })
-    .describe("a console user asked for a command; its outcome is the cmd.* event with the same commandId"),
 } as const;

@@ -3,7 +3,9 @@ import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
 import { cabinetEvents } from "./cabinet-events.ts";
 import { commandEvents } from "./command-events.ts";
+import { configEvents } from "./config-events.ts";
 import { consoleEvents } from "./console-events.ts";
+import { credentialListEvents } from "./credential-list-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { faceEvents } from "./face-events.ts";
 import { journalEvents } from "./journal-events.ts";
@@ -37,6 +39,8 @@ export const EventPayloadSchemas = {
   ...safetyEvents,
   ...occupancyEvents,
   ...faceEvents,
+  ...credentialListEvents,
+  ...configEvents,
   ...securityEvents,
   ...consoleEvents,
 } as const;

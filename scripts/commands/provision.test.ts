@@ -4,13 +4,13 @@ import { join } from "node:path";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { loadConfigFile } from "../../config/load.ts";
+import type { ConsoleRunner } from "../../controller/console/console-server.ts";
 import {
   consoleUsersFile,
   loadConsoleUsers,
   verifyPassword,
 } from "../../controller/console/console-users.ts";
 import { createConsole } from "../../controller/console/console-wiring.ts";
-import type { LocalCommandRunner } from "../../controller/control/local-commands.ts";
 import type { EventBus } from "../../controller/events/event-bus.ts";
 import { provisionStation } from "./provision.ts";
 
@@ -42,7 +42,7 @@ function consoleFor(file: string) {
   return createConsole({
     config: loadConfigFile(file),
     bus: { subscribe: () => () => {}, emit: () => {} } as unknown as EventBus,
-    runner: {} as LocalCommandRunner,
+    runner: {} as ConsoleRunner,
     state: () => {
       throw new Error("not started");
     },
