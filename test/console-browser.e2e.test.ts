@@ -92,8 +92,14 @@ describe("the console in a real browser", () => {
   });
 
   it("a card tapped at the reader appears live: its kind and credential, never its number", async () => {
+    // a tap from before the page opened is replayed by the stream, but is not this card
+    const from = events.length;
+    booted.sim?.control.tap("DEADBEEF");
+    await waitFor(() => events.slice(from).some((e) => e.type === "access.denied"), "the earlier tap", T);
     await tech.goto(`${base}/card`);
     await expect.poll(() => tech.textContent("#conn"), { timeout: T }).toBe("live");
+    // an absence cannot be waited for: give the replayed events a moment to arrive, then look
+    await new Promise((r) => setTimeout(r, 300));
     expect(await tech.isVisible("#waiting")).toBe(true);
     booted.sim?.control.tap(CARD);
     await tech.waitForSelector("#card", { state: "visible", timeout: T });
