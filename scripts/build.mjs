@@ -17,6 +17,8 @@ export const NATIVE = [
   "pino",
   "pino-pretty",
   "thread-stream",
+  // argon2 ships its binary as a per-platform optional package, required at run time
+  "@node-rs/argon2",
 ];
 
 /**

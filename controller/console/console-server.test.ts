@@ -1,4 +1,9 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { request } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Kit, PASSWORDS, send, startKit } from "./console-test-kit.ts";
 import { sendJson } from "./http-route.ts";
@@ -237,5 +242,51 @@ describe("console: login, sessions, roles", () => {
     expect(zh.body).toContain("事件日志");
     expect(zh.body).toContain('<html lang="zh-CN">');
     expect(en.body).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+});
+
+describe("console over TLS", () => {
+  it("marks the session cookie Secure and serves https", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-tls-"));
+    const r = spawnSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1"].concat([
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ]),
+      { stdio: "ignore" },
+    );
+    expect(r.status).toBe(0);
+    const tls = { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
+    const secure = await startKit([], { tls });
+    try {
+      expect(secure.server.url).toMatch(/^https:/);
+      const answer = await new Promise<{ status: number; cookie: string }>((resolve, reject) => {
+        const req = httpsRequest(
+          {
+            host: "127.0.0.1",
+            port: secure.server.port,
+            method: "POST",
+            path: "/api/login",
+            rejectUnauthorized: false,
+            headers: { host: secure.host, "content-type": "application/json" },
+          },
+          (res) => {
+            res.resume();
+            res.on("end", () =>
+              resolve({ status: res.statusCode ?? 0, cookie: String(res.headers["set-cookie"]) }),
+            );
+          },
+        );
+        req.on("error", reject);
+        req.end(JSON.stringify({ user: "tech", password: PASSWORDS.tech }));
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.cookie).toMatch(/; HttpOnly; SameSite=Strict; Secure$/);
+    } finally {
+      await secure.stop();
+    }
   });
 });

@@ -70,7 +70,8 @@ function randomId() { const b = new Uint8Array(16); crypto.getRandomValues(b); r
 async function command(name, args, id) {
   const r = await fetch("/api/command", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, args, id }) });
   if (r.status === 401) { location.href = "/login"; return {}; }
-  return r.json();
+  const j = await r.json().catch(() => ({}));
+  return r.ok ? j : { status: "error", code: j.error || "HTTP_" + r.status };
 }
 function live(handlers) {
   const es = new EventSource("/api/stream");

@@ -10,7 +10,7 @@ export function powerConsoleExtension(): ConsoleExtension {
 }
 
 const POWER_PANEL = `<section id="power">
-  <h2>Charging and battery swap</h2>
+  <h2 id="powerTitle"></h2>
   <div id="safetyBox"></div>
   <table id="outletTable"></table>
   <div id="cabinetBox"></div>
@@ -24,26 +24,28 @@ const POWER_PANEL = `<section id="power">
     const j = await command(name, args);
     msg.textContent = name + ": " + j.status + (j.code ? " (" + j.code + ")" : "");
   };
-  const btn = (label, name, args) => "<button onclick='powerCommand(" + JSON.stringify(name) + "," + esc(JSON.stringify(args)) + ")'>" + esc(label) + "</button>";
+  const btn = (label, name, args) => "<button data-change onclick='powerCommand(" + JSON.stringify(name) + "," + esc(JSON.stringify(args)) + ")'>" + esc(label) + "</button>";
+  const th = (...keys) => "<tr>" + keys.map((k) => "<th>" + (k ? esc(t(k)) : "") + "</th>").join("") + "</tr>";
   async function refresh() {
     const s = await (await fetch("/api/state")).json();
+    document.getElementById("powerTitle").textContent = t("chargingSwap");
     const sf = s.safety;
     document.getElementById("safetyBox").innerHTML = sf
-      ? (sf.active.length ? "<b style='color:#b00'>SAFETY ALARM: " + esc(sf.active.join(", ")) + " — power cut, door released</b>"
-        : sf.latched ? "<b style='color:#b60'>Power cut after a safety alarm</b> " + btn("Reset (technician)", "safety-reset", {}) : "Safety: normal")
+      ? (sf.active.length ? "<b style='color:#b00'>" + esc(t("safetyAlarm", { what: sf.active.join(", ") })) + "</b>"
+        : sf.latched ? "<b style='color:#b60'>" + esc(t("safetyLatched")) + "</b> " + btn(t("resetTech"), "safety-reset", {}) : esc(t("safetyNormal")))
       : "";
     const rows = Object.entries(s.outlets || {}).map(([id, o]) => "<tr><td>" + esc(id) + "</td><td>" + esc(o.kind) + "</td><td>" + esc(o.state) +
-      (o.quarantine ? " (" + esc(o.quarantine.reason) + ")" : "") + "</td><td>" + (o.relay ? "on" : "off") + "</td><td>" + o.powerW.toFixed(1) + " W</td><td>" +
+      (o.quarantine ? " (" + esc(o.quarantine.reason) + ")" : "") + "</td><td>" + esc(t(o.relay ? "on" : "off")) + "</td><td>" + o.powerW.toFixed(1) + " W</td><td>" +
       (o.session ? esc(o.session.personId || "") + " " + o.session.energyWh + " Wh" : "") + "</td><td>" +
-      (o.state === "quarantined" ? btn("Clear", "outlet", { outlet: id, action: "clear" }) : o.state === "charging" ? btn("Stop", "outlet", { outlet: id, action: "stop" }) : btn("Start", "outlet", { outlet: id, action: "start" })) + "</td></tr>");
-    document.getElementById("outletTable").innerHTML = rows.length ? "<tr><th>outlet</th><th>kind</th><th>state</th><th>relay</th><th>power</th><th>session</th><th></th></tr>" + rows.join("") : "";
+      (o.state === "quarantined" ? btn(t("clear"), "outlet", { outlet: id, action: "clear" }) : o.state === "charging" ? btn(t("stop"), "outlet", { outlet: id, action: "stop" }) : btn(t("start"), "outlet", { outlet: id, action: "start" })) + "</td></tr>");
+    document.getElementById("outletTable").innerHTML = rows.length ? th("outlet", "kind", "state", "relay", "power", "session", "") + rows.join("") : "";
     const c = s.cabinet;
-    document.getElementById("cabinetBox").innerHTML = c ? "<p>Cabinet: " + (c.online ? "online" : "OFFLINE") + ", chargers " + (c.powered ? "on" : "cut") +
-      ", swap: " + esc(c.swap.step) + " " + btn("Swap (person inside)", "swap", {}) + "</p><table><tr><th>slot</th><th>battery</th><th>SoC</th><th>°C</th><th>door</th><th></th></tr>" +
+    document.getElementById("cabinetBox").innerHTML = c ? "<p>" + esc(t("cabinetLine", { online: t(c.online ? "online" : "offline"), powered: t(c.powered ? "on" : "cut"), step: c.swap.step })) + " " + btn(t("swapBtn"), "swap", {}) + "</p><table>" + th("slot", "battery", "soc", "tempC", "door", "") +
       c.slots.map((v) => "<tr><td>" + v.slot + "</td><td>" + esc(v.present ? v.batteryId : "—") + "</td><td>" + (v.present ? v.socPct + " %" : "") + "</td><td>" + v.tempC + "</td><td>" +
-        (v.doorClosed ? "closed" : "open") + "</td><td>" + (v.quarantined ? "quarantined " + btn("Release", "release-battery", { slot: v.slot }) : esc(v.faults.join(", "))) + "</td></tr>").join("") + "</table>" : "";
+        esc(t(v.doorClosed ? "closed" : "open")) + "</td><td>" + (v.quarantined ? esc(t("quarantined")) + " " + btn(t("release"), "release-battery", { slot: v.slot }) : esc(v.faults.join(", "))) + "</td></tr>").join("") + "</table>" : "";
+    if (document.body.dataset.role !== "technician") document.querySelectorAll("#power [data-change]").forEach((b) => { b.disabled = true; });
   }
-  refresh();
-  setInterval(() => refresh().catch(() => {}), 1000);
+  // the page's shared script (t, command) comes after this section: start once it has run
+  window.addEventListener("DOMContentLoaded", () => { refresh(); setInterval(() => refresh().catch(() => {}), 1000); });
 })();
 </script>`;
