@@ -5,6 +5,7 @@ import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll } from "vitest";
 import { type SignedMessage, type SigningKey, signEnvelope } from "../../scripts/central/sign.ts";
+import { sendControl, socketFor } from "../../scripts/control-client.ts";
 import { StationProcess } from "./child.ts";
 import { Mosquitto } from "./mosquitto.ts";
 import { freePort } from "./net.ts";
@@ -66,9 +67,10 @@ export class RemoteStation {
     await p.exit();
   }
 
+  /** the station's state through its control socket (the console needs a login) */
   async state(): Promise<{ door: { lock: string; mode: string } }> {
-    const res = await fetch(`${this.consoleUrl}/api/state`);
-    return (await res.json()) as { door: { lock: string; mode: string } };
+    const reply = await sendControl(socketFor({ config: this.file }), "status");
+    return reply.data as { door: { lock: string; mode: string } };
   }
 
   async sim(command: string, body: Record<string, unknown> = {}): Promise<void> {
