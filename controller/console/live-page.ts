@@ -19,7 +19,7 @@ export function liveBody(lang: Lang, panels: readonly string[]): string {
     <dt>${h("readers")}</dt><dd id="readers">?</dd>
     <dt>${h("credentials")}</dt><dd id="creds">?</dd>
     <dt>${h("time")}</dt><dd id="time">?</dd>
-    <dt>${h("power")}</dt><dd id="power">?</dd>
+    <dt>${h("power")}</dt><dd id="supply">?</dd>
     <dt>${h("journal")}</dt><dd id="journal">?</dd>
   </dl>
   <div id="fireReset" style="display:none"><button id="fireResetBtn" data-change>${h("fireReset")}</button></div>
@@ -51,7 +51,7 @@ function showState(s) {
   $("readers").textContent = Object.entries(s.readers || {}).map(([k, v]) => k + ": " + v.status + (v.lockedOut ? " (locked out)" : "")).join(", ") || t("none");
   $("creds").textContent = s.credentials ? s.credentials.count : "?";
   $("time").textContent = s.time.quality + ", " + new Date(s.time.now).toLocaleString();
-  $("power").textContent = s.power.onBattery ? t("onBattery") : t("mains");
+  $("supply").textContent = s.power.onBattery ? t("onBattery") : t("mains");
   const j = s.journal;
   $("journal").textContent = j ? j.health + " · backlog " + j.backlog + " · dropped " + j.dropped + (j.error ? " — " + j.error : "") : "?";
   $("journal").className = j && j.health !== "ok" ? "msg" : "";

@@ -46,7 +46,8 @@ button:disabled{opacity:.5}
 input,textarea{font:inherit;padding:6px;border:1px solid #aab3c2;border-radius:6px;box-sizing:border-box;max-width:100%}
 textarea{width:100%;font-family:ui-monospace,monospace;font-size:13px}
 table{width:100%;border-collapse:collapse;font-size:13px}
-th,td{text-align:left;padding:4px 6px;border-bottom:1px solid #e6e9ef;vertical-align:top;overflow-wrap:anywhere}
+th,td{text-align:left;padding:4px 6px;border-bottom:1px solid #e6e9ef;vertical-align:top;overflow-wrap:break-word}
+td button{padding:4px 8px;margin:0}
 td.t{white-space:nowrap;color:#5b6475;font-variant-numeric:tabular-nums}
 .msg{font-size:14px;color:#b3261e;min-height:1em}.good{color:#19692c}
 .wide{grid-column:1/-1}
