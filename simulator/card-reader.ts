@@ -1,6 +1,6 @@
 import { StationError } from "../config/errors.ts";
 import type { IdentifierHasher } from "../device/identity/hasher.ts";
-import { parseHexIdentifier } from "../device/identity/hasher.ts";
+import { alternatesOf, parseHexIdentifier } from "../device/identity/hasher.ts";
 import type {
   CardReader,
   CredentialKind,
@@ -90,6 +90,7 @@ export class SimCardReader implements CardReader, SimReaderSlot {
       readerId: this.id,
       kind,
       credential: this.hasher(kind, raw),
+      ...alternatesOf(this.hasher, kind, raw),
       format,
       atMs: this.clock.monotonic(),
     });

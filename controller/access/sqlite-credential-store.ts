@@ -143,7 +143,7 @@ export class SqliteCredentialStore implements CredentialStore {
     const row = db.prepare("SELECT value FROM meta WHERE key = 'keyFingerprint'").get() as
       | { value: string }
       | undefined;
-    if (row?.value === fingerprint) return;
+    if (row?.value === fingerprint || this.keyFingerprints().next === fingerprint) return;
     if (row === undefined || this.count === 0) {
       if (this.health_.writable) {
         db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyFingerprint', ?)").run(fingerprint);
@@ -160,6 +160,31 @@ export class SqliteCredentialStore implements CredentialStore {
         current: fingerprint,
       },
     );
+  }
+
+  /**
+   * The key the entries were hashed with and, during a credential key rotation, the next one: a
+   * station that stopped between writing the new key to its secrets file and here still starts
+   * (controller/remote/key-rotation.ts finishes the rotation).
+   */
+  keyFingerprints(): { current?: string; next?: string } {
+    const rows = (this.db
+      ?.prepare("SELECT key, value FROM meta WHERE key IN ('keyFingerprint', 'keyFingerprintNext')")
+      .all() ?? []) as { key: string; value: string }[];
+    const get = (k: string) => rows.find((r) => r.key === k)?.value;
+    const current = get("keyFingerprint");
+    const next = get("keyFingerprintNext");
+    return { ...(current ? { current } : {}), ...(next ? { next } : {}) };
+  }
+
+  setKeyFingerprints(current: string, next: string | undefined): void {
+    const db = this.requireDb();
+    db.transaction(() => {
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyFingerprint', ?)").run(current);
+      if (next)
+        db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyFingerprintNext', ?)").run(next);
+      else db.prepare("DELETE FROM meta WHERE key = 'keyFingerprintNext'").run();
+    })();
   }
 
   health(): StoreHealth {
