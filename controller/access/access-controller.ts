@@ -86,7 +86,7 @@ export class AccessController {
     private readonly door: Door,
     private readonly bus: EventBus,
     private readonly log: Logger,
-    private readonly settings: AccessSettings,
+    private settings: AccessSettings,
     private readonly deps: AccessDeps,
   ) {
     this.readers = [...readers];
@@ -245,6 +245,11 @@ export class AccessController {
    * unless the station file says so. Checked before the store is asked, so a short PIN that
    * happens to be enrolled is refused too.
    */
+  /** New rules from a live config change, whole: the next read is decided by them. */
+  reconfigure(settings: AccessSettings): void {
+    this.settings = settings;
+  }
+
   /**
    * During a credential key rotation a read also carries its hash under the next key: the one
    * the store knows stands for the card from here on (passback, lockout, the journal).
