@@ -10,7 +10,8 @@ import {
   sealCredentialKey,
   stationPublicKey,
 } from "../controller/remote/sealed-key.ts";
-import { daemon, realStackAvailable } from "./support/real-stack.ts";
+import { pythonCryptography } from "./support/python-cryptography.ts";
+import { realStackAvailable } from "./support/real-stack.ts";
 
 const DOC = resolve(import.meta.dirname, "..", "docs", "central-integration.md");
 
@@ -22,15 +23,7 @@ function sealingBlock(): string {
   return m[1];
 }
 
-const python = (() => {
-  const d = daemon("python3 + cryptography", "python3-cryptography");
-  try {
-    execFileSync("/usr/bin/python3", ["-c", "import cryptography"], { stdio: "ignore" });
-    return { ...d, path: "/usr/bin/python3" };
-  } catch {
-    return { ...d, path: undefined };
-  }
-})();
+const python = pythonCryptography();
 
 describe("a next credential key sealed to the station's X25519 key", () => {
   const stationKey = newStationKeyDer();

@@ -1,5 +1,6 @@
 import type { Database as Db } from "better-sqlite3";
 import { centralTableDdl } from "../access/sqlite-credential-store.ts";
+import type { ListEntry } from "../contract/command-wire.ts";
 import { checkedEntry, type ListApplyCode, ListApplyError } from "./list-entry-check.ts";
 
 export type { ListApplyCode };
@@ -163,6 +164,20 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
   };
 }
 
+/** An entry as the store's columns, the credential as hex (the statements unhex it). */
+function row(e: ListEntry) {
+  return [
+    e.credential,
+    e.personId,
+    e.role,
+    e.status,
+    e.validFrom ?? null,
+    e.validUntil ?? null,
+    e.schedule ?? null,
+    e.secondFactor ? 1 : 0,
+  ] as const;
+}
+
 /** A full list: a fresh table written in key order, swapped in for the previous list. */
 function applyFull(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): number {
   // Unsorted rows first into a plain temporary heap (appends only), then one sorted copy: a
@@ -178,16 +193,7 @@ function applyFull(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): number 
     for (const raw of entries) {
       const e = checkedEntry(raw, total);
       hash.add(e);
-      load.run(
-        e.credential,
-        e.personId,
-        e.role,
-        e.status,
-        e.validFrom ?? null,
-        e.validUntil ?? null,
-        e.schedule ?? null,
-        e.secondFactor ? 1 : 0,
-      );
+      load.run(...row(e));
       total++;
     }
   }
@@ -213,7 +219,7 @@ function applyDelta(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): { appl
   const del = db.prepare("DELETE FROM central_credentials WHERE hash = ?");
   const upsert = db.prepare(
     `INSERT INTO central_credentials (hash, person_id, role, status, valid_from, valid_until, schedule, second_factor)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${UPSERT_SET}`,
+     VALUES (unhex(?), ?, ?, ?, ?, ?, ?, ?) ${UPSERT_SET}`,
   );
   let applied = 0;
   let net = 0;
@@ -236,16 +242,7 @@ function applyDelta(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): { appl
       const old = find.get(key) as StoredRow | undefined;
       if (old) hash.remove(stored(e.credential, old));
       else net++;
-      upsert.run(
-        key,
-        e.personId,
-        e.role,
-        e.status,
-        e.validFrom ?? null,
-        e.validUntil ?? null,
-        e.schedule ?? null,
-        e.secondFactor ? 1 : 0,
-      );
+      upsert.run(...row(e));
       hash.add(e);
       applied++;
     }
