@@ -1,5 +1,5 @@
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -91,6 +91,8 @@ export async function benchCredentialListApply(n: number, known: number): Promis
 
     const idle = await decisions(store, known, () => true, 3000);
     let done = false;
+    const cpu0 = process.cpuUsage();
+    const load0 = loadavg()[0] ?? 0;
     const t0 = performance.now();
     const applying = lists.apply(1, "full").then((r) => {
       done = true;
@@ -99,6 +101,10 @@ export async function benchCredentialListApply(n: number, known: number): Promis
     const during = await decisions(store, known, () => done, 100);
     const applied = await applying;
     const applySeconds = (performance.now() - t0) / 1000;
+    // The process's CPU time over the apply (the worker, and the door's decisions beside it): on
+    // a shared machine the wall time is this stretched by whoever else runs.
+    const cpu = process.cpuUsage(cpu0);
+    const applyCpuS = (cpu.user + cpu.system) / 1e6;
     if (!applied.ok) throw new Error(`bench list apply failed: ${applied.code} ${applied.detail}`);
     if (store.lookup(listEntry(n - 1).credential)?.personId !== `c${n - 1}`)
       throw new Error("list not applied");
@@ -123,6 +129,8 @@ export async function benchCredentialListApply(n: number, known: number): Promis
             storeAlready: known,
             chunks: Math.ceil(n / perChunk),
             stagingS: round(staged / 1000, 2),
+            cpuS: round(applyCpuS, 2),
+            loadavg: round(load0, 1),
           },
           baseline: {
             name: "store.upsert on the main thread (the door waits)",

@@ -1,7 +1,16 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
-import { parse, stringify } from "yaml";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { parse, parseDocument, stringify } from "yaml";
 import { z } from "zod";
 import { StationError } from "./errors.ts";
 
@@ -17,6 +26,13 @@ export const SecretsSchema = z
       .regex(/^[0-9a-f]{64}$/, "64 lower-case hex digits (32 random bytes)")
       .optional()
       .describe("this station's own AES-256-GCM key for face templates at rest; never leaves the station"),
+    stationKey: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{64}$/, "an X25519 private key, PKCS#8 DER in base64 (48 bytes)")
+      .optional()
+      .describe(
+        "this station's own X25519 key: the centre seals a next credential key to it (credential-key-rotate); never leaves the station",
+      ),
     faceTerminalSecret: z
       .string()
       .min(32)
@@ -77,8 +93,39 @@ export function createSecretsFile(file: string): Secrets {
   const secrets: Secrets = {
     credentialKey: randomBytes(32).toString("hex"),
     faceTemplateKey: randomBytes(32).toString("hex"),
+    stationKey: newStationKeyDer(),
   };
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, stringify(secrets), { mode: 0o600, flag: "wx" });
   return secrets;
+}
+
+/** A new X25519 station key, PKCS#8 DER in base64. */
+export function newStationKeyDer(): string {
+  return generateKeyPairSync("x25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
+}
+
+/**
+ * The end of a credential key rotation: the secrets file's `credentialKey` replaced, every other
+ * line kept, written to a private temp file, fsync'd and renamed over (a power cut leaves the old
+ * file or the new one, never half of one).
+ */
+export function replaceCredentialKey(file: string, keyHex: string): void {
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  doc.set("credentialKey", keyHex);
+  const tmp = join(dirname(file), `.${basename(file)}.tmp`);
+  const fd = openSync(tmp, "w", 0o600);
+  try {
+    writeFileSync(fd, doc.toString());
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  const dfd = openSync(dirname(file), "r");
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
 }

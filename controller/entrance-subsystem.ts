@@ -43,6 +43,7 @@ export class EntranceSubsystem implements Subsystem {
     this.doctorChecks = entranceDoctorChecks(this.entrance, ctx.hardware, ctx.config, ctx.bus);
     // The one way another subsystem may open the door: an egress hold, as the fire input gives.
     ports.egress = { request: (source, active) => door.requestEgress(source, active) };
+    ports.liveConfig = { apply: (config) => this.entrance.reconfigure(config) };
     // The door's commands (unlock, lock, passage-mode, fire-reset), for the router.
     this.commands = doorCommands(door);
   }

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
 import type { Hardware } from "../device/hardware.ts";
-import { AccessController } from "./access/access-controller.ts";
+import { AccessController, type AccessSettings } from "./access/access-controller.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
 import { type OccupancyFigure, UNKNOWN_OCCUPANCY } from "./access/occupancy.ts";
 import { NO_FACE_MODULE, type SecondFactor } from "./access/second-factor.ts";
@@ -44,25 +44,20 @@ export class Entrance {
   private readonly ownsBoard: boolean;
   private readonly unsubscribers: (() => void)[] = [];
   private relayWearRaised = false;
+  private readonly holidays = new Set<string>();
   private tracked = false;
 
   constructor(private readonly deps: EntranceDeps) {
     const { config, hardware, bus, logger } = deps;
     const d = config.door;
     const a = config.access;
-    const holidays = new Set(a.holidays);
+    const holidays = this.holidays;
+    for (const h of a.holidays) holidays.add(h);
     this.alarms = deps.alarms ?? new AlarmBoard();
     this.ownsBoard = deps.alarms === undefined;
     this.door = new DoorController(
       hardware,
-      {
-        unlockMs: d.unlockMs,
-        maxOpenMs: d.maxOpenMs,
-        relockDelayMs: d.relockDelayMs,
-        heldOpenAlarmMs: d.heldOpenAlarmMs,
-        forcedOpenGraceMs: d.forcedOpenGraceMs,
-        fireRevert: d.fire.revert,
-      },
+      doorSettings(d),
       d.lockMode,
       bus,
       logger.child({ module: "door" }),
@@ -101,18 +96,7 @@ export class Entrance {
       this.door,
       bus,
       logger.child({ module: "access" }),
-      {
-        schedules: new Map(Object.entries(a.schedules)),
-        holidays,
-        timezone: a.timezone,
-        lockout: a.lockout,
-        rereadSuppressMs: a.rereadSuppressMs,
-        capacity: a.capacity,
-        antiPassbackMs: a.antiPassback.windowMs,
-        faceDownPolicy: a.degraded.faceDown,
-        faceWindowMs: FACE_WINDOW_MS,
-        pins: a.pins,
-      },
+      accessSettings(a, holidays),
       {
         clock: hardware.clock,
         timeQuality: () => hardware.timeSource.quality(),
@@ -122,6 +106,18 @@ export class Entrance {
         adoptAlarm: (alarm, source) => this.alarms.adopt(alarm, source),
       },
     );
+  }
+
+  /**
+   * The live-safe part of a new config (controller/remote/live-config.ts lists it): door timings
+   * and the access rules, each swapped whole between two reads. The holidays set is shared with
+   * the passage schedule, so it is refilled in place.
+   */
+  reconfigure(config: StationConfig): void {
+    this.holidays.clear();
+    for (const h of config.access.holidays) this.holidays.add(h);
+    this.door.retime(doorSettings(config.door));
+    this.access.reconfigure(accessSettings(config.access, this.holidays));
   }
 
   async start(): Promise<void> {
@@ -205,4 +201,30 @@ export class Entrance {
       detail: `${cycles} operations of ${rated} rated; plan a replacement`,
     });
   }
+}
+
+function doorSettings(d: StationConfig["door"]) {
+  return {
+    unlockMs: d.unlockMs,
+    maxOpenMs: d.maxOpenMs,
+    relockDelayMs: d.relockDelayMs,
+    heldOpenAlarmMs: d.heldOpenAlarmMs,
+    forcedOpenGraceMs: d.forcedOpenGraceMs,
+    fireRevert: d.fire.revert,
+  };
+}
+
+function accessSettings(a: StationConfig["access"], holidays: ReadonlySet<string>): AccessSettings {
+  return {
+    schedules: new Map(Object.entries(a.schedules)),
+    holidays,
+    timezone: a.timezone,
+    lockout: a.lockout,
+    rereadSuppressMs: a.rereadSuppressMs,
+    capacity: a.capacity,
+    antiPassbackMs: a.antiPassback.windowMs,
+    faceDownPolicy: a.degraded.faceDown,
+    faceWindowMs: FACE_WINDOW_MS,
+    pins: a.pins,
+  };
 }

@@ -80,6 +80,8 @@ export interface StationPorts {
   outletPower?: PowerCut;
   /** the cabinet: cut (and hold off) the chargers' mains */
   cabinetPower?: PowerCut;
+  /** the entrance: take the live-safe parts of a new config (controller/remote/live-config.ts) */
+  liveConfig?: { apply(config: StationConfig): void };
   /** the safety coordinator: where thermal and smoke signals go */
   safety?: SafetySignals;
 }

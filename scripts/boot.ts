@@ -9,12 +9,13 @@ import { configEditor, configSaveCommand } from "../controller/console/config-ed
 import type { ConsoleExtension } from "../controller/console/http-route.ts";
 import { powerConsoleExtension } from "../controller/console/power-panel.ts";
 import type { LogTail } from "../controller/log-tail.ts";
+import { KeyRotation } from "../controller/remote/key-rotation.ts";
 import { Station } from "../controller/station.ts";
 import type { SubsystemFactory } from "../controller/subsystem.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
 import type { Hardware } from "../device/hardware.ts";
 import {
-  createIdentifierHasher,
+  createRotatingHasher,
   credentialKeyFingerprint,
   type IdentifierHasher,
 } from "../device/identity/hasher.ts";
@@ -103,13 +104,15 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   // Like the secrets file: a data directory other users can read is refused before anything opens.
   checkDataDir(config.dataDir);
   const secrets = opts.secrets ?? loadSecretsFile(config.secretsFile);
-  const hasher = createIdentifierHasher(secrets.credentialKey);
+  // One hasher for every reader: during a credential key rotation it hashes under both keys.
+  const hasher = createRotatingHasher(secrets.credentialKey);
   // A simulated station gets a wall clock scenarios can step; a real one has the system's.
   const clock =
     opts.clock ??
     (config.hardware.mode === "simulated" ? new OffsetClock(new SystemClock()) : new SystemClock());
 
   let store: SqliteCredentialStore | undefined;
+  let rotation: KeyRotation | undefined;
   if (!opts.credentialStore) {
     store = new SqliteCredentialStore(join(config.dataDir, "credentials.db"));
     const health = store.openDegradable();
@@ -121,7 +124,18 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
           : "credential store cannot be opened: only the station file's static credentials work",
       );
     }
+    rotation = new KeyRotation({
+      stationId: config.station.id,
+      dataDir: config.dataDir,
+      secretsFile: config.secretsFile,
+      credentialKey: secrets.credentialKey,
+      stationKey: secrets.stationKey,
+      hasher,
+      store: health.writable ? store : undefined,
+      log: logger.child({ module: "key-rotation" }),
+    });
     try {
+      rotation.recover();
       store.checkKeyFingerprint(credentialKeyFingerprint(secrets.credentialKey));
     } catch (err) {
       store.close();
@@ -218,6 +232,7 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     commands: [
       ...(sim ? simCommandSpecs(sim.control, () => station.bus, readerIds, opts.tapAnswerMs) : []),
       ...(editor ? [configSaveCommand(editor)] : []),
+      ...(rotation?.commands(() => clock.now()) ?? []),
     ],
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
     ...(opts.logTail ? { logTail: opts.logTail } : {}),

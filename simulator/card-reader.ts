@@ -1,6 +1,6 @@
 import { StationError } from "../config/errors.ts";
 import type { IdentifierHasher } from "../device/identity/hasher.ts";
-import { parseHexIdentifier } from "../device/identity/hasher.ts";
+import { alternatesOf, parseHexIdentifier } from "../device/identity/hasher.ts";
 import type { CardReader, CredentialKind } from "../device/ports/card-reader.ts";
 import { CardReaderBase } from "../device/ports/card-reader-base.ts";
 import type { Clock } from "../device/ports/clock.ts";
@@ -68,6 +68,7 @@ export class SimCardReader extends CardReaderBase implements SimReaderSlot {
       readerId: this.id,
       kind,
       credential: this.hasher(kind, raw),
+      ...alternatesOf(this.hasher, kind, raw),
       format,
       atMs: this.clock.monotonic(),
     });

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ListEntrySchema } from "../controller/contract/command-wire.ts";
 import { listHash } from "../scripts/central/lists.ts";
 import { mosquittoDaemon } from "./support/mosquitto.ts";
+import { pythonCryptography } from "./support/python-cryptography.ts";
 import { daemon, realStackAvailable } from "./support/real-stack.ts";
 import { pinLine, STATION, useRemoteRig } from "./support/remote-station.ts";
 
@@ -22,16 +23,6 @@ function docBlock(lang: string, nth = 0): string {
 }
 
 const openssl = daemon("openssl", "openssl");
-/** Debian's python3 with its `cryptography` module (the test runs /usr/bin/python3). */
-function pythonCryptography() {
-  const d = daemon("python3 + cryptography", "python3-cryptography");
-  try {
-    execFileSync("/usr/bin/python3", ["-c", "import cryptography"], { stdio: "ignore" });
-    return { ...d, path: "/usr/bin/python3" };
-  } catch {
-    return { ...d, path: undefined };
-  }
-}
 const python = pythonCryptography();
 
 /**

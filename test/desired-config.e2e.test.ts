@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { commandEnvelope, type SigningKey, signEnvelope } from "../scripts/central/sign.ts";
 import { mosquittoDaemon } from "./support/mosquitto.ts";
@@ -5,7 +6,14 @@ import { realStackAvailable } from "./support/real-stack.ts";
 import { newKey, pinLine, ROOT, STATION, useRemoteRig } from "./support/remote-station.ts";
 import { waitFor } from "./support/wait.ts";
 
-type Reported = { version: number; status: string; desiredVersion?: number; errors?: { path: string }[] };
+type Reported = {
+  version: number;
+  status: string;
+  desiredVersion?: number;
+  errors?: { path: string }[];
+  applied?: string;
+  overrides?: string[];
+};
 
 /**
  * Desired and reported config against a real Mosquitto: validated by the station file's schema,
@@ -75,31 +83,73 @@ describe("desired config over a real Mosquitto", () => {
     expect(r.errors?.map((e) => e.path)).toEqual(["mqtt"]);
   });
 
-  it("a config that needs a restart: persisted, reported pending, restarted, then applied", async () => {
+  it("door timings are applied live: reported applied live, no restart", async () => {
     await central.publishTo(`${ROOT}/config/desired`, desired(3, { door: { unlockMs: 7000 } }, b), true);
-    await reported((x) => x.status === "pending-restart" && x.desiredVersion === 3);
+    const r = await reported((x) => x.status === "applied" && x.version === 3);
+    expect(r).toMatchObject({ applied: "live", changed: ["door.unlockMs"] });
     const changed = await central.event("config.changed", (e) => e.version === 3);
-    expect(changed).toMatchObject({ principal: "central:central-b", restart: true });
+    expect(changed).toMatchObject({ principal: "central:central-b", restart: false });
+    expect(await unlockMs()).toBe(7000);
+    // no planned restart was run for it
+    expect(central.events.filter((e) => e.type === "cmd.executed" && e.name === "restart")).toEqual([]);
+  });
+
+  it("a config that needs a restart: persisted, reported pending, restarted, then applied", async () => {
+    await central.publishTo(
+      `${ROOT}/config/desired`,
+      desired(4, { door: { unlockMs: 7500 }, access: { timezone: "Europe/Berlin" } }),
+      true,
+    );
+    const pending = await reported((x) => x.status === "pending-restart" && x.desiredVersion === 4);
+    expect(pending).toMatchObject({ applied: "restart", restartPaths: ["access.timezone"], version: 3 });
     expect(await station.proc?.exit(15_000)).toBe(75);
     await station.start();
-    await reported((x) => x.status === "applied" && x.version === 3);
-    expect(await unlockMs()).toBe(7000);
+    await reported((x) => x.status === "applied" && x.version === 4);
+    expect(await unlockMs()).toBe(7500);
   }, 40_000);
 
   it("a desired config published while the station was offline is applied after it reconnects", async () => {
     await station.stop();
-    await central.publishTo(`${ROOT}/config/desired`, desired(4, { door: { unlockMs: 8000 } }), true);
+    await central.publishTo(
+      `${ROOT}/config/desired`,
+      desired(5, { door: { unlockMs: 8000 }, access: { timezone: "Europe/Berlin" } }),
+      true,
+    );
     await station.start();
-    await reported((x) => x.status === "pending-restart" && x.desiredVersion === 4);
-    expect(await station.proc?.exit(15_000)).toBe(75);
-    await station.start();
-    await reported((x) => x.status === "applied" && x.version === 4);
+    // a desired config is a whole overlay on the station file, not a patch on the last one: with
+    // the same time zone as version 4 only the door timing changes, which applies live
+    await reported((x) => x.status === "applied" && x.version === 5 && x.applied === "live");
     expect(await unlockMs()).toBe(8000);
   }, 60_000);
 
   it("an older version (a replay) is refused; the running one stays", async () => {
     await central.publishTo(`${ROOT}/config/desired`, desired(3, { door: { unlockMs: 9000 } }), false);
-    await reported((x) => x.status === "rejected" && x.desiredVersion === 3 && x.version === 4);
+    await reported((x) => x.status === "rejected" && x.desiredVersion === 3 && x.version === 5);
     expect(await unlockMs()).toBe(8000);
   });
+
+  it("a technician's change in the station file at a path the centre set wins, and is flagged", async () => {
+    await station.stop();
+    const file = station.configFile;
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        "door: { lockMode: fail-secure }",
+        "door: { lockMode: fail-secure, unlockMs: 9500 }",
+      ),
+    );
+    await station.start();
+    const r = await reported((x) => x.version === 5 && (x.overrides ?? []).length > 0);
+    expect(r.overrides).toEqual(["door.unlockMs"]);
+    expect(await unlockMs()).toBe(9500);
+    // the centre's next version is the newer decision: it runs, and the flag is gone
+    await central.publishTo(
+      `${ROOT}/config/desired`,
+      desired(6, { door: { unlockMs: 8500 }, access: { timezone: "Europe/Berlin" } }),
+      true,
+    );
+    const next = await reported((x) => x.status === "applied" && x.version === 6);
+    expect(next.overrides).toBeUndefined();
+    expect(await unlockMs()).toBe(8500);
+  }, 60_000);
 });

@@ -86,7 +86,7 @@ export class AccessController {
     private readonly door: Door,
     private readonly bus: EventBus,
     private readonly log: Logger,
-    private readonly settings: AccessSettings,
+    private settings: AccessSettings,
     private readonly deps: AccessDeps,
   ) {
     this.readers = [...readers];
@@ -176,9 +176,10 @@ export class AccessController {
     );
   }
 
-  onRead(reader: CardReader, read: CredentialRead): void {
+  onRead(reader: CardReader, given: CredentialRead): void {
     const rs = this.readerState.get(reader.id);
     if (!rs) return;
+    const read = this.underKnownKey(given);
     const now = this.deps.clock.monotonic();
     if (
       rs.last &&
@@ -244,6 +245,21 @@ export class AccessController {
    * unless the station file says so. Checked before the store is asked, so a short PIN that
    * happens to be enrolled is refused too.
    */
+  /** New rules from a live config change, whole: the next read is decided by them. */
+  reconfigure(settings: AccessSettings): void {
+    this.settings = settings;
+  }
+
+  /**
+   * During a credential key rotation a read also carries its hash under the next key: the one
+   * the store knows stands for the card from here on (passback, lockout, the journal).
+   */
+  private underKnownKey(read: CredentialRead): CredentialRead {
+    if (!read.alternates || read.alternates.length === 0 || this.store.lookup(read.credential)) return read;
+    const known = read.alternates.find((c) => this.store.lookup(c) !== undefined);
+    return known ? { ...read, credential: known } : read;
+  }
+
   private refusePin(read: CredentialRead, now: number): Decision | undefined {
     if (read.kind !== "keypad") return undefined;
     const digits = Number(/^pin-(\d+)$/.exec(read.format)?.[1] ?? 0);

@@ -20,6 +20,30 @@ interface Row {
   second_factor: number;
 }
 
+/**
+ * The central server's list has a table of its own, beside the local and station-file entries:
+ * a full list is written into a fresh table in key order and swapped in (controller/credentials/
+ * list-apply.ts), instead of a million deletes and inserts among the local rows.
+ */
+export function centralTableDdl(name: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${name} (
+  hash          BLOB PRIMARY KEY CHECK (length(hash) = 32),
+  person_id     TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('worker', 'technician', 'admin')),
+  status        TEXT NOT NULL CHECK (status IN ('active', 'blocked', 'lost')),
+  valid_from    INTEGER,
+  valid_until   INTEGER,
+  schedule      TEXT,
+  second_factor INTEGER NOT NULL
+) WITHOUT ROWID;`;
+}
+
+const TABLES = ["central_credentials", "credentials"] as const;
+/** Rows in both tables (a credential in both counts twice: rare, and not worth a join). */
+export const COUNT_ALL = "((SELECT count(*) FROM credentials) + (SELECT count(*) FROM central_credentials))";
+
+const COLUMNS = "person_id, role, status, valid_from, valid_until, schedule, second_factor";
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS credentials (
   hash          BLOB PRIMARY KEY CHECK (length(hash) = 32),
@@ -33,6 +57,8 @@ CREATE TABLE IF NOT EXISTS credentials (
   source        TEXT NOT NULL DEFAULT 'local'
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS credentials_person ON credentials (person_id);
+${centralTableDdl("central_credentials")}
+CREATE INDEX IF NOT EXISTS central_credentials_person ON central_credentials (person_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value NOT NULL) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('count', 0), ('version', 0), ('static', '[]');
 `;
@@ -49,7 +75,7 @@ export type StoreHealth =
  */
 export class SqliteCredentialStore implements CredentialStore {
   private db: Db | undefined;
-  private get_: Statement<[Buffer], Row> | undefined;
+  private get_: Statement<[Buffer, Buffer], Row> | undefined;
   private count = 0;
   private dataVersion = -1;
   /** static entries held in memory when the file cannot be written */
@@ -117,7 +143,7 @@ export class SqliteCredentialStore implements CredentialStore {
     const row = db.prepare("SELECT value FROM meta WHERE key = 'keyFingerprint'").get() as
       | { value: string }
       | undefined;
-    if (row?.value === fingerprint) return;
+    if (row?.value === fingerprint || this.keyFingerprints().next === fingerprint) return;
     if (row === undefined || this.count === 0) {
       if (this.health_.writable) {
         db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyFingerprint', ?)").run(fingerprint);
@@ -136,15 +162,48 @@ export class SqliteCredentialStore implements CredentialStore {
     );
   }
 
+  /**
+   * The key the entries were hashed with and, during a credential key rotation, the next one: a
+   * station that stopped between writing the new key to its secrets file and here still starts
+   * (controller/remote/key-rotation.ts finishes the rotation).
+   */
+  keyFingerprints(): { current?: string; next?: string } {
+    const rows = (this.db
+      ?.prepare("SELECT key, value FROM meta WHERE key IN ('keyFingerprint', 'keyFingerprintNext')")
+      .all() ?? []) as { key: string; value: string }[];
+    const get = (k: string) => rows.find((r) => r.key === k)?.value;
+    const current = get("keyFingerprint");
+    const next = get("keyFingerprintNext");
+    return { ...(current ? { current } : {}), ...(next ? { next } : {}) };
+  }
+
+  setKeyFingerprints(current: string, next: string | undefined): void {
+    const db = this.requireDb();
+    db.transaction(() => {
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyFingerprint', ?)").run(current);
+      if (next)
+        db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('keyFingerprintNext', ?)").run(next);
+      else db.prepare("DELETE FROM meta WHERE key = 'keyFingerprintNext'").run();
+    })();
+  }
+
   health(): StoreHealth {
     return this.health_;
   }
 
   private use(db: Db): void {
     this.db = db;
-    this.get_ = db.prepare<[Buffer], Row>(
-      "SELECT person_id, role, status, valid_from, valid_until, schedule, second_factor FROM credentials WHERE hash = ?",
-    );
+    // Two point queries in one statement: the central list's entry wins over a local one. A file
+    // from before the central table, opened read-only, has only the local one.
+    const central = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'central_credentials'")
+      .get();
+    this.get_ = central
+      ? db.prepare<[Buffer, Buffer], Row>(
+          `SELECT ${COLUMNS} FROM (SELECT 0 AS p, ${COLUMNS} FROM central_credentials WHERE hash = ?
+             UNION ALL SELECT 1 AS p, ${COLUMNS} FROM credentials WHERE hash = ?) ORDER BY p LIMIT 1`,
+        )
+      : db.prepare<[Buffer, Buffer], Row>(`SELECT ${COLUMNS} FROM credentials WHERE hash = ? OR hash = ?`);
     this.dataVersion = -1;
     this.refreshCount();
   }
@@ -161,7 +220,8 @@ export class SqliteCredentialStore implements CredentialStore {
       if (o) return o;
     }
     if (!this.get_ || credential.length !== 64) return undefined;
-    const row = this.get_.get(Buffer.from(credential, "hex"));
+    const key = Buffer.from(credential, "hex");
+    const row = this.get_.get(key, key);
     if (!row) return undefined;
     return {
       personId: row.person_id,
@@ -254,19 +314,30 @@ export class SqliteCredentialStore implements CredentialStore {
     this.refreshCount();
   }
 
+  /** In both tables: a central entry changed here lasts until the centre's next list. */
   setStatus(credential: string, status: CredentialStatus): boolean {
-    const r = this.requireDb()
-      .prepare("UPDATE credentials SET status = ? WHERE hash = ?")
-      .run(status, Buffer.from(credential, "hex"));
-    return r.changes > 0;
+    const db = this.requireDb();
+    const key = Buffer.from(credential, "hex");
+    return db.transaction(() => {
+      let n = 0;
+      for (const table of TABLES) {
+        n += db.prepare(`UPDATE ${table} SET status = ? WHERE hash = ?`).run(status, key).changes;
+      }
+      return n > 0;
+    })();
   }
 
   remove(credential: string): boolean {
-    const r = this.requireDb()
-      .prepare("DELETE FROM credentials WHERE hash = ?")
-      .run(Buffer.from(credential, "hex"));
+    const db = this.requireDb();
+    const key = Buffer.from(credential, "hex");
+    const n = db.transaction(() => {
+      let n = 0;
+      for (const table of TABLES) n += db.prepare(`DELETE FROM ${table} WHERE hash = ?`).run(key).changes;
+      this.recount();
+      return n;
+    })();
     this.refreshCount();
-    return r.changes > 0;
+    return n > 0;
   }
 
   /** Erase every credential of a person (the "forget" path). */
@@ -275,9 +346,13 @@ export class SqliteCredentialStore implements CredentialStore {
     // A forgotten person's rows are overwritten, not just unlinked from the b-tree (PIPL
     // erasure); only here, so bulk list updates do not pay for zeroing what they move.
     db.pragma("secure_delete = ON");
-    let r: { changes: number };
+    const r = { changes: 0 };
     try {
-      r = db.prepare("DELETE FROM credentials WHERE person_id = ?").run(personId);
+      db.transaction(() => {
+        for (const table of TABLES) {
+          r.changes += db.prepare(`DELETE FROM ${table} WHERE person_id = ?`).run(personId).changes;
+        }
+      })();
     } finally {
       db.pragma("secure_delete = OFF");
     }
@@ -289,9 +364,7 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   private recount(): void {
-    this.requireDb()
-      .prepare("UPDATE meta SET value = (SELECT count(*) FROM credentials) WHERE key = 'count'")
-      .run();
+    this.requireDb().prepare(`UPDATE meta SET value = ${COUNT_ALL} WHERE key = 'count'`).run();
   }
 
   private refreshCount(): void {

@@ -29,6 +29,17 @@ export const ReportedConfigSchema = z.object({
   desiredVersion: z.number().int().optional().describe("the version this report answers"),
   errors: z.array(ConfigIssueSchema).optional().describe("why the desired version was refused, by path"),
   changed: z.array(z.string()).optional().describe("the paths the desired version changes"),
+  applied: z
+    .enum(["live", "restart"])
+    .optional()
+    .describe("how the desired version took effect: live (no restart) or at a planned restart"),
+  restartPaths: z.array(z.string()).optional().describe("the changed paths that needed the restart"),
+  overrides: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "paths the centre set that a technician changed in the station file since: the local value runs",
+    ),
   ts: z.string(),
 });
 export type ReportedConfig = z.output<typeof ReportedConfigSchema>;

@@ -167,4 +167,12 @@ describe("credential lists: staged, applied in a worker in one transaction, hash
     const dup = [...full, { ...(full[0] as ListEntry), personId: "other" }];
     expect(await applyFull(1, dup)).toMatchObject({ ok: false, code: "LIST_DUPLICATE" });
   });
+  it("a central entry wins over a local one with the same credential; the local one returns after", async () => {
+    const local = "ab".repeat(32);
+    const takeover = [{ ...(full[0] as ListEntry), credential: local, personId: "central-p" }];
+    expect(await applyFull(1, takeover)).toMatchObject({ ok: true });
+    expect(store.lookup(local)?.personId).toBe("central-p");
+    expect(await applyFull(2, [entry("q1")])).toMatchObject({ ok: true });
+    expect(store.lookup(local)?.personId).toBe("local-tech");
+  });
 });

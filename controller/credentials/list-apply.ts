@@ -1,5 +1,10 @@
 import type { Database as Db } from "better-sqlite3";
+import { centralTableDdl } from "../access/sqlite-credential-store.ts";
 import type { ListEntry } from "../contract/command-wire.ts";
+import { checkedEntry, type ListApplyCode, ListApplyError } from "./list-entry-check.ts";
+
+export type { ListApplyCode };
+
 import { type HashedEntry, ListHash } from "./list-hash.ts";
 
 /** The staging table and the list's meta rows, beside the credential store's own tables. */
@@ -20,13 +25,6 @@ INSERT OR IGNORE INTO meta (key, value) VALUES
   ('list_version', 0), ('list_hash', '${"0".repeat(64)}'), ('list_count', 0);
 `;
 
-export type ListApplyCode =
-  | "LIST_INCOMPLETE"
-  | "LIST_GAP"
-  | "LIST_STALE"
-  | "LIST_HASH_MISMATCH"
-  | "LIST_DUPLICATE";
-
 export type ApplyResult =
   | {
       ok: true;
@@ -37,15 +35,6 @@ export type ApplyResult =
       durationMs: number;
     }
   | { ok: false; code: ListApplyCode | "LIST_APPLY_FAILED"; detail: string };
-
-class ListApplyError extends Error {
-  constructor(
-    readonly code: ListApplyCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 interface ChunkMeta {
   idx: number;
@@ -128,27 +117,30 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
         throw new ListApplyError("LIST_STALE", `version ${req.listVersion} is not newer than ${current}`);
       }
       let hash: ListHash;
+      const before = Number(metaValue(db, "list_count"));
+      let listCount: number;
       if (req.type === "delta") {
         if (first.base_version !== current) {
           throw new ListApplyError("LIST_GAP", `delta on ${first.base_version}, the station has ${current}`);
         }
         hash = ListHash.fromHex(metaValue(db, "list_hash"));
-        applied = applyDelta(db, bodies(), hash);
+        const d = applyDelta(db, bodies(), hash);
+        applied = d.applied;
+        listCount = before + d.net;
       } else {
         hash = new ListHash();
         applied = applyFull(db, bodies(), hash);
+        listCount = applied;
       }
       if (hash.hex() !== first.list_hash) {
         throw new ListApplyError("LIST_HASH_MISMATCH", `computed ${hash.hex()}, signed ${first.list_hash}`);
       }
-      const listCount = (
-        db.prepare("SELECT count(*) AS n FROM credentials WHERE source = 'central'").get() as { n: number }
-      ).n;
       const setMeta = db.prepare("UPDATE meta SET value = ? WHERE key = ?");
       setMeta.run(req.listVersion, "list_version");
       setMeta.run(hash.hex(), "list_hash");
       setMeta.run(listCount, "list_count");
-      db.prepare("UPDATE meta SET value = (SELECT count(*) FROM credentials) WHERE key = 'count'").run();
+      // The store's count moves by the list's change: recounting two million rows would not.
+      db.prepare("UPDATE meta SET value = value + ? WHERE key = 'count'").run(listCount - before);
       db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'version'").run();
       db.prepare("DELETE FROM list_chunks WHERE list_version <= ?").run(req.listVersion);
       result = { listHash: hash.hex(), listCount };
@@ -172,83 +164,88 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
   };
 }
 
-const UPSERT_SET = `ON CONFLICT (hash) DO UPDATE SET person_id = excluded.person_id, role = excluded.role,
-  status = excluded.status, valid_from = excluded.valid_from, valid_until = excluded.valid_until,
-  schedule = excluded.schedule, second_factor = excluded.second_factor, source = 'central'`;
+/** An entry as the store's columns, the credential as hex (the statements unhex it). */
+function row(e: ListEntry) {
+  return [
+    e.credential,
+    e.personId,
+    e.role,
+    e.status,
+    e.validFrom ?? null,
+    e.validUntil ?? null,
+    e.schedule ?? null,
+    e.secondFactor ? 1 : 0,
+  ] as const;
+}
 
-/**
- * A full list: every chunk's JSON goes into a temporary table through SQLite's own json_each
- * (no per-row JavaScript), then into the store sorted by key, so the B-tree is written in order
- * instead of at a million random places. The JavaScript side only hashes the entries.
- */
+/** A full list: a fresh table written in key order, swapped in for the previous list. */
 function applyFull(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): number {
+  // Unsorted rows first into a plain temporary heap (appends only), then one sorted copy: a
+  // B-tree written in key order fills its pages once, instead of a million random inserts.
   db.exec(`DROP TABLE IF EXISTS temp.incoming;
     CREATE TEMP TABLE incoming (hash BLOB NOT NULL, person_id TEXT NOT NULL, role TEXT NOT NULL,
       status TEXT NOT NULL, valid_from INTEGER, valid_until INTEGER, schedule TEXT, second_factor INTEGER NOT NULL)`);
-  const load = db.prepare(
-    `INSERT INTO temp.incoming SELECT unhex(value->>'credential'), value->>'personId', value->>'role',
-       value->>'status', value->>'validFrom', value->>'validUntil', value->>'schedule',
-       CASE WHEN value->>'secondFactor' THEN 1 ELSE 0 END
-     FROM json_each(?)`,
-  );
+  const load = db.prepare("INSERT INTO temp.incoming VALUES (unhex(?), ?, ?, ?, ?, ?, ?, ?)");
   let total = 0;
   for (const chunk of chunks) {
-    const entries = JSON.parse(chunk.entries) as ListEntry[];
-    for (const e of entries) hash.add(e);
-    total += entries.length;
-    load.run(chunk.entries);
+    const entries: unknown = JSON.parse(chunk.entries);
+    if (!Array.isArray(entries)) throw new ListApplyError("LIST_INVALID", "a staged chunk is not a list");
+    for (const raw of entries) {
+      const e = checkedEntry(raw, total);
+      hash.add(e);
+      load.run(...row(e));
+      total++;
+    }
   }
-  db.prepare("DELETE FROM credentials WHERE source = 'central'").run();
-  // A conflict with a row of this list (central) is a duplicate: the update is skipped, and the
-  // change count comes up short. A local or station-file entry with the same key is taken over.
-  const r = db
-    .prepare(
-      `INSERT INTO credentials (hash, person_id, role, status, valid_from, valid_until, schedule, second_factor, source)
-       SELECT hash, person_id, role, status, valid_from, valid_until, schedule, second_factor, 'central'
-       FROM temp.incoming WHERE true ORDER BY hash
-       ${UPSERT_SET} WHERE credentials.source != 'central'`,
-    )
-    .run();
+  db.exec(`DROP TABLE IF EXISTS central_next; ${centralTableDdl("central_next")}`);
+  const r = db.prepare("INSERT OR IGNORE INTO central_next SELECT * FROM temp.incoming ORDER BY hash").run();
   db.exec("DROP TABLE temp.incoming");
   if (r.changes !== total)
     throw new ListApplyError("LIST_DUPLICATE", `${total - r.changes} credential(s) appear twice`);
+  // The swap: the door's connection reads the old table until the commit, the new one after.
+  db.exec(`DROP TABLE central_credentials;
+    ALTER TABLE central_next RENAME TO central_credentials;
+    CREATE INDEX central_credentials_person ON central_credentials (person_id);`);
   return total;
 }
 
+const UPSERT_SET = `ON CONFLICT (hash) DO UPDATE SET person_id = excluded.person_id, role = excluded.role,
+  status = excluded.status, valid_from = excluded.valid_from, valid_until = excluded.valid_until,
+  schedule = excluded.schedule, second_factor = excluded.second_factor`;
+
 /** A delta: few entries, each replacing (or removing) the old one and moving the hash by both. */
-function applyDelta(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): number {
-  const find = db.prepare("SELECT * FROM credentials WHERE hash = ? AND source = 'central'");
-  const del = db.prepare("DELETE FROM credentials WHERE hash = ? AND source = 'central'");
+function applyDelta(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): { applied: number; net: number } {
+  const find = db.prepare("SELECT * FROM central_credentials WHERE hash = ?");
+  const del = db.prepare("DELETE FROM central_credentials WHERE hash = ?");
   const upsert = db.prepare(
-    `INSERT INTO credentials (hash, person_id, role, status, valid_from, valid_until, schedule, second_factor, source)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'central') ${UPSERT_SET}`,
+    `INSERT INTO central_credentials (hash, person_id, role, status, valid_from, valid_until, schedule, second_factor)
+     VALUES (unhex(?), ?, ?, ?, ?, ?, ?, ?) ${UPSERT_SET}`,
   );
   let applied = 0;
+  let net = 0;
   for (const chunk of chunks) {
     for (const credential of JSON.parse(chunk.remove) as string[]) {
       const key = Buffer.from(credential, "hex");
       const old = find.get(key) as StoredRow | undefined;
-      if (old) hash.remove(stored(credential, old));
+      if (old) {
+        hash.remove(stored(credential, old));
+        net--;
+      }
       del.run(key);
       applied++;
     }
-    for (const e of JSON.parse(chunk.entries) as ListEntry[]) {
+    const entries: unknown = JSON.parse(chunk.entries);
+    if (!Array.isArray(entries)) throw new ListApplyError("LIST_INVALID", "a staged chunk is not a list");
+    for (const raw of entries) {
+      const e = checkedEntry(raw, applied);
       const key = Buffer.from(e.credential, "hex");
       const old = find.get(key) as StoredRow | undefined;
       if (old) hash.remove(stored(e.credential, old));
-      upsert.run(
-        key,
-        e.personId,
-        e.role,
-        e.status,
-        e.validFrom ?? null,
-        e.validUntil ?? null,
-        e.schedule ?? null,
-        e.secondFactor ? 1 : 0,
-      );
+      else net++;
+      upsert.run(...row(e));
       hash.add(e);
       applied++;
     }
   }
-  return applied;
+  return { applied, net };
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /** The fields of a list entry that its hash covers, as the station stores them. */
 export interface HashedEntry {
@@ -17,45 +17,75 @@ export interface HashedEntry {
  * joined by "\n", an absent field as the empty string, secondFactor as 0 or 1.
  */
 export function entryLine(e: HashedEntry): string {
-  return [
-    e.credential,
-    e.personId,
-    e.role,
-    e.status,
-    e.validFrom ?? "",
-    e.validUntil ?? "",
-    e.schedule ?? "",
-    e.secondFactor ? "1" : "0",
-  ].join("\n");
+  return `${e.credential}\n${e.personId}\n${e.role}\n${e.status}\n${e.validFrom ?? ""}\n${e.validUntil ?? ""}\n${e.schedule ?? ""}\n${e.secondFactor ? "1" : "0"}`;
 }
 
-const MOD = 1n << 256n;
+// Node ≥ 20.12 has the one-shot crypto.hash, a third cheaper than createHash().update().digest()
+// for a short line (no Hash object per entry); older Node falls back.
+const oneShot = (crypto as { hash?: (alg: string, data: string, enc: "buffer") => Buffer }).hash;
+const sha256 = oneShot
+  ? (line: string) => oneShot("sha256", line, "buffer")
+  : (line: string) => crypto.createHash("sha256").update(line, "utf8").digest();
 
-export function entryDigest(e: HashedEntry): bigint {
-  return BigInt(`0x${createHash("sha256").update(entryLine(e), "utf8").digest("hex")}`);
-}
+const LANES = 8;
+const BASE = 2 ** 32;
+// Each lane takes at most 2^32 per add; a double is exact to 2^53, so carries are folded in
+// well before 2^21 adds.
+const FOLD_EVERY = 1 << 20;
 
 /**
  * An order-independent hash of a set of entries: the sum of their SHA-256 digests (as 256-bit
  * big-endian numbers) modulo 2^256. Any order gives the same value, and a delta updates it
  * without a scan: subtract the old entry's digest, add the new one's.
+ *
+ * The sum is kept as eight 32-bit lanes in doubles, carries folded in only now and then: a
+ * BigInt per entry (parse the hex digest, add, reduce) cost more than the SHA-256 itself over a
+ * million entries (docs/design-notes.md).
  */
 export class ListHash {
-  constructor(private value = 0n) {}
+  private readonly lanes = new Float64Array(LANES);
+  private pending = 0;
+
+  /** `foldEvery` is for tests; any value up to 2^21 keeps every lane exact. */
+  constructor(private readonly foldEvery = FOLD_EVERY) {}
 
   static fromHex(hex: string): ListHash {
-    return new ListHash(BigInt(`0x${hex || "0"}`));
+    const h = new ListHash();
+    const padded = (hex || "0").padStart(64, "0");
+    for (let k = 0; k < LANES; k++) h.lanes[k] = Number.parseInt(padded.slice(k * 8, k * 8 + 8), 16);
+    return h;
   }
 
   add(e: HashedEntry): void {
-    this.value = (this.value + entryDigest(e)) % MOD;
+    this.addDigest(sha256(entryLine(e)), 1);
   }
 
   remove(e: HashedEntry): void {
-    this.value = (this.value - entryDigest(e) + MOD) % MOD;
+    this.addDigest(sha256(entryLine(e)), -1);
   }
 
   hex(): string {
-    return this.value.toString(16).padStart(64, "0");
+    this.fold();
+    let out = "";
+    for (let k = 0; k < LANES; k++) out += (this.lanes[k] ?? 0).toString(16).padStart(8, "0");
+    return out;
+  }
+
+  private addDigest(d: Buffer, sign: 1 | -1): void {
+    const l = this.lanes;
+    for (let k = 0; k < LANES; k++) l[k] = (l[k] ?? 0) + sign * d.readUInt32BE(k * 4);
+    if (++this.pending >= this.foldEvery) this.fold();
+  }
+
+  /** Carry (or borrow) from the least significant lane up; what leaves the top is mod 2^256. */
+  private fold(): void {
+    const l = this.lanes;
+    let carry = 0;
+    for (let k = LANES - 1; k >= 0; k--) {
+      const v = (l[k] ?? 0) + carry;
+      carry = Math.floor(v / BASE);
+      l[k] = v - carry * BASE;
+    }
+    this.pending = 0;
   }
 }

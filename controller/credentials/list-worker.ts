@@ -15,6 +15,14 @@ parentPort?.once("message", (req: { file: string; listVersion: number; type: "fu
     db.pragma("busy_timeout = 5000");
     try {
       result = applyStagedList(db, req);
+      // A full list leaves a WAL the size of the list: copy it into the file here, off the door's
+      // thread, rather than at the next small write on the main thread (which would then wait
+      // for it). The list is durable already; this is housekeeping, and a crash mid-way is safe.
+      try {
+        db.pragma("wal_checkpoint(TRUNCATE)");
+      } catch {
+        // a busy or failed checkpoint leaves the WAL to the next one; the list stands
+      }
     } finally {
       db.close();
     }

@@ -60,12 +60,17 @@ export class DoorController {
 
   constructor(
     private readonly ports: DoorPorts,
-    private readonly settings: DoorSettings,
+    private settings: DoorSettings,
     private readonly lockMode: LockMode,
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly relayCounter: RelayCounter,
   ) {}
+
+  /** New timings from a live config change: the next unlock uses them, a running one ends as it began. */
+  retime(settings: DoorSettings): void {
+    this.settings = settings;
+  }
 
   /** The longest a timed unlock can legitimately last: grant window, then the door open, then the relock delay. */
   get unlockBoundMs(): number {

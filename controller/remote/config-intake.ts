@@ -6,14 +6,17 @@ import type { EventBus } from "../events/event-bus.ts";
 import type { CommandIntakeLink } from "./command-intake.ts";
 import type { CommandRouter } from "./command-router.ts";
 import {
+  diffConfig,
   effectiveConfig,
   type Issue,
   loadDesired,
   overlayDesired,
   redactDiff,
   saveDesired,
+  snapshotFile,
 } from "./desired-config.ts";
 import type { KeyRing } from "./key-ring.ts";
+import { restartPaths } from "./live-config.ts";
 import { describeIssues, openSigned } from "./signed-message.ts";
 
 export interface ConfigIntakeDeps {
@@ -23,18 +26,24 @@ export interface ConfigIntakeDeps {
   bus: EventBus;
   clock: Clock;
   log: Logger;
+  /** the entrance's live reconfiguration; without it every change is a planned restart */
+  live?: ((config: StationConfig) => void) | undefined;
 }
 
 /**
  * Desired and reported configuration. `config/desired` (retained, signed, versioned) is
- * validated by the station file's own schema over the station file, persisted atomically, and
- * takes effect at a planned restart (the controller builds the door and the rules from the
- * config once; no section is swapped under a running door). `config/reported` (retained) says
- * which version runs, or why the desired one was refused, path by path.
+ * validated by the station file's own schema over the station file and persisted atomically.
+ * A change that touches only live-safe paths (live-config.ts) is applied at once; any other
+ * takes effect at a planned restart (those parts are built into running machines once).
+ * `config/reported` (retained) says which version runs and how it took effect, or why the
+ * desired one was refused, path by path, and flags the technician's local overrides.
  */
 export class ConfigIntake {
   private reported: ReportedConfig;
   private current: number;
+  /** the config the station runs: the file, the desired overlay, live changes since */
+  private running: StationConfig;
+  private overrides: string[];
   private readonly unsubscribers: (() => void)[] = [];
 
   constructor(
@@ -52,6 +61,13 @@ export class ConfigIntake {
     const eff = effectiveConfig(settings.fileConfig);
     const stored = loadDesired(settings.dataDir);
     this.current = eff.desired?.version ?? 0;
+    this.running = eff.config;
+    this.overrides = eff.overrides;
+    if (eff.overrides.length > 0)
+      deps.log.warn(
+        { paths: eff.overrides },
+        "the station file overrides the centre's config at these paths",
+      );
     this.reported = eff.errors
       ? this.report({ version: 0, status: "rejected", desiredVersion: stored?.version, errors: eff.errors })
       : this.report({ version: this.current, status: this.current > 0 ? "applied" : "file-only" });
@@ -106,6 +122,7 @@ export class ConfigIntake {
         id: env.id,
         kid: opened.kid,
         config: env.config,
+        fileAtAccept: snapshotFile(this.settings.fileConfig, env.config),
       });
     } catch (err) {
       log.error({ err }, "cannot persist the desired config");
@@ -115,7 +132,26 @@ export class ConfigIntake {
         env.version,
       );
     }
-    const changes = redactDiff(r.changes);
+    // What changes now: against what runs (an earlier version, live changes), not the file.
+    const changes = redactDiff(diffConfig(this.running, r.config));
+    const changed = changes.map((c) => c.path);
+    const needRestart = restartPaths(changed);
+    // A newer version from the centre is the newest decision: it wins over local overrides.
+    this.overrides = [];
+    if (needRestart.length === 0 && this.deps.live && this.applyLive(r.config)) {
+      this.current = env.version;
+      this.running = r.config;
+      bus.emit("config.changed", {
+        version: env.version,
+        principal: `central:${opened.kid}`,
+        changes,
+        restart: false,
+      });
+      this.reported = this.report({ version: env.version, status: "applied", applied: "live", changed });
+      this.publishReported();
+      log.info({ version: env.version, changed }, "desired config applied live");
+      return;
+    }
     bus.emit("config.changed", {
       version: env.version,
       principal: `central:${opened.kid}`,
@@ -125,8 +161,10 @@ export class ConfigIntake {
     this.reported = this.report({
       version: this.current,
       status: "pending-restart",
+      applied: "restart",
       desiredVersion: env.version,
-      changed: changes.map((c) => c.path),
+      changed,
+      restartPaths: needRestart,
     });
     this.publishReported();
     log.warn({ version: env.version, changed: changes.length }, "desired config accepted; planned restart");
@@ -134,6 +172,17 @@ export class ConfigIntake {
     const restart = this.deps.router.prepare("restart", {});
     if (restart.ok)
       await this.deps.router.run(`config-${env.version}`, restart, { kind: "central", keyId: opened.kid });
+  }
+
+  private applyLive(config: StationConfig): boolean {
+    try {
+      this.deps.live?.(config);
+      return true;
+    } catch (err) {
+      // Nothing half-applied stays: the planned restart builds everything from the new config.
+      this.deps.log.error({ err }, "live config change failed; a planned restart applies it");
+      return false;
+    }
   }
 
   private refuse(code: string, errors: Issue[], version?: number): void {
@@ -149,7 +198,11 @@ export class ConfigIntake {
   }
 
   private report(r: Omit<ReportedConfig, "ts">): ReportedConfig {
-    return { ...r, ts: new Date(this.deps.clock.now()).toISOString() };
+    return {
+      ...r,
+      ...(this.overrides.length > 0 ? { overrides: this.overrides } : {}),
+      ts: new Date(this.deps.clock.now()).toISOString(),
+    };
   }
 
   private publishReported(): void {

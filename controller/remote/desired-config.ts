@@ -90,6 +90,55 @@ export interface StoredDesired {
   id: string;
   kid: string;
   config: Record<string, unknown>;
+  /** the station file's values, when the centre's config was accepted, at each path it sets */
+  fileAtAccept?: Record<string, unknown>;
+}
+
+/** The dotted paths of an overlay's leaves (objects descend; arrays and values are leaves). */
+export function leafPaths(v: unknown, path = ""): string[] {
+  if (!isObject(v)) return path ? [path] : [];
+  return Object.entries(v).flatMap(([k, x]) => leafPaths(x, path ? `${path}.${k}` : k));
+}
+
+export function valueAt(v: unknown, path: string): unknown {
+  let at = v;
+  for (const k of path.split(".")) at = isObject(at) ? at[k] : undefined;
+  return at;
+}
+
+/** What the station file held at each path the centre sets: kept with the accepted config. */
+export function snapshotFile(file: StationConfig, desired: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(leafPaths(desired).map((p) => [p, valueAt(file, p) ?? null]));
+}
+
+/**
+ * A technician's local change: the station file now differs, at a path the centre set, from
+ * what it held when the centre's config was accepted. The local change wins at that path (the
+ * newest decision, made on site) until the centre sends a newer version, and it is flagged in
+ * `config/reported` so the centre can adopt it or overrule it.
+ */
+export function localOverrides(file: StationConfig, stored: StoredDesired): string[] {
+  const snap = stored.fileAtAccept;
+  if (!snap) return [];
+  return Object.keys(snap).filter(
+    (p) => JSON.stringify(valueAt(file, p) ?? null) !== JSON.stringify(snap[p]),
+  );
+}
+
+/** The overlay without the given leaf paths. */
+export function withoutPaths(
+  desired: Record<string, unknown>,
+  paths: readonly string[],
+): Record<string, unknown> {
+  const out = JSON.parse(JSON.stringify(desired)) as Record<string, unknown>;
+  for (const p of paths) {
+    const keys = p.split(".");
+    const last = keys.pop() as string;
+    let at: unknown = out;
+    for (const k of keys) at = isObject(at) ? at[k] : undefined;
+    if (isObject(at)) delete at[last];
+  }
+  return out;
 }
 
 export function desiredFile(dataDir: string): string {
@@ -116,9 +165,13 @@ export function effectiveConfig(file: StationConfig): {
   config: StationConfig;
   desired: StoredDesired | undefined;
   errors?: Issue[];
+  overrides: string[];
 } {
   const desired = loadDesired(file.dataDir);
-  if (!desired) return { config: file, desired: undefined };
-  const r = overlayDesired(file, desired.config);
-  return r.ok ? { config: r.config, desired } : { config: file, desired: undefined, errors: r.errors };
+  if (!desired) return { config: file, desired: undefined, overrides: [] };
+  const overrides = localOverrides(file, desired);
+  const r = overlayDesired(file, withoutPaths(desired.config, overrides));
+  return r.ok
+    ? { config: r.config, desired, overrides }
+    : { config: file, desired: undefined, errors: r.errors, overrides };
 }

@@ -87,7 +87,15 @@ export class RemoteSubsystem implements Subsystem {
         fileConfig: this.ctx.fileConfig ?? config,
         maxMessageBytes: this.settings.maxMessageBytes,
       },
-      { link, keys: new KeyRing(this.settings.keys), router, bus, clock: hardware.clock, log: this.log },
+      {
+        link,
+        keys: new KeyRing(this.settings.keys),
+        router,
+        bus,
+        clock: hardware.clock,
+        log: this.log,
+        live: ports.liveConfig ? (c) => ports.liveConfig?.apply(c) : undefined,
+      },
     );
     this.config.start();
   }

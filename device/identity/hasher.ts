@@ -9,7 +9,52 @@ export type IdentifierHasher = (kind: CredentialKind, raw: Uint8Array) => string
 
 export function createIdentifierHasher(credentialKeyHex: string): IdentifierHasher {
   const key = Buffer.from(credentialKeyHex, "hex");
-  return (kind, raw) => createHmac("sha256", key).update(kind).update(":").update(raw).digest("hex");
+  return (kind, raw) => keyedHash(key, kind, raw);
+}
+
+function keyedHash(key: Buffer, kind: CredentialKind, raw: Uint8Array): string {
+  return createHmac("sha256", key).update(kind).update(":").update(raw).digest("hex");
+}
+
+/**
+ * The hasher during a credential key rotation: identifiers are hashed under the current key as
+ * always and, while a next key is set, under it too (`alternates`), at the port, so the raw
+ * identifier still never leaves the driver. `promote` makes the next key the current one.
+ */
+export interface RotatingHasher extends IdentifierHasher {
+  alternates(kind: CredentialKind, raw: Uint8Array): string[];
+  setNext(keyHex: string | undefined): void;
+  promote(): void;
+  readonly rotating: boolean;
+}
+
+export function createRotatingHasher(credentialKeyHex: string): RotatingHasher {
+  let current: Buffer = Buffer.from(credentialKeyHex, "hex");
+  let next: Buffer | undefined;
+  const hasher = ((kind: CredentialKind, raw: Uint8Array) => keyedHash(current, kind, raw)) as RotatingHasher;
+  Object.defineProperty(hasher, "rotating", { get: () => next !== undefined });
+  hasher.alternates = (kind, raw) => (next ? [keyedHash(next, kind, raw)] : []);
+  hasher.setNext = (keyHex) => {
+    next?.fill(0);
+    next = keyHex === undefined ? undefined : Buffer.from(keyHex, "hex");
+  };
+  hasher.promote = () => {
+    if (!next) return;
+    current.fill(0);
+    current = next;
+    next = undefined;
+  };
+  return hasher;
+}
+
+/** The `alternates` of a read, for a driver to spread into what it emits (nothing outside a rotation). */
+export function alternatesOf(
+  hasher: IdentifierHasher,
+  kind: CredentialKind,
+  raw: Uint8Array,
+): { alternates?: readonly string[] } {
+  const more = (hasher as Partial<RotatingHasher>).alternates?.(kind, raw);
+  return more && more.length > 0 ? { alternates: more } : {};
 }
 
 /** Parses a hex identifier as printed on enrolment sheets ("04A1B2C3", "04:a1:b2:c3"). */

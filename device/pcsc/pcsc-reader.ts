@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { isStationError, StationError } from "../../config/errors.ts";
-import type { IdentifierHasher } from "../identity/hasher.ts";
+import { alternatesOf, type IdentifierHasher } from "../identity/hasher.ts";
 import type { CredentialKind } from "../ports/card-reader.ts";
 import { CardReaderBase } from "../ports/card-reader-base.ts";
 import type { Clock, TimerHandle } from "../ports/clock.ts";
@@ -209,6 +209,7 @@ export class PcscCardReader extends CardReaderBase {
     }
     if (seq !== this.readSeq || !this.running) return;
     const credential = this.hasher(id.kind, id.raw);
+    const alternates = alternatesOf(this.hasher, id.kind, id.raw);
     id.raw.fill(0);
     const seen = sighting(this.presentations, credential, presentAtMs, this.opts.repeatMs);
     this.presentations = seen.state;
@@ -224,7 +225,7 @@ export class PcscCardReader extends CardReaderBase {
     this.counters.reads++;
     const atMs = this.clock.monotonic();
     this.lastTiming = { presentAtMs, transmitMs, emittedAtMs: atMs };
-    this.reads.emit({ readerId: this.id, kind: id.kind, credential, format: id.format, atMs });
+    this.reads.emit({ readerId: this.id, kind: id.kind, credential, ...alternates, format: id.format, atMs });
   }
 
   /**

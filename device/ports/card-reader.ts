@@ -10,6 +10,8 @@ export interface CredentialRead {
   readonly kind: CredentialKind;
   /** keyed hash (64 hex) of the identifier */
   readonly credential: string;
+  /** during a credential key rotation: the same identifier hashed under the next key */
+  readonly alternates?: readonly string[];
   /** e.g. "uid-4", "uid-7", "serial-8", "wiegand-26": shape of the identifier, never its value */
   readonly format: string;
   /** monotonic ms when the read was complete */

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { StationError } from "../../config/errors.ts";
 import type { WiegandReaderConfig } from "../../config/sections/readers.ts";
 import { type FeedbackLines, FeedbackPlayer } from "../feedback/feedback-player.ts";
-import type { IdentifierHasher } from "../identity/hasher.ts";
+import { alternatesOf, type IdentifierHasher } from "../identity/hasher.ts";
 import type { ReaderSignal } from "../ports/card-reader.ts";
 import { CardReaderBase } from "../ports/card-reader-base.ts";
 import type { Clock, TimerHandle } from "../ports/clock.ts";
@@ -193,7 +193,14 @@ export class WiegandReader extends CardReaderBase {
   }
 
   private emitRead(kind: "wiegand" | "keypad", raw: Uint8Array, format: string, atMs: number): void {
-    this.reads.emit({ readerId: this.id, kind, credential: this.hasher(kind, raw), format, atMs });
+    this.reads.emit({
+      readerId: this.id,
+      kind,
+      credential: this.hasher(kind, raw),
+      ...alternatesOf(this.hasher, kind, raw),
+      format,
+      atMs,
+    });
   }
 
   /** A line low for longer than any pulse means the wiring, not a card: report the reader offline. */

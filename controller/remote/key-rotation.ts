@@ -1,0 +1,196 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { replaceCredentialKey } from "../../config/secrets.ts";
+import { credentialKeyFingerprint, type RotatingHasher } from "../../device/identity/hasher.ts";
+import { readFileIfExists, writeFileDurably } from "../persist/durable-file.ts";
+import { type CommandResult, type CommandSpec, defineCommand } from "../subsystem.ts";
+import { openSealedKey, type SealedKey, SealedKeySchema, stationPublicKey } from "./sealed-key.ts";
+
+/** What the credential store keeps about the key its hashes were made with. */
+export interface KeyFingerprintStore {
+  keyFingerprints(): { current?: string; next?: string };
+  setKeyFingerprints(current: string, next: string | undefined): void;
+}
+
+export interface KeyRotationDeps {
+  stationId: string;
+  dataDir: string;
+  secretsFile: string;
+  credentialKey: string;
+  stationKey: string | undefined;
+  hasher: RotatingHasher;
+  store: KeyFingerprintStore | undefined;
+  log: Logger;
+}
+
+interface Pending {
+  fingerprint: string;
+  sealed: SealedKey;
+  since: string;
+}
+
+const fingerprint = z.string().regex(/^[0-9a-f]{16}$/, "a credential key fingerprint: 16 hex digits");
+
+export const KeyRotateArgs = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("status") }).strict(),
+  z.object({ action: z.literal("begin"), fingerprint, sealed: SealedKeySchema }).strict(),
+  z.object({ action: z.literal("complete"), fingerprint }).strict(),
+  z.object({ action: z.literal("rollback") }).strict(),
+]);
+
+/**
+ * `credential-key-rotate`: a window in which cards hashed under the current and the next
+ * credential key are both accepted, then the next key becomes the current one (or is dropped).
+ * The next key arrives sealed to the station's own X25519 key and is kept on disk only sealed
+ * (dataDir/credential-key-rotation.json); the centre re-sends its list under the next key during
+ * the window, because a keyed hash cannot be re-keyed without the card number it came from.
+ */
+export class KeyRotation {
+  private current: string;
+  private next: string | undefined;
+  private readonly file: string;
+
+  constructor(private readonly deps: KeyRotationDeps) {
+    this.current = deps.credentialKey;
+    this.file = join(deps.dataDir, "credential-key-rotation.json");
+  }
+
+  /** At start: reopen a window, or finish a completion a stop interrupted. */
+  recover(): void {
+    const pending = this.pending();
+    if (!pending || !this.deps.stationKey) return;
+    const key = openSealedKey(this.deps.stationKey, this.deps.stationId, pending.sealed);
+    if (!key) {
+      this.deps.log.error("the sealed next credential key cannot be opened; the rotation is dropped");
+      this.rollback();
+      return;
+    }
+    if (key === this.current) {
+      // The secrets file has the new key already: the last steps of `complete` remain.
+      this.finish(key);
+      return;
+    }
+    this.next = key;
+    this.deps.hasher.setNext(key);
+  }
+
+  status(): { current: string; next: string | null; since: string | null; stationPublicKey: string | null } {
+    return {
+      current: credentialKeyFingerprint(this.current),
+      next: this.next ? credentialKeyFingerprint(this.next) : null,
+      since: this.pending()?.since ?? null,
+      stationPublicKey: this.deps.stationKey ? stationPublicKey(this.deps.stationKey) : null,
+    };
+  }
+
+  commands(now: () => number): CommandSpec[] {
+    return [
+      defineCommand({
+        name: "credential-key-rotate",
+        summary:
+          "credential key rotation: begin (accept the current and a sealed next key), complete (the next becomes current), rollback, status",
+        args: KeyRotateArgs,
+        run: async (args) => {
+          if (args.action === "status") return { status: "ok", data: this.status() };
+          if (args.action === "begin") return this.begin(args.fingerprint, args.sealed, now());
+          if (args.action === "complete") return this.complete(args.fingerprint);
+          if (!this.next) return { status: "error", code: "NO_ROTATION" };
+          this.rollback();
+          return { status: "ok", data: this.status() };
+        },
+      }),
+    ];
+  }
+
+  private begin(fp: string, sealed: SealedKey, at: number): CommandResult {
+    const stationKey = this.deps.stationKey;
+    if (!stationKey)
+      return {
+        status: "error",
+        code: "STATION_KEY_MISSING",
+        data: { detail: "no stationKey in the secrets file" },
+      };
+    const key = openSealedKey(stationKey, this.deps.stationId, sealed);
+    if (!key)
+      return {
+        status: "error",
+        code: "SEALED_KEY_INVALID",
+        data: { detail: "not sealed to this station's key" },
+      };
+    if (credentialKeyFingerprint(key) !== fp)
+      return {
+        status: "error",
+        code: "KEY_FINGERPRINT_MISMATCH",
+        data: { detail: "the sealed key has another fingerprint" },
+      };
+    if (key === this.current) return { status: "error", code: "SAME_KEY", data: this.status() };
+    if (this.next && this.next !== key)
+      return { status: "error", code: "ROTATION_IN_PROGRESS", data: this.status() };
+    writeFileDurably(
+      this.file,
+      JSON.stringify({ fingerprint: fp, sealed, since: new Date(at).toISOString() }),
+    );
+    this.deps.store?.setKeyFingerprints(credentialKeyFingerprint(this.current), fp);
+    this.next = key;
+    this.deps.hasher.setNext(key);
+    this.deps.log.warn(
+      { current: credentialKeyFingerprint(this.current), next: fp },
+      "credential key rotation begun",
+    );
+    return { status: "ok", data: this.status() };
+  }
+
+  private complete(fp: string): CommandResult {
+    const next = this.next;
+    if (!next) return { status: "error", code: "NO_ROTATION" };
+    if (credentialKeyFingerprint(next) !== fp)
+      return { status: "error", code: "KEY_FINGERPRINT_MISMATCH", data: this.status() };
+    try {
+      // First the secrets file (what the next start hashes with), then the store's record.
+      replaceCredentialKey(this.deps.secretsFile, next);
+    } catch (err) {
+      this.deps.log.error({ err }, "cannot write the new credential key to the secrets file");
+      return {
+        status: "error",
+        code: "SECRETS_UNWRITABLE",
+        data: { detail: "the secrets file cannot be written" },
+      };
+    }
+    this.finish(next);
+    return { status: "ok", data: this.status() };
+  }
+
+  private finish(key: string): void {
+    this.deps.store?.setKeyFingerprints(credentialKeyFingerprint(key), undefined);
+    rmSync(this.file, { force: true });
+    if (this.next) this.deps.hasher.promote();
+    this.current = key;
+    this.next = undefined;
+    this.deps.log.warn({ current: credentialKeyFingerprint(key) }, "credential key rotation complete");
+  }
+
+  private rollback(): void {
+    rmSync(this.file, { force: true });
+    this.deps.store?.setKeyFingerprints(credentialKeyFingerprint(this.current), undefined);
+    this.deps.hasher.setNext(undefined);
+    this.next = undefined;
+    this.deps.log.warn(
+      { current: credentialKeyFingerprint(this.current) },
+      "credential key rotation rolled back",
+    );
+  }
+
+  private pending(): Pending | undefined {
+    const text = readFileIfExists(this.file);
+    if (!text) return undefined;
+    try {
+      const v = JSON.parse(text) as Pending;
+      const sealed = SealedKeySchema.safeParse(v.sealed);
+      return sealed.success ? { ...v, sealed: sealed.data } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadSecretsFile } from "../config/secrets.ts";
+import type { ListEntry } from "../controller/contract/command-wire.ts";
+import { sealCredentialKey } from "../controller/remote/sealed-key.ts";
+import {
+  createIdentifierHasher,
+  credentialKeyFingerprint,
+  parseHexIdentifier,
+} from "../device/identity/hasher.ts";
+import { listEnvelopes, listHash } from "../scripts/central/lists.ts";
+import { commandEnvelope, signEnvelope } from "../scripts/central/sign.ts";
+import { mosquittoDaemon } from "./support/mosquitto.ts";
+import { realStackAvailable } from "./support/real-stack.ts";
+import { newKey, pinLine, STATION, useRemoteRig } from "./support/remote-station.ts";
+import { waitFor } from "./support/wait.ts";
+
+/**
+ * `credential-key-rotate` over a real Mosquitto into a real `waystation run`: a card hashed under
+ * the next key opens the door during the window, no longer after a rollback, and for good after
+ * the rotation completed — across a restart, with the old key's cards refused.
+ */
+describe("credential key rotation over a real Mosquitto", () => {
+  if (!realStackAvailable(mosquittoDaemon)) return;
+
+  const { station, central } = useRemoteRig(() => [pinLine(a.kid, a.publicKey), pinLine(b.kid, b.publicKey)]);
+  const a = newKey("central-a");
+  const b = newKey("central-b");
+  const nextKey = randomBytes(32).toString("hex");
+  const uid = (u: string) => parseHexIdentifier(u) ?? new Uint8Array();
+  let current: string;
+  let version = 0;
+
+  beforeAll(() => {
+    current = loadSecretsFile(join(station.dir, "secrets.yaml")).credentialKey;
+  });
+
+  const rotate = (args: Record<string, unknown>) =>
+    central.command(a, commandEnvelope({ station: STATION, name: "credential-key-rotate", args }));
+
+  /** A full list with one card: `who`, hashed under `key`. */
+  async function pushList(key: string, card: string, who: string): Promise<void> {
+    const entries: ListEntry[] = [
+      {
+        credential: createIdentifierHasher(key)("card-uid", uid(card)),
+        personId: who,
+        role: "worker",
+        status: "active",
+        secondFactor: false,
+      },
+    ];
+    version++;
+    const [env] = listEnvelopes({
+      station: STATION,
+      type: "full",
+      listVersion: version,
+      entries,
+      listHash: listHash(entries),
+      perChunk: 10,
+    });
+    if (!env) throw new Error("no envelope");
+    await central.publish("", signEnvelope(env, b));
+    expect(await central.reply(env.id)).toMatchObject({ status: "ok", code: "OK" });
+  }
+
+  async function decision(card: string): Promise<{ type: string; personId?: unknown; reason?: unknown }> {
+    const from = central.events.length;
+    await station.sim("tap", { uid: card });
+    return waitFor(
+      () =>
+        central.events.slice(from).find((e) => e.type === "access.granted" || e.type === "access.denied") as
+          | { type: string; personId?: unknown; reason?: unknown }
+          | undefined,
+      `a decision on ${card}`,
+      10_000,
+    );
+  }
+
+  it("status names the current key and the station's public key; nothing is rotating", async () => {
+    const r = await rotate({ action: "status" });
+    expect(r).toMatchObject({
+      status: "ok",
+      data: { current: credentialKeyFingerprint(current), next: null, stationPublicKey: expect.any(String) },
+    });
+  });
+
+  it("a key sealed to another station, or under a wrong fingerprint, is refused and changes nothing", async () => {
+    const pub = String(
+      ((await rotate({ action: "status" })).data as { stationPublicKey: string }).stationPublicKey,
+    );
+    const elsewhere = sealCredentialKey("other-station", pub, nextKey);
+    expect(
+      await rotate({ action: "begin", fingerprint: credentialKeyFingerprint(nextKey), sealed: elsewhere }),
+    ).toMatchObject({
+      status: "error",
+      code: "SEALED_KEY_INVALID",
+    });
+    const sealed = sealCredentialKey(STATION, pub, nextKey);
+    expect(
+      await rotate({ action: "begin", fingerprint: credentialKeyFingerprint(current), sealed }),
+    ).toMatchObject({
+      status: "error",
+      code: "KEY_FINGERPRINT_MISMATCH",
+    });
+    expect((await rotate({ action: "status" })).data).toMatchObject({ next: null });
+    expect(
+      await rotate({ action: "complete", fingerprint: credentialKeyFingerprint(nextKey) }),
+    ).toMatchObject({
+      code: "NO_ROTATION",
+    });
+  });
+
+  it("during the window a card under the next key opens; after a rollback it is refused", async () => {
+    await pushList(nextKey, "04CC0001", "next-p1");
+    expect(await decision("04CC0001")).toMatchObject({ type: "access.denied" });
+    const pub = String(
+      ((await rotate({ action: "status" })).data as { stationPublicKey: string }).stationPublicKey,
+    );
+    const begun = await rotate({
+      action: "begin",
+      fingerprint: credentialKeyFingerprint(nextKey),
+      sealed: sealCredentialKey(STATION, pub, nextKey),
+    });
+    expect(begun).toMatchObject({ status: "ok", data: { next: credentialKeyFingerprint(nextKey) } });
+    // the sealed key is what is kept on disk, never the key itself
+    expect(readFileSync(join(station.dir, "data", "credential-key-rotation.json"), "utf8")).not.toContain(
+      nextKey,
+    );
+    expect(await decision("04CC0001")).toMatchObject({ type: "access.granted", personId: "next-p1" });
+    expect(await rotate({ action: "rollback" })).toMatchObject({ status: "ok", data: { next: null } });
+    expect(await decision("04CC0001")).toMatchObject({ type: "access.denied" });
+  });
+
+  it("the window survives a restart; complete makes the next key current, for good", async () => {
+    const pub = String(
+      ((await rotate({ action: "status" })).data as { stationPublicKey: string }).stationPublicKey,
+    );
+    await pushList(current, "04CC0002", "old-p2");
+    expect(await decision("04CC0002")).toMatchObject({ type: "access.granted", personId: "old-p2" });
+    expect(
+      await rotate({
+        action: "begin",
+        fingerprint: credentialKeyFingerprint(nextKey),
+        sealed: sealCredentialKey(STATION, pub, nextKey),
+      }),
+    ).toMatchObject({ status: "ok" });
+    await station.stop();
+    await station.start();
+    expect((await rotate({ action: "status" })).data).toMatchObject({
+      next: credentialKeyFingerprint(nextKey),
+    });
+    // Both keys during the window: the old list's card, then the centre's list under the next key.
+    expect(await decision("04CC0002")).toMatchObject({ type: "access.granted" });
+    await pushList(nextKey, "04CC0001", "next-p1");
+    expect(await decision("04CC0001")).toMatchObject({ type: "access.granted", personId: "next-p1" });
+    expect(
+      await rotate({ action: "complete", fingerprint: credentialKeyFingerprint(current) }),
+    ).toMatchObject({
+      code: "KEY_FINGERPRINT_MISMATCH",
+    });
+    expect(
+      await rotate({ action: "complete", fingerprint: credentialKeyFingerprint(nextKey) }),
+    ).toMatchObject({
+      status: "ok",
+      data: { current: credentialKeyFingerprint(nextKey), next: null },
+    });
+    expect(loadSecretsFile(join(station.dir, "secrets.yaml")).credentialKey).toBe(nextKey);
+    await station.stop();
+    await station.start();
+    expect(await decision("04CC0001")).toMatchObject({ type: "access.granted", personId: "next-p1" });
+    // a card hashed under the old key only is not the next key's: refused
+    await pushList(current, "04CC0003", "old-p3");
+    expect(await decision("04CC0003")).toMatchObject({ type: "access.denied" });
+  }, 60_000);
+});
