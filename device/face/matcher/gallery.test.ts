@@ -22,15 +22,7 @@ describe("face gallery", () => {
   it("past indexFrom the index answers 1:N as the exact scan does; removed people are never found", () => {
     const pop = new SyntheticPopulation(DIM, 32, 5);
     const n = 6000;
-    const g = new Gallery(
-      DIM,
-      {
-        indexFrom: 2000,
-        rerank: 32,
-        ivf: { projected: 64, density: 48, nprobe: 32, iterations: 6, seed: 1 },
-      },
-      n,
-    );
+    const g = new Gallery(DIM, { indexFrom: 2000, shortlist: 64 }, n);
     const people = Array.from({ length: n }, () => pop.person());
     g.addMany(people.map((embedding, i) => ({ personId: `p${i}`, embedding })));
     let same = 0;
