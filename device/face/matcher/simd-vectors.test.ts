@@ -15,7 +15,7 @@ function popcount(x: number): number {
 function referenceDistances(rows: Float32Array[], q: Float32Array, centreOver: number): number[] {
   const coder = new SignCoder(DIM);
   const flat = new Float32Array(rows.length * DIM);
-  rows.forEach((r, i) => flat.set(r, i * DIM));
+  for (const [i, r] of rows.entries()) flat.set(r, i * DIM);
   coder.recentre(flat, centreOver);
   const code = (v: Float32Array) => {
     const out = new Uint8Array(coder.bytes);
@@ -32,7 +32,7 @@ describe("sign codes in WebAssembly memory", () => {
     const rows = Array.from({ length: 300 }, () => pop.person());
     const v = new SimdVectors(DIM, 16);
     v.reserve(rows.length);
-    rows.forEach((r, i) => v.put(i, r));
+    for (const [i, r] of rows.entries()) v.put(i, r);
     v.recode(rows.length);
     const q = pop.capture(rows[42] as Float32Array);
     const ref = referenceDistances(rows, q, rows.length);
