@@ -51,18 +51,7 @@ describe("face verification at the door", () => {
     await s?.booted.stop();
   });
 
-  const show = async (who: string) => {
-    const from = s.events.length;
-    const analysed = s.booted.station.state().face?.frames.analysed ?? 0;
-    s.booted.sim?.control.presentFace(who);
-    await waitFor(
-      () => (s.booted.station.state().face?.frames.analysed ?? 0) > analysed,
-      `${who} analysed`,
-      T,
-      20,
-    );
-    return from;
-  };
+  const show = (who: string) => s.show(who);
 
   it(
     "an enrolled face grants through the same decision path as a card, with scores and no face data",
