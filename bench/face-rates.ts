@@ -77,7 +77,9 @@ export async function benchFaceRates(): Promise<BenchResult[]> {
   const impostor: number[] = [];
   for (let i = 0; i < faces.length; i++)
     for (let j = i + 1; j < faces.length; j++)
-      impostor.push(cosine((faces[i] as { self: Float32Array }).self, (faces[j] as { self: Float32Array }).self));
+      impostor.push(
+        cosine((faces[i] as { self: Float32Array }).self, (faces[j] as { self: Float32Array }).self),
+      );
   const rates = RATE_THRESHOLDS.map((t) => ({
     t,
     frr: genuine.filter((s) => s < t).length / genuine.length,
@@ -85,7 +87,9 @@ export async function benchFaceRates(): Promise<BenchResult[]> {
     over: impostor.filter((s) => s >= t).length,
   }));
   const at = rates.find((r) => r.t === 0.7) ?? rates[0];
-  const table = rates.map((r) => `${r.t}:frr=${round(r.frr, 4)},far<=${round(r.farUpper, 5)}(${r.over})`).join(" ");
+  const table = rates
+    .map((r) => `${r.t}:frr=${round(r.frr, 4)},far<=${round(r.farUpper, 5)}(${r.over})`)
+    .join(" ");
   const params = {
     faces: faces.length,
     no_face_found: missed,

@@ -23,7 +23,7 @@ describe("face gallery", () => {
   it("past indexFrom the index answers 1:N as the exact scan does; removed people are never found", () => {
     const pop = new SyntheticPopulation(DIM, 32, 5);
     const n = 6000;
-    const g = new Gallery(DIM, { indexFrom: 2000, shortlist: 64 }, n);
+    const g = new Gallery(DIM, { indexFrom: 2000, shortlist: 64, codeBits: 512 }, n);
     const people = Array.from({ length: n }, () => pop.person());
     g.addMany(people.map((embedding, i) => ({ personId: `p${i}`, embedding })));
     // past indexFrom the coarse stage runs (not a silent fall-back to the exact scan)

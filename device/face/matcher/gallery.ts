@@ -10,9 +10,11 @@ export interface GalleryOptions {
   readonly indexFrom: number;
   /** rows nearest on the sign codes that are re-scored exactly on float32 */
   readonly shortlist: number;
+  /** bits of each row's sign code (sign-codes.ts): the coarse stage reads bits / 8 bytes a row */
+  readonly codeBits: number;
 }
 
-export const DEFAULT_GALLERY: GalleryOptions = { indexFrom: 4096, shortlist: 256 };
+export const DEFAULT_GALLERY: GalleryOptions = { indexFrom: 4096, shortlist: 256, codeBits: 512 };
 
 /**
  * Every template of every enrolled person, searchable 1:N and 1:1.
@@ -40,7 +42,7 @@ export class Gallery {
     private readonly opts: GalleryOptions = DEFAULT_GALLERY,
     capacity = 1024,
   ) {
-    this.store = new SimdVectors(dim, capacity);
+    this.store = new SimdVectors(dim, capacity, Math.min(opts.codeBits, dim));
   }
 
   /** WebAssembly memory held (rows, codes, scratch), for the bench's bytes per template */

@@ -46,11 +46,12 @@ export class SimdVectors {
   constructor(
     readonly dim: number,
     capacity: number,
+    codeBits = dim,
   ) {
     compiled ??= new WA.Module(Buffer.from(DOT_KERNEL_WASM, "base64"));
     const instance = new WA.Instance(compiled, { env: { memory: this.memory } });
     this.kernel = instance.exports as unknown as Kernel;
-    this.coder = new SignCoder(dim);
+    this.coder = new SignCoder(dim, codeBits);
     this.reserve(Math.max(16, capacity));
   }
 
