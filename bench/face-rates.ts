@@ -1,118 +1,61 @@
-import { readFileSync } from "node:fs";
-import { FaceEngine } from "../device/face/face-engine.ts";
-import { cropImage, decodeImage, type RgbImage } from "../device/face/image-decode.ts";
-import { mulberry32 } from "../device/face/matcher/prng.ts";
-import { cosine } from "../device/face/matcher/vector.ts";
-import { sampleAssetPath } from "../simulator/face/sample-faces.ts";
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
 import { type BenchResult, result, round } from "./report.ts";
 
-/**
- * face.rates: false accept and false reject rates of the shipped models on the largest set of
- * faces available offline: the "extracted faces" panel of `screenshot-facematch.jpg` in the
- * @vladmandic/human package, 18 faces a row. Honest limits, also in docs/face.md:
- *
- * - Identities are not labelled. Some people appear in more than one cell (the panel is sorted
- *   by similarity to the package author: its first row is mostly him, so it is left out). Every
- *   pair of different cells is counted as an impostor pair, so the false accept figure is an
- *   UPPER bound: a pair over the threshold may be one person in two photographs.
- * - Genuine pairs are each face against two altered copies of itself (darker and shifted;
- *   mirrored, noisier and gamma-changed): the false reject figure says how the match survives a
- *   change of capture conditions, not a new photograph of the person a day later.
- * - The faces are ~100 px screenshots with the demo's text drawn at their corners.
- */
-const ROWS = [1, 2, 3, 4, 5];
-const COLS = 18;
-const PITCH_X = 1920 / COLS;
-const PITCH_Y = 110;
-const TOP = 280;
-const CELL = 100;
-export const RATE_THRESHOLDS = [0.6, 0.65, 0.7, 0.75, 0.8];
-
-function alter(img: RgbImage, gain: number, gamma: number, noise: number, mirror: boolean, seed: number) {
-  const next = mulberry32(seed);
-  const rgb = new Uint8Array(img.rgb.length);
-  for (let y = 0; y < img.height; y++) {
-    for (let x = 0; x < img.width; x++) {
-      const from = (y * img.width + (mirror ? img.width - 1 - x : x)) * 3;
-      const to = (y * img.width + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        const v = 255 * ((img.rgb[from + c] as number) / 255) ** gamma * gain + (next() - 0.5) * 2 * noise;
-        rgb[to + c] = Math.max(0, Math.min(255, Math.round(v)));
-      }
-    }
-  }
-  return { width: img.width, height: img.height, rgb };
+interface Rates {
+  rates: { t: number; frr: number; farUpper: number; over: number }[];
+  faces: number;
+  missed: number;
+  genuinePairs: number;
+  impostorPairs: number;
+  maxImpostor: number;
+  minGenuine: number;
 }
 
+/**
+ * face.rates: false accepts and rejects of the shipped models over the package's extracted-faces
+ * panel (bench/face-rates-child.ts says what the set is and is not). The engine runs in a child
+ * started by path, so nothing of tfjs is imported here.
+ */
 export async function benchFaceRates(): Promise<BenchResult[]> {
-  const engine = new FaceEngine();
-  await engine.load();
-  const sheet = decodeImage(readFileSync(sampleAssetPath("screenshot-facematch.jpg")));
-  const faces: { cell: string; self: Float32Array; altered: Float32Array[] }[] = [];
-  let missed = 0;
-  for (const r of ROWS) {
-    for (let c = 0; c < COLS; c++) {
-      const x = Math.round(c * PITCH_X);
-      const y = TOP + r * PITCH_Y;
-      const views = [
-        cropImage(sheet, x, y, CELL, CELL),
-        alter(cropImage(sheet, x + 6, y + 5, CELL, CELL), 0.7, 1, 0, false, 1),
-        alter(cropImage(sheet, x, y, CELL, CELL), 1, 1.3, 12, true, 2),
-      ];
-      const got = [];
-      for (const v of views) got.push(await engine.analyse(v));
-      const [self, ...altered] = got;
-      if (!self || altered.some((a) => !a)) {
-        missed++;
-        continue;
-      }
-      faces.push({
-        cell: `${r}:${c}`,
-        self: self.embedding,
-        altered: altered.map((a) => (a as { embedding: Float32Array }).embedding),
-      });
-    }
-  }
-  const genuine = faces.flatMap((f) => f.altered.map((a) => cosine(f.self, a)));
-  const impostor: number[] = [];
-  for (let i = 0; i < faces.length; i++)
-    for (let j = i + 1; j < faces.length; j++)
-      impostor.push(
-        cosine((faces[i] as { self: Float32Array }).self, (faces[j] as { self: Float32Array }).self),
-      );
-  const rates = RATE_THRESHOLDS.map((t) => ({
-    t,
-    frr: genuine.filter((s) => s < t).length / genuine.length,
-    farUpper: impostor.filter((s) => s >= t).length / impostor.length,
-    over: impostor.filter((s) => s >= t).length,
-  }));
-  const at = rates.find((r) => r.t === 0.7) ?? rates[0];
-  const table = rates
+  const script = resolve(import.meta.dirname, "face-rates-child.ts");
+  const m = await new Promise<Rates>((res, rej) => {
+    const p = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    p.stdout.on("data", (d) => {
+      out += d;
+    });
+    p.once("exit", (code) => {
+      if (code !== 0) return rej(new Error(`face rates bench exited ${code}: ${out}`));
+      res(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Rates);
+    });
+  });
+  const at = m.rates.find((r) => r.t === 0.7) ?? m.rates[0];
+  const table = m.rates
     .map((r) => `${r.t}:frr=${round(r.frr, 4)},far<=${round(r.farUpper, 5)}(${r.over})`)
     .join(" ");
-  const params = {
-    faces: faces.length,
-    no_face_found: missed,
-    genuine_pairs: genuine.length,
-    impostor_pairs: impostor.length,
-    max_impostor: round(Math.max(...impostor), 3),
-    min_genuine: round(Math.min(...genuine), 3),
-    by_threshold: table,
-  };
   return [
     result({
       name: "face.rates.frr",
       metric: "frr",
       value: round(at?.frr ?? Number.NaN, 4),
       unit: "false rejects at match 0.70 (altered copies, not new photographs)",
-      params,
+      params: {
+        faces: m.faces,
+        no_face_found: m.missed,
+        genuine_pairs: m.genuinePairs,
+        impostor_pairs: m.impostorPairs,
+        max_impostor: m.maxImpostor,
+        min_genuine: m.minGenuine,
+        by_threshold: table,
+      },
     }),
     result({
       name: "face.rates.far",
       metric: "far_upper",
       value: round(at?.farUpper ?? Number.NaN, 5),
       unit: "false accepts at match 0.70, upper bound (unlabelled: some pairs are one person)",
-      params: { impostor_pairs: impostor.length, over_threshold: at?.over ?? 0 },
+      params: { impostor_pairs: m.impostorPairs, over_threshold: at?.over ?? 0 },
     }),
   ];
 }
