@@ -8,6 +8,7 @@ import { parseConfigText } from "../config/load.ts";
 import { createSecretsFile } from "../config/secrets.ts";
 import { FaceProcess } from "../device/face/face-process.ts";
 import { bootStation } from "../scripts/boot.ts";
+import { faceStationFile } from "../simulator/face/face-station-file.ts";
 import { SAMPLE_FACES, sampleFaceFile } from "../simulator/face/sample-faces.ts";
 import { type BenchResult, percentile, result, round } from "./report.ts";
 
@@ -91,19 +92,15 @@ export async function benchFaceToUnlock(samples: number): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), "ws-bench-unlock-"));
   const secretsFile = join(dir, "secrets.yaml");
   const secrets = createSecretsFile(secretsFile);
-  const r = parseConfigText(`station: { id: bench-face }
-dataDir: ${join(dir, "data")}
-secretsFile: ${secretsFile}
-hardware:
-  mode: simulated
-  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27, debounceMs: 0 }, exitButton: { pin: 22, debounceMs: 0 } }
-  readers: [{ id: entry, kind: simulated }]
-door: { lockMode: fail-secure }
-access: { rereadSuppressMs: 0 }
-mqtt: { url: "mqtt://127.0.0.1:1" }
-console: { enabled: false }
-face: {}
-`);
+  const r = parseConfigText(
+    faceStationFile({
+      stationId: "bench-face",
+      dataDir: join(dir, "data"),
+      secretsFile,
+      brokerUrl: "mqtt://127.0.0.1:1",
+      rereadSuppressMs: 0,
+    }),
+  );
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   const booted = await bootStation({ config: r.config, logger: pino({ level: "silent" }), secrets });
   try {

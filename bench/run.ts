@@ -6,6 +6,7 @@ import { benchAccessProcess } from "./access-process.ts";
 import { benchCredentialListApply } from "./credential-list-apply.ts";
 import { benchFaceMatch } from "./face-match.ts";
 import { benchFacePipeline, benchFaceToUnlock } from "./face-pipeline.ts";
+import { benchFaceRates } from "./face-rates.ts";
 import { benchJournalAppend } from "./journal-append.ts";
 import { benchModbus } from "./modbus-poll.ts";
 import { benchMqttDrain } from "./mqtt-drain.ts";
@@ -54,6 +55,10 @@ export async function runBench(args: string[]): Promise<number> {
   results.push(...(await benchFacePipeline(values.quick ? 5 : 20)));
   process.stdout.write("face.to_unlock: a simulated station with the face module...\n");
   results.push(await benchFaceToUnlock(values.quick ? 3 : 10));
+  if (!values.quick) {
+    process.stdout.write("face.rates: false accepts and rejects over the package's 90 extracted faces...\n");
+    results.push(...(await benchFaceRates()));
+  }
   const templates = values.quick ? 20_000 : 100_000;
   process.stdout.write(`face.match over ${templates} synthetic templates (a minute or two to build)...\n`);
   results.push(...benchFaceMatch(templates, values.quick ? 300 : 1000));

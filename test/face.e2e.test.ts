@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StationEvent } from "../controller/contract/events.ts";
+import { greyscale } from "../device/face/colour-cue.ts";
 import { signReport } from "../device/face/terminal-report.ts";
+import { encodePng, SAMPLE_FACES, sampleFaceImage } from "../simulator/face/sample-faces.ts";
 import { type FaceStation, faceStation, TERMINAL_SECRET } from "./support/face-station.ts";
 import { waitFor } from "./support/wait.ts";
 
@@ -49,18 +51,7 @@ describe("face verification at the door", () => {
     await s?.booted.stop();
   });
 
-  const show = async (who: string) => {
-    const from = s.events.length;
-    const analysed = s.booted.station.state().face?.frames.analysed ?? 0;
-    s.booted.sim?.control.presentFace(who);
-    await waitFor(
-      () => (s.booted.station.state().face?.frames.analysed ?? 0) > analysed,
-      `${who} analysed`,
-      T,
-      20,
-    );
-    return from;
-  };
+  const show = (who: string) => s.show(who);
 
   it(
     "an enrolled face grants through the same decision path as a card, with scores and no face data",
@@ -98,6 +89,22 @@ describe("face verification at the door", () => {
       const from = await show("photo-attack");
       expect(since(s, from, "access.granted")).toHaveLength(0);
       expect(since(s, from, "face.rejected")).toMatchObject([{ reason: "spoof" }]);
+    },
+    T,
+  );
+
+  it(
+    "a plain grey print of the enrolled worker's face (which the anti-spoof model scores as real) is refused; the colour original grants",
+    async () => {
+      const grey = join(s.dir, "grey-print.png");
+      writeFileSync(grey, encodePng(greyscale(sampleFaceImage(SAMPLE_FACES["man.probe"]))));
+      let from = await show(grey);
+      expect(since(s, from, "access.granted")).toHaveLength(0);
+      const [rejected] = since(s, from, "face.rejected") as StationEvent<"face.rejected">[];
+      expect(rejected).toMatchObject({ reason: "monochrome", personId: "worker-man" });
+      expect(rejected?.scores?.colour).toBeLessThan(0.01);
+      from = await show("man.probe");
+      expect(since(s, from, "access.granted")).toMatchObject([{ personId: "worker-man", method: "face" }]);
     },
     T,
   );

@@ -45,6 +45,14 @@ export const faceSchema = z
           .default(0.42)
           .describe("anti-spoof 'real' score a face needs (a printed or displayed face scores low)"),
         liveness: z.number().min(0).max(1).default(0.5).describe("liveness score a face needs"),
+        colour: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.04)
+          .describe(
+            "mean chroma a face needs (a grey print has about none); 0 turns the check off, as a camera that switches to monochrome IR at night needs",
+          ),
         minFaceSize: z
           .number()
           .int()

@@ -8,13 +8,14 @@ export const FaceScoresSchema = z
       .describe("cosine similarity of the probe to the best template (1:N) or the person's (1:1)"),
     liveness: z.number().min(0).max(1),
     antispoof: z.number().min(0).max(1).describe("the anti-spoof model's 'real' score"),
+    colour: z.number().min(0).max(1).optional().describe("mean chroma of the face (a grey print: about 0)"),
   })
   .describe("the scores a face decision rests on; templates and images never leave the face process");
 
 export const FaceRejectReasonSchema = z
-  .enum(["no-match", "spoof", "not-live", "too-small", "bad-frame"])
+  .enum(["no-match", "spoof", "monochrome", "not-live", "too-small", "bad-frame"])
   .describe(
-    "why a face was not accepted: no-match (below the match threshold), spoof / not-live (presentation attack checks), too-small (too far away)",
+    "why a face was not accepted: no-match (below the match threshold), spoof / monochrome / not-live (presentation attack checks: the anti-spoof model, a face without colour, the liveness model), too-small (too far away)",
   );
 
 export const faceEvents = {

@@ -4,6 +4,8 @@ export interface FaceThresholds {
   readonly match: number;
   readonly antispoof: number;
   readonly liveness: number;
+  /** mean chroma a face needs; 0: not checked */
+  readonly colour: number;
   readonly minFaceSize: number;
 }
 
@@ -12,14 +14,21 @@ export type FaceDecision =
   | {
       readonly outcome: "match";
       readonly personId: string;
-      readonly scores: { similarity: number; liveness: number; antispoof: number };
+      readonly scores: Scores & { similarity: number; liveness: number; antispoof: number };
     }
   | {
       readonly outcome: "rejected";
-      readonly reason: "no-match" | "spoof" | "not-live" | "too-small";
+      readonly reason: "no-match" | "spoof" | "monochrome" | "not-live" | "too-small";
       readonly personId?: string | undefined;
-      readonly scores: { similarity?: number; liveness?: number; antispoof?: number };
+      readonly scores: Scores;
     };
+
+interface Scores {
+  similarity?: number;
+  liveness?: number;
+  antispoof?: number;
+  colour?: number;
+}
 
 /**
  * A frame's verdict against the thresholds, pure. The presentation-attack checks come before the
@@ -31,16 +40,24 @@ export function decideFace(v: FrameVerdict, t: FaceThresholds): FaceDecision {
     ...(v.similarity !== undefined ? { similarity: round(v.similarity) } : {}),
     ...(v.live !== undefined ? { liveness: round(v.live) } : {}),
     ...(v.real !== undefined ? { antispoof: round(v.real) } : {}),
+    ...(v.chroma !== undefined ? { colour: round(v.chroma) } : {}),
   };
   const near = v.similarity !== undefined && v.similarity >= t.match ? v.personId : undefined;
   if ((v.size ?? 0) < t.minFaceSize) return { outcome: "rejected", reason: "too-small", scores };
   if ((v.real ?? 0) < t.antispoof) return { outcome: "rejected", reason: "spoof", personId: near, scores };
+  if (t.colour > 0 && (v.chroma ?? 0) < t.colour)
+    return { outcome: "rejected", reason: "monochrome", personId: near, scores };
   if ((v.live ?? 0) < t.liveness) return { outcome: "rejected", reason: "not-live", personId: near, scores };
   if (!near || v.similarity === undefined) return { outcome: "rejected", reason: "no-match", scores };
   return {
     outcome: "match",
     personId: near,
-    scores: { similarity: round(v.similarity), liveness: round(v.live ?? 0), antispoof: round(v.real ?? 0) },
+    scores: {
+      ...scores,
+      similarity: round(v.similarity),
+      liveness: round(v.live ?? 0),
+      antispoof: round(v.real ?? 0),
+    },
   };
 }
 

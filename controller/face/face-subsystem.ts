@@ -10,7 +10,8 @@ import type { CredentialStore } from "../access/credential-store.ts";
 import type { SecondFactor } from "../access/second-factor.ts";
 import type { FaceState } from "../contract/face-events.ts";
 import type { EventBus } from "../events/event-bus.ts";
-import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
+import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
+import { type FaceCheckDeps, faceDoctorChecks, faceSelftestSteps } from "./face-checks.ts";
 import { faceCommands } from "./face-commands.ts";
 import { decideFace, type FaceDecision } from "./face-decision.ts";
 import { FaceEntryReader } from "./face-entry-reader.ts";
@@ -32,6 +33,10 @@ export class FaceSubsystem implements Subsystem {
   readonly name = "face";
   readonly entry = new FaceEntryReader();
   readonly commands: readonly CommandSpec[];
+  readonly doctorChecks: readonly DoctorCheck[];
+  readonly selftestSteps: readonly SelftestStep[];
+  private cameraStatus: { online: boolean; detail?: string | undefined; frames: number } | undefined;
+  private lastVerdict: { faces: number; analyseMs: number } | undefined;
   private supervisor: FaceSupervisor | undefined;
   private keys: FaceKeys | undefined;
   private readonly verifiedAt = new Map<string, number>();
@@ -69,6 +74,15 @@ export class FaceSubsystem implements Subsystem {
       keys: () => this.keys,
       bus: this.bus,
     });
+    const checks: FaceCheckDeps = {
+      clock: this.clock,
+      camera: () => this.cameraStatus,
+      service: () => this.supervisor?.status(),
+      health: (timeoutMs) => this.requireSupervisor().request("health", {}, timeoutMs),
+      analysed: () => ({ count: this.frames.analysed, last: this.lastVerdict }),
+    };
+    this.doctorChecks = faceDoctorChecks(checks);
+    this.selftestSteps = faceSelftestSteps(checks);
   }
 
   readonly secondFactor: SecondFactor = {
@@ -115,7 +129,19 @@ export class FaceSubsystem implements Subsystem {
     this.entry.status(false, "the face process is starting");
     supervisor.start();
     if (this.camera) {
-      this.unsubscribers.push(this.camera.onFrame((f) => this.onFrame(f)));
+      this.unsubscribers.push(
+        this.camera.onStatus((st) => {
+          this.cameraStatus = {
+            online: st.online,
+            detail: st.detail,
+            frames: this.cameraStatus?.frames ?? 0,
+          };
+        }),
+        this.camera.onFrame((f) => {
+          if (this.cameraStatus) this.cameraStatus.frames++;
+          this.onFrame(f);
+        }),
+      );
       await this.camera.start();
     }
     await this.startWebhook();
@@ -224,6 +250,7 @@ export class FaceSubsystem implements Subsystem {
         ? await supervisor.request("verify", { frame: frame.bytes, personId: one.personId })
         : await supervisor.request("identify", { frame: frame.bytes });
       this.frames.analysed++;
+      this.lastVerdict = { faces: verdict.faces, analyseMs: verdict.analyseMs };
       this.act(decideFace(verdict, this.config.thresholds), frame, one ? "1:1" : "1:N");
     } catch (err) {
       this.frames.dropped++;

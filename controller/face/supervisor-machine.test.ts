@@ -10,12 +10,32 @@ import {
 const t = { initialMs: 500, maxMs: 4000, stableMs: 60_000 };
 const up: SupervisorState = { phase: "up", failures: 0, restarts: 0 };
 
-const rows: {
+interface Row {
   name: string;
   state: SupervisorState;
   event: SupervisorEvent;
   expected: { state: SupervisorState; effects: SupervisorEffect[] };
-}[] = [
+}
+
+/** A failure row: one failure more, the process killed if it hung, down, and a wait of `ms`. */
+function failure(name: string, state: SupervisorState, detail: string, ms: number, hung = false): Row {
+  return {
+    name,
+    state,
+    event: { type: "failed", detail, ...(hung ? { hung } : {}) },
+    expected: {
+      state: { phase: "backoff", failures: state.failures + 1, restarts: state.restarts, lastError: detail },
+      effects: [
+        { type: "cancel-timers" },
+        ...(hung ? [{ type: "kill" } as const] : []),
+        { type: "down", detail, retryInMs: ms },
+        { type: "wait", ms },
+      ],
+    },
+  };
+}
+
+const rows: Row[] = [
   {
     name: "start spawns",
     state: INITIAL_SUPERVISOR,
@@ -31,59 +51,15 @@ const rows: {
       effects: [{ type: "up" }, { type: "wait-stable", ms: 60_000 }],
     },
   },
-  {
-    name: "a death while up backs off by the initial delay",
-    state: up,
-    event: { type: "failed", detail: "exited (SIGKILL)" },
-    expected: {
-      state: { phase: "backoff", failures: 1, restarts: 0, lastError: "exited (SIGKILL)" },
-      effects: [
-        { type: "cancel-timers" },
-        { type: "down", detail: "exited (SIGKILL)", retryInMs: 500 },
-        { type: "wait", ms: 500 },
-      ],
-    },
-  },
-  {
-    name: "a hang is killed first",
-    state: up,
-    event: { type: "failed", detail: "no answer", hung: true },
-    expected: {
-      state: { phase: "backoff", failures: 1, restarts: 0, lastError: "no answer" },
-      effects: [
-        { type: "cancel-timers" },
-        { type: "kill" },
-        { type: "down", detail: "no answer", retryInMs: 500 },
-        { type: "wait", ms: 500 },
-      ],
-    },
-  },
-  {
-    name: "the third failure in a row waits 4x, capped at max",
-    state: { phase: "starting", failures: 2, restarts: 2 },
-    event: { type: "failed", detail: "load failed" },
-    expected: {
-      state: { phase: "backoff", failures: 3, restarts: 2, lastError: "load failed" },
-      effects: [
-        { type: "cancel-timers" },
-        { type: "down", detail: "load failed", retryInMs: 2000 },
-        { type: "wait", ms: 2000 },
-      ],
-    },
-  },
-  {
-    name: "the cap holds",
-    state: { phase: "up", failures: 9, restarts: 9 },
-    event: { type: "failed", detail: "x" },
-    expected: {
-      state: { phase: "backoff", failures: 10, restarts: 9, lastError: "x" },
-      effects: [
-        { type: "cancel-timers" },
-        { type: "down", detail: "x", retryInMs: 4000 },
-        { type: "wait", ms: 4000 },
-      ],
-    },
-  },
+  failure("a death while up backs off by the initial delay", up, "exited (SIGKILL)", 500),
+  failure("a hang is killed first", up, "no answer", 500, true),
+  failure(
+    "the third failure in a row waits 4x, capped at max",
+    { phase: "starting", failures: 2, restarts: 2 },
+    "load failed",
+    2000,
+  ),
+  failure("the cap holds", { phase: "up", failures: 9, restarts: 9 }, "x", 4000),
   {
     name: "the backoff elapsed: spawn again, one restart more",
     state: { phase: "backoff", failures: 1, restarts: 0 },

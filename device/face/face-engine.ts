@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { StationError } from "../../config/errors.ts";
+import { faceChroma } from "./colour-cue.ts";
 import type { RgbImage } from "./image-decode.ts";
 import { normalise } from "./matcher/vector.ts";
 import { registerFileModelLoader, shippedModelDir, type TfIo } from "./model-files.ts";
@@ -17,6 +18,8 @@ export interface FaceAnalysis {
   readonly live: number;
   /** face size in pixels (the larger box side): too small a face is not judged */
   readonly size: number;
+  /** mean chroma of the face 0..1 (colour-cue.ts): a grey print measures about 0 */
+  readonly chroma: number;
   /** L2-normalised 1,024-d faceres embedding */
   readonly embedding: Float32Array;
 }
@@ -133,6 +136,7 @@ export class FaceEngine {
       real: face.real ?? 0,
       live: face.live ?? 0,
       size: Math.max(face.box[2], face.box[3]),
+      chroma: faceChroma(img, face.box),
       embedding: normalise(face.embedding),
     };
   }

@@ -20,6 +20,7 @@ export class FaceService {
   private gallery = new Gallery(EMBEDDING_DIM);
   private storeVersion = "";
   private frames = 0;
+  private unreadable = 0;
 
   constructor(private readonly engine: FaceEngine) {}
 
@@ -57,6 +58,7 @@ export class FaceService {
           people: this.gallery.people,
           tensors: this.engine.tensors(),
           frames: this.frames,
+          unreadable: this.unreadable,
         };
     }
   }
@@ -78,6 +80,7 @@ export class FaceService {
       live: a.live,
       score: a.score,
       size: a.size,
+      chroma: a.chroma,
       analyseMs: performance.now() - t0,
     };
   }
@@ -120,7 +123,12 @@ export class FaceService {
     const store = this.requireStore();
     this.storeVersion = store.version();
     const gallery = new Gallery(EMBEDDING_DIM);
-    const people = store.loadAll((file, err) => process.stderr.write(`face: skipped ${file}: ${err.code}\n`));
+    let unreadable = 0;
+    const people = store.loadAll((file, err) => {
+      unreadable++;
+      process.stderr.write(`face: skipped ${file}: ${err.code}\n`);
+    });
+    this.unreadable = unreadable;
     gallery.addMany(
       people.flatMap((p) => p.embeddings.map((embedding) => ({ personId: p.personId, embedding }))),
     );

@@ -42,6 +42,8 @@ export const FrameVerdictSchema = z.object({
   live: z.number().optional(),
   score: z.number().optional(),
   size: z.number().optional(),
+  /** mean chroma of the face (a grey print: about 0) */
+  chroma: z.number().optional(),
   analyseMs: z.number(),
 });
 export type FrameVerdict = z.output<typeof FrameVerdictSchema>;
@@ -52,6 +54,8 @@ export const FaceHealthSchema = z.object({
   people: z.number().int(),
   tensors: z.number().int(),
   frames: z.number().int(),
+  /** template files the store could not read at the last load (wrong key, damaged) */
+  unreadable: z.number().int().optional(),
 });
 export type FaceHealth = z.output<typeof FaceHealthSchema>;
 

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { exactTopK } from "./exact.ts";
 import { Gallery } from "./gallery.ts";
+import type { SimdVectors } from "./simd-vectors.ts";
 import { SyntheticPopulation } from "./synthetic-population.ts";
 import { cosine } from "./vector.ts";
 
@@ -22,21 +23,16 @@ describe("face gallery", () => {
   it("past indexFrom the index answers 1:N as the exact scan does; removed people are never found", () => {
     const pop = new SyntheticPopulation(DIM, 32, 5);
     const n = 6000;
-    const g = new Gallery(
-      DIM,
-      {
-        indexFrom: 2000,
-        rerank: 32,
-        ivf: { projected: 64, density: 48, nprobe: 32, iterations: 6, seed: 1 },
-      },
-      n,
-    );
+    const g = new Gallery(DIM, { indexFrom: 2000, shortlist: 64, codeBits: 512 }, n);
     const people = Array.from({ length: n }, () => pop.person());
     g.addMany(people.map((embedding, i) => ({ personId: `p${i}`, embedding })));
+    // past indexFrom the coarse stage runs (not a silent fall-back to the exact scan)
+    const coarse = vi.spyOn((g as unknown as { store: SimdVectors }).store, "nearestCodes");
     let same = 0;
     const probes = Array.from({ length: 150 }, (_, i) => pop.capture(people[(i * 37) % n] as Float32Array));
     for (const q of probes) if (g.identify(q)?.personId === g.exact(q)?.personId) same++;
     expect(same / probes.length).toBeGreaterThanOrEqual(0.99);
+    expect(coarse).toHaveBeenCalledTimes(probes.length);
     // an enrolment is matchable at once (the unindexed tail), a removal at once too
     const late = pop.person();
     g.add("late", late);

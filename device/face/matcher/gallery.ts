@@ -1,5 +1,3 @@
-import { TopK } from "./exact.ts";
-import { DEFAULT_IVF, IvfIndex, type IvfOptions } from "./ivf-index.ts";
 import { SimdVectors } from "./simd-vectors.ts";
 
 export interface GalleryMatch {
@@ -10,24 +8,33 @@ export interface GalleryMatch {
 export interface GalleryOptions {
   /** below this many templates a plain exact scan is fast enough (and exact) */
   readonly indexFrom: number;
-  /** candidates (ranked on int8 codes) re-scored exactly on float32 */
-  readonly rerank: number;
-  readonly ivf: IvfOptions;
+  /** rows nearest on the sign codes that are re-scored exactly on float32 */
+  readonly shortlist: number;
+  /** bits of each row's sign code (sign-codes.ts): the coarse stage reads bits / 8 bytes a row */
+  readonly codeBits: number;
 }
 
-export const DEFAULT_GALLERY: GalleryOptions = { indexFrom: 4096, rerank: 32, ivf: DEFAULT_IVF };
+export const DEFAULT_GALLERY: GalleryOptions = { indexFrom: 4096, shortlist: 256, codeBits: 512 };
 
 /**
- * Every template of every enrolled person, searchable 1:N and 1:1. Rows added since the last index
- * build sit in a tail that is scanned exactly, so an enrolment is matchable at once; the index is
- * rebuilt when the tail or the removed rows grow past a quarter of it.
+ * Every template of every enrolled person, searchable 1:N and 1:1.
+ *
+ * 1:N in two stages past `indexFrom` rows: the Hamming distance of the probe's sign code to every
+ * row's (one SIMD pass over 128 bytes a row), the `shortlist` nearest kept by a counting select,
+ * and those re-scored with the exact float32 cosine. The answer's similarity is therefore exact,
+ * so a threshold means what it means with a plain scan; what the coarse stage can get wrong is
+ * leave the best row off the shortlist, which the bench measures as recall against the exact scan.
+ *
+ * Every row gets its code when it is added (matchable at once). The codes are centred on the
+ * gallery's mean when it first reaches `indexFrom` and again whenever it has doubled since:
+ * a stale centre costs only code quality, never a wrong score (sign-codes.ts).
  */
 export class Gallery {
   private readonly store: SimdVectors;
   private owners: string[] = [];
   private removed = new Set<number>();
-  private index: IvfIndex | undefined;
-  private indexed = 0;
+  /** live rows when the codes were last centred; 0 while they never were */
+  private centredAt = 0;
   private deferred = false;
 
   constructor(
@@ -35,7 +42,12 @@ export class Gallery {
     private readonly opts: GalleryOptions = DEFAULT_GALLERY,
     capacity = 1024,
   ) {
-    this.store = new SimdVectors(dim, capacity);
+    this.store = new SimdVectors(dim, capacity, Math.min(opts.codeBits, dim));
+  }
+
+  /** WebAssembly memory held (rows, codes, scratch), for the bench's bytes per template */
+  get bytesHeld(): number {
+    return this.store.bytesHeld;
   }
 
   /** the rows, a view into WebAssembly memory (taken afresh: growing replaces the buffer) */
@@ -60,7 +72,7 @@ export class Gallery {
     } finally {
       this.deferred = false;
     }
-    this.maybeRebuild();
+    this.maybeRecentre();
   }
 
   add(personId: string, embedding: Float32Array): void {
@@ -69,7 +81,7 @@ export class Gallery {
     if (row + 1 > this.store.size) this.store.reserve(this.store.size * 2, row);
     this.store.put(row, embedding);
     this.owners.push(personId);
-    this.maybeRebuild();
+    this.maybeRecentre();
   }
 
   /** Remove every template of a person; returns how many. Their rows are zeroed at once. */
@@ -81,7 +93,8 @@ export class Gallery {
       this.removed.add(r);
       n++;
     }
-    if (n > 0) this.maybeRebuild();
+    // removed rows stay in the scan (skipped) until they are a quarter of it
+    if (n > 0 && this.removed.size * 4 > this.owners.length) this.compact();
     return n;
   }
 
@@ -89,33 +102,20 @@ export class Gallery {
     return this.owners.some((o, r) => o === personId && !this.removed.has(r));
   }
 
-  /** 1:N: the best person for a probe (exact similarity; the index only narrows the rows). */
+  /** 1:N: the best person for a probe, with its exact similarity. */
   identify(q: Float32Array): GalleryMatch | undefined {
+    if (this.centredAt === 0) return this.exact(q);
+    const ids = this.store.nearestCodes(q, this.owners.length, this.opts.shortlist, this.removed);
+    const n = ids.length;
+    const rows = Int32Array.from(ids);
+    const scores = this.store.gather(q, rows, n);
     let bestRow = -1;
     let best = Number.NEGATIVE_INFINITY;
-    if (this.index) {
-      // rank the probed lists on the int8 codes, then score the best few exactly
-      const { ids, n } = this.index.candidates(q);
-      const approx = this.store.gather8(q, ids, n);
-      const top = new TopK(this.opts.rerank);
-      for (let j = 0; j < n; j++) top.offer(ids[j] as number, approx[j] as number);
-      const chosen = Int32Array.from(top.sorted(), (h) => h.row);
-      const exact = this.store.gather(q, chosen, chosen.length);
-      for (let j = 0; j < chosen.length; j++) {
-        const sc = exact[j] as number;
-        if (sc > best && !this.removed.has(chosen[j] as number)) {
-          best = sc;
-          bestRow = chosen[j] as number;
-        }
-      }
-    }
-    const from = this.index ? this.indexed : 0;
-    const tail = this.store.scan(q, from, this.owners.length - from);
-    for (let j = 0; j < tail.length; j++) {
-      const sc = tail[j] as number;
-      if (sc > best && !this.removed.has(from + j)) {
+    for (let j = 0; j < n; j++) {
+      const sc = scores[j] as number;
+      if (sc > best) {
         best = sc;
-        bestRow = from + j;
+        bestRow = rows[j] as number;
       }
     }
     return bestRow < 0 ? undefined : { personId: this.owners[bestRow] as string, similarity: best };
@@ -124,11 +124,12 @@ export class Gallery {
   /** 1:1: the probe against one person's own templates (after a card named them). */
   verify(personId: string, q: Float32Array): number | undefined {
     let best: number | undefined;
+    const rows = this.vectors;
     for (let r = 0; r < this.owners.length; r++) {
       if (this.owners[r] !== personId || this.removed.has(r)) continue;
       let s = 0;
       const o = r * this.dim;
-      for (let i = 0; i < this.dim; i++) s += (this.vectors[o + i] as number) * (q[i] as number);
+      for (let i = 0; i < this.dim; i++) s += (rows[o + i] as number) * (q[i] as number);
       if (best === undefined || s > best) best = s;
     }
     return best;
@@ -149,23 +150,17 @@ export class Gallery {
     return bestRow < 0 ? undefined : { personId: this.owners[bestRow] as string, similarity: best };
   }
 
-  private maybeRebuild(): void {
+  private maybeRecentre(): void {
     if (this.deferred) return;
-    const rows = this.owners.length;
-    const live = rows - this.removed.size;
-    const stale = rows - this.indexed + this.removed.size;
+    const live = this.size;
     if (live < this.opts.indexFrom) {
-      this.index = undefined;
-      this.indexed = 0;
-      this.compact();
+      this.centredAt = 0;
       return;
     }
-    if (this.index && stale * 4 < this.indexed) return;
+    if (this.centredAt > 0 && live < this.centredAt * 2) return;
     this.compact();
-    const index = new IvfIndex(this.dim, this.opts.ivf);
-    index.build(this.vectors, this.owners.length);
-    this.index = index;
-    this.indexed = this.owners.length;
+    this.store.recode(this.owners.length);
+    this.centredAt = live;
   }
 
   /** Drop removed rows for good, so the index never holds them. */

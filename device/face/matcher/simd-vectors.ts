@@ -1,9 +1,11 @@
 import { DOT_KERNEL_WASM } from "./dot-kernel.wasm.ts";
+import { SignCoder } from "./sign-codes.ts";
 
 interface Kernel {
   scan(probe: number, base: number, n: number, dim: number, out: number): void;
   gather(probe: number, base: number, idx: number, n: number, dim: number, out: number): void;
-  gather8(probe: number, base: number, idx: number, n: number, dim: number, out: number): void;
+  hamming(probe: number, base: number, n: number, bytes: number, dist: number, hist: number): void;
+  collect(dist: number, n: number, cut: number, below: number, take: number, ids: number): number;
 }
 
 const PAGE = 65536;
@@ -22,31 +24,34 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 let compiled: object | undefined;
 
 /**
- * Unit-length rows in WebAssembly memory, twice: as float32 (exact scores) and as int8 codes with a
- * per-row scale (a quarter of the bytes, for ranking candidates). Both are scored against a probe
- * by the SIMD kernels in dot-kernel.wat, where scalar JavaScript does one multiply-add at a time.
+ * Unit-length rows in WebAssembly memory, twice: as float32 (exact scores) and as sign codes
+ * (sign-codes.ts: one bit a dimension, 1/32 of the bytes, for the coarse stage). Both are scored
+ * against a probe by the SIMD kernels in dot-kernel.wat, where scalar JavaScript does one
+ * multiply-add at a time. Contiguous typed memory, no object per template.
  *
- * Memory: [probe f32][probe i8][scores][row ids][codes i8 x capacity][rows f32 x capacity].
+ * Memory: [probe f32][probe code][histogram][scores][row ids][codes x capacity][rows f32 x capacity].
  */
 export class SimdVectors {
   private readonly memory = new WA.Memory({ initial: 1 });
   private readonly kernel: Kernel;
   private capacity = 0;
-  private probe8At = 0;
+  private readonly coder: SignCoder;
+  private probeCodeAt = 0;
+  private histAt = 0;
   private scoresAt = 0;
   private idsAt = 0;
   private codesAt = 0;
   private rowsAt = 0;
-  private scales = new Float32Array(0);
 
   constructor(
     readonly dim: number,
     capacity: number,
+    codeBits = dim,
   ) {
-    if (dim % 16 !== 0) throw new RangeError("the SIMD kernels need a dimension that is a multiple of 16");
     compiled ??= new WA.Module(Buffer.from(DOT_KERNEL_WASM, "base64"));
     const instance = new WA.Instance(compiled, { env: { memory: this.memory } });
     this.kernel = instance.exports as unknown as Kernel;
+    this.coder = new SignCoder(dim, codeBits);
     this.reserve(Math.max(16, capacity));
   }
 
@@ -63,11 +68,13 @@ export class SimdVectors {
   reserve(capacity: number, keep = 0): void {
     if (capacity <= this.capacity) return;
     const d = this.dim;
-    const probe8At = d * 4;
-    const scoresAt = probe8At + d;
+    const cb = this.coder.bytes;
+    const probeCodeAt = d * 4;
+    const histAt = probeCodeAt + cb;
+    const scoresAt = histAt + (d + 2) * 4;
     const idsAt = scoresAt + capacity * 4;
     const codesAt = idsAt + capacity * 4;
-    const rowsAt = codesAt + capacity * d;
+    const rowsAt = codesAt + capacity * cb;
     const need = rowsAt + capacity * d * 4;
     const have = this.memory.buffer.byteLength;
     if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE));
@@ -75,38 +82,43 @@ export class SimdVectors {
     if (keep > 0) {
       // rows first: they move furthest, and codes may move into where rows were
       bytes.copyWithin(rowsAt, this.rowsAt, this.rowsAt + keep * d * 4);
-      bytes.copyWithin(codesAt, this.codesAt, this.codesAt + keep * d);
+      bytes.copyWithin(codesAt, this.codesAt, this.codesAt + keep * cb);
     }
-    const scales = new Float32Array(capacity);
-    scales.set(this.scales.subarray(0, keep));
-    this.scales = scales;
-    Object.assign(this, { capacity, probe8At, scoresAt, idsAt, codesAt, rowsAt });
+    Object.assign(this, { capacity, probeCodeAt, histAt, scoresAt, idsAt, codesAt, rowsAt });
   }
 
   put(row: number, e: Float32Array): void {
     this.rows.set(e, row * this.dim);
-    this.scales[row] = quantise(
-      e,
-      new Int8Array(this.memory.buffer, this.codesAt + row * this.dim, this.dim),
-    );
+    this.coder.encode(e, 0, this.codeBytes, this.codesAt + row * this.coder.bytes);
+  }
+
+  /** Centre the codes on the mean of the first `n` rows and write them all again. */
+  recode(n: number): void {
+    const rows = this.rows;
+    this.coder.recentre(rows, n);
+    const out = this.codeBytes;
+    for (let r = 0; r < n; r++)
+      this.coder.encode(rows, r * this.dim, out, this.codesAt + r * this.coder.bytes);
+  }
+
+  /** the bytes of WebAssembly memory, for the sign codes (a view: valid until the next reserve) */
+  private get codeBytes(): Uint8Array {
+    return new Uint8Array(this.memory.buffer);
   }
 
   clear(row: number): void {
     this.rows.fill(0, row * this.dim, (row + 1) * this.dim);
-    new Int8Array(this.memory.buffer, this.codesAt + row * this.dim, this.dim).fill(0);
-    this.scales[row] = 0;
+    const cb = this.coder.bytes;
+    this.codeBytes.fill(0, this.codesAt + row * cb, this.codesAt + (row + 1) * cb);
   }
 
   /** copy row `from` onto row `to` (compaction) */
   move(to: number, from: number): void {
     const d = this.dim;
     this.rows.copyWithin(to * d, from * d, (from + 1) * d);
-    new Int8Array(this.memory.buffer, this.codesAt, this.capacity * d).copyWithin(
-      to * d,
-      from * d,
-      (from + 1) * d,
-    );
-    this.scales[to] = this.scales[from] as number;
+    const cb = this.coder.bytes;
+    const at = this.codesAt;
+    this.codeBytes.copyWithin(at + to * cb, at + from * cb, at + (from + 1) * cb);
   }
 
   /** exact: scores[i] = dot(q, row from + i), i < n */
@@ -124,15 +136,36 @@ export class SimdVectors {
     return new Float32Array(this.memory.buffer, this.scoresAt, n);
   }
 
-  /** approximate (int8 codes): a copy of the scores of rows ids[j], in cosine units */
-  gather8(q: Float32Array, ids: Int32Array, n: number): Float32Array {
-    const qs = quantise(q, new Int8Array(this.memory.buffer, this.probe8At, this.dim));
-    this.setIds(ids, n);
-    this.kernel.gather8(this.probe8At, this.codesAt, this.idsAt, n, this.dim, this.scoresAt);
-    const raw = new Int32Array(this.memory.buffer, this.scoresAt, n);
-    const out = new Float32Array(n);
-    for (let j = 0; j < n; j++) out[j] = (raw[j] as number) * qs * (this.scales[ids[j] as number] as number);
-    return out;
+  /**
+   * The coarse stage: the ids of the `k` rows (of the first `n`, `skip` left out) whose codes are
+   * nearest the probe's in Hamming distance, ties broken by row order. A view: valid until the
+   * next call; `gather(q, ids, ids.length)` then scores them exactly.
+   */
+  nearestCodes(q: Float32Array, n: number, k: number, skip: ReadonlySet<number>): Int32Array {
+    const d = this.dim;
+    const hist = new Int32Array(this.memory.buffer, this.histAt, d + 2);
+    hist.fill(0);
+    this.coder.encode(q, 0, this.codeBytes, this.probeCodeAt);
+    this.kernel.hamming(this.probeCodeAt, this.codesAt, n, this.coder.bytes, this.scoresAt, this.histAt);
+    const dist = new Int32Array(this.memory.buffer, this.scoresAt, n);
+    for (const r of skip) {
+      if (r >= n) continue;
+      hist[dist[r] as number] = (hist[dist[r] as number] as number) - 1;
+      dist[r] = d + 1;
+      hist[d + 1] = (hist[d + 1] as number) + 1;
+    }
+    // the cut: the distance at which the k-th nearest row lies; skipped rows (d + 1) never make it
+    const take = Math.min(k, n - skip.size);
+    let cut = 0;
+    let below = 0;
+    while (cut <= d && below + (hist[cut] as number) < take) below += hist[cut++] as number;
+    const got = this.kernel.collect(this.scoresAt, n, cut, below, take, this.idsAt);
+    return new Int32Array(this.memory.buffer, this.idsAt, got);
+  }
+
+  /** bytes of WebAssembly memory held, for the bench's bytes-per-template */
+  get bytesHeld(): number {
+    return this.memory.buffer.byteLength;
   }
 
   private setProbe(q: Float32Array): void {
@@ -142,17 +175,4 @@ export class SimdVectors {
   private setIds(ids: Int32Array, n: number): void {
     new Int32Array(this.memory.buffer, this.idsAt, this.capacity).set(ids.subarray(0, n));
   }
-}
-
-/** int8 codes with one scale per row; returns the scale that turns codes back into floats */
-function quantise(src: Float32Array, out: Int8Array): number {
-  let max = 0;
-  for (let i = 0; i < src.length; i++) max = Math.max(max, Math.abs(src[i] as number));
-  if (max === 0) {
-    out.fill(0);
-    return 0;
-  }
-  const k = 127 / max;
-  for (let i = 0; i < src.length; i++) out[i] = Math.round((src[i] as number) * k);
-  return max / 127;
 }

@@ -1,3 +1,4 @@
+import { mulberry32 } from "./prng.ts";
 import { normalise } from "./vector.ts";
 
 /**
@@ -19,14 +20,7 @@ export class SyntheticPopulation {
     groups: number,
     seed = 1,
   ) {
-    let a = seed >>> 0;
-    this.next = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    this.next = mulberry32(seed);
     this.common = this.gauss(1);
     for (let i = 0; i < dim; i++) this.common[i] = Math.abs(this.common[i] as number);
     this.groups = Array.from({ length: groups }, () => this.gauss(1));

@@ -1,0 +1,61 @@
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { type BenchResult, result, round } from "./report.ts";
+
+interface Rates {
+  rates: { t: number; frr: number; farUpper: number; over: number }[];
+  faces: number;
+  missed: number;
+  genuinePairs: number;
+  impostorPairs: number;
+  maxImpostor: number;
+  minGenuine: number;
+}
+
+/**
+ * face.rates: false accepts and rejects of the shipped models over the package's extracted-faces
+ * panel (bench/face-rates-child.ts says what the set is and is not). The engine runs in a child
+ * started by path, so nothing of tfjs is imported here.
+ */
+export async function benchFaceRates(): Promise<BenchResult[]> {
+  const script = resolve(import.meta.dirname, "face-rates-child.ts");
+  const m = await new Promise<Rates>((res, rej) => {
+    const p = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    p.stdout.on("data", (d) => {
+      out += d;
+    });
+    p.once("exit", (code) => {
+      if (code !== 0) return rej(new Error(`face rates bench exited ${code}: ${out}`));
+      res(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Rates);
+    });
+  });
+  const at = m.rates.find((r) => r.t === 0.7) ?? m.rates[0];
+  const table = m.rates
+    .map((r) => `${r.t}:frr=${round(r.frr, 4)},far<=${round(r.farUpper, 5)}(${r.over})`)
+    .join(" ");
+  return [
+    result({
+      name: "face.rates.frr",
+      metric: "frr",
+      value: round(at?.frr ?? Number.NaN, 4),
+      unit: "false rejects at match 0.70 (altered copies, not new photographs)",
+      params: {
+        faces: m.faces,
+        no_face_found: m.missed,
+        genuine_pairs: m.genuinePairs,
+        impostor_pairs: m.impostorPairs,
+        max_impostor: m.maxImpostor,
+        min_genuine: m.minGenuine,
+        by_threshold: table,
+      },
+    }),
+    result({
+      name: "face.rates.far",
+      metric: "far_upper",
+      value: round(at?.farUpper ?? Number.NaN, 5),
+      unit: "false accepts at match 0.70, upper bound (unlabelled: some pairs are one person)",
+      params: { impostor_pairs: m.impostorPairs, over_threshold: at?.over ?? 0 },
+    }),
+  ];
+}

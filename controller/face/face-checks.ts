@@ -1,0 +1,132 @@
+import type { FaceHealth } from "../../device/face/protocol.ts";
+import type { Clock } from "../../device/ports/clock.ts";
+import type { CheckResult, DoctorCheck, SelftestStep } from "../subsystem.ts";
+import type { FaceServiceStatus } from "./face-supervisor.ts";
+
+/** What the checks read of the face subsystem: no face data, only health and counters. */
+export interface FaceCheckDeps {
+  readonly clock: Clock;
+  /** the camera's last reported status; undefined while it has said nothing */
+  camera(): { online: boolean; detail?: string | undefined; frames: number } | undefined;
+  service(): FaceServiceStatus | undefined;
+  /** a fresh health answer from the face process (rejects when it is down or does not answer) */
+  health(timeoutMs: number): Promise<FaceHealth>;
+  /** frames analysed so far, and the last verdict's face count and time (scores only) */
+  analysed(): { count: number; last?: { faces: number; analyseMs: number } | undefined };
+}
+
+/** How long doctor waits for the face process's health answer. */
+export const HEALTH_WAIT_MS = 5000;
+/** How long the selftest waits for a frame to go camera -> face process -> verdict. */
+export const FRAME_WAIT_MS = 20_000;
+
+const fail = (detail: string, hint: string): CheckResult => ({ ok: false, detail, hint });
+
+function down(s: FaceServiceStatus | undefined): CheckResult {
+  if (!s)
+    return fail(
+      "the face module did not start (no template key?)",
+      "run `waystation doctor` for the secrets file",
+    );
+  return fail(
+    `face process ${s.phase}${s.lastError ? `: ${s.lastError}` : ""} (restarts ${s.restarts}${s.retryInMs ? `, retry in ${Math.round(s.retryInMs / 1000)} s` : ""})`,
+    "journalctl -u waystation for the face process's last words; docs/face.md, 'Its own process'",
+  );
+}
+
+export function faceDoctorChecks(d: FaceCheckDeps): DoctorCheck[] {
+  return [
+    {
+      id: "face.camera",
+      title: "door camera answers",
+      run: async () => {
+        const c = d.camera();
+        if (!c)
+          return fail(
+            "the camera has not answered since start",
+            "is it plugged in? `rpicam-hello --list-cameras` or `v4l2-ctl --list-devices`",
+          );
+        if (!c.online)
+          return fail(
+            `camera offline${c.detail ? `: ${c.detail}` : ""}`,
+            "check the ribbon or USB cable and face.camera in the station file",
+          );
+        return { ok: true, detail: `online, ${c.frames} frames since start` };
+      },
+    },
+    {
+      id: "face.process",
+      title: "face process alive, models loaded",
+      run: async () => {
+        const s = d.service();
+        if (s?.phase !== "up") return down(s);
+        try {
+          const h = await d.health(HEALTH_WAIT_MS);
+          return {
+            ok: true,
+            detail: `up (pid ${s.pid ?? "?"}, models loaded in ${Math.round(s.loadMs ?? 0)} ms, ${h.rssMb} MB, ${h.tensors} tensors, ${h.frames} frames)`,
+          };
+        } catch (err) {
+          return fail(
+            `the face process did not answer its health request (${(err as { code?: string }).code ?? "error"})`,
+            "it is hung or overloaded; the supervisor restarts it after face.service.frameTimeoutMs",
+          );
+        }
+      },
+    },
+    {
+      id: "face.templates",
+      title: "face template store readable",
+      run: async () => {
+        const s = d.service();
+        if (s?.phase !== "up") return { ...down(s), detail: `cannot read the templates: ${down(s).detail}` };
+        let h: FaceHealth;
+        try {
+          h = await d.health(HEALTH_WAIT_MS);
+        } catch {
+          return fail("the face process did not answer", "see face.process");
+        }
+        if ((h.unreadable ?? 0) > 0)
+          return fail(
+            `${h.unreadable} template file(s) cannot be read (another station's key, or damaged); ${h.people} people readable`,
+            "faceTemplateKey in the secrets file must be the one they were written with; re-enrol the people concerned",
+          );
+        return { ok: true, detail: `${h.templates} templates of ${h.people} people, all readable` };
+      },
+    },
+  ];
+}
+
+export function faceSelftestSteps(d: FaceCheckDeps): SelftestStep[] {
+  return [
+    {
+      id: "face.frame",
+      title: "a camera frame through the face process",
+      run: async (ctx) => {
+        const s = d.service();
+        if (s?.phase !== "up") return down(s);
+        const before = d.analysed().count;
+        ctx.progress("stand in front of the door camera");
+        const got = await new Promise<boolean>((resolve) => {
+          const started = d.clock.monotonic();
+          const poll = () => {
+            if (d.analysed().count > before) resolve(true);
+            else if (d.clock.monotonic() - started >= FRAME_WAIT_MS) resolve(false);
+            else d.clock.setTimeout(poll, 100);
+          };
+          poll();
+        });
+        const last = d.analysed().last;
+        if (!got || !last)
+          return fail(
+            `no frame was analysed in ${FRAME_WAIT_MS / 1000} s`,
+            "the camera delivers no frames (see face.camera) or the face process is too slow",
+          );
+        return {
+          ok: true,
+          detail: `frame analysed in ${Math.round(last.analyseMs)} ms, ${last.faces} face(s) seen`,
+        };
+      },
+    },
+  ];
+}
