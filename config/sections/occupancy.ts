@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { timeWindowSchema } from "./door.ts";
 import { bcmPin, gpioInput, gpioOutput } from "./hardware.ts";
+import { timeZone } from "./time-zone.ts";
 
 /**
  * Who is inside: `occupancy` in the station file (absent = no occupancy subsystem). Each serial
@@ -117,7 +118,7 @@ export const occupancySchema = z
           .array(timeWindowSchema)
           .default([{ days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], from: "22:00", to: "06:00" }])
           .describe("when the welfare alert applies (local time); empty = never"),
-        timezone: z.string().default("Asia/Shanghai"),
+        timezone: timeZone("the time zone the welfare windows are written in"),
       })
       .strict()
       .default({
