@@ -135,6 +135,10 @@ export const occupancySchema = z
       20,
       "people counted but radar and PIR see nobody this long: the count is reset (lost exits)",
     ),
+    pirStuckMin: minutes(
+      15,
+      "the PIR reading motion while the radar (or the door count) says nobody is there, or quiet while the beam and radar see people move, this long: the PIR is suspect",
+    ),
     exitReaders: z
       .array(z.string())
       .default([])
