@@ -307,6 +307,17 @@ const rows: Row[] = [
     present: true,
   },
   {
+    name: "a beam its counter called suspect (blocked) is good again when the counter says so",
+    events: [
+      { type: "health", at: 1, sensor: "beam", health: "suspect", detail: "blocked" },
+      { type: "health", at: 2, sensor: "beam", health: "good" },
+    ],
+    count: 0,
+    present: false,
+    effects: ["beam:suspect", "beam:good"],
+    health: { beam: "good" },
+  },
+  {
     name: "an offline radar is not trusted for presence",
     events: [
       { type: "radar", at: 1, present: true, moving: true },

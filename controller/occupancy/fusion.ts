@@ -264,8 +264,9 @@ export function step(
       break;
     case "health": {
       const before = st.sensors[e.sensor];
-      // A sensor the fusion marked suspect stays suspect until it proves itself, unless it is gone.
-      if (before.health === "suspect" && e.health === "good") break;
+      // A radar the fusion marked suspect (a ghost) stays suspect until it proves itself, unless it
+      // is gone. The beam's suspicion is its counter's own (a blocked beam): its word clears it.
+      if (e.sensor === "radar" && before.health === "suspect" && e.health === "good") break;
       if (before.health !== e.health || before.detail !== e.detail) {
         st.sensors[e.sensor] = { health: e.health, detail: e.detail };
         if (before.health !== e.health)

@@ -59,7 +59,8 @@ export function pirOthersMoved(w: PirWatch, atMs: number, pirActive: boolean): P
 export type PirVerdict = { fault: "stuck-active" | "stuck-quiet"; detail: string } | undefined;
 
 export function pirVerdict(w: PirWatch, e: PirEvidence, s: PirWatchSettings): PirVerdict {
-  const min = Math.round(s.stuckMs / 60_000);
+  const span =
+    s.stuckMs >= 60_000 ? `${Math.round(s.stuckMs / 60_000)} min` : `${Math.round(s.stuckMs / 1000)} s`;
   if (w.activeSinceMs !== undefined && e.nowMs - w.activeSinceMs >= s.stuckMs) {
     const since = e.nowMs - s.stuckMs;
     const radarSaysEmpty = e.radar && !e.radarPresent && (e.radarLastPresentMs ?? e.startedMs) <= since;
@@ -68,7 +69,7 @@ export function pirVerdict(w: PirWatch, e: PirEvidence, s: PirWatchSettings): Pi
     if (radarSaysEmpty || doorSaysEmpty)
       return {
         fault: "stuck-active",
-        detail: `reads motion for ${min} min while the ${radarSaysEmpty ? "radar sees nobody" : "door count is zero and the door shut"}`,
+        detail: `reads motion for ${span} while the ${radarSaysEmpty ? "radar sees nobody" : "door count is zero and the door shut"}`,
       };
   }
   if (
@@ -79,7 +80,7 @@ export function pirVerdict(w: PirWatch, e: PirEvidence, s: PirWatchSettings): Pi
   ) {
     return {
       fault: "stuck-quiet",
-      detail: `no motion in ${min} min while the ${e.beam ? "beam or radar" : "radar"} saw people move ${w.quietMoves} times`,
+      detail: `no motion in ${span} while the ${e.beam ? "beam or radar" : "radar"} saw people move ${w.quietMoves} times`,
     };
   }
   return undefined;
