@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Clock } from "../../device/ports/clock.ts";
+import { occupancyTelemetry } from "../contract/occupancy-events.ts";
 import type { StationState, Status } from "../contract/state.ts";
 import { stationTopics } from "../contract/state.ts";
 import type { LinkStatus, Telemetry } from "../contract/telemetry.ts";
@@ -64,6 +65,9 @@ export class StationReporting {
           journal: journal.status(),
           link: this.linkStatus(),
           ...this.outletTelemetry(),
+          ...(this.latestState?.occupancy
+            ? { occupancy: occupancyTelemetry(this.latestState.occupancy) }
+            : {}),
           ...(list ? { credentialList: list } : {}),
         };
       },

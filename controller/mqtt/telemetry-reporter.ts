@@ -11,10 +11,18 @@ export interface TelemetrySample {
   journal: JournalStatus;
   link: LinkStatus;
   outlets?: Telemetry["outlets"];
+  occupancy?: Telemetry["occupancy"];
   credentialList?: Telemetry["credentialList"];
 }
 
-type Watched = { health: string; dropped: number; connected: boolean; backlog: number; outlets?: string };
+type Watched = {
+  health: string;
+  dropped: number;
+  connected: boolean;
+  backlog: number;
+  outlets?: string;
+  occupancy?: string;
+};
 
 /**
  * What is worth reporting at once, comparing a sample with the last one reported: the journal's
@@ -27,6 +35,7 @@ export function changesSince(last: Watched, now: Watched, backlogStep: number): 
   if (now.connected !== last.connected) changed.push("link.connected");
   if (Math.abs(now.backlog - last.backlog) >= backlogStep) changed.push("journal.backlog");
   if (now.outlets !== last.outlets) changed.push("outlets.state");
+  if (now.occupancy !== last.occupancy) changed.push("occupancy");
   return changed;
 }
 
@@ -97,6 +106,7 @@ export class TelemetryReporter {
       link: s.link,
       process: { rssMb: mb(mem.rss), heapUsedMb: mb(mem.heapUsed) },
       ...(s.outlets ? { outlets: s.outlets } : {}),
+      ...(s.occupancy ? { occupancy: s.occupancy } : {}),
       ...(s.credentialList ? { credentialList: s.credentialList } : {}),
     };
     // Only what reached the broker counts as reported; otherwise the change is reported later.
@@ -110,6 +120,7 @@ function watched(s: TelemetrySample): Watched {
     dropped: s.journal.dropped,
     connected: s.link.connected,
     backlog: s.journal.backlog,
+    ...(s.occupancy ? { occupancy: JSON.stringify(s.occupancy) } : {}),
     ...(s.outlets
       ? {
           outlets: Object.entries(s.outlets)
