@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { OccupancyConfig } from "../../config/sections/occupancy.ts";
 import type { OccupancyHardware } from "../../device/hardware.ts";
+import { occupancyTelemetry } from "../contract/occupancy-events.ts";
+import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
 import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
 import { occupancyChecks } from "./occupancy-checks.ts";
@@ -90,6 +92,12 @@ export class OccupancySubsystem implements Subsystem {
 
   snapshot() {
     return { occupancy: this.service.snapshot() };
+  }
+
+  /** The figure, the welfare alert and each sensor's health; a change of any is reported at once. */
+  telemetry(): TelemetryPart {
+    const occupancy = occupancyTelemetry(this.service.snapshot());
+    return { fields: { occupancy }, watch: { occupancy: JSON.stringify(occupancy) } };
   }
 
   onChange(listener: () => void): () => void {
