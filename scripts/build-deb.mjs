@@ -140,7 +140,7 @@ export async function buildDeb(outDir) {
       `Architecture: ${arch}`,
       "Maintainer: Waystation project <waystation@example.invalid>",
       `Installed-Size: ${installedKb}`,
-      "Depends: nodejs (>= 20), systemd, passwd",
+      "Depends: nodejs (>= 20), systemd, passwd, tzdata",
       "Recommends: pcscd",
       "Section: misc",
       "Priority: optional",

@@ -22,6 +22,28 @@ export const NATIVE = [
 ];
 
 /**
+ * johnny-five's board.js requires its REPL at load time, even with `repl: false` (the station's
+ * setting): that pulls in node's repl, readline, vm, domain and acorn, ~6 MB of the station's RSS
+ * for a prompt no station shows (docs/design-notes.md, "station.rss"). The bundle gets a REPL that
+ * refuses to start instead.
+ */
+const noJohnnyFiveRepl = {
+  name: "no-johnny-five-repl",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/repl$/ }, (args) =>
+      /[\\/]johnny-five[\\/]lib$/.test(args.resolveDir)
+        ? { path: "johnny-five-repl", namespace: "no-repl" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "no-repl" }, () => ({
+      contents:
+        "module.exports = class Repl { constructor() { throw new Error('the johnny-five REPL is not in the station bundle: pass repl: false'); } };",
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * Bundle one TypeScript entry point for Node into `outfile`, with the lazily imported commands
  * split into chunks beside it, so a station process parses only what `run` needs.
  */
@@ -40,6 +62,7 @@ export async function bundle(entry, outfile) {
     target: "node20",
     // Native addons and pino's worker-based transports must stay real packages on disk.
     external: NATIVE,
+    plugins: [noJohnnyFiveRepl],
     banner: {
       js: "import { createRequire as __wsCreateRequire } from 'node:module'; const require = __wsCreateRequire(import.meta.url);",
     },

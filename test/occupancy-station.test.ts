@@ -1,13 +1,7 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfigText } from "../config/load.ts";
 import type { StationEvent } from "../controller/contract/events.ts";
-import { createIdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
-import { type BootedStation, bootStation } from "../scripts/boot.ts";
-import { freePort } from "./support/net.ts";
+import type { BootedStation } from "../scripts/boot.ts";
+import { bootOccupancyStation, OCC_CARD_A, OCC_CARD_B } from "./support/occupancy-station.ts";
 import { waitFor } from "./support/wait.ts";
 
 /**
@@ -16,44 +10,10 @@ import { waitFor } from "./support/wait.ts";
  * the door and walk in; the figure in `state`, the tailgate event and the capacity refusal are
  * what the station's users see.
  */
-const KEY = "ab".repeat(32);
-const hash = (uid: string) =>
-  createIdentifierHasher(KEY)("card-uid", parseHexIdentifier(uid) ?? new Uint8Array());
-const CARD_A = "04a1b2c3";
-const CARD_B = "04d4e5f6";
-
-async function boot(
-  occupancyYaml: string,
-  readers = "[{ id: entry, kind: simulated }]",
-): Promise<BootedStation> {
-  const dir = mkdtempSync(join(tmpdir(), "ws-occ-"));
-  const r = parseConfigText(`station: { id: occ-test }
-dataDir: ${dir}
-hardware:
-  mode: simulated
-  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27, debounceMs: 0 }, exitButton: { pin: 22, debounceMs: 0 } }
-  readers: ${readers}
-door: { lockMode: fail-secure }
-access:
-  capacity: 2
-  rereadSuppressMs: 0
-  allowList:
-    - { personId: pa, credential: ${hash(CARD_A)} }
-    - { personId: pb, credential: ${hash(CARD_B)} }
-occupancy:
-${occupancyYaml}
-mqtt: { url: "mqtt://127.0.0.1:${await freePort()}", stateDebounceMs: 10 }
-console: { enabled: false }
-`);
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  return bootStation({
-    config: r.config,
-    logger: pino({ level: "silent" }),
-    secrets: { credentialKey: KEY },
-    swingShutMs: 300,
-    pcscStack: "off",
-  });
-}
+const CARD_A = OCC_CARD_A;
+const CARD_B = OCC_CARD_B;
+const boot = (occupancyYaml: string, readers?: string) =>
+  bootOccupancyStation(occupancyYaml, readers ? { readers } : {});
 
 describe("occupancy in the station", () => {
   let booted: BootedStation;

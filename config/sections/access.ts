@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { timeWindowSchema } from "./door.ts";
+import { timeZone } from "./time-zone.ts";
 
 const role = z.enum(["worker", "technician", "admin"]);
 
@@ -33,10 +34,7 @@ export const accessSchema = z
       .describe(
         "dates on which schedule-restricted credentials are refused unless their schedule allows holidays",
       ),
-    timezone: z
-      .string()
-      .default("Asia/Shanghai")
-      .describe("IANA time zone schedules and holidays are written in"),
+    timezone: timeZone("the time zone schedules and holidays are written in"),
     lockout: z
       .object({
         threshold: z

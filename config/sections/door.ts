@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { timeZone } from "./time-zone.ts";
 
 const hhmm = z
   .string()
@@ -89,7 +90,7 @@ export const doorSchema = z
           .default(false)
           .describe("a window opens the door only after the first grant of a person whose role is listed"),
         firstCardRoles: z.array(z.enum(["worker", "technician", "admin"])).default(["technician", "admin"]),
-        timezone: z.string().default("Asia/Shanghai").describe("IANA time zone the windows are written in"),
+        timezone: timeZone("the time zone the windows are written in"),
       })
       .strict()
       .default({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { timeWindowSchema } from "./door.ts";
 import { bcmPin, gpioInput, gpioOutput } from "./hardware.ts";
+import { timeZone } from "./time-zone.ts";
 
 /**
  * Who is inside: `occupancy` in the station file (absent = no occupancy subsystem). Each serial
@@ -117,7 +118,7 @@ export const occupancySchema = z
           .array(timeWindowSchema)
           .default([{ days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], from: "22:00", to: "06:00" }])
           .describe("when the welfare alert applies (local time); empty = never"),
-        timezone: z.string().default("Asia/Shanghai"),
+        timezone: timeZone("the time zone the welfare windows are written in"),
       })
       .strict()
       .default({
@@ -133,6 +134,10 @@ export const occupancySchema = z
     emptyConfirmMin: minutes(
       20,
       "people counted but radar and PIR see nobody this long: the count is reset (lost exits)",
+    ),
+    pirStuckMin: minutes(
+      15,
+      "the PIR reading motion while the radar (or the door count) says nobody is there, or quiet while the beam and radar see people move, this long: the PIR is suspect",
     ),
     exitReaders: z
       .array(z.string())

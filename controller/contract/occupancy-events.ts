@@ -55,3 +55,19 @@ export const OccupancyStateSchema = z.object({
   analog: z.record(z.string(), z.number()).describe("the I/O board's named analog inputs (raw 0-1023)"),
 });
 export type OccupancyState = z.output<typeof OccupancyStateSchema>;
+
+/** Occupancy in `telemetry`: the figure, the welfare alert and each sensor's health. */
+export const OccupancyTelemetrySchema = z.object({
+  count: figure.count,
+  present: figure.present,
+  confidence: ConfidenceSchema,
+  welfare: z.boolean().describe("a welfare alert is active: someone inside may need help"),
+  sensors: z.partialRecord(SensorNameSchema, SensorHealthSchema),
+});
+export type OccupancyTelemetry = z.output<typeof OccupancyTelemetrySchema>;
+
+export function occupancyTelemetry(s: OccupancyState): OccupancyTelemetry {
+  const sensors: OccupancyTelemetry["sensors"] = {};
+  for (const [name, v] of Object.entries(s.sensors)) if (v) sensors[name as keyof typeof sensors] = v.health;
+  return { count: s.count, present: s.present, confidence: s.confidence, welfare: s.welfare.active, sensors };
+}

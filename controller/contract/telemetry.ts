@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OccupancyTelemetrySchema } from "./occupancy-events.ts";
 
 export const JournalHealthSchema = z
   .enum(["ok", "warning", "unwritable", "starting"])
@@ -62,6 +63,9 @@ export const TelemetrySchema = z.object({
     )
     .optional()
     .describe("per-outlet power and energy; an outlet changing state is reported at once"),
+  occupancy: OccupancyTelemetrySchema.optional().describe(
+    "who is inside and each sensor's health (with occupancy); a change of the figure, the welfare alert or a sensor's health is reported at once",
+  ),
   credentialList: z
     .object({ listVersion: z.number().int().min(0), listHash: z.string() })
     .optional()

@@ -307,6 +307,17 @@ const rows: Row[] = [
     present: true,
   },
   {
+    name: "a beam its counter called suspect (blocked) is good again when the counter says so",
+    events: [
+      { type: "health", at: 1, sensor: "beam", health: "suspect", detail: "blocked" },
+      { type: "health", at: 2, sensor: "beam", health: "good" },
+    ],
+    count: 0,
+    present: false,
+    effects: ["beam:suspect", "beam:good"],
+    health: { beam: "good" },
+  },
+  {
     name: "an offline radar is not trusted for presence",
     events: [
       { type: "radar", at: 1, present: true, moving: true },
@@ -318,8 +329,96 @@ const rows: Row[] = [
   },
 ];
 
+/** The PIR judged against radar and beam (pir-watch.ts): stuck active, stuck quiet, and back. */
+const pirStuckActive: Ev[] = [{ type: "pir", at: 1, active: true }, ...ticksTo(20, false)];
+const pirQuietThreeCrossings: Ev[] = [...enter(1), ...leave(6), ...enter(12), ...ticksTo(20, false)];
+const pirRows: Row[] = [
+  {
+    name: "PIR reads motion 15 min while the radar sees nobody → PIR suspect, and not presence",
+    events: pirStuckActive,
+    count: 0,
+    present: false,
+    effects: ["pir:suspect"],
+    health: { pir: "suspect", radar: "good" },
+  },
+  {
+    name: "PIR reads motion 20 min while the radar sees someone → PIR good",
+    events: [...enter(1), { type: "pir", at: 1.1, active: true }, ...ticksTo(25, false)],
+    count: 1,
+    present: true,
+    never: ["pir:suspect"],
+    health: { pir: "good" },
+  },
+  {
+    name: "no radar: PIR reads motion 15 min, nobody counted in, door shut → PIR suspect",
+    events: pirStuckActive,
+    settings: { ...ALL, sensors: ["pir", "beam"] },
+    count: 0,
+    present: false,
+    effects: ["pir:suspect"],
+  },
+  {
+    name: "no radar: PIR reads motion 20 min with a person counted in → PIR good",
+    events: [...enter(1), { type: "pir", at: 1.1, active: true }, ...ticksTo(25, false)],
+    settings: { ...ALL, sensors: ["pir", "beam"] },
+    count: 1,
+    present: true,
+    never: ["pir:suspect"],
+  },
+  {
+    name: "a PIR suspect of sticking active that reads clear again is good",
+    events: [...pirStuckActive, { type: "pir", at: 21, active: false }],
+    count: 0,
+    present: false,
+    effects: ["pir:suspect", "pir:good"],
+    health: { pir: "good" },
+  },
+  {
+    name: "PIR quiet while the beam counts three crossings over 15 min → PIR suspect",
+    events: pirQuietThreeCrossings,
+    count: 1,
+    present: true,
+    effects: ["pir:suspect"],
+    health: { pir: "suspect", radar: "good", beam: "good" },
+  },
+  {
+    name: "PIR quiet after one person in (too little to judge) → PIR good",
+    events: [...enter(1), ...ticksTo(20, false)],
+    count: 1,
+    present: true,
+    never: ["pir:suspect"],
+  },
+  {
+    name: "PIR saw motion between the crossings: the count of unseen movement starts again → PIR good",
+    events: [
+      ...pirQuietThreeCrossings,
+      { type: "pir", at: 5, active: true },
+      { type: "pir", at: 5.2, active: false },
+    ],
+    count: 1,
+    present: true,
+    never: ["pir:suspect"],
+  },
+  {
+    name: "a PIR suspect of being dead that sees motion again is good",
+    events: [...pirQuietThreeCrossings, { type: "pir", at: 21, active: true }],
+    count: 1,
+    present: true,
+    effects: ["pir:suspect", "pir:good"],
+    health: { pir: "good" },
+  },
+  {
+    name: "PIR alone: two hours of motion, nothing to contradict it → PIR good",
+    events: [{ type: "pir", at: 1, active: true }, ...ticksTo(120, false, 5)],
+    settings: { ...ALL, sensors: ["pir"] },
+    count: 1,
+    present: true,
+    never: ["pir:suspect"],
+  },
+];
+
 describe("occupancy fusion", () => {
-  it.each(rows)("$name", (row) => {
+  it.each([...rows, ...pirRows])("$name", (row) => {
     const r = run(row.events, row.settings);
     expect(r.count).toBe(row.count);
     expect(r.present).toBe(row.present);

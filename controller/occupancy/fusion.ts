@@ -5,6 +5,8 @@
  * carries the effects out. Times are monotonic ms; the runner adds wall time for the night window.
  */
 
+import { PIR_WATCH_START, type PirWatch, pirEdge, pirOthersMoved, pirVerdict } from "./pir-watch.ts";
+
 export type SensorName = "radar" | "pir" | "beam";
 export type SensorHealth = "good" | "stale" | "suspect" | "offline";
 export type Confidence = "high" | "medium" | "low";
@@ -24,7 +26,12 @@ export interface FusionSettings {
   readonly falsePresenceMs: number;
   /** counted people, the door opened since the radar last saw anyone, and it sees nobody this long: lost exits */
   readonly emptyConfirmMs: number;
+  /** the PIR stuck active, or quiet while others see movement, this long: suspect (pir-watch.ts) */
+  readonly pirStuckMs?: number;
 }
+
+const PIR_STUCK_MS = 15 * 60_000;
+const PIR_QUIET_MOVES = 3;
 
 export interface SensorView {
   health: SensorHealth;
@@ -53,6 +60,13 @@ export interface FusionState {
   radarPresent: boolean;
   radarPresentSinceMs: number | undefined;
   pirActive: boolean;
+  /** the PIR judged against radar and beam; the fault it is suspect of */
+  pir: PirWatch;
+  pirFault: "stuck-active" | "stuck-quiet" | undefined;
+  radarMoving: boolean;
+  /** when the radar last reported anyone */
+  radarLastPresentMs: number | undefined;
+  startedMs: number;
   /** when radar and PIR last saw anyone */
   lastSeenMs: number;
   sensors: Record<SensorName, SensorView>;
@@ -105,6 +119,11 @@ export function initialFusion(s: FusionSettings, nowMs: number): FusionState {
     radarPresent: false,
     radarPresentSinceMs: undefined,
     pirActive: false,
+    pir: PIR_WATCH_START,
+    pirFault: undefined,
+    radarMoving: false,
+    radarLastPresentMs: undefined,
+    startedMs: nowMs,
     lastSeenMs: nowMs,
     sensors,
     welfare: { active: false, sinceMs: undefined },
@@ -191,6 +210,7 @@ export function step(
         st.confidence = "low";
         break;
       }
+      st.pir = pirOthersMoved(st.pir, e.atMs, st.pirActive);
       if (e.result === "in") {
         st.lastEntryMs = e.atMs;
         st.recentEntries = [...st.recentEntries, e.atMs];
@@ -210,7 +230,13 @@ export function step(
       if (e.present && !st.radarPresent) st.radarPresentSinceMs = e.atMs;
       if (!e.present) st.radarPresentSinceMs = undefined;
       st.radarPresent = e.present;
-      if (e.present) st.lastSeenMs = e.atMs;
+      if (e.present) {
+        st.lastSeenMs = e.atMs;
+        st.radarLastPresentMs = e.atMs;
+      }
+      if (e.moving && !st.radarMoving && trusted(st, s, "radar"))
+        st.pir = pirOthersMoved(st.pir, e.atMs, st.pirActive);
+      st.radarMoving = e.moving;
       // A suspect radar that reports nobody has stopped lying: trust it again.
       if (!e.present && st.sensors.radar.health === "suspect") {
         st.sensors.radar = { health: "good" };
@@ -220,6 +246,17 @@ export function step(
       break;
     case "pir":
       st.pirActive = e.active;
+      st.pir = pirEdge(st.pir, e.active, e.atMs);
+      // A suspect PIR is trusted again when it does the opposite of its fault.
+      if (
+        st.sensors.pir.health === "suspect" &&
+        ((st.pirFault === "stuck-active" && !e.active) || (st.pirFault === "stuck-quiet" && e.active))
+      ) {
+        const detail = e.active ? "sees motion again" : "reads clear again";
+        st.sensors.pir = { health: "good" };
+        st.pirFault = undefined;
+        fx.push({ type: "sensor-health", sensor: "pir", health: "good", detail });
+      }
       if (e.active) {
         st.lastSeenMs = e.atMs;
         if (trusted(st, s, "pir")) movement();
@@ -227,8 +264,9 @@ export function step(
       break;
     case "health": {
       const before = st.sensors[e.sensor];
-      // A sensor the fusion marked suspect stays suspect until it proves itself, unless it is gone.
-      if (before.health === "suspect" && e.health === "good") break;
+      // A radar the fusion marked suspect (a ghost) stays suspect until it proves itself, unless it
+      // is gone. The beam's suspicion is its counter's own (a blocked beam): its word clears it.
+      if (e.sensor === "radar" && before.health === "suspect" && e.health === "good") break;
       if (before.health !== e.health || before.detail !== e.detail) {
         st.sensors[e.sensor] = { health: e.health, detail: e.detail };
         if (before.health !== e.health)
@@ -269,6 +307,28 @@ function tick(st: FusionState, now: number, night: boolean, s: FusionSettings, f
     const detail = "presence with nobody counted in and the door shut";
     st.sensors.radar = { health: "suspect", detail };
     fx.push({ type: "sensor-health", sensor: "radar", health: "suspect", detail });
+  }
+  if (trusted(st, s, "pir")) {
+    const verdict = pirVerdict(
+      st.pir,
+      {
+        nowMs: now,
+        radar: trusted(st, s, "radar"),
+        radarLastPresentMs: st.radarLastPresentMs,
+        radarPresent: st.radarPresent,
+        beam: trusted(st, s, "beam"),
+        counted: st.counted,
+        doorOpen: st.doorOpen,
+        doorClosedSinceMs: st.doorClosedSinceMs,
+        startedMs: st.startedMs,
+      },
+      { stuckMs: s.pirStuckMs ?? PIR_STUCK_MS, quietMoves: PIR_QUIET_MOVES },
+    );
+    if (verdict) {
+      st.sensors.pir = { health: "suspect", detail: verdict.detail };
+      st.pirFault = verdict.fault;
+      fx.push({ type: "sensor-health", sensor: "pir", health: "suspect", detail: verdict.detail });
+    }
   }
   // Lost exits: someone left uncounted (behind another person, through a dead exit reader). Only
   // the radar can say nobody is there (a PIR misses a still person), and only a door that opened

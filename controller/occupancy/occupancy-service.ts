@@ -75,6 +75,7 @@ export class OccupancyService {
       emptyOffMs: cfg.emptyOffMin * MIN,
       falsePresenceMs: cfg.falsePresenceMin * MIN,
       emptyConfirmMs: cfg.emptyConfirmMin * MIN,
+      pirStuckMs: cfg.pirStuckMin * MIN,
     };
     this.st = initialFusion(this.settings, clock.monotonic());
     if (hw.board) this.boardState = { health: "offline", detail: "not started" };

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import type { OccupancyConfig } from "../../config/sections/occupancy.ts";
 import type { OccupancyHardware } from "../../device/hardware.ts";
-import type { CommandSpec, DoctorCheck, Subsystem, SubsystemContext } from "../subsystem.ts";
+import { occupancyTelemetry } from "../contract/occupancy-events.ts";
+import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
+import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
+import { occupancyChecks } from "./occupancy-checks.ts";
 import { OccupancyService } from "./occupancy-service.ts";
 
 /**
@@ -15,6 +18,7 @@ export class OccupancySubsystem implements Subsystem {
   readonly service: OccupancyService;
   readonly commands: readonly CommandSpec[];
   readonly doctorChecks: readonly DoctorCheck[];
+  readonly selftestSteps: readonly SelftestStep[];
 
   static create(ctx: SubsystemContext): OccupancySubsystem | undefined {
     const cfg = ctx.config.occupancy;
@@ -69,43 +73,9 @@ export class OccupancySubsystem implements Subsystem {
           ]
         : []),
     ];
-    this.doctorChecks = [
-      ...(hw.radar
-        ? [
-            {
-              id: "occupancy.radar",
-              title: "presence radar reports",
-              run: async () => {
-                const s = hw.radar?.status();
-                const ok = s?.health === "good";
-                return {
-                  ok,
-                  detail: `${s?.health}${s?.detail ? `: ${s.detail}` : ""} (firmware ${s?.firmware ?? "unknown"}, ${s?.frames} frames)`,
-                  ...(ok ? {} : { hint: "see docs/sensors.md, 'Radar health'" }),
-                };
-              },
-            },
-          ]
-        : []),
-      ...(hw.board
-        ? [
-            {
-              id: "occupancy.board",
-              title: "I/O board answers Firmata",
-              run: async () => {
-                const s = hw.board?.board.status();
-                return {
-                  ok: s?.ready === true,
-                  detail: `${hw.board?.board.path}: ${s?.ready ? "ready" : `not ready${s?.detail ? ` (${s.detail})` : ""}`}`,
-                  ...(s?.ready
-                    ? {}
-                    : { hint: "is StandardFirmata flashed, at 57600 baud? see docs/sensors.md" }),
-                };
-              },
-            },
-          ]
-        : []),
-    ];
+    const checks = occupancyChecks(hw, () => service.snapshot().sensors, ctx.hardware.clock);
+    this.doctorChecks = checks.doctor;
+    this.selftestSteps = checks.selftest;
   }
 
   start(): Promise<void> {
@@ -122,6 +92,12 @@ export class OccupancySubsystem implements Subsystem {
 
   snapshot() {
     return { occupancy: this.service.snapshot() };
+  }
+
+  /** The figure, the welfare alert and each sensor's health; a change of any is reported at once. */
+  telemetry(): TelemetryPart {
+    const occupancy = occupancyTelemetry(this.service.snapshot());
+    return { fields: { occupancy }, watch: { occupancy: JSON.stringify(occupancy) } };
   }
 
   onChange(listener: () => void): () => void {

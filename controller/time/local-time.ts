@@ -1,3 +1,5 @@
+import { loadZone } from "../../config/time-zone.ts";
+
 /**
  * Wall-clock time as the station's people read it: weekday, minutes since midnight and date in
  * the configured IANA zone. Schedules, holidays and passage windows are written in local time.
@@ -42,6 +44,17 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 function parts(epochMs: number, timeZone: string) {
+  // The zone's file when there is one: no ICU in the process (config/time-zone.ts says why).
+  const zone = loadZone(timeZone);
+  if (zone) {
+    const local = new Date(epochMs + zone.offsetAt(epochMs) * 1000);
+    const date = local.toISOString().slice(0, 10);
+    return {
+      date,
+      day: DAYS[local.getUTCDay()] ?? "sun",
+      minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    };
+  }
   const p: Record<string, string> = {};
   for (const { type, value } of formatter(timeZone).formatToParts(epochMs)) p[type] = value;
   const date = `${p.year}-${p.month}-${p.day}`;
@@ -53,11 +66,6 @@ export function localTime(epochMs: number, timeZone: string): LocalTime {
   const now = parts(epochMs, timeZone);
   const before = parts(epochMs - now.minutes * 60_000 - 60_000, timeZone);
   return { ...now, previousDay: before.day, previousDate: before.date };
-}
-
-/** Throws a RangeError for a zone ICU does not know; config validation calls it. */
-export function checkTimeZone(timeZone: string): void {
-  formatter(timeZone);
 }
 
 const toMinutes = (hhmm: string): number => {

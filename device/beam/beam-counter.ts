@@ -50,6 +50,10 @@ export class BeamCounter implements PassageCounter {
     return this.current;
   }
 
+  beams() {
+    return { outer: this.outer.read(), inner: this.inner.read() };
+  }
+
   onHealth(listener: (h: { health: CounterHealth; detail?: string | undefined }) => void): () => void {
     return this.healths.add(listener);
   }

@@ -152,6 +152,19 @@ export class Ld2410Radar implements PresenceRadar {
     }
   }
 
+  /** Ask the module for its firmware version (enter config, read, leave): it answers, or this rejects. */
+  async identify(): Promise<string> {
+    if (!this.link.isOpen)
+      throw new StationError("RADAR_NO_ANSWER", "radar", `${this.link.path} is not open`);
+    let version = "";
+    await this.inConfig(async () => {
+      const fw = await this.command(Command.readFirmware);
+      version = decodeFirmware(fw.data) ?? "unreadable";
+    }, true);
+    this.firmware = version;
+    return version;
+  }
+
   private async tryOpen(): Promise<void> {
     if (!this.running) return;
     try {

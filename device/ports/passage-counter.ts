@@ -11,5 +11,7 @@ export interface PassageCounter {
   stop(): Promise<void>;
   onPassage(listener: (result: BeamResult, atMs: number) => void): () => void;
   health(): { health: CounterHealth; detail?: string | undefined };
+  /** each beam's level now: true = broken */
+  beams(): { outer: boolean; inner: boolean };
   onHealth(listener: (h: { health: CounterHealth; detail?: string | undefined }) => void): () => void;
 }

@@ -32,6 +32,8 @@ export interface PresenceRadar {
   status(): RadarStatus;
   onReading(listener: (reading: RadarReading) => void): () => void;
   onStatus(listener: (status: RadarStatus) => void): () => void;
+  /** the module's firmware version, asked over the wire now: rejects when it does not answer */
+  identify(): Promise<string>;
   /** restart the module and configure it again (a technician's command, or the driver's own) */
   reinitialise(reason: string): Promise<void>;
 }

@@ -38,8 +38,14 @@ export class SerialPortLink implements ByteLink {
 
   async open(): Promise<void> {
     if (this.port?.isOpen) return;
-    const { SerialPort } = await import("serialport");
-    const port = new SerialPort({
+    // The stream and the native bindings, not serialport's index (which also loads every parser
+    // and the mock binding): the same 13.0.0 the serialport package pins.
+    const [{ SerialPortStream }, { autoDetect }] = await Promise.all([
+      import("@serialport/stream"),
+      import("@serialport/bindings-cpp"),
+    ]);
+    const port = new SerialPortStream({
+      binding: autoDetect(),
       path: this.path,
       baudRate: this.baudRate,
       autoOpen: false,

@@ -82,7 +82,9 @@ describe("LD2410 driver over the simulated module", () => {
     peer.scene.silent = true;
     const health: string[] = [];
     radar.onStatus((s) => health.push(s.health));
-    await run(clock, 1200);
+    // stale 1000 ms after the last frame (which, paced, lands up to one 20 ms step late), seen by
+    // the next 250 ms watch
+    await run(clock, 1500);
     expect(radar.status().health).toBe("stale");
     await run(clock, 3000);
     expect(peer.received).toContain(Command.restart);

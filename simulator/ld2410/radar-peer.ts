@@ -14,6 +14,7 @@ import { Ld2410Parser } from "../../device/ld2410/parser.ts";
 import type { ByteLink } from "../../device/ports/byte-link.ts";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
 import { DeviceEnd } from "../serial/device-end.ts";
+import { PacedWire, uartCharMs } from "../serial/paced-wire.ts";
 
 /** One person in the radar's field. */
 export interface RadarPerson {
@@ -81,6 +82,8 @@ export class Ld2410Peer {
   private seed = 1;
   private maxGate = 8;
   private noOneS = 5;
+  /** the module's UART: frames and ACKs leave at the baud rate, one after the other */
+  private readonly wire: PacedWire;
 
   constructor(
     link: ByteLink,
@@ -89,6 +92,7 @@ export class Ld2410Peer {
     private readonly log?: Logger,
   ) {
     this.end = new DeviceEnd(link, clock, opts.reopenMs, { onData: (c) => this.onBytes(c) });
+    this.wire = new PacedWire((b) => this.end.send(b), clock, uartCharMs(opts.baudRate));
   }
 
   async start(): Promise<void> {
@@ -100,6 +104,7 @@ export class Ld2410Peer {
   async stop(): Promise<void> {
     this.running = false;
     this.clock.clearTimeout(this.timer);
+    this.wire.clear();
     await this.end.stop();
   }
 
@@ -168,7 +173,10 @@ export class Ld2410Peer {
     if (!this.running) return;
     this.timer = this.clock.setTimeout(() => this.tick(), this.opts.periodMs);
     const now = this.clock.monotonic();
+    if (!this.end.isOpen) this.wire.clear();
     if (this.configMode || this.scene.silent || now < this.restartingUntil || !this.end.isOpen) return;
+    // A module whose line is still busy with the last frame (a slow baud rate) skips a report.
+    if (this.wire.queued > 0) return;
     let frame = encodeReport(this.currentReport());
     if (this.scene.latched) {
       this.frozen ??= frame;
@@ -245,7 +253,7 @@ export class Ld2410Peer {
   }
 
   private send(bytes: Uint8Array): void {
-    this.end.send(bytes);
+    this.wire.send(bytes);
   }
 
   /** A small deterministic PRNG (xorshift): scenarios replay the same energies. */
