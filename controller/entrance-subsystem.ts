@@ -3,6 +3,7 @@ import { UNKNOWN_OCCUPANCY } from "./access/occupancy.ts";
 import { NO_FACE_MODULE } from "./access/second-factor.ts";
 import { Entrance } from "./entrance.ts";
 import { entranceDoctorChecks } from "./entrance-doctor.ts";
+import { enrolCommand } from "./entrance-enrol.ts";
 import { entranceSelftestSteps } from "./entrance-selftest.ts";
 import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "./subsystem.ts";
 import { defineCommand } from "./subsystem.ts";
@@ -45,6 +46,7 @@ export class EntranceSubsystem implements Subsystem {
     // The one way another subsystem may open the door: an egress hold, as the fire input gives.
     ports.egress = { request: (source, active) => door.requestEgress(source, active) };
     this.commands = [
+      enrolCommand(ctx.bus, () => ctx.config.hardware.readers.map((r) => r.id)),
       defineCommand({
         name: "fire-reset",
         summary: "a technician's reset after a fire alarm (rule: manual-reset)",
