@@ -26,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here too, with exit code 0
+      if (err.code === "commander.unknownCommand") kit.program.outputHelp({ error: true });
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     throw err;

@@ -65,9 +65,9 @@ export function buildRoot(result: ProgramResult): CliKit {
     .option("--no-color", "never colour the output (also: NO_COLOR=1)")
     .exitOverride()
     .configureOutput({
-      outputError: (text, write) => write(text),
+      outputError: (text, write) =>
+        write(`${text}  hint: waystation --help (or waystation COMMAND --help)\n`),
     })
-    .showHelpAfterError("  hint: waystation --help (or waystation COMMAND --help)")
     .showSuggestionAfterError(true)
     .addHelpText(
       "after",

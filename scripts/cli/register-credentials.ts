@@ -23,7 +23,7 @@ function enrolOptions(cmd: Command): Command {
     .option("--replace", "replace a card that is already enrolled (otherwise asked, or refused)");
 }
 
-const ID = ["<id>", 'the card UID (hex), ID serial, Wiegand FACILITY:CARD or PIN; "-" reads stdin'] as const;
+const ID = ["[id]", 'the card UID (hex), ID serial, Wiegand FACILITY:CARD or PIN; "-" reads stdin'] as const;
 
 /** Enrolment: credentials in the store, and cards read at the reader. */
 export function registerCredentials({ program, done, passThrough }: CliKit): void {
@@ -36,7 +36,7 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
       .description("the keyed hash of an identifier, for access.allowList")
       .argument(...ID)
       .requiredOption("--secrets <file>", "the secrets file with the credential key"),
-  ).action(async (id: string, opts) => done(await (await creds()).hash(id, opts)));
+  ).action(async (id: string | undefined, opts) => done(await (await creds()).hash(id, opts)));
   idOptions(
     enrolOptions(
       c
@@ -44,7 +44,7 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
         .description("enrol one identifier")
         .argument(...ID),
     ).addOption(configOption()),
-  ).action(async (id: string, opts) => done(await (await creds()).add(id, opts)));
+  ).action(async (id: string | undefined, opts) => done(await (await creds()).add(id, opts)));
   for (const sub of ["block", "lost", "unblock", "remove"] as const) {
     idOptions(
       c
@@ -58,7 +58,7 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
         )
         .argument(...ID)
         .addOption(configOption()),
-    ).action(async (id: string, opts) => done(await (await creds()).setStatus(sub, id, opts)));
+    ).action(async (id: string | undefined, opts) => done(await (await creds()).setStatus(sub, id, opts)));
   }
   c.command("forget")
     .description("erase every credential of a person")
@@ -82,7 +82,7 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
       .argument(...ID)
       .addOption(configOption())
       .addOption(jsonOption()),
-  ).action(async (id: string, opts) => done(await (await creds()).list(id, opts)));
+  ).action(async (id: string | undefined, opts) => done(await (await creds()).list(id, opts)));
   idOptions(
     c
       .command("import")
