@@ -92,18 +92,29 @@ export function diff(file: string, other: string | undefined, opts: { json?: boo
   return rows.length === 0 ? EXIT.ok : EXIT.failed;
 }
 
-/** The defaults for a file's station: its required settings only, everything else defaulted. */
+/**
+ * What the station would read at each path the file sets, had the file not set it: the file
+ * parsed again without that one setting. A setting that cannot be left out is required.
+ */
 function defaultsLike(file: string): Map<string, string> {
-  const c = effective(file);
-  const minimal = {
-    station: { id: c.station.id },
-    hardware: { mode: c.hardware.mode, ...(c.hardware.mode === "real" ? { gpio: c.hardware.gpio } : {}) },
-    secretsFile: c.secretsFile,
-    dataDir: c.dataDir,
-    ...(c.mqtt.url ? { mqtt: { url: c.mqtt.url } } : {}),
-  };
-  const r = parseConfigText(JSON.stringify(minimal), dirname(resolve(file)));
-  return r.ok ? flatten(r.config) : new Map();
+  const text = readStationText(file);
+  const base = dirname(resolve(file));
+  const raw = flatten(parseDocument(text).toJS() as unknown);
+  const out = new Map(flatten(effective(file)));
+  for (const path of raw.keys()) {
+    const doc = parseDocument(text);
+    doc.deleteIn(path.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)));
+    const r = parseConfigText(doc.toString(), base);
+    const without = r.ok ? flatten(r.config) : undefined;
+    for (const [k] of out) {
+      if (k !== path && !k.startsWith(`${path}.`)) continue;
+      const v = without?.get(k);
+      if (v === undefined) out.delete(k);
+      else out.set(k, v);
+    }
+    if (!r.ok) out.set(path, "(required)");
+  }
+  return out;
 }
 
 /** A value as typed on the command line: JSON when it parses (numbers, true, lists), else text. */
@@ -123,7 +134,7 @@ export function set(file: string, path: string, value: string): number {
   const text = readStationText(file);
   const doc = parseDocument(text);
   const keys = path.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-  if (keys.some((k) => k === "")) throw usageError(`"${path}" is not a setting's path, e.g. door.openMs`);
+  if (keys.some((k) => k === "")) throw usageError(`"${path}" is not a setting's path, e.g. door.unlockMs`);
   doc.setIn(keys, typedValue(value));
   const next = doc.toString();
   const result = parseConfigText(next, dirname(resolve(file)));
