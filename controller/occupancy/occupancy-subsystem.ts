@@ -75,6 +75,12 @@ export class OccupancySubsystem implements Subsystem {
             {
               id: "occupancy.radar",
               title: "presence radar reports",
+              causes: [
+                {
+                  cause: "the radar sends no frames, or frames that stopped changing",
+                  hint: "see docs/sensors.md, 'Radar health'",
+                },
+              ],
               run: async () => {
                 const s = hw.radar?.status();
                 const ok = s?.health === "good";
@@ -92,6 +98,12 @@ export class OccupancySubsystem implements Subsystem {
             {
               id: "occupancy.board",
               title: "I/O board answers Firmata",
+              causes: [
+                {
+                  cause: "the I/O board does not answer Firmata",
+                  hint: "is StandardFirmata flashed, at 57600 baud? see docs/sensors.md",
+                },
+              ],
               run: async () => {
                 const s = hw.board?.board.status();
                 return {

@@ -79,6 +79,8 @@ export function registerStation({ program, raw, passThrough, done }: CliKit): vo
     )
     .addOption(configOption())
     .addOption(jsonOption())
+    .option("--troubleshooting", "print docs/troubleshooting.md, generated from the checks")
+    .option("--write", "with --troubleshooting: write docs/troubleshooting.md")
     .action(raw(async () => (await import("../commands/doctor.ts")).doctor));
 
   program

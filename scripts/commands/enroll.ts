@@ -32,11 +32,7 @@ export interface CardRead {
 /** Ask the running station for the next card; undefined when no station runs. */
 async function readViaStation(opts: EnrollCardOptions, timeoutMs: number): Promise<CardRead | undefined> {
   let socket: string;
-  try {
-    socket = socketFor(opts);
-  } catch (err) {
-    throw err;
-  }
+  socket = socketFor(opts);
   try {
     const reply = await sendControl(
       socket,
