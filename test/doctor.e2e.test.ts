@@ -72,6 +72,8 @@ describe("doctor", () => {
       "journal",
       "clock",
       "broker",
+      "serial",
+      "camera",
       "entrance.reader.entry",
     ]);
     expect(check(checks, "instance").detail).toContain("the station answers on");

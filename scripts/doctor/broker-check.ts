@@ -128,18 +128,35 @@ export function brokerCheck(config: StationConfig, secrets: () => Secrets | unde
   };
 }
 
-/** Subscribe where this station may not read: "closed" when the broker refuses it. */
+const ECHO_MS = 2000;
+
+/**
+ * Try to read and write where this station may not: subscribe to another (non-existent)
+ * station's command topic and publish there. A SUBACK refusal, a refused publish, or our own
+ * message never coming back means an ACL stands between stations ("closed"). Mosquitto grants
+ * such a subscription and filters at delivery, so the echo is what tells.
+ */
 async function aclProbe(client: mqtt.MqttClient, topic: string): Promise<"open" | "closed"> {
+  const within = <T>(p: Promise<T>, ms: number) =>
+    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
   try {
-    const granted = await Promise.race([
-      client.subscribeAsync(topic, { qos: 0 }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no SUBACK")), BROKER_TIMEOUT_MS)),
-    ]);
-    const open = granted.some((g) => g.qos < 128);
-    if (open) await client.unsubscribeAsync(topic).catch(() => undefined);
-    return open ? "open" : "closed";
+    const granted = await within(client.subscribeAsync(topic, { qos: 1 }), BROKER_TIMEOUT_MS);
+    if (!granted.some((g) => g.qos < 128)) return "closed";
+    const echoed = new Promise<void>((resolve) => {
+      client.on("message", (t) => {
+        if (t === topic) resolve();
+      });
+    });
+    await within(
+      client.publishAsync(topic, JSON.stringify({ probe: "waystation doctor: ACL check" }), { qos: 1 }),
+      BROKER_TIMEOUT_MS,
+    );
+    await within(echoed, ECHO_MS);
+    return "open";
   } catch {
-    return "closed"; // a broker that drops the connection on a forbidden subscribe enforces an ACL
+    return "closed"; // refused, dropped, or never delivered back
+  } finally {
+    await within(client.unsubscribeAsync(topic), 1000).catch(() => undefined);
   }
 }
 
