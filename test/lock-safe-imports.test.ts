@@ -46,3 +46,38 @@ describe("waystation lock safe", () => {
     }
   });
 });
+
+/** What `waystation lock safe` loads before its own module: the CLI's static imports only. */
+async function staticGraph(entry: string): Promise<string[]> {
+  const r = await build({
+    entryPoints: [resolve(ROOT, entry)],
+    bundle: true,
+    write: false,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    metafile: true,
+    logLevel: "silent",
+    splitting: true,
+    outdir: "/tmp/unused",
+  });
+  const inputs = r.metafile.inputs;
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const i of inputs[file]?.imports ?? []) if (i.kind !== "dynamic-import") visit(i.path);
+  };
+  visit(Object.keys(inputs).find((k) => k.endsWith(entry)) ?? entry);
+  return [...seen];
+}
+
+describe("the waystation command on the way to lock safe", () => {
+  it("loads commander and its own command tree, and no command module, statically", async () => {
+    const graph = await staticGraph("scripts/cli.ts");
+    expect(graph).toContain("commander");
+    expect(graph.filter((p) => /scripts\/commands\/|controller\/|config\/secrets|^mqtt$/.test(p))).toEqual(
+      [],
+    );
+  });
+});
