@@ -30,9 +30,9 @@ export async function readCardDirectly(opts: EnrollCardOptions, timeoutMs: numbe
       logger,
     },
   );
-  process.stderr.write(`present the card at ${wanted.map((r) => r.id).join(" or ")} now\n`);
   try {
     await Promise.all(built.readers.map((r) => r.start()));
+    process.stderr.write(`present the card at ${wanted.map((r) => r.id).join(" or ")} now\n`);
     return await new Promise<CardRead>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(usageError(`no card was read within ${Math.round(timeoutMs / 1000)} s`)),
