@@ -67,7 +67,7 @@ async function subsystemChecks(config: StationConfig, running: boolean): Promise
 export function localChecks(
   config: StationConfig,
   local: LocalCheckOptions,
-  got: { secrets?: Secrets },
+  got: { secrets?: Secrets; running?: boolean },
 ): LocalCheck[] {
   return [
     secretsCheck(config, got),
@@ -75,7 +75,11 @@ export function localChecks(
     diskCheck(config, local.minFreeBytes),
     journalCheck(config),
     clockCheck(local),
-    brokerCheck(config, () => got.secrets),
+    brokerCheck(
+      config,
+      () => got.secrets,
+      () => got.running === true,
+    ),
     serialCheck(config),
     cameraCheck(config),
   ];
@@ -107,12 +111,15 @@ export async function runDoctor(
       detail: `${file}: station ${config.station.id}, ${config.hardware.mode} hardware`,
     },
   ];
-  const got: { secrets?: Secrets } = {};
+  const got: { secrets?: Secrets; running?: boolean } = {};
   const local = { ...opts, file };
   let running = false;
   for (const check of localChecks(config, local, got)) {
     const r = await check.run();
-    if (check.id === "instance") running = r.ok && r.detail.startsWith("the station answers");
+    if (check.id === "instance") {
+      running = r.ok && r.detail.startsWith("the station answers");
+      got.running = running;
+    }
     checks.push({ id: check.id, title: check.title, ...r });
   }
   checks.push(...(await subsystemChecks(config, running)));

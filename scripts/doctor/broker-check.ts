@@ -64,7 +64,11 @@ function isLoopback(url: string): boolean {
  * (SUBACK 0x80 / 0x87). On real hardware an open ACL and a plaintext remote broker fail; the
  * demo's embedded broker has neither and is reported as such.
  */
-export function brokerCheck(config: StationConfig, secrets: () => Secrets | undefined): LocalCheck {
+export function brokerCheck(
+  config: StationConfig,
+  secrets: () => Secrets | undefined,
+  stationRunning: () => boolean = () => false,
+): LocalCheck {
   return {
     id: "broker",
     title: "broker reachable (TLS), credentials accepted, ACL in force",
@@ -76,6 +80,15 @@ export function brokerCheck(config: StationConfig, secrets: () => Secrets | unde
       const url = brokerUrl(config);
       const tls = /^(mqtts|wss):/.test(url);
       if (real && !tls && !isLoopback(url)) return fail(BROKER_CAUSES.plaintext, `${url} is not encrypted`);
+      if (creds && stationRunning()) {
+        // Under use_username_as_clientid (docs/broker-acl.md) a second connection as the
+        // station's user takes the running station's client id and resets its session.
+        return {
+          ok: true,
+          skipped: true,
+          detail: `the running station holds the broker session as ${creds.username}; connecting as it would take that session over: stop the station (systemctl stop waystation) to test the broker, or watch its status topic`,
+        };
+      }
       let options: mqtt.IClientOptions;
       try {
         options = {
