@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -10,7 +9,7 @@ import { SystemClock } from "../device/clock/system-clock.ts";
 import type { PrivatePcscd } from "../scripts/pcscd.ts";
 import { VpcdCardPlayer } from "../simulator/vpcd/card-player.ts";
 import { VpcdCardPresenter } from "../simulator/vpcd/card-presenter.ts";
-import { CLI, runCli } from "./support/child.ts";
+import { runCli, startCli } from "./support/child.ts";
 import { pcscdDaemon, privatePcscd, vpcdDriver } from "./support/pcscd.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
 import { waitFor } from "./support/wait.ts";
@@ -55,20 +54,13 @@ describe("enroll card straight from the reader (no station running)", () => {
   });
 
   it("reads the card at the reader, shows its kind, never its number, and enrols it", async () => {
-    const child = spawn(process.execPath, [CLI, "enroll", "card", "--person", "d1", "--config", file], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let err = "";
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((r) => child.once("exit", r));
-    await waitFor(() => err.includes("present the card") || child.exitCode !== null, "the prompt", 30_000);
-    expect(err).toContain("present the card at entry");
+    const child = startCli(["enroll", "card", "--person", "d1", "--config", file]);
+    await waitFor(
+      () => child.stderr().includes("present the card") || !child.running(),
+      "the prompt",
+      30_000,
+    );
+    expect(child.stderr()).toContain("present the card at entry");
     const port = pcscd.readers()[0]?.port ?? 0;
     const log = pino({ level: "silent" });
     const presenter = new VpcdCardPresenter(
@@ -77,18 +69,14 @@ describe("enroll card straight from the reader (no station running)", () => {
       log,
     );
     // a person holds the card until it beeps; again if the first was too early
-    let done = false;
-    void exited.then(() => {
-      done = true;
-    });
-    for (let i = 0; i < 6 && !done; i++) {
+    for (let i = 0; i < 6 && child.running(); i++) {
       presenter.tap("04D1D2D3");
-      await waitFor(() => done || undefined, "the read", 5000).catch(() => undefined);
+      await waitFor(() => !child.running() || undefined, "the read", 5000).catch(() => undefined);
     }
     presenter.stop();
-    expect(await exited, err).toBe(0);
-    expect(err).toContain("read a contactless card (ISO 14443, 4-byte UID) at entry");
-    expect(`${out}${err}`).not.toMatch(/04D1D2D3/i);
+    expect(await child.exited, child.stderr()).toBe(0);
+    expect(child.stderr()).toContain("read a contactless card (ISO 14443, 4-byte UID) at entry");
+    expect(`${child.stdout()}${child.stderr()}`).not.toMatch(/04D1D2D3/i);
     const show = await runCli(["credentials", "show", "04D1D2D3", "--config", file, "--json"]);
     expect(JSON.parse(show.stdout)).toEqual([expect.objectContaining({ personId: "d1" })]);
   }, 90_000);

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +6,7 @@ import { loadConfigFile } from "../config/load.ts";
 import { type BootedStation, bootStation } from "../scripts/boot.ts";
 import { sendControl } from "../scripts/control-client.ts";
 import { captureLogger } from "./support/capture-log.ts";
-import { CLI, runCli } from "./support/child.ts";
+import { runCli, startCli } from "./support/child.ts";
 import { freePort } from "./support/net.ts";
 import { writeStationFile } from "./support/station-file.ts";
 import { waitFor } from "./support/wait.ts";
@@ -38,24 +37,13 @@ describe("enrolment", () => {
   });
 
   it("`enroll card` waits for the card at the reader, shows its kind and never its number", async () => {
-    const p = spawn(process.execPath, [CLI, "enroll", "card", "--person", "w9", "--config", file], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    p.stdout.on("data", (d) => {
-      out += d;
-    });
-    let err = "";
-    p.stderr.on("data", (d) => {
-      err += d;
-    });
-    const exited = new Promise<number | null>((resolve) => p.once("exit", resolve));
-    await waitFor(() => err.includes("present the card"), "the CLI asking for the card", 30_000);
+    const p = startCli(["enroll", "card", "--person", "w9", "--config", file]);
+    await waitFor(() => p.stderr().includes("present the card"), "the CLI asking for the card", 30_000);
     await sendControl(join(loadConfigFile(file).dataDir, "run", "control.sock"), "sim.tap", { uid: UID });
-    expect(await exited, err).toBe(0);
-    expect(err).toContain("read a contactless card (ISO 14443, 4-byte UID) at entry");
-    expect(`${out}${err}`).not.toMatch(/04C0FFEE/i);
-    expect(out).toContain("enrolled w9");
+    expect(await p.exited, p.stderr()).toBe(0);
+    expect(p.stderr()).toContain("read a contactless card (ISO 14443, 4-byte UID) at entry");
+    expect(`${p.stdout()}${p.stderr()}`).not.toMatch(/04C0FFEE/i);
+    expect(p.stdout()).toContain("enrolled w9");
     // the station sees it at once: the next tap opens
     const tap = await runCli(["sim", "tap", UID, "--config", file]);
     expect(JSON.parse(tap.stdout)).toMatchObject({ event: "access.granted", personId: "w9" });

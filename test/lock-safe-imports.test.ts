@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
  */
 const ROOT = resolve(import.meta.dirname, "..");
 
-async function importGraph(entry: string): Promise<string[]> {
-  const r = await build({
+function metafile(entry: string, extra: { splitting?: boolean; outdir?: string } = {}) {
+  return build({
     entryPoints: [resolve(ROOT, entry)],
     bundle: true,
     write: false,
@@ -19,7 +19,12 @@ async function importGraph(entry: string): Promise<string[]> {
     packages: "external",
     metafile: true,
     logLevel: "silent",
+    ...extra,
   });
+}
+
+async function importGraph(entry: string): Promise<string[]> {
+  const r = await metafile(entry);
   const ours = Object.keys(r.metafile.inputs);
   const theirs = Object.values(r.metafile.inputs).flatMap((i) =>
     i.imports.filter((x) => x.external).map((x) => x.path),
@@ -49,18 +54,7 @@ describe("waystation lock safe", () => {
 
 /** What `waystation lock safe` loads before its own module: the CLI's static imports only. */
 async function staticGraph(entry: string): Promise<string[]> {
-  const r = await build({
-    entryPoints: [resolve(ROOT, entry)],
-    bundle: true,
-    write: false,
-    platform: "node",
-    format: "esm",
-    packages: "external",
-    metafile: true,
-    logLevel: "silent",
-    splitting: true,
-    outdir: "/tmp/unused",
-  });
+  const r = await metafile(entry, { splitting: true, outdir: "/tmp/unused" });
   const inputs = r.metafile.inputs;
   const seen = new Set<string>();
   const visit = (file: string) => {
