@@ -27,7 +27,8 @@ describe("enrolment", () => {
   beforeAll(async () => {
     file = writeStationFile(dir, {
       brokerUrl: `mqtt://127.0.0.1:${await freePort()}`,
-      extra: "access: { rereadSuppressMs: 0, schedules: { night-shift: [{ from: '20:00', to: '08:00' }] } }\n",
+      extra:
+        "access: { rereadSuppressMs: 0, schedules: { night-shift: [{ from: '20:00', to: '08:00' }] } }\n",
     });
     booted = await bootStation({ config: loadConfigFile(file), logger: captureLogger("warn").logger });
   });
