@@ -26,6 +26,16 @@ export function entranceDoctorChecks(
       (r): DoctorCheck => ({
         id: `entrance.reader.${r.id}`,
         title: `reader ${r.id} (${r.kind}) present`,
+        causes: [
+          {
+            cause: "a PC/SC reader is not seen by pcscd (unplugged, or another reader name)",
+            hint: "is pcscd running (systemctl status pcscd) and the reader plugged in? pcsc_scan lists what pcscd sees; check hardware.readers[].readerName",
+          },
+          {
+            cause: "a Wiegand or serial reader sends nothing",
+            hint: "check the reader's cable and its wiring in hardware.readers",
+          },
+        ],
         run: async () => {
           const state = entrance.access.readerStates()[r.id];
           if (state?.status === "online")

@@ -3,6 +3,7 @@ import { NO_FACE_MODULE } from "./access/second-factor.ts";
 import { doorCommands } from "./door/door-commands.ts";
 import { Entrance } from "./entrance.ts";
 import { entranceDoctorChecks } from "./entrance-doctor.ts";
+import { enrolCommand } from "./entrance-enrol.ts";
 import { entranceSelftestSteps } from "./entrance-selftest.ts";
 import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "./subsystem.ts";
 
@@ -44,8 +45,11 @@ export class EntranceSubsystem implements Subsystem {
     // The one way another subsystem may open the door: an egress hold, as the fire input gives.
     ports.egress = { request: (source, active) => door.requestEgress(source, active) };
     ports.liveConfig = { apply: (config) => this.entrance.reconfigure(config) };
-    // The door's commands (unlock, lock, passage-mode, fire-reset), for the router.
-    this.commands = doorCommands(door);
+    // The door's commands (unlock, lock, passage-mode, fire-reset), and reading a card to enrol.
+    this.commands = [
+      ...doorCommands(door),
+      enrolCommand(ctx.bus, () => ctx.config.hardware.readers.map((r) => r.id)),
+    ];
   }
 
   async start(): Promise<void> {

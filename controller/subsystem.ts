@@ -162,9 +162,20 @@ export interface CheckResult {
   readonly skipped?: boolean;
 }
 
+/**
+ * One way a check fails, and what to do about it: docs/troubleshooting.md is generated from
+ * these, so a check that declares its causes is documented where it is defined.
+ */
+export interface CheckCause {
+  readonly cause: string;
+  readonly hint: string;
+}
+
 export interface DoctorCheck {
   readonly id: string;
   readonly title: string;
+  /** the ways this check fails, each with its fix (for docs/troubleshooting.md) */
+  readonly causes?: readonly CheckCause[];
   run(): Promise<CheckResult>;
 }
 

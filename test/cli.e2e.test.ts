@@ -118,6 +118,7 @@ describe("waystation CLI", () => {
   it("unknown commands print the usage", async () => {
     const r = await runCli(["frobnicate"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("waystation <command>");
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
+    expect(r.stderr).toContain("Usage: waystation [options] [command]");
   });
 });

@@ -151,7 +151,7 @@ describe("control socket", () => {
   it("with no station running the CLI says so, with the socket and a hint", async () => {
     const other = writeStationFile(join(dir, "other"), { brokerUrl: "mqtt://127.0.0.1:1" });
     const r = await runCli(["sim", "push-door", "--config", other]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // EXIT.unreachable
     expect(r.stderr).toContain("no station answers on");
     expect(r.stderr).toContain("hint:");
     expect(r.stderr).not.toMatch(/\n\s+at /);

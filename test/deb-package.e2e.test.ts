@@ -70,6 +70,36 @@ describe("the Debian package", () => {
     expect(list.filter((l) => /human\/models\/(emotion|movenet|handtrack)/.test(l))).toEqual([]);
   });
 
+  it("puts `waystation` on the PATH: found by the shell in /usr/bin, and its help lists every command", () => {
+    // /usr/bin is on every PATH (login.defs ENV_PATH, sudo's secure_path, systemd's default)
+    const found = spawnSync("sh", ["-c", "command -v waystation"], {
+      env: { PATH: `${join(root, "usr/bin")}:/bin` },
+      encoding: "utf8",
+    });
+    expect(found.stdout.trim()).toBe(join(root, "usr/bin/waystation"));
+    const help = spawnSync(
+      process.execPath,
+      [join(root, "usr/lib/waystation/dist/waystation.mjs"), "--help"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(help.status).toBe(0);
+    for (const c of [
+      "run",
+      "doctor",
+      "selftest",
+      "enroll",
+      "credentials",
+      "config",
+      "events",
+      "central",
+      "lock",
+    ])
+      expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, "m"));
+    expect(help.stdout).toContain("Exit codes");
+  });
+
   it("its unit passes systemd-analyze verify", () => {
     if (!daemon("systemd-analyze", "systemd").path) return;
     const unit = readFileSync(join(root, "lib/systemd/system/waystation.service"), "utf8");

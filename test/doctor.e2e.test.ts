@@ -9,6 +9,7 @@ import { type BootedStation, bootStation } from "../scripts/boot.ts";
 import { type CheckLine, runDoctor } from "../scripts/commands/doctor.ts";
 import { EmbeddedBroker } from "../scripts/embedded-broker.ts";
 import { runCli } from "./support/child.ts";
+import { check, noProcs, synced } from "./support/doctor.ts";
 import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
 import { freePort } from "./support/net.ts";
 import { daemon, realStackAvailable } from "./support/real-stack.ts";
@@ -16,20 +17,6 @@ import { writeStationFile } from "./support/station-file.ts";
 
 /** `doctor`: each check passing on a healthy station, and failing for its own cause with its fix. */
 const quiet = pino({ level: "silent" });
-
-function synced(): { syncedFlag: string; rtcHctosys: string } {
-  const d = mkdtempSync(join(tmpdir(), "ws-time-"));
-  writeFileSync(join(d, "synchronized"), "");
-  return { syncedFlag: join(d, "synchronized"), rtcHctosys: join(d, "none") };
-}
-
-const noProcs = () => mkdtempSync(join(tmpdir(), "ws-proc-"));
-
-function check(checks: readonly CheckLine[], id: string): CheckLine {
-  const c = checks.find((x) => x.id === id);
-  if (!c) throw new Error(`no check ${id} in ${checks.map((x) => x.id).join(", ")}`);
-  return c;
-}
 
 /** A fake /sys/class/gpio with the Pi 4's header chip. */
 function fakeSysfs(ngpio = 58): string {
@@ -72,6 +59,8 @@ describe("doctor", () => {
       "journal",
       "clock",
       "broker",
+      "serial",
+      "camera",
       "entrance.reader.entry",
     ]);
     expect(check(checks, "instance").detail).toContain("the station answers on");

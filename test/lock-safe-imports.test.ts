@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
  */
 const ROOT = resolve(import.meta.dirname, "..");
 
-async function importGraph(entry: string): Promise<string[]> {
-  const r = await build({
+function metafile(entry: string, extra: { splitting?: boolean; outdir?: string } = {}) {
+  return build({
     entryPoints: [resolve(ROOT, entry)],
     bundle: true,
     write: false,
@@ -19,7 +19,12 @@ async function importGraph(entry: string): Promise<string[]> {
     packages: "external",
     metafile: true,
     logLevel: "silent",
+    ...extra,
   });
+}
+
+async function importGraph(entry: string): Promise<string[]> {
+  const r = await metafile(entry);
   const ours = Object.keys(r.metafile.inputs);
   const theirs = Object.values(r.metafile.inputs).flatMap((i) =>
     i.imports.filter((x) => x.external).map((x) => x.path),
@@ -44,5 +49,29 @@ describe("waystation lock safe", () => {
     ]) {
       expect(graph.filter((p) => forbidden.test(p))).toEqual([]);
     }
+  });
+});
+
+/** What `waystation lock safe` loads before its own module: the CLI's static imports only. */
+async function staticGraph(entry: string): Promise<string[]> {
+  const r = await metafile(entry, { splitting: true, outdir: "/tmp/unused" });
+  const inputs = r.metafile.inputs;
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const i of inputs[file]?.imports ?? []) if (i.kind !== "dynamic-import") visit(i.path);
+  };
+  visit(Object.keys(inputs).find((k) => k.endsWith(entry)) ?? entry);
+  return [...seen];
+}
+
+describe("the waystation command on the way to lock safe", () => {
+  it("loads commander and its own command tree, and no command module, statically", async () => {
+    const graph = await staticGraph("scripts/cli.ts");
+    expect(graph).toContain("commander");
+    expect(graph.filter((p) => /scripts\/commands\/|controller\/|config\/secrets|^mqtt$/.test(p))).toEqual(
+      [],
+    );
   });
 });

@@ -74,7 +74,7 @@ describe("demo against a real Mosquitto", () => {
 
   it("`waystation sim` with no station running says so", async () => {
     const r = await runCli(["sim", "tap", "04A1B2C3", "--socket", join(tmpdir(), "no-station.sock")]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // EXIT.unreachable
     expect(r.stderr).toContain("no station answers");
     expect(r.stderr).toContain("npm start");
   });

@@ -55,6 +55,13 @@ export class ModbusSubsystem implements Subsystem {
     this.doctorChecks = this.buses.map((b) => ({
       id: `modbus.${b.id}`,
       title: `RS-485 bus ${b.id}: the line is open and every device answers`,
+      causes: [
+        { cause: "the serial line is not open", hint: "check the USB–RS485 adapter and modbus[].path" },
+        {
+          cause: "a device on the bus does not answer",
+          hint: "check that device's A/B wires, its address (holding register 0x0002 on a PZEM) and the 120 Ω terminator",
+        },
+      ],
       run: async () => {
         if (!b.master.linkUp)
           return {

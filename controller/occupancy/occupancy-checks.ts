@@ -31,6 +31,8 @@ const PIR_HINT = {
   quiet:
     "the PIR saw nothing while people moved: check its supply and output wire, and that its lens is not masked or facing away",
 };
+const BOARD_HINT =
+  "is the board plugged in and StandardFirmata flashed, at occupancy.board.baudRate (57600)? see docs/sensors.md";
 const BEAM_HINT =
   "a beam reads broken at rest: align the emitter and the receiver, clean both lenses, remove what blocks the doorway";
 
@@ -77,7 +79,18 @@ export function occupancyChecks(
         return fail(`suspect: ${fused.detail ?? "ghost"} (${facts})`, GHOST_HINT);
       return { ok: true, detail: `good (${facts})` };
     };
-    doctor.push({ id: "occupancy.radar", title: "presence radar reports", run: async () => radarNow() });
+    doctor.push({
+      id: "occupancy.radar",
+      title: "presence radar reports",
+      causes: [
+        { cause: "no report has arrived since start", hint: RADAR_HINT.starting },
+        { cause: "the radar stopped reporting", hint: RADAR_HINT.stale },
+        { cause: "the radar repeats identical energies", hint: RADAR_HINT.latched },
+        { cause: "the radar's serial port is gone", hint: RADAR_HINT.offline },
+        { cause: "presence with nobody inside", hint: GHOST_HINT },
+      ],
+      run: async () => radarNow(),
+    });
     selftest.push({
       id: "occupancy.radar",
       title: "presence radar answers a command and reports",
@@ -113,7 +126,15 @@ export function occupancyChecks(
         h.detail?.startsWith("no motion") ? PIR_HINT.quiet : PIR_HINT.active,
       );
     };
-    doctor.push({ id: "occupancy.pir", title: "PIR agrees with radar and beam", run: async () => pirNow() });
+    doctor.push({
+      id: "occupancy.pir",
+      title: "PIR agrees with radar and beam",
+      causes: [
+        { cause: "the PIR reads motion with nobody there", hint: PIR_HINT.active },
+        { cause: "the PIR saw nothing while people moved", hint: PIR_HINT.quiet },
+      ],
+      run: async () => pirNow(),
+    });
     selftest.push({
       id: "occupancy.pir",
       title: "PIR sees motion",
@@ -145,7 +166,12 @@ export function occupancyChecks(
         detail: broken.length ? `good; ${broken.join(" and ")} broken now` : "good, both beams clear",
       };
     };
-    doctor.push({ id: "occupancy.beam", title: "beam pair clear", run: async () => beamNow() });
+    doctor.push({
+      id: "occupancy.beam",
+      title: "beam pair clear",
+      causes: [{ cause: "a beam reads broken at rest", hint: BEAM_HINT }],
+      run: async () => beamNow(),
+    });
     selftest.push({
       id: "occupancy.beam",
       title: "beam pair clear at rest, counts a walk in",
@@ -180,12 +206,14 @@ export function occupancyChecks(
       const s = board.board.status();
       return s.ready
         ? { ok: true, detail: `${board.board.path}: ready` }
-        : fail(
-            `${board.board.path}: not ready${s.detail ? ` (${s.detail})` : ""}`,
-            "is the board plugged in and StandardFirmata flashed, at occupancy.board.baudRate (57600)? see docs/sensors.md",
-          );
+        : fail(`${board.board.path}: not ready${s.detail ? ` (${s.detail})` : ""}`, BOARD_HINT);
     };
-    doctor.push({ id: "occupancy.board", title: "I/O board answers Firmata", run: async () => boardNow() });
+    doctor.push({
+      id: "occupancy.board",
+      title: "I/O board answers Firmata",
+      causes: [{ cause: "the I/O board does not answer Firmata", hint: BOARD_HINT }],
+      run: async () => boardNow(),
+    });
     selftest.push({
       id: "occupancy.board",
       title: "I/O board ready, its analog inputs reporting",

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { isStationError } from "../../config/errors.ts";
 import { loadConfigFile } from "../../config/load.ts";
@@ -6,19 +7,21 @@ import type { StationConfig } from "../../config/schema.ts";
 import type { Secrets } from "../../config/secrets.ts";
 import { controlSocketPath } from "../../config/sections/control.ts";
 import type { CheckResult } from "../../controller/subsystem.ts";
-import { configuredPins, probeGpio } from "../../device/gpio/gpio-probe.ts";
-import { DEFAULT_PCSCD_SOCKET } from "../../device/pcsc/nfc-pcsc-transport.ts";
+import { paint } from "../cli/output.ts";
 import { sendControl, stationFileFor } from "../control-client.ts";
+import { brokerCheck } from "../doctor/broker-check.ts";
+import { cameraCheck, serialCheck } from "../doctor/device-checks.ts";
 import {
-  brokerCheck,
   clockCheck,
   diskCheck,
   instanceCheck,
   journalCheck,
+  type LocalCheck,
   type LocalCheckOptions,
   secretsCheck,
 } from "../doctor/local-checks.ts";
-import { reachable } from "../pcscd.ts";
+import { offlineChecks } from "../doctor/offline-checks.ts";
+import { PACKAGE_ROOT } from "../paths.ts";
 import type { Command } from "./usage.ts";
 
 export interface CheckLine extends CheckResult {
@@ -55,32 +58,31 @@ async function subsystemChecks(config: StationConfig, running: boolean): Promise
       },
     ];
   }
-  const gpio = config.hardware.gpio;
-  const out: CheckLine[] = [
-    {
-      id: "entrance.gpio",
-      title: "GPIO sysfs and the header chip",
-      ...probeGpio(gpio.sysfsRoot, configuredPins(gpio)),
-    },
-  ];
-  if (config.hardware.readers.some((r) => r.kind === "pcsc")) {
-    const up = await reachable(DEFAULT_PCSCD_SOCKET);
-    out.push({
-      id: "entrance.pcscd",
-      title: "pcscd reachable",
-      ok: up,
-      detail: up ? `pcscd answers on ${DEFAULT_PCSCD_SOCKET}` : `nothing answers on ${DEFAULT_PCSCD_SOCKET}`,
-      ...(up ? {} : { hint: "sudo apt-get install -y pcscd && sudo systemctl enable --now pcscd.socket" }),
-    });
-  }
-  out.push({
-    id: "entrance.readers",
-    title: "readers present",
-    ok: true,
-    skipped: true,
-    detail: "checked by the running station's reader drivers: start the station and run doctor again",
-  });
+  const out: CheckLine[] = [];
+  for (const c of offlineChecks(config)) out.push({ id: c.id, title: c.title, ...(await c.run()) });
   return out;
+}
+
+/** The checks doctor runs itself, whether or not the station runs: one list, for docs too. */
+export function localChecks(
+  config: StationConfig,
+  local: LocalCheckOptions,
+  got: { secrets?: Secrets; running?: boolean },
+): LocalCheck[] {
+  return [
+    secretsCheck(config, got),
+    instanceCheck(config, local),
+    diskCheck(config, local.minFreeBytes),
+    journalCheck(config),
+    clockCheck(local),
+    brokerCheck(
+      config,
+      () => got.secrets,
+      () => got.running === true,
+    ),
+    serialCheck(config),
+    cameraCheck(config),
+  ];
 }
 
 export async function runDoctor(
@@ -109,19 +111,15 @@ export async function runDoctor(
       detail: `${file}: station ${config.station.id}, ${config.hardware.mode} hardware`,
     },
   ];
-  const got: { secrets?: Secrets } = {};
+  const got: { secrets?: Secrets; running?: boolean } = {};
   const local = { ...opts, file };
   let running = false;
-  for (const check of [
-    secretsCheck(config, got),
-    instanceCheck(config, local),
-    diskCheck(config, opts.minFreeBytes),
-    journalCheck(config),
-    clockCheck(local),
-    brokerCheck(config, () => got.secrets),
-  ]) {
+  for (const check of localChecks(config, local, got)) {
     const r = await check.run();
-    if (check.id === "instance") running = r.ok && r.detail.startsWith("the station answers");
+    if (check.id === "instance") {
+      running = r.ok && r.detail.startsWith("the station answers");
+      got.running = running;
+    }
     checks.push({ id: check.id, title: check.title, ...r });
   }
   checks.push(...(await subsystemChecks(config, running)));
@@ -130,7 +128,7 @@ export async function runDoctor(
 
 export function formatChecks(checks: readonly CheckLine[]): string {
   const lines = checks.flatMap((c) => [
-    `${c.skipped ? "SKIP" : c.ok ? "PASS" : "FAIL"}  ${c.title} [${c.id}]: ${c.detail}`,
+    `${c.skipped ? paint("yellow", "SKIP") : c.ok ? paint("green", "PASS") : paint("red", "FAIL")}  ${c.title} [${c.id}]: ${c.detail}`,
     ...(!c.ok && c.hint ? [`      fix: ${c.hint}`] : []),
   ]);
   const failed = checks.filter((c) => !c.ok).length;
@@ -142,8 +140,21 @@ export function formatChecks(checks: readonly CheckLine[]): string {
 export const doctor: Command = async (args) => {
   const { values } = parseArgs({
     args,
-    options: { config: { type: "string" }, json: { type: "boolean", default: false } },
+    options: {
+      config: { type: "string", short: "c" },
+      json: { type: "boolean", default: false },
+      troubleshooting: { type: "boolean", default: false },
+      write: { type: "boolean", default: false },
+    },
   });
+  if (values.troubleshooting) {
+    const { doctorCatalogue } = await import("../doctor/catalogue.ts");
+    const { troubleshootingMarkdown } = await import("../doctor/troubleshooting.ts");
+    const text = troubleshootingMarkdown(await doctorCatalogue());
+    if (values.write) writeFileSync(join(PACKAGE_ROOT, "docs", "troubleshooting.md"), text);
+    else process.stdout.write(text);
+    return 0;
+  }
   const file = resolve(stationFileFor(values.config));
   const { checks, configError } = await runDoctor(file);
   const ok = checks.every((c) => c.ok);

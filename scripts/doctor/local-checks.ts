@@ -1,15 +1,12 @@
 import { readdirSync, readFileSync, readlinkSync, statfsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import mqtt from "mqtt";
 import { isStationError } from "../../config/errors.ts";
 import type { StationConfig } from "../../config/schema.ts";
 import { loadSecretsFile, type Secrets } from "../../config/secrets.ts";
 import { controlSocketPath } from "../../config/sections/control.ts";
-import { brokerUrl } from "../../config/sections/mqtt.ts";
 import { probeSocket } from "../../controller/control/control-server.ts";
-import { tlsClientOptions } from "../../controller/mqtt/mqtt-link.ts";
-import type { CheckResult } from "../../controller/subsystem.ts";
+import type { CheckCause, CheckResult } from "../../controller/subsystem.ts";
 import { credentialKeyFingerprint } from "../../device/identity/hasher.ts";
 import {
   DEFAULT_TIME_PATHS,
@@ -22,13 +19,13 @@ import { LOCK_FILE, tryInstanceLock } from "../instance-lock.ts";
 export interface LocalCheck {
   readonly id: string;
   readonly title: string;
+  readonly causes?: readonly CheckCause[];
   run(): Promise<CheckResult>;
 }
 
 /** Below either, the disk check fails: the journal must never be the reason a door stops. */
 export const MIN_FREE_BYTES = 200 * 1024 * 1024;
 export const MIN_FREE_RATIO = 0.05;
-const BROKER_TIMEOUT_MS = 5000;
 
 export interface LocalCheckOptions {
   /** the station file, resolved */
@@ -62,6 +59,20 @@ export function secretsCheck(config: StationConfig, out: { secrets?: Secrets }):
   return {
     id: "secrets",
     title: "secrets file readable, mode 0600",
+    causes: [
+      {
+        cause: "the secrets file is missing",
+        hint: "create it as the service user: sudo -u waystation waystation secrets init /etc/waystation/secrets.yaml",
+      },
+      {
+        cause: "others may read the secrets file (not mode 0600)",
+        hint: "sudo chmod 600 /etc/waystation/secrets.yaml && sudo chown waystation: /etc/waystation/secrets.yaml",
+      },
+      {
+        cause: "the key is not the one the enrolled cards were hashed with (fingerprints differ)",
+        hint: "restore the fleet's key (the fingerprint doctor prints) in the secrets file; the station refuses to start until then",
+      },
+    ],
     run: async () => {
       try {
         out.secrets = loadSecretsFile(config.secretsFile);
@@ -120,6 +131,16 @@ export function instanceCheck(config: StationConfig, opts: LocalCheckOptions): L
   return {
     id: "instance",
     title: "one station on this file",
+    causes: [
+      {
+        cause: "two controllers run on the same station file",
+        hint: "stop the one not started by systemd (sudo kill PID), then systemctl restart waystation",
+      },
+      {
+        cause: "a controller holds the data directory but does not answer on its control socket",
+        hint: "it may be hung or still starting: journalctl -u waystation -n 50; systemctl restart waystation",
+      },
+    ],
     run: async () => {
       const socket = controlSocketPath(config);
       const answer = await probeSocket(socket).catch(() => "unknown" as const);
@@ -166,6 +187,16 @@ export function diskCheck(config: StationConfig, minFreeBytes = MIN_FREE_BYTES):
   return {
     id: "disk",
     title: "disk space for the data directory",
+    causes: [
+      {
+        cause: "the data directory does not exist or cannot be read",
+        hint: "create it for the service user: sudo install -d -o waystation -g waystation -m 0700 /var/lib/waystation",
+      },
+      {
+        cause: "less than 200 MB or 5 % free",
+        hint: "free space: sudo journalctl --vacuum-size=50M, remove old files; the journal needs room for an outage's events",
+      },
+    ],
     run: async () => {
       let s: ReturnType<typeof statfsSync>;
       try {
@@ -197,6 +228,13 @@ export function journalCheck(config: StationConfig): LocalCheck {
   return {
     id: "journal",
     title: "journal database intact",
+    causes: [
+      { cause: "the journal cannot be opened", hint: "check its owner (waystation) and mode" },
+      {
+        cause: "quick_check finds corruption, or the file is not a journal",
+        hint: "restart the station (systemctl restart waystation): it moves a corrupt journal aside, raises journal.corrupt and starts a new one; keep the moved file for analysis",
+      },
+    ],
     run: async () => {
       if (!safeExists(file))
         return { ok: true, detail: `no journal yet at ${file} (created at the first start)` };
@@ -252,6 +290,12 @@ export function clockCheck(opts: LocalCheckOptions): LocalCheck {
   return {
     id: "clock",
     title: "clock synchronised",
+    causes: [
+      {
+        cause: "not synchronised by NTP (running on the RTC, or on no trusted time at all)",
+        hint: "timedatectl status; enable NTP: sudo timedatectl set-ntp true (systemd-timesyncd), and let it reach an NTP server",
+      },
+    ],
     run: async () => {
       const q = readTimeQuality(opts.timePaths ?? DEFAULT_TIME_PATHS, Date.now());
       if (q === "synced") return { ok: true, detail: `synchronised (${new Date().toISOString()})` };
@@ -265,106 +309,4 @@ export function clockCheck(opts: LocalCheckOptions): LocalCheck {
       };
     },
   };
-}
-
-export function brokerCheck(config: StationConfig, secrets: () => Secrets | undefined): LocalCheck {
-  return {
-    id: "broker",
-    title: "broker reachable, credentials accepted",
-    run: async () => {
-      const m = config.mqtt;
-      const creds = secrets()?.mqtt;
-      let options: mqtt.IClientOptions;
-      try {
-        options = {
-          // its own client id and a clean session: never take over the running station's session
-          clientId: `${m.clientId ?? `waystation-${config.station.id}`}-doctor`,
-          protocolVersion: m.protocolVersion,
-          clean: true,
-          reconnectPeriod: 0,
-          connectTimeout: BROKER_TIMEOUT_MS,
-          log: () => {},
-          ...(creds ? { username: creds.username, password: creds.password } : {}),
-          ...tlsClientOptions(m.tls),
-        };
-      } catch (err) {
-        return {
-          ok: false,
-          detail: `cannot read a TLS file: ${String(err)}`,
-          hint: "check the paths in mqtt.tls",
-        };
-      }
-      const url = brokerUrl(config);
-      const result = await new Promise<CheckResult>((done) => {
-        const client = mqtt.connect(url, options);
-        const finish = (r: CheckResult) => {
-          clearTimeout(timer);
-          client.end(true);
-          done(r);
-        };
-        const timer = setTimeout(
-          () =>
-            finish({
-              ok: false,
-              detail: `no CONNACK from ${url} within ${BROKER_TIMEOUT_MS / 1000} s`,
-              hint: "a firewall dropping packets, or not an MQTT port",
-            }),
-          BROKER_TIMEOUT_MS + 500,
-        );
-        client.once("connect", () =>
-          finish({ ok: true, detail: `${url}: CONNACK accepted${creds ? ` as ${creds.username}` : ""}` }),
-        );
-        client.once("error", (err: Error & { code?: string | number }) =>
-          finish(brokerFailure(url, err, Boolean(creds))),
-        );
-      });
-      return result;
-    },
-  };
-}
-
-function brokerFailure(url: string, err: Error & { code?: string | number }, hasCreds: boolean): CheckResult {
-  const code = err.code;
-  if (code === "ECONNREFUSED")
-    return {
-      ok: false,
-      detail: `nothing listens at ${url}`,
-      hint: "is the broker up, and mqtt.url right (host, port 1883 / 8883 for TLS)?",
-    };
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN")
-    return {
-      ok: false,
-      detail: `cannot resolve the broker's host in ${url}`,
-      hint: "check mqtt.url and the station's DNS (resolvectl status)",
-    };
-  if (
-    code === 4 ||
-    code === 5 ||
-    code === 134 ||
-    code === 135 ||
-    /not authori[sz]ed|bad user/i.test(err.message)
-  ) {
-    return {
-      ok: false,
-      detail: `the broker refused the station's credentials (${err.message})`,
-      hint: hasCreds
-        ? "check mqtt.username/password in the secrets file against the broker's password file"
-        : "the broker wants credentials: add mqtt.username and mqtt.password to the secrets file",
-    };
-  }
-  if (code === 1 || /unacceptable protocol version/i.test(err.message)) {
-    return {
-      ok: false,
-      detail: `${url} refused the MQTT version offered: ${err.message}`,
-      hint: "the broker speaks an older MQTT: set mqtt.protocolVersion: 4 (MQTT 3.1.1) in the station file",
-    };
-  }
-  if (/certificate|self.signed|SSL|TLS|EPROTO/i.test(`${code} ${err.message}`)) {
-    return {
-      ok: false,
-      detail: `TLS failed with ${url}: ${err.message}`,
-      hint: "check mqtt.tls.ca (the broker's CA) and mqtt.tls.servername; the clock must be right for certificates",
-    };
-  }
-  return { ok: false, detail: `${url}: ${err.message}`, hint: "check mqtt.url and the network" };
 }

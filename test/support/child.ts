@@ -89,3 +89,29 @@ export async function runCli(
   const code = await new Promise<number | null>((resolve) => p.once("exit", resolve));
   return { code, stdout, stderr };
 }
+
+/** The CLI started and left running: what it printed so far, and its exit. */
+export function startCli(args: string[]): {
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  running: () => boolean;
+} {
+  const p = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  p.stdout?.on("data", (d) => {
+    out += d;
+  });
+  p.stderr?.on("data", (d) => {
+    err += d;
+  });
+  let done = false;
+  const exited = new Promise<number | null>((resolve) =>
+    p.once("exit", (code) => {
+      done = true;
+      resolve(code);
+    }),
+  );
+  return { stdout: () => out, stderr: () => err, exited, running: () => !done };
+}

@@ -1,0 +1,57 @@
+/**
+ * What the CLI prints for people: colour only on a terminal (and never with NO_COLOR or
+ * --no-color), a progress bar on a terminal and plain lines otherwise (a log, a pipe, a script).
+ */
+type Stream = NodeJS.WriteStream | { isTTY?: boolean; write(s: string): boolean };
+
+let colourOff = false;
+
+export function disableColour(): void {
+  colourOff = true;
+}
+
+export function colourOn(stream: Stream = process.stdout): boolean {
+  return !colourOff && stream.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+}
+
+const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
+
+export function paint(colour: keyof typeof CODES, text: string, stream: Stream = process.stdout): string {
+  return colourOn(stream) ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
+}
+
+export interface Progress {
+  /** `done` of `total` items finished; `note` says which */
+  tick(done: number, note?: string): void;
+  end(summary: string): void;
+}
+
+/**
+ * A bar redrawn in place on a terminal; elsewhere a plain line at every tenth of the work (a
+ * journal or a script gets a few lines, not one per row).
+ */
+export function progress(label: string, total: number, stream: Stream = process.stderr): Progress {
+  const tty = stream.isTTY === true;
+  let lastTenth = -1;
+  return {
+    tick(done, note) {
+      const frac = total > 0 ? Math.min(1, done / total) : 1;
+      if (tty) {
+        const width = 24;
+        const full = Math.round(frac * width);
+        stream.write(
+          `\r${label} [${"#".repeat(full)}${".".repeat(width - full)}] ${done}/${total}${note ? ` ${note}` : ""}\u001b[K`,
+        );
+        return;
+      }
+      const tenth = Math.floor(frac * 10);
+      if (tenth !== lastTenth) {
+        lastTenth = tenth;
+        stream.write(`${label}: ${done}/${total}${note ? ` ${note}` : ""}\n`);
+      }
+    },
+    end(summary) {
+      stream.write(`${tty ? "\r\u001b[K" : ""}${label}: ${summary}\n`);
+    },
+  };
+}
