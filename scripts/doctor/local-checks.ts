@@ -8,7 +8,7 @@ import { loadSecretsFile, type Secrets } from "../../config/secrets.ts";
 import { controlSocketPath } from "../../config/sections/control.ts";
 import { brokerUrl } from "../../config/sections/mqtt.ts";
 import { probeSocket } from "../../controller/control/control-server.ts";
-import { tlsClientOptions } from "../../controller/mqtt/mqtt-link.ts";
+import { tlsClientOptions } from "../../controller/mqtt/tls-options.ts";
 import type { CheckResult } from "../../controller/subsystem.ts";
 import { credentialKeyFingerprint } from "../../device/identity/hasher.ts";
 import {
