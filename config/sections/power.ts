@@ -200,3 +200,56 @@ export function refinePowerWiring(
   });
   if (c.cabinet) claim(c.cabinet.bus, c.cabinet.address, "the cabinet", ["cabinet"]);
 }
+
+/** An output with a safe level (de-energised) that `lock safe` and the start of `run` drive. */
+export interface SafeOutput {
+  /** the line's name in logs: `relay:<outlet id>`, `cabinetPowerRelay` */
+  readonly name: string;
+  readonly pin: number;
+  readonly activeLow: boolean;
+  /** what de-energising it does, for the technician reading `lock safe`'s output */
+  readonly safeMeans: string;
+}
+
+const outletRelayOnly = z.looseObject({ id: z.string(), relay: gpioOutput });
+const cabinetRelayOnly = z.looseObject({ cabinetPowerRelay: gpioOutput });
+
+/**
+ * The outlet relays and the cabinet's contactor of a station file, read one entry at a time
+ * from the file as parsed (a lock section keeps the other keys as they were written): an
+ * outlet broken elsewhere (a bad limit, an unknown bus) still has its relay driven off, and
+ * what cannot be read at all is said, not skipped in silence.
+ */
+export function safePowerOutputs(parsed: object): {
+  outputs: SafeOutput[];
+  unreadable: string[];
+} {
+  const file = parsed as { outlets?: unknown; safety?: unknown };
+  const outputs: SafeOutput[] = [];
+  const unreadable: string[] = [];
+  const list = (file.outlets as { list?: unknown } | undefined)?.list;
+  if (Array.isArray(list))
+    list.forEach((entry, i) => {
+      const r = outletRelayOnly.safeParse(entry);
+      if (r.success)
+        outputs.push({
+          name: `relay:${r.data.id}`,
+          ...r.data.relay,
+          safeMeans: `outlet ${r.data.id} off`,
+        });
+      else unreadable.push(`outlets.list[${i}].relay`);
+    });
+  else if (file.outlets !== undefined && list !== undefined) unreadable.push("outlets.list");
+  const safety = file.safety as { cabinetPowerRelay?: unknown } | undefined;
+  if (safety?.cabinetPowerRelay !== undefined) {
+    const r = cabinetRelayOnly.safeParse(safety);
+    if (r.success)
+      outputs.push({
+        name: "cabinetPowerRelay",
+        ...r.data.cabinetPowerRelay,
+        safeMeans: "the cabinet's chargers cut",
+      });
+    else unreadable.push("safety.cabinetPowerRelay");
+  }
+  return { outputs, unreadable };
+}
