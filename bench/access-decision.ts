@@ -4,9 +4,7 @@ import pino from "pino";
 import type { CredentialEntry, CredentialStore } from "../controller/access/credential-store.ts";
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
 import { ManualClock } from "../device/clock/manual-clock.ts";
-import type { CardReader, CredentialRead, ReaderStatus } from "../device/ports/card-reader.ts";
-import { Listeners } from "../device/ports/listeners.ts";
-import { accessRig } from "./access-rig.ts";
+import { accessRig, BenchReader } from "./access-rig.ts";
 import { benchCredential, credentialDb } from "./fixtures.ts";
 import { type BenchResult, percentile, result, round } from "./report.ts";
 
@@ -26,20 +24,6 @@ class UnpreparedSqlStore implements CredentialStore {
   get size(): number {
     return 0;
   }
-}
-
-class BenchReader implements CardReader {
-  readonly id = "entry";
-  readonly reads = new Listeners<CredentialRead>();
-  async start() {}
-  async stop() {}
-  onRead(l: (r: CredentialRead) => void) {
-    return this.reads.add(l);
-  }
-  onStatus(_l: (s: ReaderStatus) => void) {
-    return () => {};
-  }
-  signal() {}
 }
 
 const quiet = pino({ level: "silent" });

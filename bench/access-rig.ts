@@ -7,10 +7,25 @@ import { NO_FACE_MODULE } from "../controller/access/second-factor.ts";
 import { DoorController } from "../controller/door/door-controller.ts";
 import { RelayCounter } from "../controller/door/relay-counter.ts";
 import { EventBus } from "../controller/events/event-bus.ts";
-import type { CardReader } from "../device/ports/card-reader.ts";
+import type { CardReader, CredentialRead, ReaderStatus } from "../device/ports/card-reader.ts";
 import type { Clock } from "../device/ports/clock.ts";
 import type { GpioEdge, GpioInput, GpioOutput } from "../device/ports/gpio.ts";
 import { Listeners } from "../device/ports/listeners.ts";
+
+/** A card reader the benchmark fires reads from. */
+export class BenchReader implements CardReader {
+  readonly id = "entry";
+  readonly reads = new Listeners<CredentialRead>();
+  async start() {}
+  async stop() {}
+  onRead(l: (r: CredentialRead) => void) {
+    return this.reads.add(l);
+  }
+  onStatus(_l: (s: ReaderStatus) => void) {
+    return () => {};
+  }
+  signal() {}
+}
 
 /** A lock output that timestamps the moment the controller commands the release. */
 export class TimedRelay implements GpioOutput {

@@ -113,8 +113,8 @@ face: {}
       if (Date.now() > deadline) throw new Error("the face process did not come up");
       await new Promise((res) => setTimeout(res, 50));
     }
-    const enrol = station.commands().find((c) => c.name === "face-enrol");
-    await enrol?.run(
+    await station.router.runLocal(
+      "face-enrol",
       {
         personId: "m",
         consent: "bench",
@@ -122,7 +122,7 @@ face: {}
         faceEntry: true,
         role: "worker",
       },
-      { principal: { kind: "local", via: "cli" } },
+      "cli",
     );
     const card = booted.hasher("card-uid", Buffer.from("04BE0001", "hex"));
     booted.store?.upsert([

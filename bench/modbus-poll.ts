@@ -142,9 +142,7 @@ export async function benchModbus(quick: boolean): Promise<BenchResult[] | strin
     ];
 
     // Every outlet charging for someone; then a thermal runaway in a slot, at a random phase.
-    const outlet = station.commands().find((c) => c.name === "outlet");
-    const reset = station.commands().find((c) => c.name === "safety-reset");
-    const local = { principal: { kind: "local" as const, via: "cli" as const } };
+    const run = (name: string, args: unknown) => station.router.runLocal(name, args, "cli");
     const relays = [...(booted.powerSim?.relays.values() ?? [])];
     const latencies: number[] = [];
     const trials = quick ? 4 : 10;
@@ -154,14 +152,11 @@ export async function benchModbus(quick: boolean): Promise<BenchResult[] | strin
         if (tries > 20) throw new Error(`trial ${t}: the outlets did not all start`);
         for (let i = 1; i <= METERS; i++)
           if (!relays[i - 1]?.read())
-            await outlet?.run(
-              outlet.args.parse({
-                outlet: `o${i}`,
-                action: "start",
-                credential: i.toString(16).padStart(64, "0"),
-              }),
-              local,
-            );
+            await run("outlet", {
+              outlet: `o${i}`,
+              action: "start",
+              credential: i.toString(16).padStart(64, "0"),
+            });
         if (relays.some((r) => !r.read())) await new Promise((r) => setTimeout(r, cycleMs / 2));
       }
       await new Promise((r) => setTimeout(r, Math.random() * cycleMs));
@@ -183,7 +178,7 @@ export async function benchModbus(quick: boolean): Promise<BenchResult[] | strin
       s.runaway = false;
       s.view = { ...s.view, tempC: 26 };
       while (station.state().safety?.active.length) await new Promise((r) => setTimeout(r, 20));
-      await reset?.run({}, local);
+      await run("safety-reset", {});
     }
     latencies.sort((a, b) => a - b);
     out.push(

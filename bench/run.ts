@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchAccessDecision } from "./access-decision.ts";
 import { benchAccessProcess } from "./access-process.ts";
+import { benchCredentialListApply } from "./credential-list-apply.ts";
 import { benchFaceMatch } from "./face-match.ts";
 import { benchFacePipeline, benchFaceToUnlock } from "./face-pipeline.ts";
 import { benchJournalAppend } from "./journal-append.ts";
@@ -35,6 +36,9 @@ export async function runBench(args: string[]): Promise<number> {
   results.push(...(await benchMqttDrain(values.quick ?? false)));
   process.stdout.write(`access.decision with ${sizes.join(", ")} credentials...\n`);
   results.push(...(await benchAccessDecision(sizes)));
+  const listSize = values.quick ? 100_000 : 1_000_000;
+  process.stdout.write(`credentials.apply_full of ${listSize} entries, door decisions meanwhile...\n`);
+  results.push(...(await benchCredentialListApply(listSize, sizes.at(-1) ?? 1000)));
   const n = sizes.at(-1) ?? 1000;
   process.stdout.write(
     `access.rss and access.coldstart: whole controller processes with ${n} credentials...\n`,

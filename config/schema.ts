@@ -9,6 +9,7 @@ import { journalSchema } from "./sections/journal.ts";
 import { brokerSchema, mqttSchema } from "./sections/mqtt.ts";
 import { occupancySchema } from "./sections/occupancy.ts";
 import { powerSections, refinePowerWiring } from "./sections/power.ts";
+import { remoteSchema } from "./sections/remote.ts";
 
 /**
  * The one schema for a station's config file, assembled from one file per section in
@@ -53,6 +54,7 @@ export const StationConfigSchema = z
     broker: brokerSchema,
     ...powerSections,
     occupancy: occupancySchema.optional().describe("who is inside: radar, PIR, beam counter, I/O board"),
+    remote: remoteSchema,
     console: consoleSchema,
     control: controlSchema,
     log: z

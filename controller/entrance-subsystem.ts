@@ -1,11 +1,10 @@
-import { z } from "zod";
 import { UNKNOWN_OCCUPANCY } from "./access/occupancy.ts";
 import { NO_FACE_MODULE } from "./access/second-factor.ts";
+import { doorCommands } from "./door/door-commands.ts";
 import { Entrance } from "./entrance.ts";
 import { entranceDoctorChecks } from "./entrance-doctor.ts";
 import { entranceSelftestSteps } from "./entrance-selftest.ts";
 import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "./subsystem.ts";
-import { defineCommand } from "./subsystem.ts";
 
 /** The entrance (door, access, alarms) as the station's first subsystem. */
 export class EntranceSubsystem implements Subsystem {
@@ -44,19 +43,8 @@ export class EntranceSubsystem implements Subsystem {
     this.doctorChecks = entranceDoctorChecks(this.entrance, ctx.hardware, ctx.config, ctx.bus);
     // The one way another subsystem may open the door: an egress hold, as the fire input gives.
     ports.egress = { request: (source, active) => door.requestEgress(source, active) };
-    this.commands = [
-      defineCommand({
-        name: "fire-reset",
-        summary: "a technician's reset after a fire alarm (rule: manual-reset)",
-        args: z.object({}).strict(),
-        run: async () => {
-          const r = door.resetFire();
-          return r.ok
-            ? { status: "ok", data: { detail: r.detail } }
-            : { status: "error", code: "FIRE_STILL_ACTIVE", data: { detail: r.detail } };
-        },
-      }),
-    ];
+    // The door's commands (unlock, lock, passage-mode, fire-reset), for the router.
+    this.commands = doorCommands(door);
   }
 
   async start(): Promise<void> {

@@ -16,16 +16,16 @@ import type { ConsoleExtension } from "./console/http-route.ts";
 import type { EventPayload, StationEvent } from "./contract/events.ts";
 import type { StationState } from "./contract/state.ts";
 import { ControlServer } from "./control/control-server.ts";
-import { LocalCommands } from "./control/local-commands.ts";
-import { selftestCommand } from "./control/selftest.ts";
-import { stationCommands } from "./control/station-commands.ts";
 import type { Entrance } from "./entrance.ts";
 import { EntranceSubsystem } from "./entrance-subsystem.ts";
 import { EventBus } from "./events/event-bus.ts";
 import { Journal } from "./journal/journal.ts";
+import type { LogTail } from "./log-tail.ts";
 import { StationReporting } from "./mqtt/station-reporting.ts";
 import { RestartState } from "./persist/restart-state.ts";
 import { StationStateFile, stationStateFile } from "./persist/station-state-file.ts";
+import type { CommandRouter } from "./remote/command-router.ts";
+import { stationCommandRouter } from "./station-commands.ts";
 import type { CommandSpec, StationPorts, Subsystem, SubsystemFactory } from "./subsystem.ts";
 import { SUBSYSTEMS } from "./subsystems.ts";
 
@@ -57,6 +57,12 @@ export interface StationOptions {
   subsystems?: readonly SubsystemFactory[];
   /** commands the composition root adds (the simulator's controls on a simulated station) */
   commands?: readonly CommandSpec[];
+  /** the root logger's last lines, for the diagnostics command */
+  logTail?: LogTail;
+  /** the host's planned restart (the `restart` command): stop, exit, the service manager restarts */
+  restart?: () => void;
+  /** the station file as written, when `config` has the central server's desired overlay */
+  fileConfig?: StationConfig;
 }
 
 /**
@@ -75,11 +81,11 @@ export class Station {
   readonly restart: RestartState;
   readonly journal: Journal;
   readonly mqtt: StationReporting;
+  /** every command, remote or local, goes through it */
+  readonly router: CommandRouter;
   readonly console: ConsoleServer | undefined;
-  /** commands asked for at the station (the CLI), checked and audited */
-  readonly local: LocalCommands;
+  /** the local CLI's way in: a socket only root or the service user can open */
   readonly control: ControlServer;
-  private readonly ownCommands: readonly CommandSpec[];
   private readonly since: string;
   private readonly stateChanges = new Listeners<StationState>();
   private readonly unsubscribers: (() => void)[] = [];
@@ -106,7 +112,15 @@ export class Station {
       hardware.clock,
       logger.child({ module: "restart" }),
     );
-    const ctx = { config, hardware, bus: this.bus, credentials: opts.credentials, logger, ports: this.ports };
+    const ctx = {
+      config,
+      fileConfig: opts.fileConfig ?? config,
+      hardware,
+      bus: this.bus,
+      credentials: opts.credentials,
+      logger,
+      ports: this.ports,
+    };
     this.subsystems = (opts.subsystems ?? SUBSYSTEMS).flatMap((factory) => factory(ctx) ?? []);
     this.journal = new Journal(
       { ...config.journal, file: resolve(config.dataDir, config.journal.file) },
@@ -137,32 +151,40 @@ export class Station {
         },
         inFlight: config.mqtt.inFlight,
         telemetry: config.mqtt.telemetry,
+        credentialList: () => {
+          for (const s of this.subsystems) {
+            const list = s.snapshot().credentialList;
+            if (list) return { listVersion: list.listVersion, listHash: list.listHash };
+          }
+          return undefined;
+        },
       },
       this.journal,
       hardware.clock,
       logger.child({ module: "mqtt" }),
     );
-    this.ownCommands = [
-      ...stationCommands(this),
-      selftestCommand({
-        subsystems: this.subsystems,
+    this.router = stationCommandRouter(
+      {
+        config,
         bus: this.bus,
         clock: hardware.clock,
-        dataDir: config.dataDir,
-        stationId: config.station.id,
         bootId: this.bootId,
         version: opts.version,
-      }),
-    ];
-    this.local = new LocalCommands(
-      () => this.commands(),
-      this.bus,
-      () => hardware.clock.monotonic(),
+        subsystems: this.subsystems,
+        state: () => this.state(),
+        linkStatus: () => this.mqtt.linkStatus(),
+        rebirth: () => this.mqtt.rebirth(this.state()),
+        logTail: opts.logTail,
+        restart: opts.restart,
+        extra: opts.commands,
+      },
       logger.child({ module: "commands" }),
     );
+    this.ports.mqtt = this.mqtt.link;
+    this.ports.commands = this.router;
     this.control = new ControlServer(
       controlSocketPath(config),
-      this.local,
+      this.router,
       logger.child({ module: "control" }),
     );
     this.console = config.console.enabled
@@ -177,7 +199,12 @@ export class Station {
           },
           {
             state: () => this.state(),
-            fireReset: () => this.entrance.door.resetFire(),
+            // The technician's reset goes through the router like a remote command: same audit.
+            fireReset: async (via) => {
+              const r = await this.router.runLocal("fire-reset", {}, via, `local-${randomUUID()}`);
+              const detail = (r.data as { detail?: string } | undefined)?.detail ?? r.code;
+              return { ok: r.status === "ok", detail };
+            },
             subscribe: (l) => this.bus.subscribe(l),
             onStateChange: (l) => this.stateChanges.add(l),
             refused: (r) => this.bus.emit("console.request-refused", r),
@@ -240,16 +267,18 @@ export class Station {
     // Every subsystem had its chance to confirm a restored alarm; the rest have ended.
     this.alarms.settle(this.bus);
     this.restart.saveNow();
+    // Commands from here on: every subsystem is running, and the first remote command can come
+    // the moment MQTT connects.
+    this.router.accepting = true;
     this.mqtt.start();
     this.mqtt.publishState(this.state());
     await this.console?.start();
-    this.local.accepting = true;
     this.log.info({ bootId: this.bootId }, "station ready");
   }
 
   async stop(): Promise<void> {
     this.log.info("station stopping");
-    this.local.accepting = false;
+    this.router.accepting = false;
     await this.control.stop();
     // In reverse order, so the entrance (the lock) is the last subsystem to stop; a subsystem
     // whose stop hangs or fails is given up on after a bound, so the lock is never kept waiting,
@@ -307,15 +336,6 @@ export class Station {
     const found = this.subsystems.find((s) => s instanceof EntranceSubsystem);
     if (!found) throw new Error("this station was built without its entrance");
     return (found as EntranceSubsystem).entrance;
-  }
-
-  /** Every command: the station's own, each subsystem's, and the composition root's. */
-  commands(): CommandSpec[] {
-    return [
-      ...this.ownCommands,
-      ...this.subsystems.flatMap((s) => [...(s.commands ?? [])]),
-      ...(this.opts.commands ?? []),
-    ];
   }
 
   private scheduleState(): void {

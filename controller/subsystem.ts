@@ -11,6 +11,8 @@ import type { AlarmBoard } from "./alarms/alarm-board.ts";
 import type { StationState } from "./contract/state.ts";
 import type { EventBus } from "./events/event-bus.ts";
 import type { RestartState } from "./persist/restart-state.ts";
+import type { CommandIntakeLink as CommandLink } from "./remote/command-intake.ts";
+import type { CommandRouter } from "./remote/command-router.ts";
 import type { SafetyCause } from "./safety/safety-machine.ts";
 
 /**
@@ -53,6 +55,10 @@ export interface StationPorts {
   face?: SecondFactor;
   /** the face subsystem's reader: 1:N matches go through the same decision path as a card */
   faceEntry?: CardReader;
+  /** set by Station: the MQTT link; downstream subscriptions go through it, so its guards apply */
+  mqtt?: CommandLink & { onConnect(listener: () => void): () => void };
+  /** set by Station: the router every command, remote or local, goes through */
+  commands?: CommandRouter;
   /** the station's alarms: restored after a restart, pairs kept honest (set by Station) */
   alarms?: AlarmBoard;
   /**
@@ -91,6 +97,8 @@ export interface ModbusBuses {
 
 export interface SubsystemContext {
   readonly config: StationConfig;
+  /** the station file as written, before the central server's desired overlay (default: config) */
+  readonly fileConfig?: StationConfig;
   readonly hardware: Hardware;
   readonly bus: EventBus;
   readonly credentials: CredentialStore;

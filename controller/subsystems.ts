@@ -4,6 +4,7 @@ import { FaceSubsystem } from "./face/face-subsystem.ts";
 import { ModbusSubsystem } from "./modbus/modbus-subsystem.ts";
 import { OccupancySubsystem } from "./occupancy/occupancy-subsystem.ts";
 import { OutletsSubsystem } from "./power/outlets-subsystem.ts";
+import { RemoteSubsystem } from "./remote/remote-subsystem.ts";
 import { SafetyCoordinator } from "./safety/safety-coordinator.ts";
 import type { SubsystemFactory } from "./subsystem.ts";
 
@@ -27,4 +28,5 @@ export const SUBSYSTEMS: readonly SubsystemFactory[] = [
     ctx.config.face
       ? new FaceSubsystem({ ...ctx, config: { ...ctx.config, face: ctx.config.face } })
       : undefined,
+  (ctx) => (ctx.config.remote ? new RemoteSubsystem(ctx, ctx.config.remote) : undefined),
 ];

@@ -7,6 +7,7 @@ import { type CredentialStore, simpleEntry } from "../controller/access/credenti
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
 import type { ConsoleExtension } from "../controller/console/http-route.ts";
 import { powerConsoleExtension } from "../controller/console/power-panel.ts";
+import type { LogTail } from "../controller/log-tail.ts";
 import { Station } from "../controller/station.ts";
 import type { SubsystemFactory } from "../controller/subsystem.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
@@ -55,6 +56,12 @@ export interface BootOptions {
   subsystems?: readonly SubsystemFactory[];
   /** simulated loads and batteries charge this many times faster (the demo) */
   powerTimeScale?: number;
+  /** the root logger's last lines, for the diagnostics command */
+  logTail?: LogTail;
+  /** what the `restart` command does (the caller stops the station and exits) */
+  restart?: () => void;
+  /** the station file as written, when `config` carries the central server's desired overlay */
+  fileConfig?: StationConfig;
   /**
    * The lock relay line `run` opened and drove safe before anything else (scripts/run-station.ts).
    * On real hardware it is the station's lock relay; on simulated hardware the simulated relay
@@ -185,7 +192,7 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   }
   if (hardware.power) {
     // the technician's panel runs the subsystems' own commands, found once the station exists
-    extensions.push(powerConsoleExtension(() => stationRef?.commands() ?? []));
+    extensions.push(powerConsoleExtension(() => stationRef?.router));
     if (powerSim) extensions.push({ route: simPowerRoutes(powerSim), panel: simPowerPanel(powerSim) });
   }
   const readerIds = config.hardware.readers.map((r) => r.id);
@@ -201,6 +208,9 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
       ? { commands: simCommandSpecs(sim.control, () => station.bus, readerIds, opts.tapAnswerMs) }
       : {}),
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
+    ...(opts.logTail ? { logTail: opts.logTail } : {}),
+    ...(opts.restart ? { restart: opts.restart } : {}),
+    ...(opts.fileConfig ? { fileConfig: opts.fileConfig } : {}),
   });
   stationRef = station;
   if (opts.processGuard) {

@@ -18,7 +18,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { bundle, bundleJournalWorker, NATIVE } from "./build.mjs";
+import { bundle, bundleSidecars, NATIVE } from "./build.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SERVICE = join(ROOT, "scripts", "service");
@@ -61,9 +61,9 @@ export async function buildDeb(outDir) {
   rmSync(stage, { recursive: true, force: true });
   const lib = join(stage, LIB);
 
-  // The controller, bundled (no TypeScript loader in production) with its journal worker.
+  // The controller, bundled (no TypeScript loader in production) with its workers and face process.
   await bundle(join(ROOT, "scripts", "cli.ts"), join(lib, "dist", "waystation.mjs"));
-  await bundleJournalWorker(join(lib, "dist", "journal-worker.cjs"));
+  await bundleSidecars(join(lib, "dist"));
   write(
     join(lib, "package.json"),
     `${JSON.stringify({ name: pkg.name, version: pkg.version, type: "module", private: true, license: pkg.license }, null, 2)}\n`,

@@ -63,10 +63,25 @@ export async function bundle(entry, outfile) {
   });
 }
 
-/** The journal's worker thread, prebuilt beside the bundle (controller/journal/worker-client.ts finds it). */
+/** The journal's worker thread, prebuilt (the power-cut test's child bundles it too). */
 export async function bundleJournalWorker(outfile) {
+  await bundleWorker("../controller/journal/journal-worker.ts", outfile);
+}
+
+/**
+ * Everything the bundle starts beside itself: the journal and credential-list worker threads and
+ * the face process. The .deb and `npm run build` both call this, so neither can miss one.
+ */
+export async function bundleSidecars(distDir) {
+  await bundleJournalWorker(`${distDir}/journal-worker.cjs`);
+  await bundleWorker("../controller/credentials/list-worker.ts", `${distDir}/list-worker.cjs`);
+  await bundleFaceService(`${distDir}/face-service.mjs`);
+}
+
+/** A worker thread, prebuilt beside the bundle (controller/workers/bundled-worker.ts finds it). */
+export async function bundleWorker(source, outfile) {
   await build({
-    entryPoints: [new URL("../controller/journal/journal-worker.ts", import.meta.url).pathname],
+    entryPoints: [new URL(source, import.meta.url).pathname],
     bundle: true,
     platform: "node",
     format: "cjs",
@@ -104,6 +119,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     new URL("./cli.ts", import.meta.url).pathname,
     new URL("../dist/waystation.mjs", import.meta.url).pathname,
   );
-  await bundleJournalWorker(new URL("../dist/journal-worker.cjs", import.meta.url).pathname);
-  await bundleFaceService(new URL("../dist/face-service.mjs", import.meta.url).pathname);
+  await bundleSidecars(new URL("../dist", import.meta.url).pathname);
 }

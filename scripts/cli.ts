@@ -46,6 +46,10 @@ const USAGE = `waystation <command>
                          every message, drops duplicates by id, reports seq gaps
   contract asyncapi [--write]
                          the AsyncAPI 3 document of the MQTT contract (--write: docs/asyncapi.yaml)
+  central keygen --kid KID [--out DIR]
+  central sign|send NAME --key FILE --kid KID --station ID [--args JSON] [--broker URL]
+                         the central server's side: Ed25519 keys, signed commands, send and wait
+                         for the reply (docs/central-integration.md)
   bench [--quick]        run the benchmarks; writes bench/results.json
 `;
 
@@ -68,6 +72,7 @@ const commands: Record<string, () => Promise<Command>> = {
   power: async () => (await import("./commands/power.ts")).power,
   tail: async () => (await import("./tail/tail.ts")).runTail,
   contract: async () => (await import("./commands/contract.ts")).contract,
+  central: async () => (await import("./commands/central.ts")).central,
   bench: async () => (await import("../bench/run.ts")).benchCommand,
 };
 

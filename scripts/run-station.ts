@@ -4,7 +4,7 @@ import type { LockSection, StationConfig } from "../config/schema.ts";
 import { safePowerOutputs } from "../config/sections/power.ts";
 import type { OnoffOutput } from "../device/gpio/onoff-gpio.ts";
 import { createLockRelay, createSafeOutputLines } from "../device/real-hardware.ts";
-import { type BootedStation, bootStation } from "./boot.ts";
+import { type BootedStation, type BootOptions, bootStation } from "./boot.ts";
 import { alreadyRunning, type InstanceLock, tryInstanceLock } from "./instance-lock.ts";
 import type { ProcessGuard } from "./process-guard.ts";
 
@@ -100,9 +100,11 @@ export async function runStation(
   logger: Logger,
   guard: ProcessGuard,
   prepared: Prepared,
+  extra: Pick<BootOptions, "fileConfig" | "logTail" | "restart"> = {},
 ): Promise<RunningStation> {
   try {
     const booted = await bootStation({
+      ...extra,
       config,
       logger,
       processGuard: guard,

@@ -81,7 +81,7 @@ describe(`the controller killed with SIGKILL ${KILLS} times during a burst`, () 
     await broker.stop();
   });
 
-  it("loses nothing the journal committed, and the journal stays sound", { timeout: 180_000 }, async () => {
+  it("loses nothing the journal committed, and the journal stays sound", { timeout: 420_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "ws-sigkill-"));
     const file = writeStationFile(dir, { brokerUrl: broker.url, extra: "journal: { maxEvents: 1000000 }" });
     const journalFile = join(dir, "data", "journal.db");

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { parseConfigText } from "../config/load.ts";
 import {
+  type CommandSpec,
   defineCommand,
   type Subsystem,
   type SubsystemContext,
@@ -28,9 +29,15 @@ class Probe implements Subsystem {
   readonly changes = new Listeners<void>();
   stopHangs = false;
   count = 0;
-  readonly commands = [
-    defineCommand({
-      name: "probe-bump",
+  // Named after the probe: the router refuses two subsystems claiming one command name.
+  get commands() {
+    this.bump ??= this.makeBump();
+    return [this.bump];
+  }
+  private bump: CommandSpec | undefined;
+  private makeBump() {
+    return defineCommand({
+      name: `${this.name}-bump`,
       summary: "adds n",
       args: z.object({ n: z.number().int() }),
       run: async ({ n }) => {
@@ -38,8 +45,8 @@ class Probe implements Subsystem {
         this.changes.emit();
         return { status: "ok", data: { count: this.count } };
       },
-    }),
-  ];
+    });
+  }
   constructor(
     readonly name: string,
     private readonly log: string[],
@@ -128,11 +135,10 @@ describe("subsystems", () => {
     ]);
     const station = booted.station;
     expect(station.state()).toMatchObject({ probe: { count: 0 }, door: { lock: "locked" } });
-    const names = station.commands().map((c) => c.name);
+    const names = station.router.list().map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(["fire-reset", "probe-bump"]));
-    const bump = station.commands().find((c) => c.name === "probe-bump");
-    const r = await bump?.run({ n: 3 }, { principal: { kind: "local", via: "cli" } });
-    expect(r).toEqual({ status: "ok", data: { count: 3 } });
+    const r = await station.router.runLocal("probe-bump", { n: 3 }, "cli", "b1");
+    expect(r).toEqual({ id: "b1", status: "ok", code: "OK", data: { count: 3 } });
     expect(station.state()).toMatchObject({ probe: { count: 3 } });
   });
 

@@ -60,7 +60,7 @@ describe("console: cross-site and DNS-rebinding requests", () => {
       { host: "127.0.0.1", port: 0, title: "t", maxStreamClients: 2, now: () => clock },
       {
         state: () => ({ stationId: "s1", secret: "person-and-hash" }) as unknown as StationState,
-        fireReset: () => {
+        fireReset: async () => {
           fireResets++;
           return { ok: true, detail: "reset" };
         },

@@ -11,8 +11,8 @@ export type RefusalReason = EventPayload<"console.request-refused">["reason"];
 
 export interface ConsoleSource {
   state(): StationState;
-  /** a technician's reset after a fire alarm */
-  fireReset(): { ok: boolean; detail: string };
+  /** a technician's reset after a fire alarm (through the command router, audited) */
+  fireReset(via: "console" | "cli"): Promise<{ ok: boolean; detail: string }>;
   subscribe(listener: (event: StationEvent) => void): () => void;
   onStateChange(listener: (state: StationState) => void): () => void;
   /** told about every refused request; the console does its own rate limiting of the journal */
@@ -104,7 +104,9 @@ export class ConsoleServer {
     if (!verdict.ok) return this.refuse(req, res, url, verdict.reason);
     for (const ext of this.extensions) if (ext.route && (await ext.route(req, res, url))) return;
     if (req.method === "POST" && url.pathname === "/api/door/fire-reset") {
-      const r = this.source.fireReset();
+      // The CLI says so in a header, for the audit trail; anything else is the console page.
+      const via = req.headers["x-waystation-client"] === "cli" ? "cli" : "console";
+      const r = await this.source.fireReset(via);
       this.log.warn({ result: r }, "fire reset requested from the console");
       return sendJson(res, r.ok ? 200 : 409, r);
     }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { CommandSpec } from "../subsystem.ts";
+import type { LocalCommandRunner } from "../control/local-commands.ts";
 import { type ConsoleExtension, sendJson } from "./http-route.ts";
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -19,24 +19,19 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 /**
  * The outlets, the cabinet and the safety coordinator on the technician console: their state,
  * and the technician's commands (clear a quarantine, release a battery, reset after an alarm),
- * run as the same CommandSpecs the command router takes, with a local principal.
+ * run through the station's command router with a local principal, so each is audited.
  */
-export function powerConsoleExtension(commands: () => readonly CommandSpec[]): ConsoleExtension {
+export function powerConsoleExtension(commands: () => LocalCommandRunner | undefined): ConsoleExtension {
   return {
     route: async (req, res, url) => {
       if (url.pathname !== "/api/power/command" || req.method !== "POST") return false;
       const body = await readJson(req);
-      const spec = commands().find((c) => c.name === body.name);
-      if (!spec) {
-        sendJson(res, 404, { status: "error", code: "UNKNOWN_COMMAND" });
-        return true;
-      }
-      const args = spec.args.safeParse(body.args ?? {});
-      if (!args.success) {
-        sendJson(res, 400, { status: "error", code: "BAD_ARGS", data: args.error.issues });
-        return true;
-      }
-      sendJson(res, 200, await spec.run(args.data, { principal: { kind: "local", via: "console" } }));
+      const runner = commands();
+      const reply = runner
+        ? await runner.runLocal(typeof body.name === "string" ? body.name : "", body.args ?? {}, "console")
+        : { status: "error" as const, code: "STATION_NOT_READY" };
+      const http = reply.code === "UNKNOWN_COMMAND" ? 404 : reply.code === "BAD_ARGS" ? 400 : 200;
+      sendJson(res, http, reply);
       return true;
     },
     panel: POWER_PANEL,

@@ -1,5 +1,12 @@
 import { stringify } from "yaml";
 import { z } from "zod";
+import {
+  CommandEnvelopeSchema,
+  CommandReplySchema,
+  CredentialListEnvelopeSchema,
+  SignedMessageSchema,
+} from "./command-wire.ts";
+import { DesiredConfigEnvelopeSchema, ReportedConfigSchema } from "./config-wire.ts";
 import { EVENT_TYPES, eventMessageSchema } from "./event-schema.ts";
 import { StateSchema, StatusSchema } from "./state.ts";
 import { TelemetrySchema } from "./telemetry.ts";
@@ -130,6 +137,48 @@ export function asyncApiDocument(): Json {
         parameters: stationIdParam,
         messages: { stateRequest: { $ref: "#/components/messages/stateRequest" } },
       },
+      command: {
+        address: `${ROOT}/cmd/{name}`,
+        title: "command",
+        description:
+          "QoS 1. A signed command (docs/central-integration.md): the envelope's exact bytes in base64url and the Ed25519 signature over them. Give an MQTT 5 response topic and correlation data to hear about messages the station cannot read.",
+        parameters: {
+          ...stationIdParam,
+          name: { description: "the command's name; must equal the envelope's `name`" },
+        },
+        messages: { command: { $ref: "#/components/messages/command" } },
+      },
+      reply: {
+        address: `${ROOT}/reply/{commandId}`,
+        title: "reply",
+        description:
+          "QoS 1. The answer to every command, accepted or rejected (also sent to the request's MQTT 5 response topic).",
+        parameters: { ...stationIdParam, commandId: { description: "the command's `id`" } },
+        messages: { reply: { $ref: "#/components/messages/reply" } },
+      },
+      credentials: {
+        address: `${ROOT}/credentials`,
+        title: "credential list",
+        description:
+          "QoS 1. A signed credential list or one chunk of it (full or delta, listVersion); each chunk is answered on reply/<id>.",
+        parameters: stationIdParam,
+        messages: { credentialList: { $ref: "#/components/messages/credentialList" } },
+      },
+      configDesired: {
+        address: `${ROOT}/config/desired`,
+        title: "desired config",
+        description: "QoS 1, retained. A signed, versioned desired configuration (door, access).",
+        parameters: stationIdParam,
+        messages: { desiredConfig: { $ref: "#/components/messages/desiredConfig" } },
+      },
+      configReported: {
+        address: `${ROOT}/config/reported`,
+        title: "reported config",
+        description:
+          "QoS 1, retained. The configuration version in effect, or why the desired one was refused.",
+        parameters: stationIdParam,
+        messages: { reportedConfig: { $ref: "#/components/messages/reportedConfig" } },
+      },
     },
     operations: {
       publishStatus: op("status", "send", 1, true, "the station says whether it is online"),
@@ -140,6 +189,11 @@ export function asyncApiDocument(): Json {
       },
       publishTelemetry: op("telemetry", "send", 0, false, "the station reports its metrics"),
       receiveStateRequest: op("stateRequest", "receive", 1, false, "the centre asks for the state"),
+      receiveCommand: op("command", "receive", 1, false, "the centre sends a signed command"),
+      publishReply: op("reply", "send", 1, false, "the station answers a command"),
+      receiveCredentialList: op("credentials", "receive", 1, false, "the centre sends a credential list"),
+      receiveDesiredConfig: op("configDesired", "receive", 1, true, "the centre sets the desired config"),
+      publishReportedConfig: op("configReported", "send", 1, true, "the station reports its config"),
     },
     components: {
       messages: {
@@ -166,6 +220,42 @@ export function asyncApiDocument(): Json {
           title: "state request",
           summary: "any payload (empty is fine); it is ignored",
           payload: {},
+        },
+        command: {
+          name: "command",
+          title: "signed command",
+          summary: "the signed message; its `envelope` decodes to the command envelope (x-envelope)",
+          contentType: "application/json",
+          payload: jsonSchema(SignedMessageSchema),
+          "x-envelope": jsonSchema(CommandEnvelopeSchema),
+        },
+        reply: {
+          name: "reply",
+          title: "command reply",
+          contentType: "application/json",
+          payload: jsonSchema(CommandReplySchema),
+        },
+        credentialList: {
+          name: "credentialList",
+          title: "signed credential list",
+          summary: "the signed message; its `envelope` decodes to the list envelope (x-envelope)",
+          contentType: "application/json",
+          payload: jsonSchema(SignedMessageSchema),
+          "x-envelope": jsonSchema(CredentialListEnvelopeSchema),
+        },
+        desiredConfig: {
+          name: "desiredConfig",
+          title: "signed desired config",
+          summary: "the signed message; its `envelope` decodes to the config envelope (x-envelope)",
+          contentType: "application/json",
+          payload: jsonSchema(SignedMessageSchema),
+          "x-envelope": jsonSchema(DesiredConfigEnvelopeSchema),
+        },
+        reportedConfig: {
+          name: "reportedConfig",
+          title: "reported config",
+          contentType: "application/json",
+          payload: jsonSchema(ReportedConfigSchema),
         },
         ...eventMessages,
       },

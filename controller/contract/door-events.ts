@@ -11,9 +11,9 @@ export const doorEvents = {
   }),
   "door.locked": z.object({
     reason: z
-      .enum(["closed", "timeout", "max-open", "passage-end", "fire-reset", "watchdog", "shutdown"])
+      .enum(["closed", "timeout", "max-open", "passage-end", "fire-reset", "watchdog", "shutdown", "command"])
       .describe(
-        "door shut; nobody opened it in time; open too long; passage window over; fire alarm reset; the safety watchdog; the controller stopping or dying while a fail-secure strike was released",
+        "door shut; nobody opened it in time; open too long; passage window over; fire alarm reset; the safety watchdog; the controller stopping or dying while a fail-secure strike was released; a lock command",
       ),
   }),
   "door.opened": z.object({

@@ -3,6 +3,8 @@ import { accessEvents } from "./access-events.ts";
 import { alarmEvents } from "./alarm-events.ts";
 import { cabinetEvents } from "./cabinet-events.ts";
 import { commandEvents } from "./command-events.ts";
+import { configEvents } from "./config-events.ts";
+import { credentialListEvents } from "./credential-list-events.ts";
 import { doorEvents } from "./door-events.ts";
 import { faceEvents } from "./face-events.ts";
 import { journalEvents } from "./journal-events.ts";
@@ -36,6 +38,8 @@ export const EventPayloadSchemas = {
   ...safetyEvents,
   ...occupancyEvents,
   ...faceEvents,
+  ...credentialListEvents,
+  ...configEvents,
   ...securityEvents,
 } as const;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CabinetStateSchema } from "./cabinet-events.ts";
+import { CredentialListStateSchema } from "./credential-list-events.ts";
 import { AccessStateSchema, DoorStateSchema } from "./door-state.ts";
 import { FaceStateSchema } from "./face-events.ts";
 import { OccupancyStateSchema } from "./occupancy-events.ts";
@@ -33,6 +34,9 @@ export const StateSchema = z.object({
   modbus: ModbusStateSchema.optional().describe("RS-485 buses, by id"),
   occupancy: OccupancyStateSchema.optional(),
   face: FaceStateSchema.optional(),
+  credentialList: CredentialListStateSchema.optional().describe(
+    "the central credential list; present when remote management is configured",
+  ),
   insecure: z
     .literal(true)
     .optional()
@@ -51,5 +55,8 @@ export function stationTopics(topicRoot: string, stationId: string) {
     events: `${base}/events`,
     telemetry: `${base}/telemetry`,
     stateRequest: `${base}/state/get`,
+    credentials: `${base}/credentials`,
+    configDesired: `${base}/config/desired`,
+    configReported: `${base}/config/reported`,
   } as const;
 }

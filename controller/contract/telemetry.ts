@@ -62,5 +62,9 @@ export const TelemetrySchema = z.object({
     )
     .optional()
     .describe("per-outlet power and energy; an outlet changing state is reported at once"),
+  credentialList: z
+    .object({ listVersion: z.number().int().min(0), listHash: z.string() })
+    .optional()
+    .describe("the active central credential list, so the centre sees drift (with remote management)"),
 });
 export type Telemetry = z.output<typeof TelemetrySchema>;

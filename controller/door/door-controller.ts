@@ -73,6 +73,11 @@ export class DoorController {
     return s.unlockMs + s.maxOpenMs + s.relockDelayMs;
   }
 
+  /** How long a grant (or an unlock command) holds the lock open when nobody opens the door. */
+  get unlockMs(): number {
+    return this.settings.unlockMs;
+  }
+
   /**
    * `restored.fire`: the fire state the last run left. A fire release that was not reset when
    * the controller stopped (or died) holds the door released again at once, whatever the panel
@@ -178,6 +183,11 @@ export class DoorController {
 
   grant(): void {
     this.dispatch({ type: "grant" });
+  }
+
+  /** Lock now: ends a timed unlock and passage mode, never a fire release. */
+  lock(): void {
+    this.dispatch({ type: "lock-request" });
   }
 
   setPassage(active: boolean): void {

@@ -398,6 +398,34 @@ const watchdogRows: Row[] = [
     expected: st({ passage: true }),
     effects: [],
   },
+  {
+    name: "a lock command ends a timed hold",
+    state: st({ hold: "open", leaf: "open" }),
+    input: { type: "lock-request" },
+    expected: st({ leaf: "open", grace: true }),
+    effects: [...holdTimers, ...relocked({ type: "door.locked", reason: "command" })],
+  },
+  {
+    name: "a lock command ends passage mode",
+    state: st({ passage: true }),
+    input: { type: "lock-request" },
+    expected: st({ grace: true }),
+    effects: [...holdTimers, ...relocked({ type: "door.locked", reason: "command" })],
+  },
+  {
+    name: "a lock command never relocks against a fire release",
+    state: st({ fire: "active", passage: true }),
+    input: { type: "lock-request" },
+    expected: st({ fire: "active", passage: true }),
+    effects: [],
+  },
+  {
+    name: "a lock command on a locked door does nothing",
+    state: st(),
+    input: { type: "lock-request" },
+    expected: st(),
+    effects: [],
+  },
 ];
 
 describe("door state machine", () => {

@@ -10,7 +10,14 @@
 export type LockState = "locked" | "unlocked";
 export type LeafState = "closed" | "open";
 export type UnlockReason = "grant" | "exit" | "passage" | "fire";
-export type RelockReason = "closed" | "timeout" | "max-open" | "passage-end" | "fire-reset" | "watchdog";
+export type RelockReason =
+  | "closed"
+  | "timeout"
+  | "max-open"
+  | "passage-end"
+  | "fire-reset"
+  | "watchdog"
+  | "command";
 export type DoorTimer = "unlock" | "max-open" | "relock" | "held-open" | "forced-grace";
 /** `latched`: the panel cleared its input but the rule waits for a technician's reset */
 export type FireState = "off" | "active" | "latched";
@@ -48,7 +55,9 @@ export type DoorInput =
   | { readonly type: "fire"; readonly active: boolean }
   | { readonly type: "fire-reset" }
   | { readonly type: "passage"; readonly active: boolean }
-  | { readonly type: "force-relock" };
+  | { readonly type: "force-relock" }
+  /** someone with the right to (a signed command, the technician) locks now: ends a timed hold and passage */
+  | { readonly type: "lock-request" };
 
 export type DoorEventOut =
   | { readonly type: "door.unlocked"; readonly reason: UnlockReason }
@@ -235,5 +244,11 @@ export function step(state: DoorState, input: DoorInput, s: DoorSettings): Step 
       // The watchdog: never against a fire release or a passage window, which hold on purpose.
       if (state.hold === "none" || state.fire !== "off" || state.passage) return { state, effects: [] };
       return settle({ ...state, hold: "none" }, state.lock, [...HOLD_TIMERS], s, { relock: "watchdog" });
+    case "lock-request":
+      // Never against a fire release: egress does not depend on who asks.
+      if (state.fire !== "off" || (state.hold === "none" && !state.passage)) return { state, effects: [] };
+      return settle({ ...state, hold: "none", passage: false }, state.lock, [...HOLD_TIMERS], s, {
+        relock: "command",
+      });
   }
 }

@@ -1,7 +1,5 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { spawnBundledWorker } from "../workers/bundled-worker.ts";
 import type { WorkerReply, WorkerRequest, WorkerResults } from "./protocol.ts";
 import type { JournalFault } from "./storage-errors.ts";
 
@@ -43,8 +41,7 @@ export class JournalWorkerClient {
   }
 
   private spawn(): Worker {
-    const prebuilt = prebuiltWorker();
-    const worker = prebuilt ? new Worker(prebuilt) : new Worker(workerSource(), { eval: true });
+    const worker = spawnBundledWorker(new URL("./journal-worker.ts", import.meta.url), "journal-worker");
     // An idle worker must not keep a stopping process alive.
     worker.unref();
     worker.on("message", (reply: WorkerReply) => {
@@ -70,46 +67,6 @@ export class JournalWorkerClient {
     this.pending.clear();
     for (const p of pending) p.reject({ code: "JOURNAL_UNAVAILABLE", message });
   }
-}
-
-let source: string | undefined;
-
-/**
- * The bundled service (dist/, scripts/build.mjs) ships the worker prebuilt beside the bundle, so a
- * station never runs esbuild at start. From the sources, there is none and it is built in memory.
- */
-function prebuiltWorker(): string | undefined {
-  for (const rel of ["./journal-worker.cjs", "../journal-worker.cjs"]) {
-    const file = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(file)) return file;
-  }
-  return undefined;
-}
-
-/**
- * The worker's code as one plain script. Worker threads do not inherit the main thread's
- * TypeScript loader, and a loader of its own would cost the worker about 10 MB and 100 ms more,
- * so the worker's few modules are bundled once, in memory, by esbuild (which tsx already uses).
- */
-function workerSource(): string {
-  if (source) return source;
-  const entry = fileURLToPath(new URL("./journal-worker.ts", import.meta.url));
-  // Loaded only here: a bundled station has the prebuilt worker and never loads esbuild.
-  const { buildSync } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
-  const out = buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: "node",
-    format: "iife",
-    target: "node20",
-    write: false,
-    external: ["better-sqlite3"],
-    logLevel: "silent",
-  }).outputFiles[0]?.text;
-  if (!out) throw new Error("could not build the journal worker");
-  // An eval'd worker resolves require() from the current directory: resolve from here instead.
-  source = `((require) => {\n${out}\n})(require("node:module").createRequire(${JSON.stringify(entry)}));`;
-  return source;
 }
 
 /** Whatever a journal request failed with, as a fault the journal can act on. */

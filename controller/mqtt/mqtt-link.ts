@@ -1,6 +1,11 @@
 import { createConnection } from "node:net";
 import type { Duplex } from "node:stream";
-import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from "mqtt";
+import mqtt, {
+  type IClientOptions,
+  type IClientPublishOptions,
+  type IPublishPacket,
+  type MqttClient,
+} from "mqtt";
 import type { Logger } from "pino";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
@@ -33,7 +38,8 @@ export interface ConnectInfo {
   receiveMaximum: number;
 }
 
-type MessageHandler = (topic: string, payload: Buffer) => void;
+/** `packet` carries the MQTT 5 properties (response topic, correlation data) when there are any. */
+export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
 
 /**
  * One logical connection to the fleet's brokers: connects, and reconnects for ever with
@@ -180,8 +186,10 @@ export class MqttLink {
       for (const filter of this.subscriptions.keys()) client.subscribe(filter, { qos: 1 });
       this.connects.emit({ url: redact(url), sessionPresent: connack.sessionPresent, receiveMaximum });
     });
-    client.on("message", (topic, payload) => {
-      for (const [filter, handler] of this.subscriptions) if (matches(filter, topic)) handler(topic, payload);
+    client.on("message", (topic, payload, packet) => {
+      for (const [filter, handler] of this.subscriptions) {
+        if (matches(filter, topic)) handler(topic, payload, packet);
+      }
     });
     client.on("error", (err) => {
       this.lastError = err.message;

@@ -6,7 +6,7 @@ import type { LinkStatus, Telemetry } from "../contract/telemetry.ts";
 import type { Journal } from "../journal/journal.ts";
 import { EventDelivery } from "./event-delivery.ts";
 import { MqttLink, type MqttLinkOptions } from "./mqtt-link.ts";
-import { TelemetryReporter, type TelemetrySettings } from "./telemetry-reporter.ts";
+import { TelemetryReporter, type TelemetrySample, type TelemetrySettings } from "./telemetry-reporter.ts";
 
 export interface ReportingOptions {
   topicRoot: string;
@@ -15,6 +15,8 @@ export interface ReportingOptions {
   link: Omit<MqttLinkOptions, "will">;
   inFlight: number;
   telemetry: TelemetrySettings;
+  /** the active central credential list, for the heartbeat */
+  credentialList?: () => TelemetrySample["credentialList"];
 }
 
 const STOP_TIMEOUT_MS = 2000;
@@ -56,7 +58,15 @@ export class StationReporting {
     this.telemetry = new TelemetryReporter(
       opts.telemetry,
       { stationId: opts.stationId, bootId: opts.status.bootId },
-      () => ({ journal: journal.status(), link: this.linkStatus(), ...this.outletTelemetry() }),
+      () => {
+        const list = opts.credentialList?.();
+        return {
+          journal: journal.status(),
+          link: this.linkStatus(),
+          ...this.outletTelemetry(),
+          ...(list ? { credentialList: list } : {}),
+        };
+      },
       (t) => this.publishTelemetry(t),
       clock,
     );
@@ -125,6 +135,12 @@ export class StationReporting {
       });
     }
     await this.link.stop();
+  }
+
+  /** The `rebirth` command: say online and the whole state again, as after a reconnect. */
+  rebirth(state: StationState): void {
+    this.publishJson(this.topics.status, { ...this.opts.status, online: true } satisfies Status, true);
+    this.publishState(state);
   }
 
   publishState(state: StationState): void {

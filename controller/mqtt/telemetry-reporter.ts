@@ -11,6 +11,7 @@ export interface TelemetrySample {
   journal: JournalStatus;
   link: LinkStatus;
   outlets?: Telemetry["outlets"];
+  credentialList?: Telemetry["credentialList"];
 }
 
 type Watched = { health: string; dropped: number; connected: boolean; backlog: number; outlets?: string };
@@ -96,6 +97,7 @@ export class TelemetryReporter {
       link: s.link,
       process: { rssMb: mb(mem.rss), heapUsedMb: mb(mem.heapUsed) },
       ...(s.outlets ? { outlets: s.outlets } : {}),
+      ...(s.credentialList ? { credentialList: s.credentialList } : {}),
     };
     // Only what reached the broker counts as reported; otherwise the change is reported later.
     if (this.publish(message)) this.last = watched(s);

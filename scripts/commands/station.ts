@@ -2,6 +2,8 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfigFile, loadLockSection } from "../../config/load.ts";
 import type { LockSection, StationConfig } from "../../config/schema.ts";
+import { LogTail } from "../../controller/log-tail.ts";
+import { effectiveConfig } from "../../controller/remote/desired-config.ts";
 import { demoBanner, startDemo } from "../demo.ts";
 import { cliLogger } from "../logging.ts";
 import { ProcessGuard } from "../process-guard.ts";
@@ -10,6 +12,8 @@ import { stopOnSignals } from "../signals.ts";
 import { SystemdNotifier } from "../systemd-notify.ts";
 import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
 
+/** EX_TEMPFAIL: "try again", which is what a planned restart asks of the service manager. */
+export const RESTART_EXIT_CODE = 75;
 /**
  * What a station process creates that the code does not give a mode itself (a library's temp
  * or lock file) is private too: the data directory is for the service user alone.
@@ -64,7 +68,8 @@ export const run: Command = async (args) => {
     loadConfigFile(values.config);
     throw err;
   }
-  const logger = await cliLogger(section.log?.level ?? "info");
+  const logTail = new LogTail();
+  const logger = await cliLogger(section.log?.level ?? "info", { tail: logTail });
   guard.install(logger);
   // A stop signal while the station is still starting exits at once: the guard's exit hook
   // drives the lock safe.
@@ -75,14 +80,29 @@ export const run: Command = async (args) => {
     await running?.stop();
   }, logger);
   const prepared = await prepareStation(section, logger, guard);
-  let config: StationConfig;
+  let fileConfig: StationConfig;
   try {
-    config = loadConfigFile(values.config);
+    fileConfig = loadConfigFile(values.config);
   } catch (err) {
     prepared.release();
     throw err;
   }
-  running = await runStation(config, logger, guard, prepared);
+  // The central server's desired config, persisted when it was accepted, over the station file.
+  const { config, errors } = effectiveConfig(fileConfig);
+  if (errors) {
+    logger.error({ errors }, "the persisted desired config no longer validates; running the station file");
+  }
+  running = await runStation(config, logger, guard, prepared, {
+    fileConfig,
+    logTail,
+    // The `restart` command: a clean stop (the lock to its safe state), then an exit code the
+    // service manager restarts on (Restart=on-failure and Restart=always alike).
+    restart: () => {
+      logger.warn("restart requested by a command");
+      void notifier.stopping();
+      (running?.stop() ?? Promise.resolve()).finally(() => process.exit(RESTART_EXIT_CODE));
+    },
+  });
   // Ready only now: the door is in its configured state and the station serves.
   await notifier.ready(`door ready; station ${config.station.id}`);
   return KEEP_RUNNING;

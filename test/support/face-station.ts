@@ -9,6 +9,7 @@ import { type BootedStation, bootStation } from "../../scripts/boot.ts";
 import { SAMPLE_FACES, type SampleFaceName, sampleFaceFile } from "../../simulator/face/sample-faces.ts";
 import { captureLogger } from "./capture-log.ts";
 import { freePort } from "./net.ts";
+import { resultOf } from "./power-station.ts";
 
 export const TERMINAL_SECRET = "terminal-secret-for-tests-0123456789";
 
@@ -51,9 +52,7 @@ ${faceYaml}
   const events: StationEvent[] = [];
   booted.station.bus.subscribe((e) => events.push(e));
   const command = async (name: string, args: unknown) => {
-    const spec = booted.station.commands().find((c) => c.name === name);
-    if (!spec) throw new Error(`no command ${name}`);
-    return spec.run(spec.args.parse(args), { principal: { kind: "local", via: "cli" } });
+    return resultOf(await booted.station.router.runLocal(name, args, "cli"));
   };
   return {
     booted,

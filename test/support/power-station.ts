@@ -4,6 +4,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { parseConfigText } from "../../config/load.ts";
 import type { StationEvent } from "../../controller/contract/events.ts";
+import type { CommandReply } from "../../controller/remote/command-router.ts";
 import { type BootedStation, bootStation } from "../../scripts/boot.ts";
 import { freePort } from "./net.ts";
 
@@ -61,8 +62,16 @@ export function letIn(b: BootedStation): string {
 }
 
 /** Run one of the station's commands as a technician at the console. */
-export function runCommand(b: BootedStation, name: string, args: unknown) {
-  const c = b.station.commands().find((x) => x.name === name);
-  if (!c) throw new Error(`no command ${name}`);
-  return c.run(c.args.parse(args), { principal: { kind: "local", via: "console", user: "tech" } });
+export async function runCommand(b: BootedStation, name: string, args: unknown) {
+  const principal = { kind: "local", via: "console", user: "tech" } as const;
+  return resultOf(await b.station.router.runAs(principal, name, args));
+}
+
+/** A router reply as the command returned it: without the reply's id, and without the code of a plain OK. */
+export function resultOf(r: CommandReply): { status: "ok" | "error"; code?: string; data?: unknown } {
+  return {
+    status: r.status,
+    ...(r.code === "OK" ? {} : { code: r.code }),
+    ...(r.data === undefined ? {} : { data: r.data }),
+  };
 }

@@ -3,10 +3,10 @@ import type { StationState } from "../contract/state.ts";
 import type { CheckResult, CommandSpec, DoctorCheck, Subsystem } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
 
-/** What the station's own commands read. */
-export interface StationCommandHost {
+/** What the station's inspection commands read. */
+export interface InspectionHost {
   state(): StationState;
-  commands(): readonly CommandSpec[];
+  commands(): readonly { name: string; summary: string }[];
   readonly subsystems: readonly Subsystem[];
 }
 
@@ -29,8 +29,8 @@ async function bounded(c: DoctorCheck): Promise<CheckResult> {
   }
 }
 
-/** Commands every station answers, whatever its subsystems: its state and what it can be asked. */
-export function stationCommands(host: StationCommandHost): CommandSpec[] {
+/** Commands every station answers, whatever its subsystems: its state, its commands, its doctor. */
+export function inspectionCommands(host: InspectionHost): CommandSpec[] {
   return [
     defineCommand({
       name: "status",
@@ -44,7 +44,7 @@ export function stationCommands(host: StationCommandHost): CommandSpec[] {
       args: z.object({}).strict(),
       run: async () => ({
         status: "ok",
-        data: host.commands().map((c) => ({ name: c.name, summary: c.summary })),
+        data: host.commands(),
       }),
     }),
     defineCommand({
