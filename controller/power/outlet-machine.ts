@@ -18,7 +18,8 @@ export interface OutletLimits {
   readonly maxSessionMs: number;
 }
 
-export type FaultReason = "over-current" | "over-power" | "over-temperature" | "meter-lost";
+export const FAULT_REASONS = ["over-current", "over-power", "over-temperature", "meter-lost"] as const;
+export type FaultReason = (typeof FAULT_REASONS)[number];
 export type EndReason =
   | "charge-complete"
   | "max-time"

@@ -9,6 +9,7 @@ import type { GpioOutput } from "../../device/ports/gpio.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
 import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
+import type { PersistedQuarantine } from "../persist/station-state-file.ts";
 import { personArgs, personFrom, principalName } from "../principal.ts";
 import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
@@ -16,6 +17,8 @@ import { DailyEnergy, fairUse } from "./fair-use.ts";
 import { Occupant, type Person } from "./occupant.ts";
 import {
   type ControlSource,
+  FAULT_REASONS,
+  type FaultReason,
   IDLE,
   type OutletEffect,
   type OutletInput,
@@ -37,6 +40,8 @@ interface Outlet {
 }
 
 const TICK_MS = 1000;
+/** an outlet's key in station-state.json's quarantines */
+const QUARANTINE_KEY = "outlet/";
 
 const who = (p: { credential: string; personId?: string | undefined }) => p.personId ?? p.credential;
 
@@ -59,6 +64,9 @@ export class OutletsSubsystem implements Subsystem {
   private tickTimer: TimerHandle | undefined;
   private stationCut = false;
   private started = false;
+  private restored = false;
+  /** when each quarantine began, wall clock (it may be from before the restart) */
+  private readonly quarantinedSince = new Map<string, string>();
 
   constructor(private readonly ctx: SubsystemContext) {
     const cfg = ctx.config.outlets;
@@ -81,6 +89,8 @@ export class OutletsSubsystem implements Subsystem {
         energyWh: 0,
       });
     }
+    // A quarantine outlives a restart (station-state.json) until a technician clears it.
+    ctx.ports.restart?.track(() => ({ quarantines: this.quarantines() }));
     ctx.ports.outletPower = {
       cut: (active) => {
         this.stationCut = active;
@@ -149,6 +159,7 @@ export class OutletsSubsystem implements Subsystem {
       await o.relay?.start();
       o.relay?.write(false);
     }
+    this.restoreQuarantines();
     this.started = true;
     this.occupant.start();
     for (const [id, o] of this.outlets) {
@@ -219,7 +230,15 @@ export class OutletsSubsystem implements Subsystem {
               },
             }
           : {}),
-        ...(q ? { quarantine: { reason: q.reason, detail: q.detail, since: iso(q.atMs) } } : {}),
+        ...(q
+          ? {
+              quarantine: {
+                reason: q.reason,
+                detail: q.detail,
+                since: this.quarantinedSince.get(id) ?? iso(q.atMs),
+              },
+            }
+          : {}),
       };
     }
     return { outlets };
@@ -227,6 +246,54 @@ export class OutletsSubsystem implements Subsystem {
 
   onChange(listener: () => void): () => void {
     return this.changes.add(listener);
+  }
+
+  /** This subsystem's part of station-state.json: until start has restored it, what was read. */
+  private quarantines(): Record<string, PersistedQuarantine> {
+    const out: Record<string, PersistedQuarantine> = {};
+    if (!this.restored) return this.ctx.ports.restart?.restoredQuarantines(this.name) ?? {};
+    for (const [id, o] of this.outlets) {
+      const q = o.state.quarantine;
+      if (q)
+        out[`${QUARANTINE_KEY}${id}`] = {
+          subsystem: this.name,
+          reason: q.reason,
+          since: this.quarantinedSince.get(id) ?? new Date(this.clock.now()).toISOString(),
+          detail: q.detail,
+        };
+    }
+    return out;
+  }
+
+  /** Outlets quarantined when the last run ended stay so, whatever their meter says now. */
+  private restoreQuarantines(): void {
+    const restored = this.ctx.ports.restart?.restoredQuarantines(this.name) ?? {};
+    for (const [key, q] of Object.entries(restored)) {
+      if (!key.startsWith(QUARANTINE_KEY)) continue;
+      const id = key.slice(QUARANTINE_KEY.length);
+      const o = this.outlets.get(id);
+      if (!o) {
+        this.log.warn(
+          { outlet: id },
+          "a quarantined outlet is no longer configured: its quarantine is dropped",
+        );
+        continue;
+      }
+      const reason = (FAULT_REASONS as readonly string[]).includes(q.reason)
+        ? (q.reason as FaultReason)
+        : "meter-lost";
+      o.state = {
+        ...o.state,
+        mode: "quarantined",
+        quarantine: { reason, atMs: this.clock.monotonic(), detail: q.detail ?? q.reason },
+      };
+      this.quarantinedSince.set(id, q.since);
+      this.log.warn(
+        { outlet: id, reason, since: q.since },
+        "outlet still quarantined from before the restart",
+      );
+    }
+    this.restored = true;
   }
 
   private onMeter(id: string, r: Answer | StationError): void {
@@ -296,10 +363,14 @@ export class OutletsSubsystem implements Subsystem {
         });
         return false;
       case "quarantined":
+        this.quarantinedSince.set(id, new Date(nowMs).toISOString());
+        this.ctx.ports.restart?.changed();
         this.log.warn({ outlet: id, reason: e.reason, detail: e.detail }, "outlet cut and quarantined");
         this.bus.emit("outlet.quarantined", { outlet: id, reason: e.reason, detail: e.detail });
         return false;
       case "cleared":
+        this.quarantinedSince.delete(id);
+        this.ctx.ports.restart?.changed();
         return false;
       case "refused":
         this.bus.emit("outlet.refused", { outlet: id, reason: e.reason, source: e.source });
