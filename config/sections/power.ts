@@ -92,6 +92,12 @@ export const outletSchema = z
       .max(247)
       .describe("the PZEM-004T's slave address (holding register 0x0002)"),
     relay: gpioOutput.describe("relay that switches the outlet; unpowered = off"),
+    reader: z
+      .string()
+      .optional()
+      .describe(
+        "id of a reader (hardware.readers) at this outlet: a granted card there starts a session bound to it, the same card again stops it; that reader never opens the door",
+      ),
     maxCurrentA: z.number().positive().optional().describe("cut above this current (default by kind)"),
     maxPowerW: z.number().positive().optional().describe("cut above this power (default by kind)"),
     maxTempC: z.number().default(60).describe("cut above this temperature at the outlet"),
@@ -171,6 +177,7 @@ export function refinePowerWiring(
     modbus: { id: string }[];
     outlets?: { list: OutletConfig[] } | undefined;
     cabinet?: { bus: string; address: number } | undefined;
+    hardware?: { readers?: readonly { id: string }[] | undefined } | undefined;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -195,8 +202,18 @@ export function refinePowerWiring(
       });
     used.set(key, who);
   };
+  const readers = new Set((c.hardware?.readers ?? []).map((r) => r.id));
+  const atOutlet = new Map<string, string>();
   c.outlets?.list.forEach((o, i) => {
     claim(o.bus, o.meterAddress, `outlet ${o.id}`, ["outlets", "list", i]);
+    if (o.reader === undefined) return;
+    const path = ["outlets", "list", i, "reader"];
+    const other = atOutlet.get(o.reader);
+    if (!readers.has(o.reader))
+      ctx.addIssue({ code: "custom", path, message: `no reader "${o.reader}" in hardware.readers` });
+    else if (other)
+      ctx.addIssue({ code: "custom", path, message: `reader ${o.reader} is already at outlet ${other}` });
+    atOutlet.set(o.reader, o.id);
   });
   if (c.cabinet) claim(c.cabinet.bus, c.cabinet.address, "the cabinet", ["cabinet"]);
 }

@@ -28,7 +28,7 @@ export type EndReason =
   | "schedule"
   | FaultReason;
 /** who asks for power: a person's session, a remote or local command, the opening schedule */
-export type ControlSource = "session" | "command" | "schedule";
+export type ControlSource = "session" | "command" | "schedule" | "tap";
 export type RefusalReason =
   | "quarantined"
   | "station-safety"

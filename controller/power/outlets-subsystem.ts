@@ -1,11 +1,10 @@
 import type { Logger } from "pino";
 import { z } from "zod";
 import { isStationError, type StationError } from "../../config/errors.ts";
-import { type OutletConfig, outletLimits } from "../../config/sections/power.ts";
+import { outletLimits } from "../../config/sections/power.ts";
 import { decodePzem, pzemReadRequest } from "../../device/modbus/pzem.ts";
 import type { Answer } from "../../device/modbus/rtu-master.ts";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
-import type { GpioOutput } from "../../device/ports/gpio.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
 import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
@@ -22,22 +21,10 @@ import {
   IDLE,
   type OutletEffect,
   type OutletInput,
-  type OutletLimits,
-  type OutletState,
   relayOn,
   step,
 } from "./outlet-machine.ts";
-
-interface Outlet {
-  cfg: OutletConfig;
-  limits: OutletLimits;
-  relay: GpioOutput | undefined;
-  state: OutletState;
-  meterOnline: boolean;
-  powerW: number;
-  currentA: number;
-  energyWh: number;
-}
+import { type Outlet, outletsState } from "./outlet-state.ts";
 
 const TICK_MS = 1000;
 /** an outlet's key in station-state.json's quarantines */
@@ -140,6 +127,19 @@ export class OutletsSubsystem implements Subsystem {
     return ok ? { status: "ok" as const } : { status: "error" as const, code: "OUTLET_REFUSED" };
   }
 
+  /**
+   * A card granted at an outlet's own reader (`outlets.list[].reader`): starts a session bound to
+   * that card, or stops the one it started. Another person's card does not stop it.
+   */
+  private onTap(e: { outlet?: string | undefined; credential: string; personId: string }): void {
+    const o = e.outlet === undefined ? undefined : this.outlets.get(e.outlet);
+    if (!o || !e.outlet) return;
+    const s = o.state.session;
+    if (!s) this.startSession(e.outlet, "tap", { credential: e.credential, personId: e.personId });
+    else if (who(s) === who(e)) this.stopSession(e.outlet, "tap");
+    else this.refuse(e.outlet, "busy", "tap");
+  }
+
   stopSession(id: string, source: ControlSource) {
     const ok = this.dispatch(id, { type: "stop", source, atMs: this.clock.monotonic() });
     return ok ? { status: "ok" as const } : { status: "error" as const, code: "OUTLET_REFUSED" };
@@ -162,6 +162,7 @@ export class OutletsSubsystem implements Subsystem {
     this.restoreQuarantines();
     this.started = true;
     this.occupant.start();
+    this.unsubscribers.push(this.bus.subscribe((e) => e.type === "access.granted" && this.onTap(e)));
     for (const [id, o] of this.outlets) {
       const sched = this.ctx.ports.modbus?.scheduler(o.cfg.bus);
       if (!sched) {
@@ -205,43 +206,7 @@ export class OutletsSubsystem implements Subsystem {
 
   snapshot(): Partial<StationState> {
     if (this.outlets.size === 0) return {};
-    const iso = (monoMs: number) =>
-      new Date(this.clock.now() - (this.clock.monotonic() - monoMs)).toISOString();
-    const outlets: NonNullable<StationState["outlets"]> = {};
-    for (const [id, o] of this.outlets) {
-      const s = o.state.session;
-      const q = o.state.quarantine;
-      outlets[id] = {
-        kind: o.cfg.kind,
-        state: o.state.mode,
-        relay: relayOn(o.state),
-        meterOnline: o.meterOnline,
-        powerW: o.powerW,
-        currentA: o.currentA,
-        energyWh: o.energyWh,
-        stationCut: o.state.stationCut,
-        ...(s
-          ? {
-              session: {
-                ...(s.personId ? { personId: s.personId } : {}),
-                since: iso(s.startedAtMs),
-                energyWh: s.energyWh,
-                source: s.source,
-              },
-            }
-          : {}),
-        ...(q
-          ? {
-              quarantine: {
-                reason: q.reason,
-                detail: q.detail,
-                since: this.quarantinedSince.get(id) ?? iso(q.atMs),
-              },
-            }
-          : {}),
-      };
-    }
-    return { outlets };
+    return { outlets: outletsState(this.outlets, this.clock, this.quarantinedSince) };
   }
 
   onChange(listener: () => void): () => void {
@@ -380,7 +345,7 @@ export class OutletsSubsystem implements Subsystem {
 
   private refuse(
     id: string,
-    reason: "no-occupant" | "fair-use-concurrent" | "fair-use-energy",
+    reason: "no-occupant" | "fair-use-concurrent" | "fair-use-energy" | "busy",
     source: ControlSource,
   ) {
     this.bus.emit("outlet.refused", { outlet: id, reason, source });
