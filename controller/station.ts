@@ -22,6 +22,7 @@ import { EventBus } from "./events/event-bus.ts";
 import { Journal } from "./journal/journal.ts";
 import type { LogTail } from "./log-tail.ts";
 import { StationReporting } from "./mqtt/station-reporting.ts";
+import { mergeParts } from "./mqtt/telemetry-reporter.ts";
 import { RestartState } from "./persist/restart-state.ts";
 import { StationStateFile, stationStateFile } from "./persist/station-state-file.ts";
 import type { CommandRouter } from "./remote/command-router.ts";
@@ -151,13 +152,7 @@ export class Station {
         },
         inFlight: config.mqtt.inFlight,
         telemetry: config.mqtt.telemetry,
-        credentialList: () => {
-          for (const s of this.subsystems) {
-            const list = s.snapshot().credentialList;
-            if (list) return { listVersion: list.listVersion, listHash: list.listHash };
-          }
-          return undefined;
-        },
+        telemetryParts: () => mergeParts(this.subsystems.map((s) => s.telemetry?.())),
       },
       this.journal,
       hardware.clock,

@@ -10,6 +10,7 @@ import type { SecondFactor } from "./access/second-factor.ts";
 import type { AlarmBoard } from "./alarms/alarm-board.ts";
 import type { StationState } from "./contract/state.ts";
 import type { EventBus } from "./events/event-bus.ts";
+import type { TelemetryPart } from "./mqtt/telemetry-reporter.ts";
 import type { RestartState } from "./persist/restart-state.ts";
 import type { CommandIntakeLink as CommandLink } from "./remote/command-intake.ts";
 import type { CommandRouter } from "./remote/command-router.ts";
@@ -29,6 +30,11 @@ export interface Subsystem {
   stop(): Promise<void>;
   /** this subsystem's slices of `state`, keyed by their top-level field */
   snapshot(): Partial<StationState>;
+  /**
+   * This subsystem's part of the `telemetry` message (its fields, and what change in them is
+   * reported at once rather than at the next heartbeat); read at each report.
+   */
+  telemetry?(): TelemetryPart;
   /**
    * The process is dying (an uncaught exception): drive every output this subsystem owns to its
    * safe level, synchronously, now. Nothing async runs after it; `stop()` will not be called.

@@ -48,6 +48,27 @@ function closure(names) {
   return [...seen];
 }
 
+/**
+ * The face process's packages (they stay outside its bundle: tfjs finds its WASM binaries and
+ * @vladmandic/human its models on disk). Of human only the WASM build and the five models the
+ * door uses are kept: the package is 43 MB, this is about 9.
+ */
+const FACE_RUNTIME = [
+  "@vladmandic/human",
+  "@tensorflow/tfjs-core",
+  "@tensorflow/tfjs-converter",
+  "@tensorflow/tfjs-backend-wasm",
+  "jpeg-js",
+  "pngjs",
+];
+const HUMAN_KEPT =
+  /^\/(package\.json|LICENSE|dist(\/human\.node-wasm\.js)?|models(\/(blazeface|facemesh|faceres|antispoof|liveness)\.(json|bin))?)$/;
+/** What of a package the station loads: human pruned as above; sources maps and type files of none. */
+function keptAtRunTime(pkgDir, rel) {
+  if (pkgDir.endsWith("/@vladmandic/human")) return rel === "" || HUMAN_KEPT.test(rel);
+  return !/\.(d\.ts|map|md)$/.test(rel) || rel === "";
+}
+
 function write(file, text, mode = 0o644) {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
@@ -77,6 +98,14 @@ export async function buildDeb(outDir) {
     cpSync(dir, join(lib, rel), {
       recursive: true,
       filter: (src) => !BUILD_LEFTOVERS.test(src.slice(dir.length)),
+    });
+  }
+  for (const dir of closure(FACE_RUNTIME)) {
+    const rel = dir.slice(ROOT.length + 1);
+    cpSync(dir, join(lib, rel), {
+      recursive: true,
+      filter: (src) =>
+        !src.slice(dir.length).startsWith("/node_modules") && keptAtRunTime(dir, src.slice(dir.length)),
     });
   }
 

@@ -1,35 +1,26 @@
 import { StationError } from "../config/errors.ts";
 import type { IdentifierHasher } from "../device/identity/hasher.ts";
 import { parseHexIdentifier } from "../device/identity/hasher.ts";
-import type {
-  CardReader,
-  CredentialKind,
-  CredentialRead,
-  ReaderSignal,
-  ReaderStatus,
-} from "../device/ports/card-reader.ts";
+import type { CardReader, CredentialKind } from "../device/ports/card-reader.ts";
+import { CardReaderBase } from "../device/ports/card-reader-base.ts";
 import type { Clock } from "../device/ports/clock.ts";
-import { Listeners } from "../device/ports/listeners.ts";
 import type { SimReaderSlot } from "./reader-slot.ts";
 
 /**
  * The in-process simulated reader. Like a real driver it hashes the identifier at the boundary;
  * the raw UID never leaves `present()`.
  */
-export class SimCardReader implements CardReader, SimReaderSlot {
-  private readonly reads = new Listeners<CredentialRead>();
-  private readonly statuses = new Listeners<ReaderStatus>();
+export class SimCardReader extends CardReaderBase implements SimReaderSlot {
   private running = false;
-  /** signals the controller sent, newest last (what the LED and buzzer did) */
-  readonly signals: ReaderSignal[] = [];
   readonly how: string;
 
   constructor(
-    readonly id: string,
+    id: string,
     private readonly hasher: IdentifierHasher,
     private readonly clock: Clock,
     how = "in-process simulated reader",
   ) {
+    super(id);
     this.how = how;
   }
 
@@ -49,19 +40,6 @@ export class SimCardReader implements CardReader, SimReaderSlot {
 
   async stop(): Promise<void> {
     this.running = false;
-  }
-
-  onRead(listener: (read: CredentialRead) => void): () => void {
-    return this.reads.add(listener);
-  }
-
-  onStatus(listener: (status: ReaderStatus) => void): () => void {
-    return this.statuses.add(listener);
-  }
-
-  signal(signal: ReaderSignal): void {
-    this.signals.push(signal);
-    if (this.signals.length > 100) this.signals.shift();
   }
 
   /** Unplug or replug the reader (a USB reader pulled out, a Wiegand cable cut). */

@@ -57,11 +57,17 @@ describe("the Debian package", () => {
       "./usr/lib/waystation/dist/waystation.mjs",
       "./usr/lib/waystation/dist/journal-worker.cjs",
       "./usr/lib/waystation/node_modules/better-sqlite3/build/Release/better_sqlite3.node",
+      "./usr/lib/waystation/dist/face-service.mjs",
+      "./usr/lib/waystation/dist/list-worker.cjs",
+      "./usr/lib/waystation/node_modules/@vladmandic/human/dist/human.node-wasm.js",
+      "./usr/lib/waystation/node_modules/@vladmandic/human/models/faceres.bin",
+      "./usr/lib/waystation/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
     ]) {
       expect(entry(p), p).toBeDefined();
     }
-    // no build leftovers, no TypeScript loader
+    // no build leftovers, no TypeScript loader, none of human's models the door does not use
     expect(list.filter((l) => /obj\.target|\/deps\/|node_modules\/tsx\//.test(l))).toEqual([]);
+    expect(list.filter((l) => /human\/models\/(emotion|movenet|handtrack)/.test(l))).toEqual([]);
   });
 
   it("its unit passes systemd-analyze verify", () => {
@@ -97,6 +103,36 @@ describe("the Debian package", () => {
     const wrapper = readFileSync(join(root, "usr/bin/waystation"), "utf8");
     expect(wrapper).toContain("exec /usr/bin/node /usr/lib/waystation/dist/waystation.mjs");
   }, 60_000);
+
+  it("its face process loads the shipped models from the package alone", async () => {
+    const dir = join(work, "face-station");
+    const file = writeStationFile(dir, {
+      brokerUrl: `mqtt://127.0.0.1:${await freePort()}`,
+      extra: "face: {}",
+    });
+    const bundle = join(root, "usr/lib/waystation/dist/waystation.mjs");
+    // run from outside the repository, so nothing can come from its node_modules
+    const face = spawn(process.execPath, [bundle, "run", "--config", file], {
+      cwd: work,
+      env: { ...process.env, WAYSTATION_LOG_JSON: "1", NODE_PATH: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    face.stdout?.on("data", (d) => {
+      out += d;
+    });
+    try {
+      await waitFor(
+        () => out.includes('"msg":"face process up"'),
+        "the packaged face process up",
+        170_000,
+        200,
+      );
+      expect(out).not.toContain("FACE_ENGINE");
+    } finally {
+      face.kill("SIGTERM");
+    }
+  }, 180_000);
 
   it("postinst creates the service user in gpio and dialout, its data dir, and reloads udev", () => {
     const stubs = join(work, "stubs");

@@ -6,7 +6,12 @@ import type { LinkStatus, Telemetry } from "../contract/telemetry.ts";
 import type { Journal } from "../journal/journal.ts";
 import { EventDelivery } from "./event-delivery.ts";
 import { MqttLink, type MqttLinkOptions } from "./mqtt-link.ts";
-import { TelemetryReporter, type TelemetrySample, type TelemetrySettings } from "./telemetry-reporter.ts";
+import {
+  type TelemetryPart,
+  TelemetryReporter,
+  type TelemetrySample,
+  type TelemetrySettings,
+} from "./telemetry-reporter.ts";
 
 export interface ReportingOptions {
   topicRoot: string;
@@ -15,8 +20,8 @@ export interface ReportingOptions {
   link: Omit<MqttLinkOptions, "will">;
   inFlight: number;
   telemetry: TelemetrySettings;
-  /** the active central credential list, for the heartbeat */
-  credentialList?: () => TelemetrySample["credentialList"];
+  /** the subsystems' parts of the telemetry (outlets, the credential list, ...) */
+  telemetryParts?: () => TelemetryPart;
 }
 
 const STOP_TIMEOUT_MS = 2000;
@@ -58,37 +63,13 @@ export class StationReporting {
     this.telemetry = new TelemetryReporter(
       opts.telemetry,
       { stationId: opts.stationId, bootId: opts.status.bootId },
-      () => {
-        const list = opts.credentialList?.();
-        return {
-          journal: journal.status(),
-          link: this.linkStatus(),
-          ...this.outletTelemetry(),
-          ...(list ? { credentialList: list } : {}),
-        };
+      (): TelemetrySample => {
+        const parts = opts.telemetryParts?.();
+        return { journal: journal.status(), link: this.linkStatus(), ...(parts ? { parts } : {}) };
       },
       (t) => this.publishTelemetry(t),
       clock,
     );
-  }
-
-  /** per-outlet power and energy from the last state, when the station has outlets */
-  private outletTelemetry(): { outlets?: NonNullable<Telemetry["outlets"]> } {
-    const outlets = this.latestState?.outlets;
-    if (!outlets) return {};
-    return {
-      outlets: Object.fromEntries(
-        Object.entries(outlets).map(([id, o]) => [
-          id,
-          {
-            state: o.state,
-            powerW: o.powerW,
-            energyWh: o.energyWh,
-            ...(o.session ? { sessionWh: o.session.energyWh } : {}),
-          },
-        ]),
-      ),
-    };
   }
 
   start(): void {

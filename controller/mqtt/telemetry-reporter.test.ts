@@ -14,8 +14,25 @@ describe("report by exception", () => {
       now: { ...base, connected: false, health: "unwritable" },
       changed: ["journal.health", "link.connected"],
     },
-    { now: { ...base, outlets: "phone-1:quarantined" }, changed: ["outlets.state"] },
+    { now: { ...base, keys: { "outlets.state": "phone-1:quarantined" } }, changed: ["outlets.state"] },
   ])("$now -> $changed", ({ now, changed }) => {
     expect(changesSince(base, now, 1000)).toEqual(changed);
+  });
+
+  it.each<{ last: Record<string, string>; now: Record<string, string>; changed: string[] }>([
+    { last: { "outlets.state": "a:idle" }, now: { "outlets.state": "a:idle" }, changed: [] },
+    {
+      last: { "outlets.state": "a:idle" },
+      now: { "outlets.state": "a:charging" },
+      changed: ["outlets.state"],
+    },
+    { last: {}, now: { "cabinet.state": "ok" }, changed: ["cabinet.state"] },
+    {
+      last: { "x.state": "1", "a.state": "1" },
+      now: { "x.state": "2", "a.state": "2" },
+      changed: ["a.state", "x.state"],
+    },
+  ])("a subsystem's watch keys $last -> $now: $changed", ({ last, now, changed }) => {
+    expect(changesSince({ ...base, keys: last }, { ...base, keys: now }, 1000)).toEqual(changed);
   });
 });

@@ -7,14 +7,41 @@ export interface TelemetrySettings {
   backlogStep: number;
 }
 
+/**
+ * A subsystem's part of the telemetry: its fields, and under `watch` a short key per thing worth
+ * reporting at once when it changes (e.g. `"outlets.state": "phone-1:charging,..."`); the key's
+ * name is what `changed` then lists.
+ */
+export interface TelemetryPart {
+  fields: Partial<Omit<Telemetry, "stationId" | "bootId" | "ts" | "reason" | "changed" | "journal" | "link">>;
+  watch?: Record<string, string>;
+}
+
 export interface TelemetrySample {
   journal: JournalStatus;
   link: LinkStatus;
-  outlets?: Telemetry["outlets"];
-  credentialList?: Telemetry["credentialList"];
+  /** the subsystems' parts, merged */
+  parts?: TelemetryPart;
 }
 
-type Watched = { health: string; dropped: number; connected: boolean; backlog: number; outlets?: string };
+type Watched = {
+  health: string;
+  dropped: number;
+  connected: boolean;
+  backlog: number;
+  keys?: Record<string, string>;
+};
+
+/** The subsystems' parts as one: fields side by side, watch keys side by side. */
+export function mergeParts(parts: readonly (TelemetryPart | undefined)[]): TelemetryPart {
+  const merged: TelemetryPart = { fields: {}, watch: {} };
+  for (const p of parts) {
+    if (!p) continue;
+    Object.assign(merged.fields, p.fields);
+    Object.assign(merged.watch ?? {}, p.watch);
+  }
+  return merged;
+}
 
 /**
  * What is worth reporting at once, comparing a sample with the last one reported: the journal's
@@ -26,7 +53,8 @@ export function changesSince(last: Watched, now: Watched, backlogStep: number): 
   if (now.dropped !== last.dropped) changed.push("journal.dropped");
   if (now.connected !== last.connected) changed.push("link.connected");
   if (Math.abs(now.backlog - last.backlog) >= backlogStep) changed.push("journal.backlog");
-  if (now.outlets !== last.outlets) changed.push("outlets.state");
+  const names = new Set([...Object.keys(last.keys ?? {}), ...Object.keys(now.keys ?? {})]);
+  for (const name of [...names].sort()) if (last.keys?.[name] !== now.keys?.[name]) changed.push(name);
   return changed;
 }
 
@@ -87,6 +115,7 @@ export class TelemetryReporter {
   private send(reason: Telemetry["reason"], changed: string[], s = this.sample()): void {
     const mem = process.memoryUsage();
     const message: Telemetry = {
+      ...s.parts?.fields,
       stationId: this.ids.stationId,
       bootId: this.ids.bootId,
       ts: new Date(this.clock.now()).toISOString(),
@@ -96,8 +125,6 @@ export class TelemetryReporter {
       journal: s.journal,
       link: s.link,
       process: { rssMb: mb(mem.rss), heapUsedMb: mb(mem.heapUsed) },
-      ...(s.outlets ? { outlets: s.outlets } : {}),
-      ...(s.credentialList ? { credentialList: s.credentialList } : {}),
     };
     // Only what reached the broker counts as reported; otherwise the change is reported later.
     if (this.publish(message)) this.last = watched(s);
@@ -110,13 +137,7 @@ function watched(s: TelemetrySample): Watched {
     dropped: s.journal.dropped,
     connected: s.link.connected,
     backlog: s.journal.backlog,
-    ...(s.outlets
-      ? {
-          outlets: Object.entries(s.outlets)
-            .map(([id, o]) => `${id}:${o.state}`)
-            .join(","),
-        }
-      : {}),
+    ...(s.parts?.watch ? { keys: s.parts.watch } : {}),
   };
 }
 

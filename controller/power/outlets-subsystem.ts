@@ -8,6 +8,7 @@ import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
 import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
+import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
 import type { PersistedQuarantine } from "../persist/station-state-file.ts";
 import { personArgs, personFrom, principalName } from "../principal.ts";
 import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
@@ -202,6 +203,23 @@ export class OutletsSubsystem implements Subsystem {
       o.relay?.write(false);
       await o.relay?.stop();
     }
+  }
+
+  /** per-outlet power and energy; an outlet changing state is reported at once */
+  telemetry(): TelemetryPart {
+    const outlets: NonNullable<TelemetryPart["fields"]["outlets"]> = {};
+    for (const [id, o] of Object.entries(this.snapshot().outlets ?? {})) {
+      outlets[id] = {
+        state: o.state,
+        powerW: o.powerW,
+        energyWh: o.energyWh,
+        ...(o.session ? { sessionWh: o.session.energyWh } : {}),
+      };
+    }
+    const watch = Object.entries(outlets)
+      .map(([id, o]) => `${id}:${o.state}`)
+      .join(",");
+    return { fields: { outlets }, watch: { "outlets.state": watch } };
   }
 
   snapshot(): Partial<StationState> {

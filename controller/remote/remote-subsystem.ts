@@ -5,6 +5,7 @@ import { Listeners } from "../../device/ports/listeners.ts";
 import { stationTopics } from "../contract/state.ts";
 import { CredentialLists } from "../credentials/credential-lists.ts";
 import { credentialListHandler } from "../credentials/list-intake.ts";
+import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
 import type { Subsystem, SubsystemContext } from "../subsystem.ts";
 import { CommandIntake } from "./command-intake.ts";
 import { ConfigIntake } from "./config-intake.ts";
@@ -97,6 +98,13 @@ export class RemoteSubsystem implements Subsystem {
     this.replay.close();
     this.lists.close();
     this.listsOpen = false;
+  }
+
+  /** the active list's version and hash in every heartbeat, so the centre sees drift */
+  telemetry(): TelemetryPart {
+    if (!this.listsOpen) return { fields: {} };
+    const { listVersion, listHash } = this.lists.status();
+    return { fields: { credentialList: { listVersion, listHash } } };
   }
 
   snapshot() {

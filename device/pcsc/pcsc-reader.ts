@@ -1,15 +1,9 @@
 import type { Logger } from "pino";
 import { isStationError, StationError } from "../../config/errors.ts";
 import type { IdentifierHasher } from "../identity/hasher.ts";
-import type {
-  CardReader,
-  CredentialKind,
-  CredentialRead,
-  ReaderSignal,
-  ReaderStatus,
-} from "../ports/card-reader.ts";
+import type { CredentialKind } from "../ports/card-reader.ts";
+import { CardReaderBase } from "../ports/card-reader-base.ts";
 import type { Clock, TimerHandle } from "../ports/clock.ts";
-import { Listeners } from "../ports/listeners.ts";
 import type { PcscEvent, PcscTransport } from "../ports/pcsc-transport.ts";
 import { GET_UID, parseResidentSerial, parseUid, RESIDENT_ID_SERIAL } from "./apdu.ts";
 import { classifyAtr } from "./atr.ts";
@@ -53,9 +47,7 @@ const MAX_RESPONSE = 258;
  * attached reader whose name matches, follows it through unplugs and pcscd restarts, reads each
  * card once per presentation, and hashes the identifier before anything else sees it.
  */
-export class PcscCardReader implements CardReader {
-  private readonly reads = new Listeners<CredentialRead>();
-  private readonly statuses = new Listeners<ReaderStatus>();
+export class PcscCardReader extends CardReaderBase {
   private unsubscribe: (() => void) | undefined;
   private bound: string | undefined;
   private online: boolean | undefined;
@@ -66,17 +58,18 @@ export class PcscCardReader implements CardReader {
   private readSeq = 0;
   private running = false;
   readonly counters: PcscCounters = { reads: 0, repeats: 0, unsupported: 0, readFailures: 0 };
-  readonly signals: ReaderSignal[] = [];
   lastTiming: ReadTiming | undefined;
 
   constructor(
-    readonly id: string,
+    id: string,
     private readonly transport: PcscTransport,
     private readonly opts: PcscReaderOptions,
     private readonly hasher: IdentifierHasher,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    super(id);
+  }
 
   async start(): Promise<void> {
     this.running = true;
@@ -102,19 +95,7 @@ export class PcscCardReader implements CardReader {
     await this.transport.stop();
   }
 
-  onRead(listener: (read: CredentialRead) => void): () => void {
-    return this.reads.add(listener);
-  }
-
-  onStatus(listener: (status: ReaderStatus) => void): () => void {
-    return this.statuses.add(listener);
-  }
-
-  /** PC/SC has no portable LED/buzzer command; readers beep on their own when they see a card. */
-  signal(signal: ReaderSignal): void {
-    this.signals.push(signal);
-    if (this.signals.length > 100) this.signals.shift();
-  }
+  // PC/SC has no portable LED/buzzer command (so no `show`): readers beep on their own at a card.
 
   /** the PC/SC reader this port is bound to, if any */
   get readerName(): string | undefined {

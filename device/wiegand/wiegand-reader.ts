@@ -3,10 +3,10 @@ import { StationError } from "../../config/errors.ts";
 import type { WiegandReaderConfig } from "../../config/sections/readers.ts";
 import { type FeedbackLines, FeedbackPlayer } from "../feedback/feedback-player.ts";
 import type { IdentifierHasher } from "../identity/hasher.ts";
-import type { CardReader, CredentialRead, ReaderSignal, ReaderStatus } from "../ports/card-reader.ts";
+import type { ReaderSignal } from "../ports/card-reader.ts";
+import { CardReaderBase } from "../ports/card-reader-base.ts";
 import type { Clock, TimerHandle } from "../ports/clock.ts";
 import type { GpioInput } from "../ports/gpio.ts";
-import { Listeners } from "../ports/listeners.ts";
 import {
   type DecodeResult,
   type DecoderOptions,
@@ -54,9 +54,7 @@ export interface WiegandCounters {
  * (a 50 us pulse is shorter than any debounce): the decoder does its own glitch rejection on
  * the edge timestamps. Wiegand is one-way, so "online" only means the lines look sane.
  */
-export class WiegandReader implements CardReader {
-  private readonly reads = new Listeners<CredentialRead>();
-  private readonly statuses = new Listeners<ReaderStatus>();
+export class WiegandReader extends CardReaderBase {
   private readonly unsubscribers: (() => void)[] = [];
   private state: DecoderState = initialDecoderState;
   private pin: PinEntryState = initialPinEntry;
@@ -65,12 +63,11 @@ export class WiegandReader implements CardReader {
   private readonly stuck = [false, false];
   private running = false;
   readonly counters: WiegandCounters = { cards: 0, pins: 0, rejected: 0, noise: 0, glitches: 0 };
-  readonly signals: ReaderSignal[] = [];
 
   private readonly feedback: FeedbackPlayer | undefined;
 
   constructor(
-    readonly id: string,
+    id: string,
     private readonly lines: { readonly d0: GpioInput; readonly d1: GpioInput },
     private readonly opts: DecoderOptions & { readonly pinTimeoutMs: number },
     private readonly hasher: IdentifierHasher,
@@ -79,6 +76,7 @@ export class WiegandReader implements CardReader {
     /** the reader's LED and beeper control wires, when they are connected */
     private readonly feedbackLines: FeedbackLines = {},
   ) {
+    super(id);
     this.feedback =
       feedbackLines.green || feedbackLines.beeper ? new FeedbackPlayer(feedbackLines, clock) : undefined;
   }
@@ -118,17 +116,7 @@ export class WiegandReader implements CardReader {
     await this.feedbackLines.beeper?.stop();
   }
 
-  onRead(listener: (read: CredentialRead) => void): () => void {
-    return this.reads.add(listener);
-  }
-
-  onStatus(listener: (status: ReaderStatus) => void): () => void {
-    return this.statuses.add(listener);
-  }
-
-  signal(signal: ReaderSignal): void {
-    this.signals.push(signal);
-    if (this.signals.length > 100) this.signals.shift();
+  protected override show(signal: ReaderSignal): void {
     if (this.running) this.feedback?.play(signal);
   }
 
