@@ -1,12 +1,7 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfigText } from "../config/load.ts";
-import type { StationEvent } from "../controller/contract/events.ts";
-import { type BootedStation, bootStation } from "../scripts/boot.ts";
-import { POWER_KEY, powerStationYaml } from "./support/power-station.ts";
+import type { BootedStation } from "../scripts/boot.ts";
+import { bootPowerStation, powerStationYaml } from "./support/power-station.ts";
 import { waitFor } from "./support/wait.ts";
 
 /**
@@ -21,21 +16,14 @@ afterEach(async () => {
 });
 
 async function stationWithOutletReader() {
-  const yaml = (await powerStationYaml(mkdtempSync(join(tmpdir(), "ws-outlet-reader-"))))
-    .replace(
-      "readers: [{ id: entry, kind: simulated }]",
-      "readers: [{ id: entry, kind: simulated }, { id: at-ebike-1, kind: simulated }]",
-    )
-    .replace("relay: { pin: 13 } }", "relay: { pin: 13 }, reader: at-ebike-1 }");
-  const r = parseConfigText(yaml);
-  if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  const b = await bootStation({
-    config: r.config,
-    logger: pino({ level: "silent" }),
-    secrets: { credentialKey: POWER_KEY },
-  });
-  const events: StationEvent[] = [];
-  b.station.bus.subscribe((e) => events.push(e));
+  const { booted: b, events } = await bootPowerStation(undefined, "", undefined, (yaml) =>
+    yaml
+      .replace(
+        "readers: [{ id: entry, kind: simulated }]",
+        "readers: [{ id: entry, kind: simulated }, { id: at-ebike-1, kind: simulated }]",
+      )
+      .replace("relay: { pin: 13 } }", "relay: { pin: 13 }, reader: at-ebike-1 }"),
+  );
   const card = (uid: number[], personId: string) => {
     const credential = b.hasher("card-uid", Uint8Array.from(uid));
     b.store?.upsert([{ credential, personId, role: "worker", status: "active", secondFactor: false }]);

@@ -1,13 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfigText } from "../config/load.ts";
-import { type BootedStation, bootStation } from "../scripts/boot.ts";
+import type { BootedStation } from "../scripts/boot.ts";
 import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
 import { MqttCapture } from "./support/mqtt-capture.ts";
-import { letIn, POWER_KEY, powerStationYaml, runCommand } from "./support/power-station.ts";
+import { bootPowerStation, letIn, runCommand } from "./support/power-station.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
 import { waitFor } from "./support/wait.ts";
 
@@ -25,17 +20,13 @@ describe("power telemetry through a real Mosquitto", { timeout: 90_000 }, () => 
     await broker.start();
     sub = new MqttCapture(broker.url, "waystation/v1/power-test/#", 5);
     await sub.start();
-    const yaml = (await powerStationYaml(mkdtempSync(join(tmpdir(), "ws-power-tele-")))).replace(
-      /mqtt: \{ url: "[^"]+",/,
-      `mqtt: { url: "${broker.url}", telemetry: { heartbeatS: 1, minIntervalMs: 200 },`,
+    const started = await bootPowerStation(undefined, "", undefined, (yaml) =>
+      yaml.replace(
+        /mqtt: \{ url: "[^"]+",/,
+        `mqtt: { url: "${broker.url}", telemetry: { heartbeatS: 1, minIntervalMs: 200 },`,
+      ),
     );
-    const r = parseConfigText(yaml);
-    if (!r.ok) throw new Error(JSON.stringify(r.issues));
-    booted = await bootStation({
-      config: r.config,
-      logger: pino({ level: "silent" }),
-      secrets: { credentialKey: POWER_KEY },
-    });
+    booted = started.booted;
   });
 
   afterAll(async () => {
