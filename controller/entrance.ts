@@ -104,6 +104,9 @@ export class Entrance {
         face: deps.face ?? NO_FACE_MODULE,
         onGrant: (role) => this.passage.onGrant(role),
         adoptAlarm: (alarm, source) => this.alarms.adopt(alarm, source),
+        outletReaders: new Map(
+          (config.outlets?.list ?? []).flatMap((o) => (o.reader ? [[o.reader, o.id] as const] : [])),
+        ),
       },
     );
   }

@@ -42,6 +42,19 @@ export function createLockRelay(gpio: {
 }
 
 /**
+ * Other outputs with a safe level (outlet relays, the cabinet's contactor), each line alone, for
+ * `waystation lock safe` and the start of `run`: `start()` opens a line and drives it inactive.
+ */
+export function createSafeOutputLines(
+  sysfsRoot: string,
+  outputs: readonly { name: string; pin: number; activeLow: boolean }[],
+): OnoffOutput[] {
+  if (outputs.length === 0) return [];
+  const chip = chooseHeaderChip(listGpioChips(sysfsRoot));
+  return outputs.map((o) => new OnoffOutput(o.name, sysfsNumber(chip, o.pin), o.activeLow));
+}
+
+/**
  * Real GPIO on this board. Readers are passed in: the composition root builds each configured
  * reader with its own driver. `lockRelay`: the line already opened (and driven safe) at start.
  */

@@ -5,6 +5,18 @@ import { rmSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { build } from "esbuild";
 
+const QUIET_DEBUG = new URL("./quiet-debug.cjs", import.meta.url).pathname;
+
+/** `debug` resolves to scripts/quiet-debug.cjs, except from that file itself (why: there). */
+const quietDebug = {
+  name: "quiet-debug",
+  setup(b) {
+    b.onResolve({ filter: /^debug$/ }, (args) =>
+      args.importer === QUIET_DEBUG ? undefined : { path: QUIET_DEBUG },
+    );
+  },
+};
+
 export const NATIVE = [
   "esbuild",
   "better-sqlite3",
@@ -62,7 +74,7 @@ export async function bundle(entry, outfile) {
     target: "node20",
     // Native addons and pino's worker-based transports must stay real packages on disk.
     external: NATIVE,
-    plugins: [noJohnnyFiveRepl],
+    plugins: [noJohnnyFiveRepl, quietDebug],
     banner: {
       js: "import { createRequire as __wsCreateRequire } from 'node:module'; const require = __wsCreateRequire(import.meta.url);",
     },

@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
 import type { Logger } from "pino";
 import type { LockSection, StationConfig } from "../config/schema.ts";
+import { safePowerOutputs } from "../config/sections/power.ts";
 import type { OnoffOutput } from "../device/gpio/onoff-gpio.ts";
-import { createLockRelay } from "../device/real-hardware.ts";
+import { createLockRelay, createSafeOutputLines } from "../device/real-hardware.ts";
 import { type BootedStation, type BootOptions, bootStation } from "./boot.ts";
 import { alreadyRunning, type InstanceLock, tryInstanceLock } from "./instance-lock.ts";
 import type { ProcessGuard } from "./process-guard.ts";
@@ -64,8 +65,33 @@ export async function prepareStation(
       { pin: section.hardware.gpio.lockRelay.pin },
       "lock relay driven to its safe level before anything else",
     );
+    await otherOutputsSafe(section, log);
   }
   return { instance, lockRelay, release: () => instance?.release() };
+}
+
+/**
+ * Then the outlet relays and the cabinet's contactor, off as a killed controller may not have
+ * left them (each line is let go again: the subsystems open their own). A line that cannot be
+ * opened is logged; the outlets' subsystem then fails on it with its own error.
+ */
+async function otherOutputsSafe(section: LockSection, log: Logger): Promise<void> {
+  const { outputs, unreadable } = safePowerOutputs(section);
+  if (unreadable.length > 0)
+    log.error({ unreadable }, "outputs not readable in the station file: not driven");
+  try {
+    for (const line of createSafeOutputLines(section.hardware.gpio.sysfsRoot, outputs)) {
+      await line.start();
+      await line.stop();
+    }
+    if (outputs.length > 0)
+      log.info({ outputs: outputs.map((o) => o.name) }, "outlet and cabinet relays driven off");
+  } catch (err) {
+    log.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      "could not drive a relay off at start",
+    );
+  }
 }
 
 /** The third step: the station itself, over the line `prepareStation` drove safe. */

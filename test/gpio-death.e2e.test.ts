@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
@@ -21,6 +21,18 @@ const LOCK = 17;
 const CARD = "04A1B2C3";
 const GPIO_STATION = resolve(import.meta.dirname, "support", "gpio-station.ts");
 
+/** Outlet relays and the cabinet's contactor, on the header as the lock is. */
+const OUTLET_A = 5;
+const OUTLET_B = 6;
+const CABINET = 13;
+const POWER = `modbus: [{ id: rs485, kind: simulated }]
+outlets:
+  list:
+    - { id: phone-1, kind: phone, bus: rs485, meterAddress: 1, relay: { pin: ${OUTLET_A} } }
+    - { id: ebike-1, kind: ebike, bus: rs485, meterAddress: 3, maxCurrentA: 3, relay: { pin: ${OUTLET_B}, activeLow: true } }
+safety: { cabinetPowerRelay: { pin: ${CABINET} } }
+`;
+
 async function stationFile(opts: { consolePort?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "ws-gpio-death-"));
   const file = writeStationFile(dir, {
@@ -32,6 +44,7 @@ async function stationFile(opts: { consolePort?: number } = {}) {
   mode: real
   gpio: { lockRelay: { pin: ${LOCK} }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }`,
     door: "{ lockMode: fail-secure, unlockMs: 60000 }",
+    extra: POWER,
   });
   return { dir, file, dataDir: join(dir, "data"), secretsFile: join(dir, "secrets.yaml") };
 }
@@ -120,24 +133,37 @@ process.kill(process.pid, "SIGKILL");`;
     expect(tree.level(LOCK)).toBe(0);
   });
 
-  it("SIGKILL leaves the strike released; `lock safe` locks it, needing no secrets, journal or broker", async () => {
-    const tree = new GpioTree({ [LOCK]: 0 });
+  it("SIGKILL leaves the strike released and outlets on; `lock safe` drives every one safe, needing no secrets, journal or broker", async () => {
+    // a controller died before this start with outlets charging and the cabinet powered
+    const tree = new GpioTree({ [LOCK]: 0, [OUTLET_A]: 1, [OUTLET_B]: 0, [CABINET]: 1 });
     const s = await grantedStation(tree);
     procs.push(s.proc);
+    // the start drove them off before anything else of the station was loaded
+    // (ebike-1's relay board energises on a low level: off is high)
+    expect([OUTLET_A, OUTLET_B, CABINET].map((p) => tree.level(p))).toEqual([0, 1, 0]);
+    // The station's outlets are simulated here (plain files give no Modbus meters): the tree
+    // plays what a station killed while charging leaves on its relays.
+    tree.drive(OUTLET_A, 1);
+    tree.drive(OUTLET_B, 0);
+    tree.drive(CABINET, 1);
     s.proc.kill("SIGKILL");
     await s.proc.exit();
-    // Nothing ran in the killed process: the relay is as it was, the strike released.
-    expect(tree.level(LOCK)).toBe(1);
+    // Nothing ran in the killed process: the relays are as they were, the strike released.
+    expect([LOCK, OUTLET_A, OUTLET_B, CABINET].map((p) => tree.level(p))).toEqual([1, 1, 0, 1]);
     // ExecStopPost= with no secrets file, no data directory at all, and a station file broken
-    // outside the lock's section (a bad edit may be why the station died)
+    // outside the lock's section, even in an outlet's own entry (a bad edit may be why it died)
     rmSync(s.secretsFile);
     rmSync(s.dataDir, { recursive: true });
+    writeFileSync(s.file, readFileSync(s.file, "utf8").replace("maxCurrentA: 3", "maxCurrentA: -3"));
     appendFileSync(s.file, "journal: { maxEvent: 10 }\n");
     const r = await cliIn(tree, ["lock", "safe", "--config", s.file]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("the strike is locked");
-    expect(tree.level(LOCK)).toBe(0);
+    expect(r.stdout).toContain("outlet phone-1 off");
+    expect(r.stdout).toContain("outlet ebike-1 off");
+    expect(r.stdout).toContain("the cabinet's chargers cut");
+    expect([LOCK, OUTLET_A, OUTLET_B, CABINET].map((p) => tree.level(p))).toEqual([0, 0, 1, 0]);
     expect(existsSync(s.dataDir)).toBe(false);
   });
 

@@ -44,6 +44,10 @@ describe("waystation lock safe", () => {
       /controller\/station/,
       /scripts\/boot/,
       /scripts\/readers/,
+      /controller\/power\//,
+      /controller\/cabinet\//,
+      /device\/modbus\//,
+      /serialport/,
       /^mqtt$/,
       /nfc-pcsc/,
     ]) {

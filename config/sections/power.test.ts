@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../load.ts";
+import { safePowerOutputs } from "./power.ts";
 
 const base = `station: { id: s1 }
 hardware:
@@ -27,5 +28,28 @@ cabinet: { bus: rs485, address: 10 }
     expect(text).toContain("a real bus needs the path");
     expect(text).toContain('no Modbus bus \\"other\\"');
     expect(text).toContain("already used by outlet p1");
+  });
+  it("give lock safe every relay that can be read, one entry at a time, and name the rest", () => {
+    const r = safePowerOutputs({
+      outlets: {
+        list: [
+          { id: "p1", kind: "phone", maxCurrentA: -1, relay: { pin: 5 } },
+          { id: "p2", relay: { pin: 6, activeLow: true } },
+          { id: "p3", relay: { pin: "six" } },
+          { id: "p4" },
+        ],
+      },
+      safety: { cabinetPowerRelay: { pin: 13 } },
+    });
+    expect(r.outputs.map((o) => [o.name, o.pin, o.activeLow])).toEqual([
+      ["relay:p1", 5, false],
+      ["relay:p2", 6, true],
+      ["cabinetPowerRelay", 13, false],
+    ]);
+    expect(r.unreadable).toEqual(["outlets.list[2].relay", "outlets.list[3].relay"]);
+    expect(
+      safePowerOutputs({ outlets: { list: "p1" }, safety: { cabinetPowerRelay: 13 } }).unreadable,
+    ).toEqual(["outlets.list", "safety.cabinetPowerRelay"]);
+    expect(safePowerOutputs({})).toEqual({ outputs: [], unreadable: [] });
   });
 });

@@ -92,6 +92,12 @@ export const outletSchema = z
       .max(247)
       .describe("the PZEM-004T's slave address (holding register 0x0002)"),
     relay: gpioOutput.describe("relay that switches the outlet; unpowered = off"),
+    reader: z
+      .string()
+      .optional()
+      .describe(
+        "id of a reader (hardware.readers) at this outlet: a granted card there starts a session bound to it, the same card again stops it; that reader never opens the door",
+      ),
     maxCurrentA: z.number().positive().optional().describe("cut above this current (default by kind)"),
     maxPowerW: z.number().positive().optional().describe("cut above this power (default by kind)"),
     maxTempC: z.number().default(60).describe("cut above this temperature at the outlet"),
@@ -171,6 +177,7 @@ export function refinePowerWiring(
     modbus: { id: string }[];
     outlets?: { list: OutletConfig[] } | undefined;
     cabinet?: { bus: string; address: number } | undefined;
+    hardware?: { readers?: readonly { id: string }[] | undefined } | undefined;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -195,8 +202,71 @@ export function refinePowerWiring(
       });
     used.set(key, who);
   };
+  const readers = new Set((c.hardware?.readers ?? []).map((r) => r.id));
+  const atOutlet = new Map<string, string>();
   c.outlets?.list.forEach((o, i) => {
     claim(o.bus, o.meterAddress, `outlet ${o.id}`, ["outlets", "list", i]);
+    if (o.reader === undefined) return;
+    const path = ["outlets", "list", i, "reader"];
+    const other = atOutlet.get(o.reader);
+    if (!readers.has(o.reader))
+      ctx.addIssue({ code: "custom", path, message: `no reader "${o.reader}" in hardware.readers` });
+    else if (other)
+      ctx.addIssue({ code: "custom", path, message: `reader ${o.reader} is already at outlet ${other}` });
+    atOutlet.set(o.reader, o.id);
   });
   if (c.cabinet) claim(c.cabinet.bus, c.cabinet.address, "the cabinet", ["cabinet"]);
+}
+
+/** An output with a safe level (de-energised) that `lock safe` and the start of `run` drive. */
+export interface SafeOutput {
+  /** the line's name in logs: `relay:<outlet id>`, `cabinetPowerRelay` */
+  readonly name: string;
+  readonly pin: number;
+  readonly activeLow: boolean;
+  /** what de-energising it does, for the technician reading `lock safe`'s output */
+  readonly safeMeans: string;
+}
+
+const outletRelayOnly = z.looseObject({ id: z.string(), relay: gpioOutput });
+const cabinetRelayOnly = z.looseObject({ cabinetPowerRelay: gpioOutput });
+
+/**
+ * The outlet relays and the cabinet's contactor of a station file, read one entry at a time
+ * from the file as parsed (a lock section keeps the other keys as they were written): an
+ * outlet broken elsewhere (a bad limit, an unknown bus) still has its relay driven off, and
+ * what cannot be read at all is said, not skipped in silence.
+ */
+export function safePowerOutputs(parsed: object): {
+  outputs: SafeOutput[];
+  unreadable: string[];
+} {
+  const file = parsed as { outlets?: unknown; safety?: unknown };
+  const outputs: SafeOutput[] = [];
+  const unreadable: string[] = [];
+  const list = (file.outlets as { list?: unknown } | undefined)?.list;
+  if (Array.isArray(list))
+    list.forEach((entry, i) => {
+      const r = outletRelayOnly.safeParse(entry);
+      if (r.success)
+        outputs.push({
+          name: `relay:${r.data.id}`,
+          ...r.data.relay,
+          safeMeans: `outlet ${r.data.id} off`,
+        });
+      else unreadable.push(`outlets.list[${i}].relay`);
+    });
+  else if (file.outlets !== undefined && list !== undefined) unreadable.push("outlets.list");
+  const safety = file.safety as { cabinetPowerRelay?: unknown } | undefined;
+  if (safety?.cabinetPowerRelay !== undefined) {
+    const r = cabinetRelayOnly.safeParse(safety);
+    if (r.success)
+      outputs.push({
+        name: "cabinetPowerRelay",
+        ...r.data.cabinetPowerRelay,
+        safeMeans: "the cabinet's chargers cut",
+      });
+    else unreadable.push("safety.cabinetPowerRelay");
+  }
+  return { outputs, unreadable };
 }

@@ -45,6 +45,8 @@ export interface AccessDeps {
    * active then: this controller then clears it itself when its condition ends.
    */
   readonly adoptAlarm?: (alarm: "lockout" | "reader-offline", source: string) => boolean;
+  /** readers that sit at a charging outlet, by reader id: their grants do not open the door */
+  readonly outletReaders?: ReadonlyMap<string, string>;
 }
 
 /** A reader's lockout as kept across a restart: wall-clock ms it ends. */
@@ -197,10 +199,12 @@ export class AccessController {
     const repeat = rs.last?.credential === read.credential;
     rs.last = { credential: read.credential, atMs: now };
 
+    const outlet = this.deps.outletReaders?.get(read.readerId);
     const direction = this.deps.occupancy.readerDirection?.(read.readerId) ?? "in";
     const decision = this.refusePin(read, now) ?? this.decide(read, rs, now, direction);
     const base = {
       readerId: read.readerId,
+      ...(outlet ? { outlet } : {}),
       credential: read.credential,
       format: read.format,
       method: read.kind === "face" ? ("face" as const) : ("card" as const),
@@ -216,11 +220,14 @@ export class AccessController {
         reason: "granted",
         secondFactor: decision.secondFactor,
       });
-      this.door.grant();
       this.stats.granted++;
-      if (this.settings.antiPassbackMs > 0 && direction === "in") this.rememberEntry(read.credential, now);
-      if (decision.secondFactor === "pin") this.pinsTyped.delete(e.personId); // one PIN, one entry
-      this.deps.onGrant?.(e.role);
+      // A card at an outlet's reader is a charging session's (the outlets act on the event), not an entry.
+      if (!outlet) {
+        this.door.grant();
+        if (this.settings.antiPassbackMs > 0 && direction === "in") this.rememberEntry(read.credential, now);
+        if (decision.secondFactor === "pin") this.pinsTyped.delete(e.personId); // one PIN, one entry
+        this.deps.onGrant?.(e.role);
+      }
     } else {
       this.bus.emit("access.denied", {
         ...base,

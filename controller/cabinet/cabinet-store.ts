@@ -4,18 +4,32 @@ import type { SwapState } from "./swap-machine.ts";
 
 const StoredSchema = z.object({
   swap: z.record(z.string(), z.unknown()).refine((s) => typeof s.step === "string"),
-  quarantined: z.array(z.object({ slot: z.number().int(), batteryId: z.string(), reason: z.string() })),
+  // Written by earlier versions; quarantines are in station-state.json now (read, to carry them over).
+  quarantined: z
+    .array(z.object({ slot: z.number().int(), batteryId: z.string(), reason: z.string() }))
+    .default([]),
 });
+
+export interface Quarantined {
+  slot: number;
+  batteryId: string;
+  reason: string;
+  detail?: string;
+  /** wall clock, ISO 8601 */
+  since?: string;
+}
 
 export interface CabinetRecord {
   swap: SwapState;
-  quarantined: { slot: number; batteryId: string; reason: string }[];
+  quarantined: Quarantined[];
 }
 
 /**
- * The swap in progress and the quarantined slots, written (and fsync'd) after every change, so a
- * power cut mid-swap is resumed after the restart. A file that cannot be read is a fresh start,
- * reported by the caller; it is small and replaced atomically (write, fsync, rename).
+ * The swap in progress, written (and fsync'd) after every change, so a power cut mid-swap is
+ * resumed after the restart. (The quarantined slots live in station-state.json beside the
+ * station's other quarantines; `quarantined` here is only what an earlier version wrote.) A file
+ * that cannot be read is a fresh start, reported by the caller; it is small and replaced
+ * atomically (write, fsync, rename).
  */
 export class CabinetStore {
   constructor(readonly file: string) {}
@@ -39,7 +53,7 @@ export class CabinetStore {
     const tmp = `${this.file}.tmp`;
     const fd = openSync(tmp, "w", 0o600); // the data directory is private (checked at start)
     try {
-      writeSync(fd, JSON.stringify(record));
+      writeSync(fd, JSON.stringify({ swap: record.swap }));
       fsyncSync(fd);
     } finally {
       closeSync(fd);

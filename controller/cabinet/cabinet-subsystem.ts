@@ -25,6 +25,7 @@ import { personArgs, personFrom, principalName } from "../principal.ts";
 import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
 import { type CabinetRecord, CabinetStore } from "./cabinet-store.ts";
+import { SlotQuarantines } from "./slot-quarantines.ts";
 import { NO_SWAP, type SwapEffect, type SwapInput, type SwapSettings, swapStep } from "./swap-machine.ts";
 
 /** status reads failed in a row before the cabinet counts as offline */
@@ -41,6 +42,7 @@ export class CabinetSubsystem implements Subsystem {
   private readonly cfg: CabinetConfig;
   private readonly settings: SwapSettings;
   private readonly store: CabinetStore;
+  private readonly quarantine: SlotQuarantines;
   private record: CabinetRecord = { swap: NO_SWAP, quarantined: [] };
   private slots: SlotView[] = [];
   private pendingSlots: SlotView[] = [];
@@ -65,6 +67,7 @@ export class CabinetSubsystem implements Subsystem {
     this.bus = ctx.bus;
     this.log = ctx.logger.child({ module: "cabinet" });
     this.store = new CabinetStore(resolve(ctx.config.dataDir, cfg.stateFile));
+    this.quarantine = new SlotQuarantines(this.name, ctx.ports.restart, this.clock, this.log);
     this.settings = {
       depositMs: cfg.timeouts.depositS * 1000,
       takeMs: cfg.timeouts.takeS * 1000,
@@ -136,10 +139,8 @@ export class CabinetSubsystem implements Subsystem {
   }
 
   release(slot: number, by: string) {
-    const q = this.record.quarantined.find((x) => x.slot === slot);
+    const q = this.quarantine.remove(slot);
     if (!q) return { status: "error" as const, code: "SLOT_NOT_QUARANTINED" };
-    this.record = { ...this.record, quarantined: this.record.quarantined.filter((x) => x !== q) };
-    this.persist();
     this.command(slotCommand(this.cfg.address, slot, "unlock", this.cfg.map), "meter");
     this.bus.emit("cabinet.battery-released", { slot, batteryId: q.batteryId, by });
     this.changes.emit();
@@ -153,7 +154,8 @@ export class CabinetSubsystem implements Subsystem {
         { file: this.store.file, err: loaded.problem },
         "swap state unreadable: starting without it",
       );
-    this.record = loaded.record;
+    this.record = { swap: loaded.record.swap, quarantined: [] };
+    this.quarantine.restore(loaded.record.quarantined);
     this.resumePending = this.record.swap.step !== "idle";
     const relay = this.ctx.hardware.power?.cabinetPowerRelay;
     await relay?.start();
@@ -230,7 +232,7 @@ export class CabinetSubsystem implements Subsystem {
   }
 
   private quarantinedSlots(): number[] {
-    return this.record.quarantined.map((q) => q.slot);
+    return this.quarantine.slots;
   }
 
   private command(req: ModbusRequest, priority: BusPriority): void {
@@ -305,11 +307,7 @@ export class CabinetSubsystem implements Subsystem {
     if (!hot && faults.length === 0) return;
     const reason = hot ? "over-temperature" : (faults[0] as string);
     const detail = hot ? `${v.tempC} °C > ${this.cfg.maxTempC} °C` : `faults: ${faults.join(", ")}`;
-    this.record = {
-      ...this.record,
-      quarantined: [...this.record.quarantined, { slot: v.slot, batteryId: v.batteryId, reason }],
-    };
-    this.persist();
+    this.quarantine.add({ slot: v.slot, batteryId: v.batteryId, reason, detail });
     this.command(slotCommand(this.cfg.address, v.slot, "chargeOff", this.cfg.map), "meter");
     this.log.warn({ slot: v.slot, batteryId: v.batteryId, reason, detail }, "battery quarantined");
     this.bus.emit("cabinet.battery-quarantined", { slot: v.slot, batteryId: v.batteryId, reason, detail });

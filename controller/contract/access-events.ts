@@ -30,6 +30,10 @@ export const RoleSchema = z.enum(["worker", "technician", "admin"]);
 
 const read = {
   readerId: z.string(),
+  outlet: z
+    .string()
+    .optional()
+    .describe("the charging outlet whose reader this is: the door was not opened (absent: the door)"),
   credential: credentialHash,
   format: z.string().describe("shape of the identifier (uid-4, serial-8, wiegand-26...), never its value"),
 };

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { credentialHash } from "./access-events.ts";
 
 const outlet = z.string().describe("outlet id from the station file");
-const source = z.enum(["session", "command", "schedule"]).describe("who asked for power");
+const source = z
+  .enum(["session", "command", "schedule", "tap"])
+  .describe("who asked for power (tap: a card at the outlet's own reader)");
 export const FaultReasonSchema = z
   .enum(["over-current", "over-power", "over-temperature", "meter-lost"])
   .describe("why an outlet was cut and quarantined");

@@ -5,7 +5,7 @@ import type { StationEvent } from "../contract/events.ts";
 import type { JournalStatus } from "../contract/telemetry.ts";
 import { usedRatio } from "./capacity.ts";
 import { JournalAlarms, type JournalNotice } from "./journal-alarms.ts";
-import { RowQueue } from "./row-queue.ts";
+import { MemoryRows } from "./memory-rows.ts";
 import type { AppendReport, Counts, JournalRow, OpenReport } from "./sqlite-journal.ts";
 import { faultToError, type JournalFault } from "./storage-errors.ts";
 import { round3, withTimeout } from "./timing.ts";
@@ -25,12 +25,6 @@ export type { JournalNotice };
 
 /** A commit group is at most this many events (one postMessage, one transaction, one fsync). */
 const MAX_GROUP = 20_000;
-/**
- * Committed events kept in memory for delivery while the disk is healthy. Enough for a
- * connected station to publish without reading back; more would only give the garbage
- * collector live objects to copy (its pauses stall the door's event loop).
- */
-const LIVE_CACHE = 4096;
 const STOP_TIMEOUT_MS = 3000;
 /** delivered events deleted together while a backlog drains */
 const DELETE_BATCH = 8192;
@@ -52,10 +46,7 @@ const OPEN_TIMEOUT_MS = 15_000;
  */
 export class Journal {
   private readonly client = new JournalWorkerClient();
-  /** committed and not yet acknowledged; the newest LIVE_CACHE of them while healthy */
-  private readonly committed = new RowQueue();
-  /** appended, not yet committed */
-  private readonly uncommitted = new RowQueue();
+  private readonly memory: MemoryRows;
   private readonly readable = new Listeners<void>();
   private readonly commits = new Listeners<{ upTo: number; committedAt: number }>();
   private readonly rewinds = new Listeners<void>();
@@ -69,13 +60,10 @@ export class Journal {
   private unwritableSince = 0;
   private lastSeqSeen = 0;
   private durable = 0;
-  /** rows up to this seq may be on disk only (evicted from memory, or from an earlier boot) */
-  private diskOnlyUpTo = 0;
   private ackedUpTo = 0;
   private deletedUpTo = 0;
   private ackedNotDeleted = 0;
   private db: Counts = { count: 0, bytes: 0, droppedTotal: 0 };
-  private memoryDropped = 0;
 
   private readonly alarms: JournalAlarms;
 
@@ -85,6 +73,7 @@ export class Journal {
     private readonly log: Logger,
   ) {
     this.alarms = new JournalAlarms(clock, log, opts, () => this.droppedTotal);
+    this.memory = new MemoryRows(opts.memoryEvents);
   }
 
   /** Open (integrity check first). Never throws: a journal that cannot open runs in memory and says so. */
@@ -100,7 +89,7 @@ export class Journal {
     this.alarms.stop();
     const finish = async () => {
       await this.flushing;
-      if (this.opened && !this.fault && this.uncommitted.length > 0) await this.flush();
+      if (this.opened && !this.fault && this.memory.uncommitted.length > 0) await this.flush();
       await this.deleting;
       if (this.opened && !this.fault && this.ackedUpTo > this.deletedUpTo) await this.deleteAcked();
       if (this.opened) await this.client.request({ op: "close" }).catch(() => undefined);
@@ -115,7 +104,7 @@ export class Journal {
   /** The bus sink: synchronous, no I/O. */
   append(event: StationEvent): void {
     const row: JournalRow = [event.seq, event.id, event.type, JSON.stringify(event)];
-    this.uncommitted.push(row);
+    this.memory.uncommitted.push(row);
     if (event.seq > this.lastSeqSeen) this.lastSeqSeen = event.seq;
     if (this.fault) {
       this.trimMemory();
@@ -132,7 +121,7 @@ export class Journal {
   async read(fromSeq: number, limit: number, replayedUpTo = 0): Promise<JournalRow[]> {
     // Acknowledged rows may still be on disk, waiting for their batch to be deleted.
     const afterSeq = Math.max(fromSeq, this.ackedUpTo);
-    if (afterSeq < this.diskOnlyUpTo && this.opened) {
+    if (afterSeq < this.memory.diskOnlyUpTo && this.opened) {
       try {
         const rows = await this.client.request({ op: "read", afterSeq, limit, replayedUpTo });
         if (rows.length > 0) return rows;
@@ -140,10 +129,7 @@ export class Journal {
         this.log.warn({ err: toFault(err).message }, "journal read failed; delivering from memory");
       }
     }
-    const out: JournalRow[] = [];
-    this.committed.collectAfter(afterSeq, limit, out);
-    if (this.fault && out.length < limit) this.uncommitted.collectAfter(afterSeq, limit, out);
-    return out;
+    return this.memory.collect(afterSeq, limit, this.fault !== undefined);
   }
 
   /** The broker has acknowledged every published event up to `seq` (`count` of them just now). */
@@ -151,8 +137,7 @@ export class Journal {
     if (seq <= this.ackedUpTo) return;
     this.ackedUpTo = seq;
     this.ackedNotDeleted += count;
-    this.committed.dropUpTo(seq);
-    if (this.fault) this.uncommitted.dropUpTo(seq);
+    this.memory.ackUpTo(seq, this.fault !== undefined);
     if (this.deleteDue()) void this.deleteAcked();
   }
 
@@ -189,11 +174,11 @@ export class Journal {
   /** Events not yet acknowledged by the broker. */
   get backlog(): number {
     const onDisk = Math.max(0, this.db.count - this.ackedNotDeleted);
-    return onDisk + this.uncommitted.length;
+    return onDisk + this.memory.uncommitted.length;
   }
 
   get droppedTotal(): number {
-    return this.db.droppedTotal + this.memoryDropped;
+    return this.db.droppedTotal + this.memory.dropped;
   }
 
   /** Run SQLite's full integrity check on the open journal; undefined when it is sound. */
@@ -203,7 +188,7 @@ export class Journal {
 
   status(): JournalStatus {
     const count = this.backlog;
-    const bytes = Math.max(0, this.db.bytes) + this.uncommitted.bytes;
+    const bytes = Math.max(0, this.db.bytes) + this.memory.uncommitted.bytes;
     return {
       health: !this.opened && !this.fault ? "starting" : this.fault ? "unwritable" : this.alarms.level,
       backlog: count,
@@ -243,7 +228,7 @@ export class Journal {
     this.db = { count: report.count, bytes: report.bytes, droppedTotal: report.droppedTotal };
     if (report.lastSeq > this.lastSeqSeen) this.lastSeqSeen = report.lastSeq;
     this.durable = Math.max(this.durable, report.lastSeq);
-    this.diskOnlyUpTo = Math.max(this.diskOnlyUpTo, report.lastSeq);
+    this.memory.diskOnlyUpTo = Math.max(this.memory.diskOnlyUpTo, report.lastSeq);
     if (this.ackedUpTo > 0 && report.count > 0) {
       // Opened late (the disk was unwritable at boot) over a backlog from before, while newer
       // events were already delivered from memory: those older rows are not acknowledged, and
@@ -282,7 +267,7 @@ export class Journal {
   }
 
   private flush(): Promise<void> {
-    const rows = this.uncommitted.slice(MAX_GROUP);
+    const rows = this.memory.uncommitted.slice(MAX_GROUP);
     const last = rows.at(-1);
     if (!last) return Promise.resolve();
     const upTo = last[0];
@@ -293,7 +278,7 @@ export class Journal {
       .finally(() => {
         this.flushing = undefined;
         // The next group goes at once: it gathered while this one was being written.
-        if (this.uncommitted.length > 0 && !this.fault && !this.stopped) void this.flush();
+        if (this.memory.uncommitted.length > 0 && !this.fault && !this.stopped) void this.flush();
       });
     this.flushing = p;
     return p;
@@ -302,18 +287,8 @@ export class Journal {
   private onCommitted(upTo: number, report: AppendReport): void {
     this.db = { count: report.count, bytes: report.bytes, droppedTotal: report.droppedTotal };
     this.durable = Math.max(this.durable, upTo);
-    for (let row = this.uncommitted.first(); row && row[0] <= upTo; row = this.uncommitted.first()) {
-      this.uncommitted.shift();
-      if (row[0] > this.ackedUpTo) this.committed.push(row);
-    }
-    if (report.dropped) {
-      this.committed.dropUpTo(report.dropped.toSeq);
-      this.alarms.recordDrop({ ...report.dropped, reason: "retention" });
-    }
-    while (this.committed.length > Math.min(LIVE_CACHE, this.opts.memoryEvents)) {
-      const row = this.committed.shift();
-      if (row && row[0] > this.diskOnlyUpTo) this.diskOnlyUpTo = row[0];
-    }
+    this.memory.committedUpTo(upTo, this.ackedUpTo, report.dropped?.toSeq);
+    if (report.dropped) this.alarms.recordDrop({ ...report.dropped, reason: "retention" });
     if (this.fault) this.leaveUnwritable();
     this.commits.emit({ upTo, committedAt: report.committedAt });
     if (this.deleteDue()) void this.deleteAcked();
@@ -360,7 +335,12 @@ export class Journal {
     if (first) {
       const err = faultToError(fault, this.opts.file);
       this.log.error(
-        { code: err.code, err: err.message, hint: err.details.hint, buffered: this.uncommitted.length },
+        {
+          code: err.code,
+          err: err.message,
+          hint: err.details.hint,
+          buffered: this.memory.uncommitted.length,
+        },
         "journal cannot write: events are held in memory and still published",
       );
       this.alarms.notify({
@@ -398,7 +378,7 @@ export class Journal {
     await this.deleting;
     // Removing what was delivered meanwhile may be what makes room.
     if (this.ackedUpTo > this.deletedUpTo) await this.deleteAcked();
-    if (this.uncommitted.length > 0) await this.flush();
+    if (this.memory.uncommitted.length > 0) await this.flush();
     else {
       // Nothing buffered to prove the disk writable: an empty group still commits last_seq.
       await this.client
@@ -411,16 +391,8 @@ export class Journal {
 
   /** While unwritable, memory is the journal: bounded, the oldest dropped and counted. */
   private trimMemory(): void {
-    while (this.committed.length + this.uncommitted.length > this.opts.memoryEvents) {
-      if (this.committed.length > 0) {
-        const row = this.committed.shift();
-        if (row && row[0] > this.diskOnlyUpTo) this.diskOnlyUpTo = row[0];
-        continue;
-      }
-      const row = this.uncommitted.shift();
-      if (!row) break;
-      this.memoryDropped++;
-      this.alarms.recordDrop({ count: 1, fromSeq: row[0], toSeq: row[0], reason: "memory" });
-    }
+    this.memory.trim((seq) =>
+      this.alarms.recordDrop({ count: 1, fromSeq: seq, toSeq: seq, reason: "memory" }),
+    );
   }
 }

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import { createConnection } from "node:net";
-import { Duplex } from "node:stream";
+import type { Duplex } from "node:stream";
 import mqtt, {
   type IClientOptions,
   type IClientPublishOptions,
@@ -11,15 +10,10 @@ import type { Logger } from "pino";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
 import { afterDisconnect, afterFailure, type ReconnectPlan } from "./backoff.ts";
-import { type DroppedPacket, IncomingPacketFilter, pubackFor } from "./packet-filter.ts";
-
-export interface TlsFiles {
-  ca?: string | undefined;
-  cert?: string | undefined;
-  key?: string | undefined;
-  rejectUnauthorized: boolean;
-  servername?: string | undefined;
-}
+import { guardedStream, ReusedReadBuffer } from "./guarded-stream.ts";
+import { type DroppedPacket, IncomingPacketFilter } from "./packet-filter.ts";
+import { type TlsFiles, tlsClientOptions } from "./tls-options.ts";
+import { matches, redact } from "./topics.ts";
 
 export interface MqttLinkOptions {
   urls: readonly string[];
@@ -304,6 +298,9 @@ export class MqttLink {
       resubscribe: false,
       // mqtt.js traces every packet through `debug`; on the drain path that alone costs ~10 %.
       log: () => {},
+      // Otherwise every PUBACK received re-arms the keepalive timer (a clearTimeout and a
+      // setTimeout per event: ~8 % of the drain's CPU). A PINGREQ every keepalive is cheaper.
+      reschedulePings: false,
       // mqtt-packet otherwise pre-builds 65,536 two-byte Buffers on the first write: 6 MB of heap
       // on a board whose whole budget is 80 MB.
       writeCache: false,
@@ -321,112 +318,5 @@ export class MqttLink {
       ...(o.credentials ? { username: o.credentials.username, password: o.credentials.password } : {}),
       ...tlsClientOptions(tls),
     };
-  }
-}
-
-/**
- * The socket mqtt.js reads, through the filter: writes pass straight on; reads are what the
- * filter lets through. An oversize QoS 1 publish is acknowledged here, in order with mqtt.js's
- * own writes, so the broker does not redeliver it at every reconnect.
- */
-function guardedStream(
-  socket: Duplex,
-  filter: IncomingPacketFilter,
-  dropped: (d: DroppedPacket) => void,
-  reads: ReusedReadBuffer | undefined,
-): Duplex {
-  const guarded: Duplex = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk: Buffer, _enc, cb) {
-      socket.write(chunk, cb);
-    },
-    final(cb) {
-      socket.end(cb);
-    },
-    destroy(err, cb) {
-      socket.destroy(err ?? undefined);
-      cb(err);
-    },
-  });
-  const feed = (chunk: Buffer, reused: boolean): boolean => {
-    const out = filter.feed(chunk);
-    let more = true;
-    // A reused read buffer is overwritten by the next read: what passes is copied out of it.
-    for (const c of out.chunks) more = guarded.push(reused ? Buffer.from(c) : c) && more;
-    for (const d of out.dropped) {
-      if (d.qos === 1 && d.packetId !== undefined) guarded.write(pubackFor(d.packetId));
-      dropped(d);
-    }
-    if (out.violation) guarded.destroy(Object.assign(new Error(out.violation), { code: "MQTT_OVERSIZE" }));
-    return more;
-  };
-  if (reads) reads.sink = (chunk) => feed(chunk, true);
-  else
-    socket.on("data", (chunk: Buffer) => {
-      if (!feed(chunk, false)) socket.pause();
-    });
-  socket.on("end", () => guarded.push(null));
-  socket.on("error", (err) => guarded.destroy(err));
-  socket.on("close", () => guarded.destroy());
-  return guarded;
-}
-
-/**
- * One read buffer per connection, reused for every read (net's `onread`): the bytes of an
- * oversize packet the filter skips are never allocated, so not even garbage piles up. (Over
- * WebSockets the stream's own chunks are used; their memory is bounded by the GC instead.)
- */
-class ReusedReadBuffer {
-  sink: ((chunk: Buffer) => boolean) | undefined;
-  readonly onread = {
-    buffer: Buffer.allocUnsafe(64 * 1024),
-    callback: (n: number, buf: Uint8Array): boolean =>
-      this.sink?.(Buffer.from(buf.buffer, buf.byteOffset, n)) ?? true,
-  };
-}
-
-function readPem(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new Error(`cannot read TLS file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-}
-
-/** The TLS part of the client options (the station's link and doctor's broker check share it). */
-export function tlsClientOptions(tls: TlsFiles | undefined): Partial<IClientOptions> {
-  if (!tls) return {};
-  return {
-    rejectUnauthorized: tls.rejectUnauthorized,
-    ...(tls.ca ? { ca: readPem(tls.ca) } : {}),
-    ...(tls.cert ? { cert: readPem(tls.cert) } : {}),
-    ...(tls.key ? { key: readPem(tls.key) } : {}),
-    ...(tls.servername ? { servername: tls.servername } : {}),
-  };
-}
-
-/** MQTT topic filter matching (+ and #), for the few filters the station subscribes to. */
-export function matches(filter: string, topic: string): boolean {
-  const f = filter.split("/");
-  const t = topic.split("/");
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === "#") return true;
-    if (i >= t.length) return false;
-    if (f[i] !== "+" && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
-
-/** An URL fit for a log: no user name or password. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//");
   }
 }

@@ -97,7 +97,13 @@ export class TelemetryReporter {
 
   private scheduleHeartbeat(): void {
     this.heartbeat = this.clock.setTimeout(() => {
-      this.send("heartbeat", []);
+      // A change the poll has not reported yet is said here: the heartbeat becomes the last report.
+      const s = this.sample();
+      this.send(
+        "heartbeat",
+        this.last ? changesSince(this.last, watched(s), this.settings.backlogStep) : [],
+        s,
+      );
       this.scheduleHeartbeat();
     }, this.settings.heartbeatS * 1000);
   }

@@ -235,7 +235,7 @@ export class OccupancyService {
 
   private onBusEvent(e: StationEvent): void {
     const atMs = this.clock.monotonic();
-    if (e.type === "access.granted") {
+    if (e.type === "access.granted" && !e.outlet) {
       const direction = this.readerDirection(e.readerId);
       this.passback = passbackStep(this.passback, {
         type: "grant",

@@ -57,6 +57,13 @@ export class RestartState {
     return this.restoredState;
   }
 
+  /** The quarantines `subsystem` left at the last run, by key. */
+  restoredQuarantines(subsystem: string): Record<string, PersistedStationState["quarantines"][string]> {
+    return Object.fromEntries(
+      Object.entries(this.restoredState.quarantines).filter(([, q]) => q.subsystem === subsystem),
+    );
+  }
+
   track(part: Part): () => void {
     this.parts.push(part);
     return () => {

@@ -34,6 +34,10 @@ const QuarantineSchema = z.object({
   subsystem: z.string().min(1),
   reason: z.string(),
   since: z.string(),
+  /** what the fault was, in words (e.g. `7.20 A > 5 A`) */
+  detail: z.string().optional(),
+  /** what was taken out of service when it is not the key's part itself (a battery's id) */
+  item: z.string().optional(),
 });
 
 export type PersistedAlarm = z.output<typeof ActiveAlarmSchema>;

@@ -23,7 +23,7 @@ export class Occupant {
 
   start(): void {
     this.unsubscribe = this.bus.subscribe((e) => {
-      if (e.type === "access.granted")
+      if (e.type === "access.granted" && !e.outlet)
         this.last = { credential: e.credential, personId: e.personId, atMs: this.clock.monotonic() };
     });
   }

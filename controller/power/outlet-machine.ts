@@ -18,7 +18,8 @@ export interface OutletLimits {
   readonly maxSessionMs: number;
 }
 
-export type FaultReason = "over-current" | "over-power" | "over-temperature" | "meter-lost";
+export const FAULT_REASONS = ["over-current", "over-power", "over-temperature", "meter-lost"] as const;
+export type FaultReason = (typeof FAULT_REASONS)[number];
 export type EndReason =
   | "charge-complete"
   | "max-time"
@@ -27,7 +28,7 @@ export type EndReason =
   | "schedule"
   | FaultReason;
 /** who asks for power: a person's session, a remote or local command, the opening schedule */
-export type ControlSource = "session" | "command" | "schedule";
+export type ControlSource = "session" | "command" | "schedule" | "tap";
 export type RefusalReason =
   | "quarantined"
   | "station-safety"

@@ -1,15 +1,15 @@
 import type { Logger } from "pino";
 import { z } from "zod";
 import { isStationError, type StationError } from "../../config/errors.ts";
-import { type OutletConfig, outletLimits } from "../../config/sections/power.ts";
+import { outletLimits } from "../../config/sections/power.ts";
 import { decodePzem, pzemReadRequest } from "../../device/modbus/pzem.ts";
 import type { Answer } from "../../device/modbus/rtu-master.ts";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
-import type { GpioOutput } from "../../device/ports/gpio.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
 import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
+import type { PersistedQuarantine } from "../persist/station-state-file.ts";
 import { personArgs, personFrom, principalName } from "../principal.ts";
 import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
@@ -17,27 +17,19 @@ import { DailyEnergy, fairUse } from "./fair-use.ts";
 import { Occupant, type Person } from "./occupant.ts";
 import {
   type ControlSource,
+  FAULT_REASONS,
+  type FaultReason,
   IDLE,
   type OutletEffect,
   type OutletInput,
-  type OutletLimits,
-  type OutletState,
   relayOn,
   step,
 } from "./outlet-machine.ts";
-
-interface Outlet {
-  cfg: OutletConfig;
-  limits: OutletLimits;
-  relay: GpioOutput | undefined;
-  state: OutletState;
-  meterOnline: boolean;
-  powerW: number;
-  currentA: number;
-  energyWh: number;
-}
+import { type Outlet, outletsState } from "./outlet-state.ts";
 
 const TICK_MS = 1000;
+/** an outlet's key in station-state.json's quarantines */
+const QUARANTINE_KEY = "outlet/";
 
 const who = (p: { credential: string; personId?: string | undefined }) => p.personId ?? p.credential;
 
@@ -60,6 +52,9 @@ export class OutletsSubsystem implements Subsystem {
   private tickTimer: TimerHandle | undefined;
   private stationCut = false;
   private started = false;
+  private restored = false;
+  /** when each quarantine began, wall clock (it may be from before the restart) */
+  private readonly quarantinedSince = new Map<string, string>();
 
   constructor(private readonly ctx: SubsystemContext) {
     const cfg = ctx.config.outlets;
@@ -82,6 +77,8 @@ export class OutletsSubsystem implements Subsystem {
         energyWh: 0,
       });
     }
+    // A quarantine outlives a restart (station-state.json) until a technician clears it.
+    ctx.ports.restart?.track(() => ({ quarantines: this.quarantines() }));
     ctx.ports.outletPower = {
       cut: (active) => {
         this.stationCut = active;
@@ -131,6 +128,19 @@ export class OutletsSubsystem implements Subsystem {
     return ok ? { status: "ok" as const } : { status: "error" as const, code: "OUTLET_REFUSED" };
   }
 
+  /**
+   * A card granted at an outlet's own reader (`outlets.list[].reader`): starts a session bound to
+   * that card, or stops the one it started. Another person's card does not stop it.
+   */
+  private onTap(e: { outlet?: string | undefined; credential: string; personId: string }): void {
+    const o = e.outlet === undefined ? undefined : this.outlets.get(e.outlet);
+    if (!o || !e.outlet) return;
+    const s = o.state.session;
+    if (!s) this.startSession(e.outlet, "tap", { credential: e.credential, personId: e.personId });
+    else if (who(s) === who(e)) this.stopSession(e.outlet, "tap");
+    else this.refuse(e.outlet, "busy", "tap");
+  }
+
   stopSession(id: string, source: ControlSource) {
     const ok = this.dispatch(id, { type: "stop", source, atMs: this.clock.monotonic() });
     return ok ? { status: "ok" as const } : { status: "error" as const, code: "OUTLET_REFUSED" };
@@ -150,8 +160,10 @@ export class OutletsSubsystem implements Subsystem {
       await o.relay?.start();
       o.relay?.write(false);
     }
+    this.restoreQuarantines();
     this.started = true;
     this.occupant.start();
+    this.unsubscribers.push(this.bus.subscribe((e) => e.type === "access.granted" && this.onTap(e)));
     for (const [id, o] of this.outlets) {
       const sched = this.ctx.ports.modbus?.scheduler(o.cfg.bus);
       if (!sched) {
@@ -212,39 +224,59 @@ export class OutletsSubsystem implements Subsystem {
 
   snapshot(): Partial<StationState> {
     if (this.outlets.size === 0) return {};
-    const iso = (monoMs: number) =>
-      new Date(this.clock.now() - (this.clock.monotonic() - monoMs)).toISOString();
-    const outlets: NonNullable<StationState["outlets"]> = {};
-    for (const [id, o] of this.outlets) {
-      const s = o.state.session;
-      const q = o.state.quarantine;
-      outlets[id] = {
-        kind: o.cfg.kind,
-        state: o.state.mode,
-        relay: relayOn(o.state),
-        meterOnline: o.meterOnline,
-        powerW: o.powerW,
-        currentA: o.currentA,
-        energyWh: o.energyWh,
-        stationCut: o.state.stationCut,
-        ...(s
-          ? {
-              session: {
-                ...(s.personId ? { personId: s.personId } : {}),
-                since: iso(s.startedAtMs),
-                energyWh: s.energyWh,
-                source: s.source,
-              },
-            }
-          : {}),
-        ...(q ? { quarantine: { reason: q.reason, detail: q.detail, since: iso(q.atMs) } } : {}),
-      };
-    }
-    return { outlets };
+    return { outlets: outletsState(this.outlets, this.clock, this.quarantinedSince) };
   }
 
   onChange(listener: () => void): () => void {
     return this.changes.add(listener);
+  }
+
+  /** This subsystem's part of station-state.json: until start has restored it, what was read. */
+  private quarantines(): Record<string, PersistedQuarantine> {
+    const out: Record<string, PersistedQuarantine> = {};
+    if (!this.restored) return this.ctx.ports.restart?.restoredQuarantines(this.name) ?? {};
+    for (const [id, o] of this.outlets) {
+      const q = o.state.quarantine;
+      if (q)
+        out[`${QUARANTINE_KEY}${id}`] = {
+          subsystem: this.name,
+          reason: q.reason,
+          since: this.quarantinedSince.get(id) ?? new Date(this.clock.now()).toISOString(),
+          detail: q.detail,
+        };
+    }
+    return out;
+  }
+
+  /** Outlets quarantined when the last run ended stay so, whatever their meter says now. */
+  private restoreQuarantines(): void {
+    const restored = this.ctx.ports.restart?.restoredQuarantines(this.name) ?? {};
+    for (const [key, q] of Object.entries(restored)) {
+      if (!key.startsWith(QUARANTINE_KEY)) continue;
+      const id = key.slice(QUARANTINE_KEY.length);
+      const o = this.outlets.get(id);
+      if (!o) {
+        this.log.warn(
+          { outlet: id },
+          "a quarantined outlet is no longer configured: its quarantine is dropped",
+        );
+        continue;
+      }
+      const reason = (FAULT_REASONS as readonly string[]).includes(q.reason)
+        ? (q.reason as FaultReason)
+        : "meter-lost";
+      o.state = {
+        ...o.state,
+        mode: "quarantined",
+        quarantine: { reason, atMs: this.clock.monotonic(), detail: q.detail ?? q.reason },
+      };
+      this.quarantinedSince.set(id, q.since);
+      this.log.warn(
+        { outlet: id, reason, since: q.since },
+        "outlet still quarantined from before the restart",
+      );
+    }
+    this.restored = true;
   }
 
   private onMeter(id: string, r: Answer | StationError): void {
@@ -314,10 +346,14 @@ export class OutletsSubsystem implements Subsystem {
         });
         return false;
       case "quarantined":
+        this.quarantinedSince.set(id, new Date(nowMs).toISOString());
+        this.ctx.ports.restart?.changed();
         this.log.warn({ outlet: id, reason: e.reason, detail: e.detail }, "outlet cut and quarantined");
         this.bus.emit("outlet.quarantined", { outlet: id, reason: e.reason, detail: e.detail });
         return false;
       case "cleared":
+        this.quarantinedSince.delete(id);
+        this.ctx.ports.restart?.changed();
         return false;
       case "refused":
         this.bus.emit("outlet.refused", { outlet: id, reason: e.reason, source: e.source });
@@ -327,7 +363,7 @@ export class OutletsSubsystem implements Subsystem {
 
   private refuse(
     id: string,
-    reason: "no-occupant" | "fair-use-concurrent" | "fair-use-energy",
+    reason: "no-occupant" | "fair-use-concurrent" | "fair-use-energy" | "busy",
     source: ControlSource,
   ) {
     this.bus.emit("outlet.refused", { outlet: id, reason, source });

@@ -2,7 +2,7 @@ import mqtt from "mqtt";
 import type { StationConfig } from "../../config/schema.ts";
 import type { Secrets } from "../../config/secrets.ts";
 import { brokerUrl } from "../../config/sections/mqtt.ts";
-import { tlsClientOptions } from "../../controller/mqtt/mqtt-link.ts";
+import { tlsClientOptions } from "../../controller/mqtt/tls-options.ts";
 import type { CheckCause, CheckResult } from "../../controller/subsystem.ts";
 import type { LocalCheck } from "./local-checks.ts";
 

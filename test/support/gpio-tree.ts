@@ -67,6 +67,13 @@ export class GpioTree {
     return value !== activeLow ? 1 : 0;
   }
 
+  /** Leave a pin at an electrical level, as a process that died driving it would have. */
+  drive(bcm: number, level: 0 | 1): void {
+    const line = join(this.dir, `gpio${CHIP_BASE + bcm}`);
+    const activeLow = readFileSync(join(line, "active_low"), "utf8").trim() === "1";
+    writeFileSync(join(line, "value"), `${(level === 1) !== activeLow ? 1 : 0}\n`);
+  }
+
   set(bcm: number, level: 0 | 1): void {
     writeFileSync(join(this.dir, `gpio${CHIP_BASE + bcm}`, "value"), `${level}\n`);
   }

@@ -40,8 +40,10 @@ export async function bootPowerStation(
   dataDir = mkdtempSync(join(tmpdir(), "ws-power-")),
   extra = "",
   consolePort?: number,
+  /** an edit of the station file's text (another reader, the broker's URL) */
+  edit: (yaml: string) => string = (y) => y,
 ) {
-  const r = parseConfigText(await powerStationYaml(dataDir, extra, consolePort));
+  const r = parseConfigText(edit(await powerStationYaml(dataDir, extra, consolePort)));
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   const booted: BootedStation = await bootStation({
     config: r.config,
