@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { reapOnExit } from "../simulator/serial/reap-on-exit.ts";
 import { findExecutable } from "./executables.ts";
 
 /**
@@ -24,6 +25,7 @@ export class PtyPair {
     this.proc = spawn(socat, ["-d", "-d", `pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`], {
       stdio: ["ignore", "ignore", "pipe"],
     });
+    reapOnExit(this.proc);
     let stderr = "";
     this.proc.stderr?.on("data", (d: Buffer) => {
       stderr += d.toString();

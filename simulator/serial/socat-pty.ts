@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StationError } from "../../config/errors.ts";
+import { reapOnExit } from "./reap-on-exit.ts";
 
 /**
  * A pty pair made by socat, named by two symlinks that exist only while socat runs: killing it
@@ -38,6 +39,7 @@ export class SocatPty {
       { stdio: "ignore" },
     );
     this.child = child;
+    reapOnExit(child);
     child.on("exit", () => {
       if (this.child === child) this.child = undefined;
     });
