@@ -59,7 +59,7 @@ describe("doctor: the subsystems' checks of a running station", () => {
     const { checks } = await runDoctor(file, { timePaths: synced(), procRoot: noProcs() });
     expect(check(checks, "occupancy.radar")).toMatchObject({
       ok: false,
-      hint: expect.stringContaining("Radar health"),
+      hint: expect.stringContaining("occupancy.radar.port"),
     });
     await booted.occupancySim?.replugRadar();
   }, 30_000);
