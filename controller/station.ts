@@ -4,7 +4,6 @@ import type { Logger } from "pino";
 import { isStationError } from "../config/errors.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { controlSocketPath } from "../config/sections/control.ts";
-import { brokerUrl } from "../config/sections/mqtt.ts";
 import { configWarnings } from "../config/warnings.ts";
 import type { Hardware } from "../device/hardware.ts";
 import type { TimerHandle } from "../device/ports/clock.ts";
@@ -23,7 +22,7 @@ import { EntranceSubsystem } from "./entrance-subsystem.ts";
 import { EventBus } from "./events/event-bus.ts";
 import { Journal } from "./journal/journal.ts";
 import type { LogTail } from "./log-tail.ts";
-import { StationReporting } from "./mqtt/station-reporting.ts";
+import { reportingOptions, StationReporting } from "./mqtt/station-reporting.ts";
 import { mergeParts } from "./mqtt/telemetry-reporter.ts";
 import { RestartState } from "./persist/restart-state.ts";
 import { StationStateFile, stationStateFile } from "./persist/station-state-file.ts";
@@ -135,31 +134,16 @@ export class Station {
       logger.child({ module: "journal" }),
     );
     this.mqtt = new StationReporting(
-      {
-        topicRoot: config.mqtt.topicRoot,
-        stationId: config.station.id,
+      reportingOptions(config, {
         status: {
           stationId: config.station.id,
           bootId: this.bootId,
           version: opts.version,
           since: this.since,
         },
-        link: {
-          urls: [brokerUrl(config), ...config.mqtt.failoverUrls],
-          clientId: config.mqtt.clientId ?? `waystation-${config.station.id}`,
-          protocolVersion: config.mqtt.protocolVersion,
-          keepaliveS: config.mqtt.keepaliveS,
-          sessionExpiryS: config.mqtt.sessionExpiryS,
-          connectTimeoutMs: config.mqtt.connectTimeoutMs,
-          reconnect: config.mqtt.reconnect,
-          tls: config.mqtt.tls,
-          credentials: opts.mqttCredentials,
-          maxIncomingPacketBytes: config.mqtt.maxIncomingPacketBytes,
-        },
-        inFlight: config.mqtt.inFlight,
-        telemetry: config.mqtt.telemetry,
+        credentials: opts.mqttCredentials,
         telemetryParts: () => mergeParts(this.subsystems.map((s) => s.telemetry?.())),
-      },
+      }),
       this.journal,
       hardware.clock,
       logger.child({ module: "mqtt" }),

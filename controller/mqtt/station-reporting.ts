@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import type { StationConfig } from "../../config/schema.ts";
+import { brokerUrl } from "../../config/sections/mqtt.ts";
 import type { Clock } from "../../device/ports/clock.ts";
 import type { StationState, Status } from "../contract/state.ts";
 import { stationTopics } from "../contract/state.ts";
@@ -22,6 +24,36 @@ export interface ReportingOptions {
   telemetry: TelemetrySettings;
   /** the subsystems' parts of the telemetry (outlets, the credential list, ...) */
   telemetryParts?: () => TelemetryPart;
+}
+
+/** The station file's `mqtt` section as reporting options; the rest is the station's own. */
+export function reportingOptions(
+  config: StationConfig,
+  own: Pick<ReportingOptions, "status" | "telemetryParts"> & {
+    credentials: MqttLinkOptions["credentials"];
+  },
+): ReportingOptions {
+  const m = config.mqtt;
+  return {
+    topicRoot: m.topicRoot,
+    stationId: config.station.id,
+    status: own.status,
+    link: {
+      urls: [brokerUrl(config), ...m.failoverUrls],
+      clientId: m.clientId ?? `waystation-${config.station.id}`,
+      protocolVersion: m.protocolVersion,
+      keepaliveS: m.keepaliveS,
+      sessionExpiryS: m.sessionExpiryS,
+      connectTimeoutMs: m.connectTimeoutMs,
+      reconnect: m.reconnect,
+      tls: m.tls,
+      credentials: own.credentials,
+      maxIncomingPacketBytes: m.maxIncomingPacketBytes,
+    },
+    inFlight: m.inFlight,
+    telemetry: m.telemetry,
+    ...(own.telemetryParts ? { telemetryParts: own.telemetryParts } : {}),
+  };
 }
 
 const STOP_TIMEOUT_MS = 2000;
