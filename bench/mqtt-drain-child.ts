@@ -14,7 +14,7 @@ import { EventDelivery } from "../controller/mqtt/event-delivery.ts";
 import { MqttLink } from "../controller/mqtt/mqtt-link.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
 
-const [url, fileArg, countArg, naiveArg] = process.argv.slice(2);
+const [url, fileArg, countArg, naiveArg, brokerPidArg] = process.argv.slice(2);
 if (!url || !fileArg) throw new Error("usage: mqtt-drain-child.ts URL JOURNAL_FILE COUNT NAIVE_COUNT");
 const count = Number(countArg ?? 100_000);
 const naiveCount = Number(naiveArg ?? 30_000);
@@ -58,13 +58,20 @@ const sampler = setInterval(() => {
 }, 10);
 let t0 = 0;
 let cpu0 = 0;
+let processCpu0 = process.cpuUsage();
+let brokerCpu0 = 0;
+const brokerCpuS = () => (brokerPidArg ? procCpuS(`/proc/${brokerPidArg}/stat`) : Number.NaN);
 /**
  * CPU seconds the main thread (where delivery runs) has used, from /proc (Node 20 has no
  * per-thread figure): on a shared machine the wall-clock rate says as much about the neighbours.
  */
 function mainThreadCpuS(): number {
+  return procCpuS(`/proc/self/task/${process.pid}/stat`);
+}
+/** CPU seconds (user + system) of a process or thread, from its /proc stat file (10 ms ticks). */
+function procCpuS(statFile: string): number {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const stat = readFileSync(statFile, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
@@ -74,6 +81,8 @@ function mainThreadCpuS(): number {
 link.onConnect((info) => {
   t0 = performance.now();
   cpu0 = mainThreadCpuS();
+  processCpu0 = process.cpuUsage();
+  brokerCpu0 = brokerCpuS();
   delivery.onConnect(info.receiveMaximum);
 });
 link.onDisconnect(() => delivery.onDisconnect());
@@ -83,6 +92,9 @@ while (!(t0 > 0 && journal.status().backlog === 0 && journal.status().bytes === 
 }
 const drainS = (performance.now() - t0) / 1000;
 const drainCpuS = mainThreadCpuS() - cpu0;
+const processCpu = process.cpuUsage(processCpu0);
+const processCpuS = (processCpu.user + processCpu.system) / 1e6;
+const drainBrokerCpuS = brokerCpuS() - brokerCpu0;
 // Most of the RSS growth is garbage V8 has not collected yet; say how much is live.
 global.gc?.();
 const heapAfterGcMb = mb(process.memoryUsage().heapUsed);
@@ -125,6 +137,8 @@ process.stdout.write(
     left,
     drainPerS: count / drainS,
     drainCpuS,
+    processCpuS,
+    brokerCpuS: drainBrokerCpuS,
     naiveCount,
     naivePerS: naiveCount / naiveS,
     rssBeforeMb: mb(rssBefore),

@@ -15,6 +15,9 @@ interface DrainFigures {
   left: number;
   drainPerS: number;
   drainCpuS: number;
+  /** the whole controller process: main thread, journal worker, GC and libuv threads */
+  processCpuS: number;
+  brokerCpuS: number;
   naiveCount: number;
   naivePerS: number;
   rssBeforeMb: number;
@@ -50,7 +53,13 @@ export function fillJournal(file: string, count: number): void {
 }
 
 /** The drain runs in a process of its own, bundled and with the service's flags, as a station runs. */
-async function runChild(url: string, file: string, count: number, naive: number): Promise<DrainFigures> {
+async function runChild(
+  url: string,
+  file: string,
+  count: number,
+  naive: number,
+  brokerPid: number | undefined,
+): Promise<DrainFigures> {
   const script = await bundleChild(
     resolve(import.meta.dirname, "mqtt-drain-child.ts"),
     "bench-mqtt-drain-child",
@@ -59,7 +68,16 @@ async function runChild(url: string, file: string, count: number, naive: number)
   return new Promise((res, rej) => {
     const p = spawn(
       process.execPath,
-      [...SERVICE_NODE_FLAGS, "--expose-gc", script, url, file, String(count), String(naive)],
+      [
+        ...SERVICE_NODE_FLAGS,
+        "--expose-gc",
+        script,
+        url,
+        file,
+        String(count),
+        String(naive),
+        String(brokerPid ?? ""),
+      ],
       { env: { ...process.env, ...SERVICE_ENV }, stdio: ["ignore", "pipe", "inherit"] },
     );
     let out = "";
@@ -86,7 +104,7 @@ export async function benchMqttDrain(quick: boolean): Promise<BenchResult[]> {
   try {
     const file = join(dir, "journal.db");
     fillJournal(file, 100_000);
-    const f = await runChild(broker.url, file, 100_000, quick ? 10_000 : 30_000);
+    const f = await runChild(broker.url, file, 100_000, quick ? 10_000 : 30_000, broker.pid);
     if (f.published < f.count || f.left !== 0) {
       throw new Error(`drain incomplete: ${f.published} acknowledged, ${f.left} left in the journal`);
     }
@@ -106,6 +124,12 @@ export async function benchMqttDrain(quick: boolean): Promise<BenchResult[]> {
             // what the rate would be with the main thread never waiting for a core
             main_thread_cpu_s: round(f.drainCpuS, 2),
             per_main_thread_cpu_s: Math.round(f.count / f.drainCpuS),
+            // CPU per event of each process on the path (load-independent, unlike the rate)
+            cpu_us_per_event: {
+              main_thread: round((f.drainCpuS * 1e6) / f.count, 1),
+              other_threads: round(((f.processCpuS - f.drainCpuS) * 1e6) / f.count, 1),
+              mosquitto: round((f.brokerCpuS * 1e6) / f.count, 1),
+            },
             loadavg_1m: round(loadavg()[0] ?? 0, 1),
           },
           baseline: {

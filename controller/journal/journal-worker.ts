@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import { parentPort } from "node:worker_threads";
+import type { PackedRows } from "./event-page.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 import { SqliteJournal, salvageLastSeq } from "./sqlite-journal.ts";
 import { classifyStorageError } from "./storage-errors.ts";
@@ -45,12 +46,16 @@ function need(): SqliteJournal {
 
 parentPort?.on("message", (msg: { id: number } & WorkerRequest) => {
   let reply: WorkerReply;
+  let transfer: ArrayBuffer[] = [];
   try {
-    reply = { id: msg.id, ok: true, result: handle(msg) };
+    const result = handle(msg);
+    // A page's bytes move to the main thread rather than being copied (event-page.ts).
+    if (msg.op === "read") transfer = [(result as PackedRows).bytes.buffer as ArrayBuffer];
+    reply = { id: msg.id, ok: true, result };
   } catch (err) {
     const lastSeq = (err as { lastSeq?: number } | null)?.lastSeq;
     const fault = classifyStorageError(err, dir);
     reply = { id: msg.id, ok: false, fault: lastSeq === undefined ? fault : { ...fault, lastSeq } };
   }
-  parentPort?.postMessage(reply);
+  parentPort?.postMessage(reply, transfer);
 });

@@ -62,11 +62,11 @@ describe("journal", () => {
     for (let i = 0; i < 5000; i++) bus.emit("door.closed", {});
     await until(() => journal.status().durableSeq === 5000, "all durable");
     const rows = await journal.read(0, 10_000);
-    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
-    expect(JSON.parse(rows[41]?.[3] ?? "{}")).toMatchObject({ seq: 42, type: "door.closed" });
+    expect(rows.seqs).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
+    expect(JSON.parse(rows.text(41))).toMatchObject({ seq: 42, type: "door.closed" });
     journal.ackUpTo(3000, 3000);
     expect(journal.backlog).toBe(2000);
-    expect((await journal.read(0, 10))[0]?.[0]).toBe(3001);
+    expect((await journal.read(0, 10)).seqs[0]).toBe(3001);
     await journal.stop();
     const db = new Database(join(dir, "journal.db"), { readonly: true });
     expect((db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n).toBe(2000);
@@ -84,7 +84,7 @@ describe("journal", () => {
     expect(second.journal.lastSeq).toBe(10);
     expect(second.bus.emit("door.opened", { unlocked: false }).seq).toBe(11);
     await until(() => second.journal.status().durableSeq === 11, "durable");
-    expect((await second.journal.read(0, 100)).map((r) => r[0])).toEqual([5, 6, 7, 8, 9, 10, 11]);
+    expect((await second.journal.read(0, 100)).seqs).toEqual([5, 6, 7, 8, 9, 10, 11]);
     expect(await second.journal.integrityCheck()).toBeUndefined();
   });
 
@@ -119,7 +119,7 @@ describe("journal", () => {
     await until(() => journal.droppedTotal >= 50, "dropped counter");
     const rows = await journal.read(0, 1000);
     expect(rows.length).toBeLessThanOrEqual(100);
-    expect(rows[0]?.[0]).toBe(journal.droppedTotal + 1);
+    expect(rows.seqs[0]).toBe(journal.droppedTotal + 1);
     expect(journal.status()).toMatchObject({ health: "warning", dropped: journal.droppedTotal });
   });
 
@@ -152,13 +152,13 @@ describe("journal", () => {
     let rewound = 0;
     second.journal.onRewind(() => rewound++);
     for (let i = 0; i < 3; i++) second.bus.emit("door.opened", { unlocked: false });
-    expect((await second.journal.read(0, 100)).map((r) => r[0])).toEqual([6, 7, 8]);
+    expect((await second.journal.read(0, 100)).seqs).toEqual([6, 7, 8]);
     second.journal.ackUpTo(8, 3);
     holder.exec("COMMIT");
     holder.close();
     await until(() => second.notices.some((n) => n.type === "journal.writable"), "writable", 10_000);
     await until(() => rewound === 1, "rewind");
-    expect((await second.journal.read(0, 100)).map((r) => r[0])).toEqual([1, 2, 3, 4, 5]);
+    expect((await second.journal.read(0, 100)).seqs).toEqual([1, 2, 3, 4, 5]);
     second.journal.ackUpTo(5, 5);
     await until(() => second.journal.status().bytes === 0, "old backlog removed once acknowledged");
     expect(second.journal.backlog).toBe(0);
@@ -179,7 +179,7 @@ describe("journal", () => {
     expect(journal.status().health).toBe("unwritable");
     expect(journal.status().error).toMatch(/no space left/);
     const all = await journal.read(0, 10_000);
-    expect(all.map((r) => r[0])).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
+    expect(all.seqs).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
     // Delivering frees room in the file: the next retry commits what memory still holds.
     journal.ackUpTo(600, 600);
     await until(() => notices.some((n) => n.type === "journal.writable"), "writable again", 10_000);

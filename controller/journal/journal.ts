@@ -4,6 +4,7 @@ import { Listeners } from "../../device/ports/listeners.ts";
 import type { StationEvent } from "../contract/events.ts";
 import type { JournalStatus } from "../contract/telemetry.ts";
 import { usedRatio } from "./capacity.ts";
+import { EventPage } from "./event-page.ts";
 import { JournalAlarms, type JournalNotice } from "./journal-alarms.ts";
 import { MemoryRows } from "./memory-rows.ts";
 import type { AppendReport, Counts, JournalRow, OpenReport } from "./sqlite-journal.ts";
@@ -118,18 +119,18 @@ export class Journal {
    * Up to `limit` deliverable events after `afterSeq`, in seq order: committed ones, and while
    * the disk is unwritable the ones held in memory too.
    */
-  async read(fromSeq: number, limit: number, replayedUpTo = 0): Promise<JournalRow[]> {
+  async read(fromSeq: number, limit: number, replayedUpTo = 0): Promise<EventPage> {
     // Acknowledged rows may still be on disk, waiting for their batch to be deleted.
     const afterSeq = Math.max(fromSeq, this.ackedUpTo);
     if (afterSeq < this.memory.diskOnlyUpTo && this.opened) {
       try {
-        const rows = await this.client.request({ op: "read", afterSeq, limit, replayedUpTo });
-        if (rows.length > 0) return rows;
+        const packed = await this.client.request({ op: "read", afterSeq, limit, replayedUpTo });
+        if (packed.seqs.length > 0) return EventPage.fromPacked(packed);
       } catch (err) {
         this.log.warn({ err: toFault(err).message }, "journal read failed; delivering from memory");
       }
     }
-    return this.memory.collect(afterSeq, limit, this.fault !== undefined);
+    return EventPage.fromRows(this.memory.collect(afterSeq, limit, this.fault !== undefined));
   }
 
   /** The broker has acknowledged every published event up to `seq` (`count` of them just now). */

@@ -1,3 +1,4 @@
+import type { PackedRows } from "./event-page.ts";
 import type { AppendReport, Counts, JournalLimits, JournalRow, OpenReport } from "./sqlite-journal.ts";
 import type { JournalFault } from "./storage-errors.ts";
 
@@ -13,7 +14,7 @@ export type WorkerRequest =
 export interface WorkerResults {
   open: OpenReport;
   append: AppendReport;
-  read: JournalRow[];
+  read: PackedRows;
   deleteUpTo: Counts;
   check: string | null;
   close: null;

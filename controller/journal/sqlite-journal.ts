@@ -2,6 +2,7 @@ import { existsSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { ensurePrivateDir, ensurePrivateFile } from "../../config/private-files.ts";
+import { type PackedRows, packRows } from "./event-page.ts";
 
 /** One event as the journal stores it: its seq, id, type and the JSON published as is. */
 export type JournalRow = [seq: number, id: string, type: string, json: string];
@@ -118,7 +119,7 @@ export class SqliteJournal {
         ),
         read: db
           .prepare(
-            `SELECT seq, id, type, CASE WHEN seq <= ? THEN substr(payload, 1, length(payload) - 1) || '${REPLAYED_SUFFIX}' ELSE payload END
+            `SELECT seq, CASE WHEN seq <= ? THEN substr(payload, 1, length(payload) - 1) || '${REPLAYED_SUFFIX}' ELSE payload END
              FROM events WHERE seq > ? ORDER BY seq LIMIT ?`,
           )
           .raw(),
@@ -164,9 +165,12 @@ export class SqliteJournal {
     };
   }
 
-  /** Up to `limit` events after `afterSeq`; those up to `replayedUpTo` marked as replayed. */
-  read(afterSeq: number, limit: number, replayedUpTo = 0): JournalRow[] {
-    return this.ready().stmts.read.all(replayedUpTo, afterSeq, limit) as JournalRow[];
+  /**
+   * Up to `limit` events after `afterSeq` (their seqs and JSON, packed for the transfer to the
+   * main thread); those up to `replayedUpTo` marked as replayed.
+   */
+  read(afterSeq: number, limit: number, replayedUpTo = 0): PackedRows {
+    return packRows(this.ready().stmts.read.all(replayedUpTo, afterSeq, limit) as [number, string][]);
   }
 
   /** Remove what the broker acknowledged. */

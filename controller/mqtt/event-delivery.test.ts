@@ -1,6 +1,7 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../device/clock/manual-clock.ts";
+import { EventPage } from "../journal/event-page.ts";
 import type { JournalRow } from "../journal/sqlite-journal.ts";
 import { type DeliveryLink, type DeliverySource, EventDelivery } from "./event-delivery.ts";
 
@@ -10,8 +11,8 @@ class Rows implements DeliverySource {
   private listener: () => void = () => {};
   private rewindListener: () => void = () => {};
   constructor(readonly rows: JournalRow[]) {}
-  async read(afterSeq: number, limit: number): Promise<JournalRow[]> {
-    return this.rows.filter((r) => r[0] > afterSeq && r[0] > this.acked).slice(0, limit);
+  async read(afterSeq: number, limit: number): Promise<EventPage> {
+    return EventPage.fromRows(this.rows.filter((r) => r[0] > afterSeq && r[0] > this.acked).slice(0, limit));
   }
   ackUpTo(seq: number): void {
     this.acked = Math.max(this.acked, seq);
@@ -40,8 +41,9 @@ class Rows implements DeliverySource {
 class Link implements DeliveryLink {
   readonly sent: { seq: number; payload: string; cb: (err?: Error) => void }[] = [];
   up = true;
-  publish(_topic: string, payload: string, _opts: { qos: 1 }, cb: (err?: Error) => void): boolean {
+  publish(_topic: string, bytes: string | Buffer, _opts: { qos: 1 }, cb: (err?: Error) => void): boolean {
     if (!this.up) return false;
+    const payload = String(bytes);
     this.sent.push({ seq: Number(JSON.parse(payload).seq), payload, cb });
     return true;
   }

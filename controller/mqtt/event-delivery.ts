@@ -1,12 +1,13 @@
 import type { Logger } from "pino";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
-import { type JournalRow, REPLAYED_SUFFIX } from "../journal/sqlite-journal.ts";
+import type { EventPage } from "../journal/event-page.ts";
+import { REPLAYED_SUFFIX } from "../journal/sqlite-journal.ts";
 import { fullJitterDelay } from "./backoff.ts";
 
 /** What delivery needs of the journal. */
 export interface DeliverySource {
-  /** rows up to `replayedUpTo` may come already marked replayed (REPLAYED_SUFFIX) */
-  read(afterSeq: number, limit: number, replayedUpTo?: number): Promise<JournalRow[]>;
+  /** events up to `replayedUpTo` may come already marked replayed (REPLAYED_SUFFIX); bytes always do */
+  read(afterSeq: number, limit: number, replayedUpTo?: number): Promise<EventPage>;
   ackUpTo(seq: number, count: number): void;
   onReadable(listener: () => void): () => void;
   /** the journal found older undelivered events (opened late): start again from the oldest */
@@ -16,7 +17,7 @@ export interface DeliverySource {
 
 /** What delivery needs of the connection. */
 export interface DeliveryLink {
-  publish(topic: string, payload: string, opts: { qos: 1 }, cb: (err?: Error) => void): boolean;
+  publish(topic: string, payload: string | Buffer, opts: { qos: 1 }, cb: (err?: Error) => void): boolean;
 }
 
 export interface DeliveryOptions {
@@ -28,13 +29,14 @@ export interface DeliveryOptions {
 }
 
 /**
- * Events read from the journal at a time. A page arrives from the worker as one structured
- * clone, all of it in the young generation at once; the service runs with a 1 MB semi-space,
- * so a 1024-event page (~400 KB) was promoted whole and the drain's old generation grew by the
- * backlog until a full collection. 256 keeps pages short-lived (peak RSS 96-98 MB instead of
- * 100-102 on the 100,000-event drain), and the next page is asked for while one is still left.
+ * Events read from the journal at a time. A page from disk is one transferred buffer outside
+ * the JavaScript heap (event-page.ts), so its size no longer decides what the young generation
+ * promotes (a 1024-event page of rows cloned as strings was promoted whole, 256 was the most
+ * that was not). What it decides is how long a drain runs on what it has buffered while the
+ * worker is busy with something else: deleting a delivered batch takes it 10-40 ms, which at
+ * 50,000 events/s is more than 256 events and less than 1024 + the window.
  */
-const PAGE_SIZE = 256;
+const PAGE_SIZE = 1024;
 
 /**
  * Publishes the journal's events, QoS 1, in seq order, with up to `window` in flight. An event
@@ -54,8 +56,10 @@ export class EventDelivery {
   private sent: number[] = [];
   private sentHead = 0;
   private readonly ackedAhead = new Set<number>();
-  private buffer: JournalRow[] = [];
-  private bufferHead = 0;
+  /** pages read and not yet all sent, oldest first; `pageHead` is the next event of the first */
+  private pages: EventPage[] = [];
+  private pageHead = 0;
+  private buffered = 0;
   /** the last seq read into the buffer */
   private cursor = 0;
   /** every event up to here has been acknowledged (or was never there) */
@@ -122,21 +126,26 @@ export class EventDelivery {
     this.sent = [];
     this.sentHead = 0;
     this.ackedAhead.clear();
-    this.buffer = [];
-    this.bufferHead = 0;
+    this.pages = [];
+    this.pageHead = 0;
+    this.buffered = 0;
     this.cursor = this.deliveredUpTo;
     this.reading = false;
   }
 
   private pump(): void {
     if (!this.connected || this.paused) return;
-    while (this.inFlight < this.window) {
-      const row = this.buffer[this.bufferHead];
-      if (!row) break;
-      this.bufferHead++;
-      this.send(row);
+    while (this.inFlight < this.window && this.buffered > 0) {
+      const page = this.pages[0] as EventPage;
+      const i = this.pageHead++;
+      this.buffered--;
+      if (this.pageHead === page.length) {
+        this.pages.shift();
+        this.pageHead = 0;
+      }
+      if (!this.send(page.seqs[i] as number, page.payload(i))) break;
     }
-    if (this.buffer.length - this.bufferHead < this.pageSize) this.fill();
+    if (this.buffered < this.pageSize) this.fill();
   }
 
   private fill(): void {
@@ -148,18 +157,17 @@ export class EventDelivery {
     this.stale = false;
     const generation = this.generation;
     this.source.read(this.cursor, this.pageSize, this.replayUpTo).then(
-      (rows) => {
+      (page) => {
         if (generation !== this.generation) return;
         this.reading = false;
-        const last = rows.at(-1);
-        if (!last) {
+        const last = page.seqs.at(-1);
+        if (last === undefined) {
           if (this.stale) this.pump();
           return;
         }
-        this.buffer = this.bufferHead > 0 ? this.buffer.slice(this.bufferHead) : this.buffer;
-        this.bufferHead = 0;
-        for (const r of rows) this.buffer.push(r);
-        this.cursor = last[0];
+        this.pages.push(page);
+        this.buffered += page.length;
+        this.cursor = last;
         this.pump();
       },
       (err) => {
@@ -171,11 +179,13 @@ export class EventDelivery {
     );
   }
 
-  private send(row: JournalRow): void {
-    const seq = row[0];
-    const json = row[3];
+  /** false when there is no connection to publish on (the event stays for the next one) */
+  private send(seq: number, json: string | Buffer): boolean {
+    // Bytes come from disk, marked replayed by the read already; text comes from memory.
     const payload =
-      seq <= this.replayUpTo && !json.endsWith(REPLAYED_SUFFIX) ? json.slice(0, -1) + REPLAYED_SUFFIX : json;
+      typeof json === "string" && seq <= this.replayUpTo && !json.endsWith(REPLAYED_SUFFIX)
+        ? json.slice(0, -1) + REPLAYED_SUFFIX
+        : json;
     const generation = this.generation;
     this.sent.push(seq);
     const ok = this.link.publish(this.opts.topic, payload, { qos: 1 }, (err) => {
@@ -184,6 +194,7 @@ export class EventDelivery {
       else this.onAck(seq);
     });
     if (!ok) this.sent.pop();
+    return ok;
   }
 
   private onAck(seq: number): void {

@@ -20,6 +20,11 @@ export class Mosquitto {
   port = 0;
   output = "";
 
+  /** the broker's process id while it runs (to read its CPU time from /proc) */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
   }
