@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StationEvent } from "../controller/contract/events.ts";
 import type { CheckResult, DoctorCheck, SelftestStep, Subsystem } from "../controller/subsystem.ts";
 import type { BootedStation } from "../scripts/boot.ts";
 import { bootOccupancyStation } from "./support/occupancy-station.ts";
@@ -176,4 +177,112 @@ describe("occupancy doctor and selftest: an I/O board that is not there", () => 
       });
     }
   });
+});
+
+describe("occupancy: a radar that latches, end to end", () => {
+  let booted: BootedStation;
+  beforeAll(async () => {
+    booted = await bootOccupancyStation("  radar: { port: simulated, latchMin: 0.1 }");
+    await waitFor(
+      () => booted.station.state().occupancy?.sensors.radar?.health === "good",
+      "radar good",
+      15_000,
+    );
+  });
+  afterAll(async () => {
+    await booted?.stop();
+  });
+
+  it("identical energies: suspect in state, the doctor's 'latched' hint, an automatic restart, good again", async () => {
+    const occ = booted.occupancySim;
+    if (!occ?.radar) throw new Error("no simulated radar");
+    const events: StationEvent[] = [];
+    const doctorWhileLatched: Promise<CheckResult>[] = [];
+    const off = booted.station.bus.subscribe((e) => {
+      events.push(e);
+      // The doctor as a technician would run it while the state says suspect (before the restart ends).
+      if (e.type === "occupancy.sensor-health" && e.sensor === "radar" && e.health === "suspect")
+        doctorWhileLatched.push(doctor(booted, "occupancy.radar"));
+    });
+    try {
+      // Someone moving: the energies vary from report to report, as a real module's do.
+      occ.walkIn(1);
+      await waitFor(() => booted.station.state().occupancy?.present === true, "someone present", 10_000);
+      // The module now repeats one report over the pty, whatever happens in the room.
+      occ.latch(true);
+      await waitFor(() => doctorWhileLatched.length > 0, "radar suspect", 20_000);
+      const d = await doctorWhileLatched[0];
+      expect(d).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(/^latched: (identical energies|re-initialising: latched energies)/),
+        hint: expect.stringContaining("repeats identical energies"),
+      });
+      expect(events.find((e) => e.type === "alarm.raised" && e.source === "radar")).toMatchObject({
+        alarm: "sensor-fault",
+        detail: expect.stringContaining("identical energies"),
+      });
+      // The driver restarts the module over the wire (the peer's latch clears only on a restart command).
+      await waitFor(() => occ.snapshot().latched === false, "the module restarted", 15_000);
+      await waitFor(
+        () => booted.station.state().occupancy?.sensors.radar?.health === "good",
+        "radar good again",
+        20_000,
+      );
+      expect(events.find((e) => e.type === "alarm.cleared" && e.source === "radar")).toBeDefined();
+      expect(await doctor(booted, "occupancy.radar")).toMatchObject({
+        ok: true,
+        detail: expect.stringContaining("1 restarts"),
+      });
+    } finally {
+      off();
+      occ.latch(false);
+    }
+  }, 60_000);
+});
+
+describe("occupancy: a PIR that stays quiet when the technician is asked to wave", () => {
+  let booted: BootedStation;
+  beforeAll(async () => {
+    booted = await bootOccupancyStation(`  radar: { port: simulated }
+  pir: { pin: 23, debounceMs: 10 }
+  beam: { outer: { pin: 24, debounceMs: 10 }, inner: { pin: 25, debounceMs: 10 } }
+  pirStuckMin: 0.1`);
+    await waitFor(
+      () => booted.station.state().occupancy?.sensors.radar?.health === "good",
+      "radar good",
+      15_000,
+    );
+  });
+  afterAll(async () => {
+    await booted?.stop();
+  });
+
+  it("attended: a PIR that stays quiet while the technician waves fails the step with the 'quiet' hint, and nothing else moves", async () => {
+    const doorway = booted.occupancySim?.doorway;
+    if (!doorway) throw new Error("no simulated doorway");
+    await waitFor(() => !doorway.pir.read(), "PIR clear", 10_000);
+    const before = booted.station.state().occupancy;
+    const changes: string[] = [];
+    const off = booted.station.bus.subscribe((e) => {
+      if (e.type.startsWith("occupancy.") || e.type === "alarm.raised") changes.push(e.type);
+    });
+    try {
+      // The technician waves; the PIR (dead, masked) says nothing.
+      const r = await selftest(booted, "occupancy.pir", true);
+      expect(r.lines[0]).toMatch(/^wave in front of the PIR within 20 s/);
+      expect(r).toMatchObject({
+        ok: false,
+        detail: "no motion seen in 20 s",
+        hint: expect.stringContaining("saw nothing while people moved"),
+      });
+    } finally {
+      off();
+    }
+    // A failed wave is a selftest's verdict, not evidence: no presence, no health change, no alarm.
+    expect(changes).toEqual([]);
+    const after = booted.station.state().occupancy;
+    expect(after?.present).toBe(before?.present);
+    expect(after?.count).toBe(before?.count);
+    expect(after?.sensors.pir?.health).toBe("good");
+  }, 40_000);
 });
