@@ -1,5 +1,3 @@
-import { localTime } from "../time/local-time.ts";
-
 /**
  * Fair use of the outlets: how many at once and how much energy per person per day. Pure; the
  * runner keeps the day's totals.
@@ -41,13 +39,4 @@ export class DailyEnergy {
       this.used.clear();
     }
   }
-}
-
-/**
- * The station's day of an instant, `YYYY-MM-DD` in its time zone (door.passage.timezone), from
- * the zone files rather than Intl (the first Intl formatter pages in ~7 MB of ICU): a person's
- * energy day ends at the station's midnight, whatever UTC says, across DST changes too.
- */
-export function stationDay(timeZone: string): (epochMs: number) => string {
-  return (epochMs) => localTime(epochMs, timeZone).date;
 }

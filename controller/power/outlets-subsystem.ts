@@ -13,7 +13,8 @@ import type { PersistedQuarantine } from "../persist/station-state-file.ts";
 import { personArgs, personFrom, principalName } from "../principal.ts";
 import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
-import { DailyEnergy, fairUse, stationDay } from "./fair-use.ts";
+import { localTime } from "../time/local-time.ts";
+import { DailyEnergy, fairUse } from "./fair-use.ts";
 import { Occupant, type Person } from "./occupant.ts";
 import {
   type ControlSource,
@@ -63,7 +64,8 @@ export class OutletsSubsystem implements Subsystem {
     this.log = ctx.logger.child({ module: "outlets" });
     this.occupant = new Occupant(ctx.bus, this.clock, (cfg?.occupantWindowMin ?? 240) * 60_000);
     const tz = ctx.config.door.passage.timezone;
-    this.daily = new DailyEnergy(stationDay(tz));
+    // The day from the zone files, not Intl: the first Intl formatter pages in ~7 MB of ICU.
+    this.daily = new DailyEnergy((ms) => localTime(ms, tz).date);
     for (const o of cfg?.list ?? []) {
       this.outlets.set(o.id, {
         cfg: o,
