@@ -147,18 +147,6 @@ const rows: Row[] = [
     health: { radar: "good" },
   },
   {
-    name: "a ghost stays suspect when its driver reports good: the fusion's suspicion is not the driver's to clear",
-    events: [
-      { type: "radar", at: 1, present: true, moving: true },
-      ...ticksTo(40, false),
-      { type: "health", at: 41, sensor: "radar", health: "good" },
-    ],
-    count: 0,
-    present: false,
-    effects: ["radar:suspect"],
-    health: { radar: "suspect" },
-  },
-  {
     name: "a counted person still and seen by radar is never made suspect",
     events: [...enter(1), { type: "radar", at: 2, present: true, moving: false }, ...ticksTo(60, false)],
     count: 1,
@@ -317,24 +305,6 @@ const rows: Row[] = [
     ],
     count: 1,
     present: true,
-  },
-  {
-    name: "a radar its driver called latched (suspect) is good again when the driver says so after its restart",
-    events: [
-      { type: "health", at: 1, sensor: "radar", health: "suspect", detail: "identical energies for 600 s" },
-      {
-        type: "health",
-        at: 2,
-        sensor: "radar",
-        health: "suspect",
-        detail: "re-initialising: latched energies",
-      },
-      { type: "health", at: 3, sensor: "radar", health: "good" },
-    ],
-    count: 0,
-    present: false,
-    effects: ["radar:suspect", "radar:good"],
-    health: { radar: "good" },
   },
   {
     name: "a beam its counter called suspect (blocked) is good again when the counter says so",

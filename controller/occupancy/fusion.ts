@@ -64,8 +64,6 @@ export interface FusionState {
   pir: PirWatch;
   pirFault: "stuck-active" | "stuck-quiet" | undefined;
   radarMoving: boolean;
-  /** the radar's suspicion is the fusion's own (a ghost), not its driver's (latched) */
-  radarGhost: boolean;
   /** when the radar last reported anyone */
   radarLastPresentMs: number | undefined;
   startedMs: number;
@@ -123,7 +121,6 @@ export function initialFusion(s: FusionSettings, nowMs: number): FusionState {
     pirActive: false,
     pir: PIR_WATCH_START,
     pirFault: undefined,
-    radarGhost: false,
     radarMoving: false,
     radarLastPresentMs: undefined,
     startedMs: nowMs,
@@ -242,7 +239,6 @@ export function step(
       st.radarMoving = e.moving;
       // A suspect radar that reports nobody has stopped lying: trust it again.
       if (!e.present && st.sensors.radar.health === "suspect") {
-        st.radarGhost = false;
         st.sensors.radar = { health: "good" };
         fx.push({ type: "sensor-health", sensor: "radar", health: "good", detail: "reports nobody again" });
       }
@@ -269,10 +265,8 @@ export function step(
     case "health": {
       const before = st.sensors[e.sensor];
       // A radar the fusion marked suspect (a ghost) stays suspect until it proves itself, unless it
-      // is gone. A suspicion that came from its driver (latched energies) is the driver's to clear,
-      // once a restart made the module report again; the beam's (blocked) is its counter's.
-      if (e.sensor === "radar" && before.health === "suspect" && st.radarGhost && e.health === "good") break;
-      if (e.sensor === "radar") st.radarGhost = false;
+      // is gone. The beam's suspicion is its counter's own (a blocked beam): its word clears it.
+      if (e.sensor === "radar" && before.health === "suspect" && e.health === "good") break;
       if (before.health !== e.health || before.detail !== e.detail) {
         st.sensors[e.sensor] = { health: e.health, detail: e.detail };
         if (before.health !== e.health)
@@ -311,7 +305,6 @@ function tick(st: FusionState, now: number, night: boolean, s: FusionSettings, f
     !(trusted(st, s, "pir") && st.pirActive)
   ) {
     const detail = "presence with nobody counted in and the door shut";
-    st.radarGhost = true;
     st.sensors.radar = { health: "suspect", detail };
     fx.push({ type: "sensor-health", sensor: "radar", health: "suspect", detail });
   }
