@@ -6,6 +6,7 @@ import { decodePzem, type PzemReading, pzemReadRequest } from "../../device/modb
 import type { Answer } from "../../device/modbus/rtu-master.ts";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
+import { nextValue } from "../../device/ports/wait-for.ts";
 import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
@@ -122,18 +123,9 @@ export class OutletsSubsystem implements Subsystem {
       state: (id: string) => this.outlets.get(id)?.state,
       relay: (id: string) => this.outlets.get(id)?.relay?.read(),
       nextReading: (id: string, ms: number) =>
-        new Promise<PzemReading | StationError | undefined>((done) => {
-          const timer = this.clock.setTimeout(() => {
-            off();
-            done(undefined);
-          }, ms);
-          const off = this.reads.add((r) => {
-            if (r.id !== id) return;
-            this.clock.clearTimeout(timer);
-            off();
-            done(r.reading);
-          });
-        }),
+        nextValue(this.reads.add.bind(this.reads), this.clock, ms, (r) =>
+          r.id === id ? r.reading : undefined,
+        ),
       start: (id: string) => this.startSession(id, "command", selftest),
       stop: (id: string) => this.stopSession(id, "command"),
     };
