@@ -14,8 +14,7 @@ import type { PersistedQuarantine } from "../persist/station-state-file.ts";
 import { personArgs, personFrom, principalName } from "../principal.ts";
 import type { CommandSpec, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
-import { localTime } from "../time/local-time.ts";
-import { DailyEnergy, fairUse } from "./fair-use.ts";
+import { DailyEnergy, fairUse, localDay } from "./fair-use.ts";
 import { Occupant, type Person } from "./occupant.ts";
 import {
   type ControlSource,
@@ -70,9 +69,7 @@ export class OutletsSubsystem implements Subsystem {
     this.bus = ctx.bus;
     this.log = ctx.logger.child({ module: "outlets" });
     this.occupant = new Occupant(ctx.bus, this.clock, (cfg?.occupantWindowMin ?? 240) * 60_000);
-    const tz = ctx.config.door.passage.timezone;
-    // The day from the zone files, not Intl: the first Intl formatter pages in ~7 MB of ICU.
-    this.daily = new DailyEnergy((ms) => localTime(ms, tz).date);
+    this.daily = new DailyEnergy(localDay(ctx.config.door.passage.timezone));
     for (const o of cfg?.list ?? []) {
       this.outlets.set(o.id, {
         cfg: o,
