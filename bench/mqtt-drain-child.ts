@@ -27,7 +27,8 @@ const mb = (b: number) => Math.round(b / 104857.6) / 10;
 // The backlog (what a station holds after an outage) was committed to FILE by the parent.
 const file = fileArg;
 const journal = new Journal(
-  { file, ...limits, warnRatio: 0.8, memoryEvents: 20_000, retryMs: 1000 },
+  // keepDelivered as the station's default (config/sections/journal.ts): history kept, pruned in batches
+  { file, ...limits, warnRatio: 0.8, memoryEvents: 20_000, retryMs: 1000, keepDelivered: 20_000 },
   clock,
   log,
 );
@@ -106,7 +107,14 @@ await link.stop();
 await journal.stop();
 const left = (() => {
   const db = new Database(file, { readonly: true });
-  const n = (db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+  // Undelivered rows: those above the delivered watermark (below it is the kept history).
+  const n = (
+    db
+      .prepare(
+        "SELECT count(*) AS n FROM events WHERE seq > coalesce((SELECT value FROM meta WHERE key = 'delivered_seq'), 0)",
+      )
+      .get() as { n: number }
+  ).n;
   db.close();
   return n;
 })();

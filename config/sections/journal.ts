@@ -2,7 +2,8 @@ import { z } from "zod";
 
 /**
  * The event journal: `journal` in the station file. Every event is committed here (fsync'd)
- * before it is published, and leaves only when the broker has acknowledged it.
+ * before it is published, and leaves the backlog only when the broker has acknowledged it (it is
+ * then kept as local history, `keepDelivered`).
  */
 export const journalSchema = z
   .object({
@@ -46,6 +47,15 @@ export const journalSchema = z
       .default(20_000)
       .describe(
         "events held in memory while the disk cannot be written (full, read-only); the oldest beyond are dropped and counted",
+      ),
+    keepDelivered: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(20_000)
+      .describe(
+        "delivered events kept in the journal as local history (waystation events, the console's log); 0 deletes them once the broker has them",
       ),
     retryMs: z
       .number()

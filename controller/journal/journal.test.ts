@@ -88,6 +88,39 @@ describe("journal", () => {
     expect(await second.journal.integrityCheck()).toBeUndefined();
   });
 
+  it("keepDelivered: delivered events stay as history, are not delivered again after a restart, and are pruned in batches", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-journal-"));
+    const rows = () => {
+      const db = new Database(join(dir, "journal.db"), { readonly: true });
+      try {
+        return db.prepare("SELECT seq FROM events ORDER BY seq").pluck().all() as number[];
+      } finally {
+        db.close();
+      }
+    };
+    const first = await startJournal(dir, { keepDelivered: 100 });
+    for (let i = 0; i < 5000; i++) first.bus.emit("door.closed", {});
+    await until(() => first.journal.status().durableSeq === 5000, "durable");
+    first.journal.ackUpTo(3000, 3000);
+    await first.journal.stop();
+    // 3000 delivered are under the prune threshold (100 + a batch): all rows are still there.
+    expect(rows()).toHaveLength(5000);
+    const second = await startJournal(dir, { keepDelivered: 100 });
+    expect(second.journal.backlog).toBe(2000);
+    expect((await second.journal.read(0, 10)).seqs[0]).toBe(3001);
+    second.journal.ackUpTo(5000, 2000);
+    await second.journal.stop();
+    // 5000 delivered: pruned to the newest 100, and nothing is backlog after a restart.
+    expect(rows()).toEqual(Array.from({ length: 100 }, (_, i) => 4901 + i));
+    const third = await startJournal(dir, { keepDelivered: 100 });
+    expect(third.journal.backlog).toBe(0);
+    expect(third.journal.status().bytes).toBe(0);
+    expect((await third.journal.read(0, 10)).length).toBe(0);
+    third.bus.emit("door.closed", {});
+    await until(() => third.journal.status().durableSeq === 5001, "numbered on");
+    expect((await third.journal.read(0, 10)).seqs).toEqual([5001]);
+  });
+
   it("numbers on after a restart over a fully delivered journal: the last seq outlives its rows", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ws-journal-"));
     const first = await startJournal(dir);

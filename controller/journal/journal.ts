@@ -20,6 +20,8 @@ export interface JournalOptions {
   warnRatio: number;
   memoryEvents: number;
   retryMs: number;
+  /** delivered events kept on disk as local history (0: deleted once acknowledged) */
+  keepDelivered?: number;
 }
 
 export type { JournalNotice };
@@ -203,7 +205,7 @@ export class Journal {
   }
 
   private async open(): Promise<void> {
-    const { file, maxEvents, maxBytes, maxFileBytes } = this.opts;
+    const { file, maxEvents, maxBytes, maxFileBytes, keepDelivered = 0 } = this.opts;
     let timer: TimerHandle | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = this.clock.setTimeout(() => {
@@ -212,7 +214,7 @@ export class Journal {
       }, OPEN_TIMEOUT_MS);
     });
     try {
-      const limits = { maxEvents, maxBytes, maxFileBytes };
+      const limits = { maxEvents, maxBytes, maxFileBytes, keepDelivered };
       const report = await Promise.race([this.client.request({ op: "open", file, limits }), timeout]);
       this.onOpened(report);
     } catch (err) {
@@ -239,6 +241,9 @@ export class Journal {
       this.ackedNotDeleted = 0;
       queueMicrotask(() => this.rewinds.emit());
     }
+    // What an earlier run delivered (the watermark) is history, not backlog: never sent again.
+    this.ackedUpTo = Math.max(this.ackedUpTo, report.deliveredSeq);
+    this.deletedUpTo = Math.max(this.deletedUpTo, report.deliveredSeq);
     this.log.info(
       { file: this.opts.file, lastSeq: report.lastSeq, backlog: report.count, dropped: report.droppedTotal },
       "journal open",

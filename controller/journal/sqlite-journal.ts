@@ -11,10 +11,17 @@ export interface JournalLimits {
   maxEvents: number;
   maxBytes: number;
   maxFileBytes: number;
+  /**
+   * delivered events kept as local history (`waystation events`, the console's log) beyond the
+   * delivered watermark; 0 deletes them once acknowledged
+   */
+  keepDelivered?: number;
 }
 
 export interface OpenReport {
   lastSeq: number;
+  /** every event up to here was acknowledged by the broker (rows at or below it are history) */
+  deliveredSeq: number;
   droppedTotal: number;
   count: number;
   bytes: number;
@@ -42,6 +49,8 @@ const SCHEMA_VERSION = 1;
 export const REPLAYED_SUFFIX = ',"replayed":true}';
 /** the page cache of each journal connection, KiB */
 const CACHE_KIB = 2048;
+/** delivered history is pruned once it is this much over `keepDelivered` (one DELETE a batch) */
+const PRUNE_BATCH = 4096;
 
 /**
  * The journal's SQLite file, used synchronously. It runs inside the journal worker so that no
@@ -52,11 +61,16 @@ export class SqliteJournal {
   private db: Database.Database | undefined;
   private counts: Counts = { count: 0, bytes: 0, droppedTotal: 0 };
   private lastSeq = 0;
+  /** the delivered watermark (meta delivered_seq) and how many rows at or below it are kept */
+  private deliveredSeq = 0;
+  private deliveredRows = 0;
   private stmts:
     | {
         insert: Database.Statement;
         setMeta: Database.Statement;
         read: Database.Statement;
+        countUpTo: Database.Statement;
+        nthDelivered: Database.Statement;
         sizeUpTo: Database.Statement;
         deleteUpTo: Database.Statement;
         dropUpTo: Database.Statement;
@@ -105,12 +119,19 @@ export class SqliteJournal {
       const meta = (key: string) =>
         (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: number } | undefined)
           ?.value ?? 0;
+      // Rows at or below the watermark are delivered history: not backlog, not in the budget.
+      this.deliveredSeq = meta("delivered_seq");
       const agg = db
         .prepare(
-          "SELECT count(*) AS n, coalesce(sum(length(CAST(payload AS BLOB))), 0) AS b, max(seq) AS m FROM events",
+          "SELECT count(*) AS n, coalesce(sum(length(CAST(payload AS BLOB))), 0) AS b FROM events WHERE seq > ?",
         )
-        .get() as { n: number; b: number; m: number | null };
-      this.lastSeq = Math.max(meta("last_seq"), agg.m ?? 0, corrupt?.salvagedSeq ?? 0);
+        .get(this.deliveredSeq) as { n: number; b: number };
+      const all = db.prepare("SELECT count(*) AS n, max(seq) AS m FROM events").get() as {
+        n: number;
+        m: number | null;
+      };
+      this.deliveredRows = all.n - agg.n;
+      this.lastSeq = Math.max(meta("last_seq"), all.m ?? 0, corrupt?.salvagedSeq ?? 0);
       this.counts = { count: agg.n, bytes: agg.b, droppedTotal: meta("dropped_total") };
       this.stmts = {
         insert: db.prepare("INSERT INTO events (seq, id, type, payload) VALUES (?, ?, ?, ?)"),
@@ -127,19 +148,30 @@ export class SqliteJournal {
         // fifth of the worker's time and its garbage.
         sizeUpTo: db
           .prepare(
-            "SELECT count(*), coalesce(sum(length(CAST(payload AS BLOB))), 0) FROM events WHERE seq <= ?",
+            "SELECT count(*), coalesce(sum(length(CAST(payload AS BLOB))), 0) FROM events WHERE seq > ? AND seq <= ?",
           )
           .raw(),
+        countUpTo: db.prepare("SELECT count(*) FROM events WHERE seq <= ?").pluck(),
+        nthDelivered: db
+          .prepare("SELECT seq FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1 OFFSET ?")
+          .pluck(),
         deleteUpTo: db.prepare("DELETE FROM events WHERE seq <= ?"),
         dropUpTo: db.prepare("DELETE FROM events WHERE seq <= ?"),
-        oldest: db.prepare("SELECT seq, length(CAST(payload AS BLOB)) FROM events ORDER BY seq").raw(),
+        oldest: db
+          .prepare("SELECT seq, length(CAST(payload AS BLOB)) FROM events WHERE seq > ? ORDER BY seq")
+          .raw(),
       };
       if (corrupt) this.stmts.setMeta.run("last_seq", this.lastSeq);
     } catch (err) {
       this.close();
       throw err;
     }
-    return { lastSeq: this.lastSeq, ...this.counts, ...(corrupt ? { corrupt } : {}) };
+    return {
+      lastSeq: this.lastSeq,
+      deliveredSeq: this.deliveredSeq,
+      ...this.counts,
+      ...(corrupt ? { corrupt } : {}),
+    };
   }
 
   /** Commit a group of events in one transaction (one fsync), enforcing the retention budget. */
@@ -149,6 +181,11 @@ export class SqliteJournal {
     db.transaction(() => {
       for (const row of rows) {
         stmts.insert.run(row[0], row[1], row[2], row[3]);
+        // Delivered from memory while the disk was unwritable, committed after: history already.
+        if (row[0] <= this.deliveredSeq) {
+          this.deliveredRows++;
+          continue;
+        }
         this.counts.count++;
         this.counts.bytes += Buffer.byteLength(row[3]);
       }
@@ -170,18 +207,36 @@ export class SqliteJournal {
    * main thread); those up to `replayedUpTo` marked as replayed.
    */
   read(afterSeq: number, limit: number, replayedUpTo = 0): PackedRows {
-    return packRows(this.ready().stmts.read.all(replayedUpTo, afterSeq, limit) as [number, string][]);
+    const from = Math.max(afterSeq, this.deliveredSeq);
+    return packRows(this.ready().stmts.read.all(replayedUpTo, from, limit) as [number, string][]);
   }
 
-  /** Remove what the broker acknowledged. */
+  /**
+   * The broker acknowledged everything up to `seq`: it leaves the backlog. With `keepDelivered`
+   * the rows stay as history under a watermark (one meta row written, not a row deleted per
+   * event), and the oldest history goes in batches once it is PRUNE_BATCH over the number kept.
+   */
   deleteUpTo(seq: number): Counts {
     const { db, stmts } = this.ready();
+    if (seq <= this.deliveredSeq) return { ...this.counts };
+    const keep = this.limits.keepDelivered ?? 0;
     db.transaction(() => {
-      const [count, bytes] = stmts.sizeUpTo.get(seq) as [number, number];
-      if (count === 0) return;
-      stmts.deleteUpTo.run(seq);
+      const [count, bytes] = stmts.sizeUpTo.get(this.deliveredSeq, seq) as [number, number];
       this.counts.count -= count;
       this.counts.bytes -= bytes;
+      if (keep === 0) {
+        if (count > 0) stmts.deleteUpTo.run(seq);
+        this.deliveredRows = 0;
+      } else {
+        this.deliveredRows += count;
+        if (this.deliveredRows > keep + PRUNE_BATCH) {
+          const cutoff = stmts.nthDelivered.get(seq, keep) as number | undefined;
+          if (cutoff !== undefined) stmts.deleteUpTo.run(cutoff);
+          this.deliveredRows = stmts.countUpTo.get(seq) as number;
+        }
+      }
+      this.deliveredSeq = seq;
+      stmts.setMeta.run("delivered_seq", seq);
     })();
     return { ...this.counts };
   }
@@ -230,7 +285,7 @@ export class SqliteJournal {
     let count = 0;
     let fromSeq = 0;
     let toSeq = 0;
-    for (const [seq, n] of stmts.oldest.iterate() as Iterable<[number, number]>) {
+    for (const [seq, n] of stmts.oldest.iterate(this.deliveredSeq) as Iterable<[number, number]>) {
       if (this.counts.count - count <= maxEvents && this.counts.bytes <= maxBytes) break;
       if (count === 0) fromSeq = seq;
       toSeq = seq;
@@ -238,7 +293,9 @@ export class SqliteJournal {
       this.counts.bytes -= n;
     }
     if (count === 0) return undefined;
+    // Delivered history below the dropped events goes with them.
     stmts.dropUpTo.run(toSeq);
+    this.deliveredRows = 0;
     this.counts.count -= count;
     this.counts.droppedTotal += count;
     stmts.setMeta.run("dropped_total", this.counts.droppedTotal);

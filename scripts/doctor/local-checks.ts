@@ -258,8 +258,14 @@ export function journalCheck(config: StationConfig): LocalCheck {
             hint: "the station moves a corrupt journal aside at its next start and raises journal.corrupt; restart it (systemctl restart waystation) and keep the moved file for analysis",
           };
         }
-        const pending = (db.prepare("SELECT count(*) AS n FROM events").get() as { n: number } | undefined)
-          ?.n;
+        // Rows at or below the delivered watermark are local history, not pending.
+        const pending = (
+          db
+            .prepare(
+              "SELECT count(*) AS n FROM events WHERE seq > coalesce((SELECT value FROM meta WHERE key = 'delivered_seq'), 0)",
+            )
+            .get() as { n: number } | undefined
+        )?.n;
         return {
           ok: true,
           detail: `${file}: quick_check ok${pending === undefined ? "" : `, ${pending} events not yet delivered`}`,
