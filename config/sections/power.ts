@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cabinetSchema } from "./cabinet.ts";
+import { timeWindowSchema } from "./door.ts";
 import { gpioInput, gpioOutput } from "./hardware.ts";
 
 /**
@@ -149,6 +150,12 @@ export const outletsSchema = z
       })
       .strict()
       .default({ maxConcurrent: 1, maxDailyWh: 800 }),
+    schedule: z
+      .union([z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/), z.array(timeWindowSchema).min(1)])
+      .optional()
+      .describe(
+        "opening hours of the outlets: the name of an access.schedules entry, or windows like it (local time in access.timezone, holidays from access.holidays); absent = always open. Outside them a start is refused (outside-schedule) and a running session is ended (reason schedule)",
+      ),
     list: z.array(outletSchema).default([]),
   })
   .strict();
@@ -175,9 +182,10 @@ export const powerSections = {
 export function refinePowerWiring(
   c: {
     modbus: { id: string }[];
-    outlets?: { list: OutletConfig[] } | undefined;
+    outlets?: { list: OutletConfig[]; schedule?: string | readonly unknown[] | undefined } | undefined;
     cabinet?: { bus: string; address: number } | undefined;
     hardware?: { readers?: readonly { id: string }[] | undefined } | undefined;
+    access?: { schedules: Readonly<Record<string, unknown>> } | undefined;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -216,6 +224,13 @@ export function refinePowerWiring(
     atOutlet.set(o.reader, o.id);
   });
   if (c.cabinet) claim(c.cabinet.bus, c.cabinet.address, "the cabinet", ["cabinet"]);
+  const schedule = c.outlets?.schedule;
+  if (typeof schedule === "string" && !(schedule in (c.access?.schedules ?? {})))
+    ctx.addIssue({
+      code: "custom",
+      path: ["outlets", "schedule"],
+      message: `no schedule "${schedule}" in access.schedules`,
+    });
 }
 
 /** An output with a safe level (de-energised) that `lock safe` and the start of `run` drive. */

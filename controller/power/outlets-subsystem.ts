@@ -26,6 +26,7 @@ import {
   relayOn,
   step,
 } from "./outlet-machine.ts";
+import { OutletSchedule } from "./outlet-schedule.ts";
 import { type Outlet, outletsState } from "./outlet-state.ts";
 
 const TICK_MS = 1000;
@@ -51,6 +52,7 @@ export class OutletsSubsystem implements Subsystem {
   private readonly bus: EventBus;
   private readonly log: Logger;
   private tickTimer: TimerHandle | undefined;
+  private readonly schedule: OutletSchedule;
   private stationCut = false;
   private started = false;
   private restored = false;
@@ -66,6 +68,7 @@ export class OutletsSubsystem implements Subsystem {
     const tz = ctx.config.door.passage.timezone;
     // The day from the zone files, not Intl: the first Intl formatter pages in ~7 MB of ICU.
     this.daily = new DailyEnergy((ms) => localTime(ms, tz).date);
+    this.schedule = OutletSchedule.fromConfig(ctx.config);
     for (const o of cfg?.list ?? []) {
       this.outlets.set(o.id, {
         cfg: o,
@@ -372,7 +375,12 @@ export class OutletsSubsystem implements Subsystem {
   }
 
   private tick(): void {
-    for (const id of this.outlets.keys()) this.dispatch(id, { type: "tick", atMs: this.clock.monotonic() });
+    const hours = this.schedule.next(this.clock.now(), this.clock.monotonic());
+    if (hours) this.log.info({ open: hours.allowed }, hours.allowed ? "outlets open" : "outlets closed");
+    for (const id of this.outlets.keys()) {
+      if (hours) this.dispatch(id, hours);
+      this.dispatch(id, { type: "tick", atMs: this.clock.monotonic() });
+    }
     this.tickTimer = this.clock.setTimeout(() => this.tick(), TICK_MS);
   }
 
