@@ -160,11 +160,52 @@ export const outletsSchema = z
   })
   .strict();
 
+/** The smoke detector on the I/O board (occupancy.board): a digital pin or an analog threshold. */
+export const boardSmokeSchema = z
+  .object({
+    board: z.union([
+      z
+        .object({ pin: z.number().int().min(2).max(69).describe("digital pin, read with the pull-up on") })
+        .strict(),
+      z
+        .object({
+          analog: z.number().int().min(0).max(15).describe("analog channel (A0 = 0) of a smoke sensor"),
+          threshold: z.number().int().min(1).max(1022).describe("raw 0-1023: at or above it = smoke"),
+        })
+        .strict(),
+    ]),
+    activeLow: z
+      .boolean()
+      .default(false)
+      .describe(
+        "smoke reads low (a pin) or below the threshold (analog). Default: a normally-closed relay to ground opens on smoke, the pull-up reads high, and a cut wire reads as smoke",
+      ),
+    debounceMs: z.number().int().min(0).max(10_000).default(100).describe("a level must hold this long"),
+    offlineGraceMs: z
+      .number()
+      .int()
+      .min(500)
+      .max(60_000)
+      .default(5000)
+      .describe("the board unseen this long (unplugged, hung, not yet ready at start) applies `offline`"),
+    offline: z
+      .enum(["cut-power", "alarm"])
+      .default("cut-power")
+      .describe(
+        "board unseen: cut-power holds the outlets and the cabinet off until it is back (no latch, no door release); alarm treats it as smoke (latched, door released, sounder)",
+      ),
+  })
+  .strict();
+export type BoardSmokeConfig = z.output<typeof boardSmokeSchema>;
+
 export const safetySchema = z
   .object({
-    smokeDetector: gpioInput
+    smokeDetector: z
+      .union([gpioInput, boardSmokeSchema])
       .optional()
-      .describe("smoke detector relay (on the I/O board or a GPIO); active = smoke. Wire it normally-closed"),
+      .describe(
+        "smoke detector: a GPIO line ({ pin, activeLow, debounceMs }; wire it normally-closed) or a pin of the I/O board ({ board: { pin } } or { board: { analog, threshold } }); active = smoke",
+      ),
     cabinetPowerRelay: gpioOutput
       .optional()
       .describe("contactor feeding the cabinet's chargers; unpowered = cut"),
@@ -186,6 +227,8 @@ export function refinePowerWiring(
     cabinet?: { bus: string; address: number } | undefined;
     hardware?: { readers?: readonly { id: string }[] | undefined } | undefined;
     access?: { schedules: Readonly<Record<string, unknown>> } | undefined;
+    occupancy?: { board?: unknown } | undefined;
+    safety?: { smokeDetector?: object | undefined } | undefined;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -224,6 +267,12 @@ export function refinePowerWiring(
     atOutlet.set(o.reader, o.id);
   });
   if (c.cabinet) claim(c.cabinet.bus, c.cabinet.address, "the cabinet", ["cabinet"]);
+  if (c.safety?.smokeDetector && "board" in c.safety.smokeDetector && !c.occupancy?.board)
+    ctx.addIssue({
+      code: "custom",
+      path: ["safety", "smokeDetector", "board"],
+      message: "the smoke detector is on the I/O board, but occupancy.board is not configured",
+    });
   const schedule = c.outlets?.schedule;
   if (typeof schedule === "string" && !(schedule in (c.access?.schedules ?? {})))
     ctx.addIssue({
