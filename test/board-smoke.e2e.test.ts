@@ -99,7 +99,12 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
       s.events.filter((e) => e.type === "outlet.session-ended").map((e) => (e as { reason?: string }).reason),
     ).toEqual(["station-safety", "station-safety"]);
     // the smoke clears: egress and sounder end, the power stays cut (latched)
-    b.powerSim?.control.smoke(false);
+    // through the simulator's command (what `waystation sim smoke off` sends over the control socket)
+    expect(await runCommand(b, "sim.smoke", { active: "off" })).toEqual({
+      status: "ok",
+      data: { smoke: false },
+    });
+    expect(b.occupancySim?.board?.inputs.get(SMOKE_PIN)).toBe(false);
     await waitFor(() => b.station.state().safety?.active.length === 0, "the signal cleared", 10_000);
     await waitFor(() => sounder(b) === false, "the sounder off", 10_000);
     expect(b.station.state().safety?.latched).toBe(true);
