@@ -1,11 +1,6 @@
 import { z } from "zod";
-import type { SimCommand } from "../sim-commands.ts";
+import { cmd, onOff, type SimCommand } from "../sim-commands.ts";
 import type { PowerSimControl } from "./sim-power.ts";
-
-const onOff = z
-  .union([z.boolean(), z.enum(["on", "off", "true", "false"])])
-  .transform((v) => v === true || v === "on" || v === "true")
-  .describe("on or off");
 
 /**
  * The safety faults of the simulated outlets and cabinet as simulator commands (`sim smoke on`
@@ -14,30 +9,23 @@ const onOff = z
  * cabinet, a thermal runaway in one slot.
  */
 export function powerSimCommands(control: PowerSimControl): Record<string, SimCommand> {
+  const active = z.object({ active: onOff }).strict();
   return {
-    smoke: {
-      summary: "smoke at the station's smoke detector (on the I/O board or a GPIO line)",
-      args: z.object({ active: onOff }).strict(),
-      run: (a: { active: boolean }) => {
-        control.smoke(a.active);
-        return { smoke: a.active };
-      },
-    },
-    "cabinet-smoke": {
-      summary: "the battery cabinet's smoke alarm",
-      args: z.object({ active: onOff }).strict(),
-      run: (a: { active: boolean }) => {
-        control.cabinetSmoke(a.active);
-        return { cabinetSmoke: a.active };
-      },
-    },
-    "thermal-runaway": {
-      summary: "a battery running away in a cabinet slot",
-      args: z.object({ slot: z.coerce.number().int().min(1).max(64) }).strict(),
-      run: (a: { slot: number }) => {
+    smoke: cmd("smoke at the station's smoke detector (on the I/O board or a GPIO line)", active, (a) => {
+      control.smoke(a.active);
+      return { smoke: a.active };
+    }),
+    "cabinet-smoke": cmd("the battery cabinet's smoke alarm", active, (a) => {
+      control.cabinetSmoke(a.active);
+      return { cabinetSmoke: a.active };
+    }),
+    "thermal-runaway": cmd(
+      "a battery running away in a cabinet slot",
+      z.object({ slot: z.coerce.number().int().min(1).max(64) }).strict(),
+      (a) => {
         control.thermalRunaway(a.slot);
         return { thermalRunaway: a.slot };
       },
-    },
-  } as Record<string, SimCommand>;
+    ),
+  };
 }
