@@ -177,9 +177,13 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
     expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toMatchObject({
       status: "error",
     });
+    // the technician's doctor says why
+    const check = b.station.subsystems.flatMap((x) => x.doctorChecks ?? []).find((c) => c.id === "safety");
+    expect(await check?.run()).toMatchObject({ ok: false, detail: expect.stringContaining("not read") });
     peer.silent = false;
     await waitFor(() => b.station.state().safety?.watchLost === false, "the detector seen again", 30_000);
     expect(fault("alarm.cleared")).toBeDefined();
+    expect(await check?.run()).toMatchObject({ ok: true });
     expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
     expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
   });

@@ -5,7 +5,7 @@ import { Listeners } from "../../device/ports/listeners.ts";
 import type { SmokeDetectorHealth } from "../../device/ports/smoke-detector.ts";
 import type { StationState } from "../contract/state.ts";
 import { principalName } from "../principal.ts";
-import type { CommandSpec, StationPorts, Subsystem, SubsystemContext } from "../subsystem.ts";
+import type { CommandSpec, DoctorCheck, StationPorts, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
 import {
   type OfflinePolicy,
@@ -41,6 +41,7 @@ const DETECTOR = "smoke-detector";
 export class SafetyCoordinator implements Subsystem {
   readonly name = "safety";
   readonly commands: readonly CommandSpec[];
+  readonly doctorChecks: readonly DoctorCheck[];
   private state: SafetyState = SAFE;
   private readonly changes = new Listeners<void>();
   private readonly unsubscribers: (() => void)[] = [];
@@ -61,6 +62,23 @@ export class SafetyCoordinator implements Subsystem {
     this.policy = sd && "board" in sd ? sd.offline : "cut-power";
     this.graceMs = sd && "board" in sd ? sd.offlineGraceMs : 5000;
     ctx.ports.safety = { signal: (cause, active, detail) => this.signal(cause, active, detail) };
+    this.doctorChecks = [
+      {
+        id: "safety",
+        title: "safety: no alarm holds the power cut, the smoke detector is read",
+        causes: [
+          {
+            cause: "a safety alarm is active or latched (outlets and cabinet cut)",
+            hint: "on site: make safe, then safety-reset (docs/charging-and-swap.md)",
+          },
+          {
+            cause: "the smoke detector on the I/O board is not read",
+            hint: "check the I/O board's USB cable, that it runs StandardFirmata, and safety.smokeDetector.board",
+          },
+        ],
+        run: async () => this.check(),
+      },
+    ];
     this.commands = [
       defineCommand({
         name: "safety-reset",
@@ -102,6 +120,25 @@ export class SafetyCoordinator implements Subsystem {
     this.graceTimer = undefined;
     for (const u of this.unsubscribers.splice(0)) u();
     await this.ctx.hardware.power?.smokeDetector?.stop();
+  }
+
+  private check() {
+    const st = this.state;
+    if (st.active.length > 0 || st.latched)
+      return {
+        ok: false,
+        detail:
+          st.active.length > 0 ? `alarm active: ${st.active.join(", ")}` : "power cut after a safety alarm",
+        hint: "on site: make safe, then safety-reset (docs/charging-and-swap.md)",
+      };
+    const h = this.ctx.hardware.power?.smokeDetector?.health?.();
+    if (h && !h.online)
+      return {
+        ok: false,
+        detail: `the smoke detector is not read: ${h.detail ?? "I/O board offline"}`,
+        hint: "check the I/O board's USB cable, that it runs StandardFirmata, and safety.smokeDetector.board",
+      };
+    return { ok: true, detail: h ? "normal; the smoke detector on the I/O board is read" : "normal" };
   }
 
   /** The latch (and the detector's fault) the last run left on file: power cut until the reset. */
