@@ -57,6 +57,12 @@ outlets: { schedule: ${schedule}, list: [{ id: p1, kind: phone, bus: rs485, mete
       offlineGraceMs: 5000,
       offline: "cut-power",
     });
+    const clash = parseConfigText(
+      `${base}occupancy: { board: { port: simulated }, outputs: { lights: { board: 8 } } }\nsafety: { smokeDetector: { board: { pin: 8 } } }\n`,
+    );
+    expect(JSON.stringify(clash.ok ? [] : clash.issues)).toContain(
+      "board pin 8 is already the lights output",
+    );
     // a GPIO line is still a GPIO line
     const gpio = parseConfigText(`${base}safety: { smokeDetector: { pin: 23 } }\n`);
     expect(gpio.ok && gpio.config.safety.smokeDetector).toMatchObject({ pin: 23, activeLow: true });

@@ -227,7 +227,7 @@ export function refinePowerWiring(
     cabinet?: { bus: string; address: number } | undefined;
     hardware?: { readers?: readonly { id: string }[] | undefined } | undefined;
     access?: { schedules: Readonly<Record<string, unknown>> } | undefined;
-    occupancy?: { board?: unknown } | undefined;
+    occupancy?: { board?: unknown; outputs?: Readonly<Record<string, object | undefined>> } | undefined;
     safety?: { smokeDetector?: object | undefined } | undefined;
   },
   ctx: z.RefinementCtx,
@@ -273,6 +273,15 @@ export function refinePowerWiring(
       path: ["safety", "smokeDetector", "board"],
       message: "the smoke detector is on the I/O board, but occupancy.board is not configured",
     });
+  const sd = c.safety?.smokeDetector;
+  const pin = sd && "board" in sd ? (sd.board as { pin?: number }).pin : undefined;
+  for (const [name, ref] of Object.entries(c.occupancy?.outputs ?? {}))
+    if (pin !== undefined && ref && "board" in ref && ref.board === pin)
+      ctx.addIssue({
+        code: "custom",
+        path: ["safety", "smokeDetector", "board", "pin"],
+        message: `board pin ${pin} is already the ${name} output (occupancy.outputs.${name})`,
+      });
   const schedule = c.outlets?.schedule;
   if (typeof schedule === "string" && !(schedule in (c.access?.schedules ?? {})))
     ctx.addIssue({
