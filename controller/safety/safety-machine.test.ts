@@ -21,6 +21,9 @@ const lost = (policy: OfflinePolicy = "cut-power"): SafetyInput => ({
 });
 const back = (policy: OfflinePolicy = "cut-power"): SafetyInput => ({ type: "watch", ok: true, policy });
 const RESTORED: SafetyInput = { type: "restored" };
+/** the effects of a first cause, and of the last one clearing */
+const RAISED = (c: string) => ["power-cut:on", "egress:on", "sounder:on", `alarm:${c}`];
+const CLEARED = (c: string) => [`signal-cleared:${c}`, "egress:off", "sounder:off"];
 
 function run(inputs: SafetyInput[], from: SafetyState = SAFE) {
   let state = from;
@@ -62,67 +65,42 @@ describe("safety coordinator rules", () => {
       inputs: [on("cabinet-thermal"), on("smoke")],
       active: ["cabinet-thermal", "smoke"],
       latched: true,
-      effects: ["power-cut:on", "egress:on", "sounder:on", "alarm:cabinet-thermal", "alarm:smoke"],
+      effects: [...RAISED("cabinet-thermal"), "alarm:smoke"],
     },
     {
       name: "a repeated signal is nothing new",
       inputs: [on("smoke"), on("smoke")],
       active: ["smoke"],
       latched: true,
-      effects: ["power-cut:on", "egress:on", "sounder:on", "alarm:smoke"],
+      effects: [...RAISED("smoke")],
     },
     {
       name: "the signal clearing ends egress and the sounder; the power cut stays latched",
       inputs: [on("cabinet-thermal"), off("cabinet-thermal")],
       active: [],
       latched: true,
-      effects: [
-        "power-cut:on",
-        "egress:on",
-        "sounder:on",
-        "alarm:cabinet-thermal",
-        "signal-cleared:cabinet-thermal",
-        "egress:off",
-        "sounder:off",
-      ],
+      effects: [...RAISED("cabinet-thermal"), ...CLEARED("cabinet-thermal")],
     },
     {
       name: "one of two causes clearing keeps everything on",
       inputs: [on("cabinet-thermal"), on("smoke"), off("smoke")],
       active: ["cabinet-thermal"],
       latched: true,
-      effects: [
-        "power-cut:on",
-        "egress:on",
-        "sounder:on",
-        "alarm:cabinet-thermal",
-        "alarm:smoke",
-        "signal-cleared:smoke",
-      ],
+      effects: [...RAISED("cabinet-thermal"), "alarm:smoke", "signal-cleared:smoke"],
     },
     {
       name: "a reset while a cause is active is refused",
       inputs: [on("cabinet-smoke"), RESET],
       active: ["cabinet-smoke"],
       latched: true,
-      effects: ["power-cut:on", "egress:on", "sounder:on", "alarm:cabinet-smoke", "reset-refused"],
+      effects: [...RAISED("cabinet-smoke"), "reset-refused"],
     },
     {
       name: "a reset after the causes cleared restores power",
       inputs: [on("smoke"), off("smoke"), RESET],
       active: [],
       latched: false,
-      effects: [
-        "power-cut:on",
-        "egress:on",
-        "sounder:on",
-        "alarm:smoke",
-        "signal-cleared:smoke",
-        "egress:off",
-        "sounder:off",
-        "power-cut:off",
-        "reset",
-      ],
+      effects: [...RAISED("smoke"), ...CLEARED("smoke"), "power-cut:off", "reset"],
     },
     {
       name: "a reset with nothing latched does nothing",
@@ -144,7 +122,7 @@ describe("safety coordinator rules", () => {
       inputs: [back(), on("smoke")],
       active: ["smoke"],
       latched: true,
-      effects: ["power-cut:on", "egress:on", "sounder:on", "alarm:smoke"],
+      effects: [...RAISED("smoke")],
     },
     {
       name: "board unseen (cut-power): power held off, no latch, no door release, no sounder",
@@ -174,22 +152,14 @@ describe("safety coordinator rules", () => {
       inputs: [lost("alarm")],
       active: ["smoke-detector-offline"],
       latched: true,
-      effects: ["power-cut:on", "egress:on", "sounder:on", "alarm:smoke-detector-offline"],
+      effects: [...RAISED("smoke-detector-offline")],
     },
     {
       name: "board back (alarm): the cause clears, the latch stays for the technician",
       inputs: [lost("alarm"), back("alarm")],
       active: [],
       latched: true,
-      effects: [
-        "power-cut:on",
-        "egress:on",
-        "sounder:on",
-        "alarm:smoke-detector-offline",
-        "signal-cleared:smoke-detector-offline",
-        "egress:off",
-        "sounder:off",
-      ],
+      effects: [...RAISED("smoke-detector-offline"), ...CLEARED("smoke-detector-offline")],
     },
     {
       name: "smoke while the board is unseen (its last report): the alarm on top of the held cut",
@@ -205,34 +175,14 @@ describe("safety coordinator rules", () => {
       active: [],
       latched: false,
       watchLost: true,
-      effects: [
-        "power-cut:on",
-        "egress:on",
-        "sounder:on",
-        "alarm:smoke",
-        "signal-cleared:smoke",
-        "egress:off",
-        "sounder:off",
-        "watch-lost",
-        "reset",
-      ],
+      effects: [...RAISED("smoke"), ...CLEARED("smoke"), "watch-lost", "reset"],
     },
     {
       name: "the board coming back after smoke does not restore power: the latch holds",
       inputs: [on("smoke"), off("smoke"), lost(), back()],
       active: [],
       latched: true,
-      effects: [
-        "power-cut:on",
-        "egress:on",
-        "sounder:on",
-        "alarm:smoke",
-        "signal-cleared:smoke",
-        "egress:off",
-        "sounder:off",
-        "watch-lost",
-        "watch-restored",
-      ],
+      effects: [...RAISED("smoke"), ...CLEARED("smoke"), "watch-lost", "watch-restored"],
     },
     // A restart with the latch on file (station-state.json).
     {
@@ -247,7 +197,7 @@ describe("safety coordinator rules", () => {
       inputs: [RESTORED, on("smoke")],
       active: ["smoke"],
       latched: true,
-      effects: ["power-cut:on", "egress:on", "sounder:on", "alarm:smoke"],
+      effects: [...RAISED("smoke")],
     },
   ])("$name", ({ inputs, active, latched, watchLost = false, effects }) => {
     const r = run(inputs);
