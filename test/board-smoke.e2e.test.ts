@@ -93,6 +93,7 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
     expect(s.events.find((e) => e.type === "safety.alarm")).toMatchObject({
       priority: "critical",
       cause: "smoke",
+      detail: "smoke detector on the I/O board",
     });
     expect(s.events.find((e) => e.type === "alarm.raised" && e.alarm === "safety")).toMatchObject({
       source: "smoke",

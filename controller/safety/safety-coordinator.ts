@@ -105,9 +105,10 @@ export class SafetyCoordinator implements Subsystem {
     const smoke = this.ctx.hardware.power?.smokeDetector;
     if (!smoke) return;
     await smoke.start();
-    this.unsubscribers.push(smoke.onEdge((e) => this.signal("smoke", e.active, "smoke detector")));
+    const where = smoke.health ? "smoke detector on the I/O board" : "smoke detector";
+    this.unsubscribers.push(smoke.onEdge((e) => this.signal("smoke", e.active, where)));
     // Smoke already there at boot: cut at once, before the outlets' first read.
-    if (smoke.read()) this.signal("smoke", true, "smoke detector (at start)");
+    if (smoke.read()) this.signal("smoke", true, `${where} (at start)`);
     if (smoke.health && smoke.onHealth) {
       const watch = (h: SmokeDetectorHealth) => this.onHealth(h);
       this.unsubscribers.push(smoke.onHealth(watch));
