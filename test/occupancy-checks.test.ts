@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, DoctorCheck, SelftestStep, Subsystem } from "../controller/subsystem.ts";
 import { Command } from "../device/ld2410/codec.ts";
 import type { BootedStation } from "../scripts/boot.ts";
-import { bootOccupancyStation } from "./support/occupancy-station.ts";
+import { bootOccupancyStation, sensorHealth } from "./support/occupancy-station.ts";
 import { waitFor } from "./support/wait.ts";
 
 /**
@@ -51,16 +51,8 @@ describe("occupancy doctor and selftest", () => {
   beam: { outer: { pin: 24, debounceMs: 10 }, inner: { pin: 25, debounceMs: 10 }, blockedMs: 1000 }
   board: { port: simulated, analog: { temperature: 0, smoke: 1 } }
   pirStuckMin: 0.1`);
-    await waitFor(
-      () => booted.station.state().occupancy?.sensors.radar?.health === "good",
-      "radar good",
-      15_000,
-    );
-    await waitFor(
-      () => booted.station.state().occupancy?.sensors.board?.health === "good",
-      "board good",
-      15_000,
-    );
+    await sensorHealth(booted, "radar", "good", 15_000);
+    await sensorHealth(booted, "board", "good", 15_000);
   });
   afterAll(async () => {
     await booted?.stop();
@@ -170,11 +162,7 @@ describe("occupancy doctor: a radar whose energies latch", () => {
   let booted: BootedStation;
   beforeAll(async () => {
     booted = await bootOccupancyStation("  radar: { port: simulated, latchMin: 0.1 }");
-    await waitFor(
-      () => booted.station.state().occupancy?.sensors.radar?.health === "good",
-      "radar good",
-      15_000,
-    );
+    await sensorHealth(booted, "radar", "good", 15_000);
   });
   afterAll(async () => {
     await booted?.stop();
@@ -201,11 +189,7 @@ describe("occupancy doctor: a radar whose energies latch", () => {
     const d = await doctorWhileLatched[0];
     expect(d).toMatchObject({ ok: false, hint: expect.stringContaining("repeats identical energies") });
     // The station restarts the module (the simulated one, like the real, forgets the fault).
-    await waitFor(
-      () => booted.station.state().occupancy?.sensors.radar?.health === "good",
-      "radar good",
-      20_000,
-    );
+    await sensorHealth(booted, "radar", "good", 20_000);
     expect(peer.received.filter((c) => c === Command.restart).length).toBeGreaterThan(restartsBefore);
     expect(await doctor(booted, "occupancy.radar")).toMatchObject({ ok: true });
   }, 60_000);
