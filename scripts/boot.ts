@@ -27,11 +27,12 @@ import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
 import type { OccupancySim } from "../simulator/occupancy/occupancy-sim.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
 import { simPowerPanel, simPowerRoutes } from "../simulator/power/power-panel.ts";
+import { powerSimCommands } from "../simulator/power/power-sim-commands.ts";
 import type { SimPower } from "../simulator/power/sim-power.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
 import type { BuiltOccupancy } from "./occupancy-hardware.ts";
 import { packageVersion } from "./paths.ts";
-import { buildPowerHardware } from "./power.ts";
+import { buildPowerHardware, withBoardSmoke } from "./power.ts";
 import type { ProcessGuard } from "./process-guard.ts";
 import { buildReaders, type PcscStackChoice } from "./readers.ts";
 import { simCommandSpecs } from "./sim-command-specs.ts";
@@ -197,6 +198,16 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     ? await (await import("./occupancy-hardware.ts")).buildOccupancy(config, { clock, logger })
     : undefined;
   if (occupancy) hardware = { ...hardware, occupancy: occupancy.hardware };
+  // A smoke detector on the I/O board is read through the board the occupancy hardware owns.
+  if (hardware.power)
+    hardware = {
+      ...hardware,
+      power: withBoardSmoke(config, hardware.power, occupancy?.hardware.board, {
+        clock,
+        sim: powerSim,
+        peer: occupancy?.sim?.board,
+      }),
+    };
 
   const credentials: CredentialStore = opts.credentialStore ?? (store as SqliteCredentialStore);
   const extensions = [...(opts.consoleExtensions ?? [])];
@@ -230,7 +241,15 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     consoleWithoutUsers: config.hardware.mode === "simulated",
     ...(editor ? { configEditor: editor } : {}),
     commands: [
-      ...(sim ? simCommandSpecs(sim.control, () => station.bus, readerIds, opts.tapAnswerMs) : []),
+      ...(sim
+        ? simCommandSpecs(
+            sim.control,
+            () => station.bus,
+            readerIds,
+            opts.tapAnswerMs,
+            powerSim ? powerSimCommands(powerSim.control) : {},
+          )
+        : []),
       ...(editor ? [configSaveCommand(editor)] : []),
       ...(rotation?.commands(() => clock.now()) ?? []),
     ],
