@@ -232,7 +232,10 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     commands: [
       ...(sim ? simCommandSpecs(sim.control, () => station.bus, readerIds, opts.tapAnswerMs) : []),
       ...(editor ? [configSaveCommand(editor)] : []),
-      ...(rotation?.commands(() => clock.now()) ?? []),
+      ...(rotation?.commands(
+        () => clock.now(),
+        () => station.bus,
+      ) ?? []),
     ],
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
     ...(opts.logTail ? { logTail: opts.logTail } : {}),

@@ -177,6 +177,22 @@ export class SqliteCredentialStore implements CredentialStore {
     return { ...(current ? { current } : {}), ...(next ? { next } : {}) };
   }
 
+  /**
+   * The key the central list's rows are hashed under (controller/credentials/list-keys.ts), and
+   * how many there are. A list from before lists named their key was hashed under the store's.
+   */
+  centralListKey(): { fingerprint: string | undefined; count: number } {
+    const rows = (this.db
+      ?.prepare(
+        "SELECT key, value FROM meta WHERE key IN ('list_key_fingerprint', 'list_count', 'keyFingerprint')",
+      )
+      .all() ?? []) as { key: string; value: unknown }[];
+    const get = (k: string) => rows.find((r) => r.key === k)?.value;
+    const count = Number(get("list_count") ?? 0);
+    const fp = get("list_key_fingerprint") ?? get("keyFingerprint");
+    return { fingerprint: count > 0 && fp !== undefined ? String(fp) : undefined, count };
+  }
+
   setKeyFingerprints(current: string, next: string | undefined): void {
     const db = this.requireDb();
     db.transaction(() => {

@@ -2,10 +2,10 @@ import type { Database as Db } from "better-sqlite3";
 import { centralTableDdl } from "../access/sqlite-credential-store.ts";
 import type { ListEntry } from "../contract/command-wire.ts";
 import { checkedEntry, type ListApplyCode, ListApplyError } from "./list-entry-check.ts";
+import { type HashedEntry, ListHash } from "./list-hash.ts";
+import { listKeyRefusal, readListKeyState } from "./list-keys.ts";
 
 export type { ListApplyCode };
-
-import { type HashedEntry, ListHash } from "./list-hash.ts";
 
 /** The staging table and the list's meta rows, beside the credential store's own tables. */
 export const LIST_SCHEMA = `
@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS list_chunks (
   count        INTEGER NOT NULL,
   base_version INTEGER,
   list_hash    TEXT NOT NULL,
+  key_fingerprint TEXT NOT NULL,
   entries      TEXT NOT NULL,
   remove       TEXT NOT NULL,
   PRIMARY KEY (list_version, type, idx)
@@ -31,6 +32,7 @@ export type ApplyResult =
       listVersion: number;
       listHash: string;
       listCount: number;
+      keyFingerprint: string;
       applied: number;
       durationMs: number;
     }
@@ -41,6 +43,7 @@ interface ChunkMeta {
   count: number;
   base_version: number | null;
   list_hash: string;
+  key_fingerprint: string;
 }
 
 interface ChunkBody {
@@ -84,14 +87,14 @@ function stored(credential: string, r: StoredRow): HashedEntry {
 export function applyStagedList(db: Db, req: { listVersion: number; type: "full" | "delta" }): ApplyResult {
   const started = performance.now();
   let applied = 0;
-  let result: { listHash: string; listCount: number } | undefined;
+  let result: { listHash: string; listCount: number; keyFingerprint: string } | undefined;
   // A million random keys land all over the B-tree: a big page cache while writing, given back after.
   db.pragma("cache_size = -65536");
   try {
     db.transaction(() => {
       const chunks = db
         .prepare(
-          "SELECT idx, count, base_version, list_hash FROM list_chunks WHERE list_version = ? AND type = ? ORDER BY idx",
+          "SELECT idx, count, base_version, list_hash, key_fingerprint FROM list_chunks WHERE list_version = ? AND type = ? ORDER BY idx",
         )
         .all(req.listVersion, req.type) as ChunkMeta[];
       // One chunk's body at a time: a million entries never sit in memory at once.
@@ -109,9 +112,22 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
       ) {
         throw new ListApplyError("LIST_INCOMPLETE", `${chunks.length} of ${first?.count ?? "?"} chunks`);
       }
-      if (chunks.some((c) => c.list_hash !== first.list_hash || c.base_version !== first.base_version)) {
-        throw new ListApplyError("LIST_INCOMPLETE", "the chunks disagree on listHash or baseVersion");
+      if (
+        chunks.some(
+          (c) =>
+            c.list_hash !== first.list_hash ||
+            c.base_version !== first.base_version ||
+            c.key_fingerprint !== first.key_fingerprint,
+        )
+      ) {
+        throw new ListApplyError(
+          "LIST_INCOMPLETE",
+          "the chunks disagree on listHash, baseVersion or keyFingerprint",
+        );
       }
+      // Checked again here, under the write lock: a rotation may have ended since the intake.
+      const refusal = listKeyRefusal(readListKeyState(db), first.key_fingerprint, req.type);
+      if (refusal) throw new ListApplyError(refusal.code, refusal.detail);
       const current = Number(metaValue(db, "list_version"));
       if (req.listVersion <= current) {
         throw new ListApplyError("LIST_STALE", `version ${req.listVersion} is not newer than ${current}`);
@@ -139,12 +155,17 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
       setMeta.run(req.listVersion, "list_version");
       setMeta.run(hash.hex(), "list_hash");
       setMeta.run(listCount, "list_count");
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('list_key_fingerprint', ?)").run(
+        first.key_fingerprint,
+      );
       // The store's count moves by the list's change: recounting two million rows would not.
       db.prepare("UPDATE meta SET value = value + ? WHERE key = 'count'").run(listCount - before);
       db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'version'").run();
       db.prepare("DELETE FROM list_chunks WHERE list_version <= ?").run(req.listVersion);
-      result = { listHash: hash.hex(), listCount };
-    })();
+      result = { listHash: hash.hex(), listCount, keyFingerprint: first.key_fingerprint };
+      // IMMEDIATE: the write lock from the first read, so the key check above and the commit see
+      // the same keys (a rotation's complete on the main thread waits for the apply, not between).
+    }).immediate();
   } catch (err) {
     // A list that can never apply is dropped from staging, so the centre can send it again.
     db.prepare("DELETE FROM list_chunks WHERE list_version = ? AND type = ?").run(req.listVersion, req.type);
@@ -154,7 +175,7 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
     db.pragma("cache_size = -512");
     db.pragma("shrink_memory");
   }
-  const r = result as unknown as { listHash: string; listCount: number };
+  const r = result as unknown as { listHash: string; listCount: number; keyFingerprint: string };
   return {
     ok: true,
     listVersion: req.listVersion,

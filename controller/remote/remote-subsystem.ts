@@ -111,8 +111,8 @@ export class RemoteSubsystem implements Subsystem {
   /** the active list's version and hash in every heartbeat, so the centre sees drift */
   telemetry(): TelemetryPart {
     if (!this.listsOpen) return { fields: {} };
-    const { listVersion, listHash } = this.lists.status();
-    return { fields: { credentialList: { listVersion, listHash } } };
+    const { listVersion, listHash, keyFingerprint } = this.lists.status();
+    return { fields: { credentialList: { listVersion, listHash, keyFingerprint } } };
   }
 
   snapshot() {
