@@ -161,7 +161,11 @@ export class KeyRotation {
       return {
         status: "error",
         code: "STATION_KEY_MISSING",
-        data: { detail: "no stationKey in the secrets file" },
+        data: {
+          detail:
+            "no stationKey in the secrets file, and the station could not add one at start (the file is not writable)",
+          hint: `let the service user write ${this.deps.secretsFile} and its directory and restart (the station adds the key), or add it by hand: echo "stationKey: $(openssl genpkey -algorithm x25519 -outform DER | base64 -w0)" >> ${this.deps.secretsFile}`,
+        },
       };
     const key = openSealedKey(stationKey, this.deps.stationId, sealed);
     if (!key)
