@@ -193,6 +193,11 @@ export class SqliteCredentialStore implements CredentialStore {
     return { fingerprint: count > 0 && fp !== undefined ? String(fp) : undefined, count };
   }
 
+  /** `fn` in an IMMEDIATE transaction: no other connection (a list apply) writes meanwhile. */
+  exclusive<T>(fn: () => T): T {
+    return this.requireDb().transaction(fn).immediate();
+  }
+
   setKeyFingerprints(current: string, next: string | undefined): void {
     const db = this.requireDb();
     db.transaction(() => {

@@ -16,6 +16,7 @@ function rig(
   stationKey: string,
   dataDir: string,
   list: { fingerprint: string | undefined; count: number } = { fingerprint: undefined, count: 0 },
+  busy = { taken: false },
 ) {
   const fps: { current?: string; next?: string } = {};
   const store = {
@@ -26,6 +27,10 @@ function rig(
       else delete fps.next;
     },
     centralListKey: () => list,
+    exclusive: <T>(fn: () => T): T => {
+      if (busy.taken) throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+      return fn();
+    },
   };
   const hasher = createRotatingHasher(credentialKey);
   const rotation = new KeyRotation({
@@ -161,5 +166,22 @@ describe("credential-key-rotate keeps the key the central list is hashed under",
     expect(await t.run({ action: "complete", fingerprint: oldFp })).toMatchObject({
       code: "KEY_FINGERPRINT_MISMATCH",
     });
+  });
+
+  it("while a list apply holds the store's write lock: LIST_BUSY, the secrets file and window as they were", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-rot-"));
+    writeFileSync(join(dir, "secrets.yaml"), `credentialKey: ${oldKey}\n`, { mode: 0o600 });
+    const busy = { taken: false };
+    const { rotation } = rig(oldKey, stationKey, dir, { fingerprint: nextFp, count: 1 }, busy);
+    const [cmd] = rotation.commands(() => Date.parse("2026-12-02T06:00:00Z"));
+    if (!cmd) throw new Error("no command");
+    const run = (args: Record<string, unknown>) => cmd.run(cmd.args.parse(args), ctx);
+    await run({ action: "begin", fingerprint: nextFp, sealed: sealed() });
+    busy.taken = true;
+    expect(await run({ action: "complete", fingerprint: nextFp })).toMatchObject({ code: "LIST_BUSY" });
+    expect(readFileSync(join(dir, "secrets.yaml"), "utf8")).toContain(oldKey);
+    expect(rotation.status().next).toBe(nextFp);
+    busy.taken = false;
+    expect(await run({ action: "complete", fingerprint: nextFp })).toMatchObject({ status: "ok" });
   });
 });

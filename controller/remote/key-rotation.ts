@@ -16,6 +16,8 @@ export interface KeyFingerprintStore {
   setKeyFingerprints(current: string, next: string | undefined): void;
   /** the key the central list is hashed under, and its size (0: no central list) */
   centralListKey(): { fingerprint: string | undefined; count: number };
+  /** `fn` under the store's write lock; throws an error with code SQLITE_BUSY when it stays taken */
+  exclusive<T>(fn: () => T): T;
 }
 
 export interface KeyRotationDeps {
@@ -124,19 +126,37 @@ export class KeyRotation {
           // The key the central list is hashed under is not dropped unless the centre says so:
           // every central card would be refused until the next full list.
           const dropped = args.action === "complete" ? old : fp;
-          const inUse = this.listUnder(dropped);
-          if (inUse && !args.force) return inUse;
-          if (args.action === "complete") {
-            const r = this.complete(args.fingerprint);
-            if (r.status === "ok") audit("completed", old, fp, inUse !== undefined, ctx.principal);
-            return r;
+          let forced = false;
+          let r: CommandResult;
+          try {
+            // Under the store's write lock: a list apply is not between the check and the change.
+            r = this.exclusive(() => {
+              const inUse = this.listUnder(dropped);
+              if (inUse && !args.force) return inUse;
+              forced = inUse !== undefined;
+              if (args.action === "complete") return this.complete(args.fingerprint);
+              this.rollback();
+              return { status: "ok", data: this.status() };
+            });
+          } catch (err) {
+            if ((err as { code?: unknown }).code !== "SQLITE_BUSY") throw err;
+            return {
+              status: "error",
+              code: "LIST_BUSY",
+              data: { detail: "a credential list is being applied; send this again after its reply" },
+            };
           }
-          this.rollback();
-          audit("rolled-back", old, fp, inUse !== undefined, ctx.principal);
-          return { status: "ok", data: this.status() };
+          if (r.status === "ok")
+            audit(args.action === "complete" ? "completed" : "rolled-back", old, fp, forced, ctx.principal);
+          return r;
         },
       }),
     ];
+  }
+
+  private exclusive(fn: () => CommandResult): CommandResult {
+    const store = this.deps.store;
+    return store ? store.exclusive(fn) : fn();
   }
 
   /** LIST_KEY_IN_USE when the central list is hashed under `fp`, the key about to be dropped. */
