@@ -248,4 +248,24 @@ describe("credential lists: staged, applied in a worker in one transaction, hash
     expect(lists.status()).toMatchObject({ listVersion: 1, keyFingerprint: KEY_A, pending: undefined });
     expect(await applyFull(2, [entry("q1")])).toMatchObject({ ok: true, keyFingerprint: KEY_A });
   });
+
+  it("a chunk sent twice counts once; a failed list leaves no staged rows behind", async () => {
+    const chunk = (i: number, entries: ListEntry[]) =>
+      envelope({
+        listVersion: 1,
+        type: "full",
+        listHash: hashOf(full),
+        chunk: { index: i, count: 2 },
+        entries,
+      });
+    lists.stage(chunk(0, full.slice(0, 2)));
+    lists.stage(chunk(0, full.slice(0, 2)));
+    lists.stage(chunk(1, full.slice(2)));
+    expect(await lists.apply(1, "full")).toMatchObject({ ok: true, listCount: 3, applied: 3 });
+    lists.stage(envelope({ listVersion: 2, type: "full", listHash: hashOf(full), entries: full.slice(1) }));
+    expect(await lists.apply(2, "full")).toMatchObject({ ok: false, code: "LIST_HASH_MISMATCH" });
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare("SELECT count(*) AS n FROM list_rows").get()).toEqual({ n: 0 });
+    db.close();
+  });
 });

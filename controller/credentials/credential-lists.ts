@@ -3,6 +3,7 @@ import type { CredentialListEnvelope } from "../contract/command-wire.ts";
 import { spawnBundledWorker } from "../workers/bundled-worker.ts";
 import { type ApplyResult, LIST_SCHEMA } from "./list-apply.ts";
 import { type ListKeyState, migrateListKeys, readListKeyState } from "./list-keys.ts";
+import { stageChunk } from "./list-stage.ts";
 
 export interface ListStatus {
   listVersion: number;
@@ -74,22 +75,7 @@ export class CredentialLists {
     db: Db,
     env: CredentialListEnvelope,
   ): { received: number; count: number; complete: boolean } {
-    db.prepare(
-      `INSERT OR REPLACE INTO list_chunks (list_version, type, idx, count, base_version, list_hash, key_fingerprint, entries, remove)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      env.listVersion,
-      env.type,
-      env.chunk.index,
-      env.chunk.count,
-      env.baseVersion ?? null,
-      env.listHash,
-      env.keyFingerprint,
-      JSON.stringify(env.entries),
-      JSON.stringify(env.remove),
-    );
-    // A newer list supersedes any older partial one.
-    db.prepare("DELETE FROM list_chunks WHERE list_version < ?").run(env.listVersion);
+    stageChunk(db, env);
     const received = (
       db
         .prepare("SELECT count(*) AS n FROM list_chunks WHERE list_version = ? AND type = ?")

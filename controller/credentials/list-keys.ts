@@ -68,7 +68,7 @@ export function readListKeyState(db: Db): ListKeyState {
 }
 
 /**
- * Files from before lists named their key: staged chunks without a key column are dropped (the
+ * Files from before lists named their key: staged chunks of the older layout are dropped (the
  * centre sends them again; nothing of the active list is lost), and an active list gets the key
  * the store recorded, which is the only key it can have been applied under (the station refused
  * to start with another). Idempotent; runs in one transaction at open.
@@ -76,8 +76,8 @@ export function readListKeyState(db: Db): ListKeyState {
 export function migrateListKeys(db: Db): void {
   db.transaction(() => {
     const cols = db.prepare("SELECT name FROM pragma_table_info('list_chunks')").all() as { name: string }[];
-    if (cols.length > 0 && !cols.some((c) => c.name === "key_fingerprint")) {
-      db.exec("DROP TABLE list_chunks");
+    if (cols.length > 0 && !cols.some((c) => c.name === "entries_hash")) {
+      db.exec("DROP TABLE list_chunks; DROP TABLE IF EXISTS list_rows");
     }
     const hasList = Number(meta(db, "list_version") ?? 0) > 0;
     const store = meta(db, "keyFingerprint");
