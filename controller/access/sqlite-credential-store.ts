@@ -28,15 +28,18 @@ interface Row {
 export function centralTableDdl(name: string): string {
   return `CREATE TABLE IF NOT EXISTS ${name} (
   hash          BLOB PRIMARY KEY CHECK (length(hash) = 32),
-  person_id     TEXT NOT NULL,
+  ${ENTRY_COLUMNS}
+) WITHOUT ROWID;`;
+}
+
+/** A central entry's columns after its hash (the list's table, and its staged rows). */
+export const ENTRY_COLUMNS = `person_id     TEXT NOT NULL,
   role          TEXT NOT NULL CHECK (role IN ('worker', 'technician', 'admin')),
   status        TEXT NOT NULL CHECK (status IN ('active', 'blocked', 'lost')),
   valid_from    INTEGER,
   valid_until   INTEGER,
   schedule      TEXT,
-  second_factor INTEGER NOT NULL
-) WITHOUT ROWID;`;
-}
+  second_factor INTEGER NOT NULL`;
 
 const TABLES = ["central_credentials", "credentials"] as const;
 /** Rows in both tables (a credential in both counts twice: rare, and not worth a join). */

@@ -66,6 +66,21 @@ describe("credential lists: staged, applied in a worker in one transaction, hash
   });
 
   const full = [entry("p1"), entry("p2", { validUntil: 1_800_000_000_000, schedule: "day" }), entry("p3")];
+  /** Chunk `index` of `count` of version 1 of `full`. */
+  const fullChunk = (
+    index: number,
+    count: number,
+    entries: ListEntry[],
+    over: Record<string, unknown> = {},
+  ) =>
+    envelope({
+      listVersion: 1,
+      type: "full",
+      listHash: hashOf(full),
+      chunk: { index, count },
+      entries,
+      ...over,
+    });
 
   async function applyFull(version: number, entries: ListEntry[], chunks = 1, keyFingerprint = KEY_A) {
     const per = Math.ceil(entries.length / chunks);
@@ -99,15 +114,7 @@ describe("credential lists: staged, applied in a worker in one transaction, hash
   });
 
   it("a missing chunk: nothing applies", async () => {
-    lists.stage(
-      envelope({
-        listVersion: 1,
-        type: "full",
-        listHash: hashOf(full),
-        chunk: { index: 0, count: 2 },
-        entries: full,
-      }),
-    );
+    lists.stage(fullChunk(0, 2, full));
     expect(await lists.apply(1, "full")).toMatchObject({ ok: false, code: "LIST_INCOMPLETE" });
     expect(store.lookup(full[0]?.credential ?? "")).toBeUndefined();
     expect(lists.status().listVersion).toBe(0);
@@ -219,16 +226,7 @@ describe("credential lists: staged, applied in a worker in one transaction, hash
       }),
     );
     store.setKeyFingerprints(KEY_A, KEY_B);
-    lists.stage(
-      envelope({
-        listVersion: 1,
-        type: "full",
-        listHash: hashOf(full),
-        chunk: { index: 1, count: 2 },
-        entries: full.slice(1),
-        keyFingerprint: KEY_B,
-      }),
-    );
+    lists.stage(fullChunk(1, 2, full.slice(1), { keyFingerprint: KEY_B }));
     expect(await lists.apply(1, "full")).toMatchObject({ ok: false, code: "LIST_INCOMPLETE" });
     expect(lists.status().listVersion).toBe(0);
   });
@@ -250,17 +248,9 @@ describe("credential lists: staged, applied in a worker in one transaction, hash
   });
 
   it("a chunk sent twice counts once; a failed list leaves no staged rows behind", async () => {
-    const chunk = (i: number, entries: ListEntry[]) =>
-      envelope({
-        listVersion: 1,
-        type: "full",
-        listHash: hashOf(full),
-        chunk: { index: i, count: 2 },
-        entries,
-      });
-    lists.stage(chunk(0, full.slice(0, 2)));
-    lists.stage(chunk(0, full.slice(0, 2)));
-    lists.stage(chunk(1, full.slice(2)));
+    lists.stage(fullChunk(0, 2, full.slice(0, 2)));
+    lists.stage(fullChunk(0, 2, full.slice(0, 2)));
+    lists.stage(fullChunk(1, 2, full.slice(2)));
     expect(await lists.apply(1, "full")).toMatchObject({ ok: true, listCount: 3, applied: 3 });
     lists.stage(envelope({ listVersion: 2, type: "full", listHash: hashOf(full), entries: full.slice(1) }));
     expect(await lists.apply(2, "full")).toMatchObject({ ok: false, code: "LIST_HASH_MISMATCH" });

@@ -1,9 +1,9 @@
 import type { Database as Db } from "better-sqlite3";
-import { centralTableDdl } from "../access/sqlite-credential-store.ts";
-import type { ListEntry } from "../contract/command-wire.ts";
+import { centralTableDdl, ENTRY_COLUMNS } from "../access/sqlite-credential-store.ts";
 import { checkedEntry, type ListApplyCode, ListApplyError } from "./list-entry-check.ts";
 import { type HashedEntry, ListHash } from "./list-hash.ts";
 import { listKeyRefusal, readListKeyState } from "./list-keys.ts";
+import { entryRow } from "./list-stage.ts";
 
 export type { ListApplyCode };
 
@@ -29,13 +29,7 @@ CREATE TABLE IF NOT EXISTS list_rows (
   idx           INTEGER NOT NULL,
   n             INTEGER NOT NULL,
   hash          BLOB NOT NULL CHECK (length(hash) = 32),
-  person_id     TEXT NOT NULL,
-  role          TEXT NOT NULL CHECK (role IN ('worker', 'technician', 'admin')),
-  status        TEXT NOT NULL CHECK (status IN ('active', 'blocked', 'lost')),
-  valid_from    INTEGER,
-  valid_until   INTEGER,
-  schedule      TEXT,
-  second_factor INTEGER NOT NULL,
+  ${ENTRY_COLUMNS},
   PRIMARY KEY (list_version, idx, n)
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES
@@ -213,20 +207,6 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
   };
 }
 
-/** An entry as the store's columns, the credential as hex (the statements unhex it). */
-function row(e: ListEntry) {
-  return [
-    e.credential,
-    e.personId,
-    e.role,
-    e.status,
-    e.validFrom ?? null,
-    e.validUntil ?? null,
-    e.schedule ?? null,
-    e.secondFactor ? 1 : 0,
-  ] as const;
-}
-
 /**
  * A full list: its rows, staged as each chunk arrived (list-stage.ts), copied in key order into
  * a fresh table that is swapped in for the previous list. A B-tree written in key order fills
@@ -292,7 +272,7 @@ function applyDelta(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): { appl
       const old = find.get(key) as StoredRow | undefined;
       if (old) hash.remove(stored(e.credential, old));
       else net++;
-      upsert.run(...row(e));
+      upsert.run(...entryRow(e));
       hash.add(e);
       applied++;
     }

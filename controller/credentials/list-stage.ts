@@ -1,5 +1,5 @@
 import type { Database as Db } from "better-sqlite3";
-import type { CredentialListEnvelope } from "../contract/command-wire.ts";
+import type { CredentialListEnvelope, ListEntry } from "../contract/command-wire.ts";
 import { ListHash } from "./list-hash.ts";
 
 /**
@@ -21,19 +21,7 @@ export function stageChunk(db: Db, env: CredentialListEnvelope): void {
     let n = 0;
     for (const e of env.entries) {
       share.add(e);
-      insert.run(
-        env.listVersion,
-        env.chunk.index,
-        n++,
-        e.credential,
-        e.personId,
-        e.role,
-        e.status,
-        e.validFrom ?? null,
-        e.validUntil ?? null,
-        e.schedule ?? null,
-        e.secondFactor ? 1 : 0,
-      );
+      insert.run(env.listVersion, env.chunk.index, n++, ...entryRow(e));
     }
   }
   db.prepare(
@@ -55,4 +43,18 @@ export function stageChunk(db: Db, env: CredentialListEnvelope): void {
   // A newer list supersedes any older partial one.
   db.prepare("DELETE FROM list_chunks WHERE list_version < ?").run(env.listVersion);
   db.prepare("DELETE FROM list_rows WHERE list_version < ?").run(env.listVersion);
+}
+
+/** An entry as the store's columns, the credential as hex (the statements unhex it). */
+export function entryRow(e: ListEntry) {
+  return [
+    e.credential,
+    e.personId,
+    e.role,
+    e.status,
+    e.validFrom ?? null,
+    e.validUntil ?? null,
+    e.schedule ?? null,
+    e.secondFactor ? 1 : 0,
+  ] as const;
 }
