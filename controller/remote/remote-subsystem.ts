@@ -67,6 +67,7 @@ export class RemoteSubsystem implements Subsystem {
     try {
       this.lists.open();
       this.listsOpen = true;
+      this.warnStrandedList();
       intake.handle(
         "credentials",
         credentialListHandler(intake, this.lists, bus, this.log, () => this.changes.emit()),
@@ -98,6 +99,16 @@ export class RemoteSubsystem implements Subsystem {
       },
     );
     this.config.start();
+  }
+
+  /** A central list under a key the station no longer holds (a forced rotation): said at start. */
+  private warnStrandedList(): void {
+    const { current, next, list } = this.lists.keys();
+    if (list === undefined || list === current || list === next) return;
+    this.log.error(
+      { listKeyFingerprint: list, current, count: this.lists.status().listCount },
+      "the central credential list is hashed under a key this station no longer holds: its cards are refused until the centre sends a full list under the current key",
+    );
   }
 
   async stop(): Promise<void> {
