@@ -184,7 +184,8 @@ export class KeyRotation {
         data: {
           detail:
             "no stationKey in the secrets file, and the station could not add one at start (the file is not writable)",
-          hint: `let the service user write ${this.deps.secretsFile} and its directory and restart (the station adds the key), or add it by hand: echo "stationKey: $(openssl genpkey -algorithm x25519 -outform DER | base64 -w0)" >> ${this.deps.secretsFile}`,
+          // no path in the reply: it goes to the centre (the station's log names the file)
+          hint: 'let the service user write the secrets file and its directory and restart (the station adds the key), or add it there by hand: echo "stationKey: $(openssl genpkey -algorithm x25519 -outform DER | base64 -w0)" >> SECRETS_FILE',
         },
       };
     const key = openSealedKey(stationKey, this.deps.stationId, sealed);
