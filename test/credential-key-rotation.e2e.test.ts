@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadSecretsFile } from "../config/secrets.ts";
 import type { ListEntry } from "../controller/contract/command-wire.ts";
-import { sealCredentialKey } from "../controller/remote/sealed-key.ts";
+import { sealCredentialKey, stationPublicKey } from "../controller/remote/sealed-key.ts";
 import {
   createIdentifierHasher,
   credentialKeyFingerprint,
@@ -88,6 +88,26 @@ describe("credential key rotation over a real Mosquitto", () => {
       data: { current: credentialKeyFingerprint(current), next: null, stationPublicKey: expect.any(String) },
     });
   });
+
+  it("a secrets file from before stationKey existed gets one at start; status then offers it", async () => {
+    const file = join(station.dir, "secrets.yaml");
+    await station.stop();
+    const old = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => !l.startsWith("stationKey:"))
+      .join("\n");
+    writeFileSync(file, old, { mode: 0o600 });
+    expect(loadSecretsFile(file).stationKey).toBeUndefined();
+    await station.start();
+    const added = loadSecretsFile(file);
+    expect(added.stationKey).toBeDefined();
+    expect(added.credentialKey).toBe(current);
+    const r = await rotate({ action: "status" });
+    expect(r).toMatchObject({
+      status: "ok",
+      data: { stationPublicKey: stationPublicKey(added.stationKey as string) },
+    });
+  }, 30_000);
 
   it("a key sealed to another station, or under a wrong fingerprint, is refused and changes nothing", async () => {
     const pub = String(
