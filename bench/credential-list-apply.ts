@@ -67,7 +67,7 @@ export async function benchCredentialListApply(n: number, known: number): Promis
   const store = new SqliteCredentialStore(file);
   store.open();
   // The list is hashed under the key the store records (a list under another key is refused).
-  const keyFingerprint = "00bench00bench00";
+  const keyFingerprint = "be0cbe0cbe0cbe0c";
   store.setKeyFingerprints(keyFingerprint, undefined);
   const lists = new CredentialLists(file);
   lists.open();
