@@ -50,6 +50,7 @@ export class CabinetSubsystem implements Subsystem {
   private record: CabinetRecord = { swap: NO_SWAP, quarantined: [] };
   private slots: SlotView[] = [];
   private pendingSlots: SlotView[] = [];
+  private lastSlotsSeen = "";
   private resumePending = false;
   private online = true;
   private statusFailures = 0;
@@ -318,6 +319,10 @@ export class CabinetSubsystem implements Subsystem {
       this.swap({ type: "resume", slots: this.slots, atMs });
     }
     this.swap({ type: "slots", slots: this.slots, quarantined: this.quarantinedSlots(), atMs });
+    // Every cycle reads the slots; `state` (retained, to the whole fleet) moves only when they do.
+    const seen = JSON.stringify(this.slots);
+    if (seen === this.lastSlotsSeen) return;
+    this.lastSlotsSeen = seen;
     this.changes.emit();
   }
 
