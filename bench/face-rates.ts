@@ -12,24 +12,29 @@ interface Rates {
   minGenuine: number;
 }
 
-/**
- * face.rates: false accepts and rejects of the shipped models over the package's extracted-faces
- * panel (bench/face-rates-child.ts says what the set is and is not). The engine runs in a child
- * started by path, so nothing of tfjs is imported here.
- */
-export async function benchFaceRates(): Promise<BenchResult[]> {
-  const script = resolve(import.meta.dirname, "face-rates-child.ts");
-  const m = await new Promise<Rates>((res, rej) => {
+/** Run a bench child of this directory by path (so nothing of tfjs is imported here); its last JSON line. */
+export function childJson<T>(file: string): Promise<T> {
+  const script = resolve(import.meta.dirname, file);
+  return new Promise<T>((res, rej) => {
     const p = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     p.stdout.on("data", (d) => {
       out += d;
     });
     p.once("exit", (code) => {
-      if (code !== 0) return rej(new Error(`face rates bench exited ${code}: ${out}`));
-      res(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Rates);
+      if (code !== 0) return rej(new Error(`${file} exited ${code}: ${out}`));
+      res(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as T);
     });
   });
+}
+
+/**
+ * face.rates: false accepts and rejects of the shipped models over the package's extracted-faces
+ * panel (bench/face-rates-child.ts says what the set is and is not). The engine runs in a child
+ * started by path, so nothing of tfjs is imported here.
+ */
+export async function benchFaceRates(): Promise<BenchResult[]> {
+  const m = await childJson<Rates>("face-rates-child.ts");
   const at = m.rates.find((r) => r.t === 0.7) ?? m.rates[0];
   const table = m.rates
     .map((r) => `${r.t}:frr=${round(r.frr, 4)},far<=${round(r.farUpper, 5)}(${r.over})`)

@@ -2,9 +2,11 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StationEvent } from "../controller/contract/events.ts";
+import type { CommissioningReport } from "../controller/control/selftest.ts";
 import { greyscale } from "../device/face/colour-cue.ts";
 import { signReport } from "../device/face/terminal-report.ts";
-import { encodePng, SAMPLE_FACES, sampleFaceImage } from "../simulator/face/sample-faces.ts";
+import { encodePng } from "../simulator/face/image-encode.ts";
+import { SAMPLE_FACES, sampleFaceImage } from "../simulator/face/sample-faces.ts";
 import { type FaceStation, faceStation, TERMINAL_SECRET } from "./support/face-station.ts";
 import { waitFor } from "./support/wait.ts";
 
@@ -126,6 +128,36 @@ describe("face verification at the door", () => {
       expect(since(s, from, "access.granted")).toMatchObject([
         { personId: "worker-a", secondFactor: "face" },
       ]);
+    },
+    T,
+  );
+
+  it(
+    "selftest: face.frame passes with nobody at the door, and fails while the camera delivers nothing",
+    async () => {
+      const faceFrame = async () => {
+        const r = await s.command("selftest", { attended: false });
+        const report = (r.data as { report: CommissioningReport }).report;
+        return report.items.find((i) => i.id === "face.frame");
+      };
+      const from = s.events.length;
+      expect(await faceFrame()).toMatchObject({
+        ok: true,
+        detail: expect.stringMatching(/0 face\(s\) seen/),
+      });
+      // nobody was there: no grant, no refusal
+      expect(since(s, from, "access.granted")).toHaveLength(0);
+      expect(since(s, from, "face.rejected")).toHaveLength(0);
+      const camera = s.booted.sim?.faceCamera;
+      await camera?.stop();
+      try {
+        expect(await faceFrame()).toMatchObject({
+          ok: false,
+          detail: "the camera delivered no frame in 20 s",
+        });
+      } finally {
+        await camera?.start();
+      }
     },
     T,
   );

@@ -10,6 +10,7 @@ import type { CredentialStore } from "../access/credential-store.ts";
 import type { SecondFactor } from "../access/second-factor.ts";
 import type { FaceState } from "../contract/face-events.ts";
 import type { EventBus } from "../events/event-bus.ts";
+import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
 import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { type FaceCheckDeps, faceDoctorChecks, faceSelftestSteps } from "./face-checks.ts";
 import { faceCommands } from "./face-commands.ts";
@@ -80,6 +81,7 @@ export class FaceSubsystem implements Subsystem {
       service: () => this.supervisor?.status(),
       health: (timeoutMs) => this.requireSupervisor().request("health", {}, timeoutMs),
       analysed: () => ({ count: this.frames.analysed, last: this.lastVerdict }),
+      requestFrame: () => this.camera?.requestFrame?.(),
     };
     this.doctorChecks = faceDoctorChecks(checks);
     this.selftestSteps = faceSelftestSteps(checks);
@@ -225,6 +227,19 @@ export class FaceSubsystem implements Subsystem {
     };
   }
 
+  /** The face process's health and RSS; a change of its status is reported at once. */
+  telemetry(): TelemetryPart {
+    const f = this.snapshot().face;
+    const face = {
+      status: f.status,
+      restarts: f.restarts,
+      ...(f.rssMb !== undefined ? { rssMb: f.rssMb } : {}),
+      ...(f.templates !== undefined ? { templates: f.templates } : {}),
+      frames: { ...f.frames },
+    };
+    return { fields: { face }, watch: { "face.status": f.status } };
+  }
+
   /** One frame in flight at most; the newest waits, older ones are dropped (counted). */
   onFrame(frame: Frame): void {
     if (!this.supervisor?.up) {
@@ -251,7 +266,8 @@ export class FaceSubsystem implements Subsystem {
         : await supervisor.request("identify", { frame: frame.bytes });
       this.frames.analysed++;
       this.lastVerdict = { faces: verdict.faces, analyseMs: verdict.analyseMs };
-      this.act(decideFace(verdict, this.config.thresholds), frame, one ? "1:1" : "1:N");
+      const thresholds = { ...this.config.thresholds, colour: this.config.camera.colourCue };
+      this.act(decideFace(verdict, thresholds), frame, one ? "1:1" : "1:N");
     } catch (err) {
       this.frames.dropped++;
       this.log.warn({ code: (err as { code?: string }).code }, "a frame was not analysed");
