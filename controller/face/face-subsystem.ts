@@ -17,6 +17,7 @@ import { faceCommands } from "./face-commands.ts";
 import { decideFace, type FaceDecision } from "./face-decision.ts";
 import { FaceEntryReader } from "./face-entry-reader.ts";
 import { type FaceKeys, faceKeys } from "./face-keys.ts";
+import { faceStateKey } from "./face-state-key.ts";
 import type { FaceSupervisor } from "./face-supervisor.ts";
 import { buildSupervisor } from "./face-wiring.ts";
 
@@ -50,6 +51,8 @@ export class FaceSubsystem implements Subsystem {
   private readonly changes = new Listeners<void>();
   private readonly unsubscribers: (() => void)[] = [];
   private lastError: string | undefined;
+  /** the status last worth a new `state` (face-state-key.ts) */
+  private publishedKey = "";
   private readonly log: Logger;
   private webhook: FaceTerminalWebhook | undefined;
   private readonly config: FaceConfig;
@@ -116,6 +119,9 @@ export class FaceSubsystem implements Subsystem {
     this.unsubscribers.push(
       supervisor.onChange((s) => {
         if (s.phase === "up") this.entry.status(true);
+        const key = faceStateKey(s);
+        if (key === this.publishedKey) return;
+        this.publishedKey = key;
         this.changes.emit();
       }),
       this.bus.subscribe((e) => {
