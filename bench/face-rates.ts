@@ -62,5 +62,52 @@ export async function benchFaceRates(): Promise<BenchResult[]> {
       unit: "false accepts at match 0.70, upper bound (unlabelled: some pairs are one person)",
       params: { impostor_pairs: m.impostorPairs, over_threshold: at?.over ?? 0 },
     }),
+    ...(await labelledRates()),
+  ];
+}
+
+interface Labelled {
+  photographs: number;
+  others: number;
+  missed: number;
+  genuinePairs: number;
+  impostorPairs: number;
+  maybeSamePhoto: number;
+  minGenuine: number;
+  medianGenuine: number;
+  maxImpostor: number;
+  rates: { t: number; falseRejects: number; probeRejects: number; falseAccepts: number }[];
+}
+
+/** The labelled pairs (bench/face-labelled-child.ts): one man in different photographs, and four people. */
+async function labelledRates(): Promise<BenchResult[]> {
+  const m = await childJson<Labelled>("face-labelled-child.ts");
+  const at = m.rates.find((r) => r.t === 0.7);
+  const table = m.rates
+    .map((r) => `${r.t}:fr=${r.falseRejects},probe_fr=${r.probeRejects},fa=${r.falseAccepts}`)
+    .join(" ");
+  return [
+    result({
+      name: "face.rates.labelled_frr",
+      metric: "frr",
+      value: round((at?.falseRejects ?? Number.NaN) / m.genuinePairs, 4),
+      unit: "false rejects at match 0.70: one man, pairs of different photographs",
+      params: {
+        photographs: m.photographs,
+        genuine_pairs: m.genuinePairs,
+        maybe_same_photo: m.maybeSamePhoto,
+        min_genuine: m.minGenuine,
+        median_genuine: m.medianGenuine,
+        no_face_found: m.missed,
+        by_threshold: table,
+      },
+    }),
+    result({
+      name: "face.rates.labelled_far",
+      metric: "far",
+      value: round((at?.falseAccepts ?? Number.NaN) / m.impostorPairs, 4),
+      unit: "false accepts at match 0.70: pairs of certainly different people (few)",
+      params: { impostor_pairs: m.impostorPairs, people: m.others + 1, max_impostor: m.maxImpostor },
+    }),
   ];
 }
