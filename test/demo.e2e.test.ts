@@ -191,6 +191,7 @@ describe("the demo, end to end", () => {
     const page = await (await fetch(consoleUrl, { headers })).text();
     expect(page).toContain("Waystation");
     expect(page).toContain("act as a person");
+    expect(page).toContain("Show the demo worker's face");
     const state = (await (await fetch(`${consoleUrl}/api/state`, { headers })).json()) as {
       stationId: string;
     };
