@@ -158,6 +158,22 @@ describe("face verification at the door", () => {
       } finally {
         await camera?.start();
       }
+      // a hung face process (stopped, as a process stuck in a frame would be): frames reach it,
+      // none comes back analysed
+      const step = s.booted.station.subsystems
+        .find((x) => x.name === "face")
+        ?.selftestSteps?.find((x) => x.id === "face.frame");
+      const pid = s.booted.station.state().face?.pid as number;
+      process.kill(pid, "SIGSTOP");
+      try {
+        expect(await step?.run({ attended: false, progress: () => {} })).toMatchObject({
+          ok: false,
+          detail: "1 frame(s) from the camera, none analysed by the face process in 20 s",
+        });
+      } finally {
+        process.kill(pid, "SIGCONT");
+      }
+      await waitFor(() => s.booted.station.state().face?.status === "up", "the face process answering", T);
     },
     T,
   );
