@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { StationError } from "../../config/errors.ts";
 import { ManualClock } from "../../device/clock/manual-clock.ts";
 import type { FaceHealth } from "../../device/face/protocol.ts";
+import { Listeners } from "../../device/ports/listeners.ts";
 import {
   type FaceCheckDeps,
   FRAME_WAIT_MS,
@@ -23,6 +24,7 @@ function deps(over: Partial<FaceCheckDeps> = {}): FaceCheckDeps {
     health: async () => HEALTHY,
     analysed: () => ({ count: 5, last: { faces: 1, analyseMs: 150 } }),
     requestFrame: () => {},
+    onProgress: () => () => {},
     ...over,
   };
 }
@@ -98,8 +100,12 @@ function pipeline(o: { camera: boolean; service: boolean; clock: ManualClock }) 
   let analysed = 5;
   let last: { faces: number; analyseMs: number } | undefined;
   let requested = 0;
+  let phase: FaceServiceStatus["phase"] = "up";
+  const progress = new Listeners<void>();
   const d = deps({
     clock: o.clock,
+    onProgress: (l) => progress.add(l),
+    service: () => ({ ...UP, phase }),
     camera: () => ({ online: true, frames }),
     analysed: () => ({ count: analysed, last }),
     requestFrame: () => {
@@ -110,10 +116,15 @@ function pipeline(o: { camera: boolean; service: boolean; clock: ManualClock }) 
       o.clock.setTimeout(() => {
         analysed++;
         last = { faces: 0, analyseMs: 38 };
+        progress.emit();
       }, 300);
     },
   });
-  return { d, requested: () => requested };
+  const setPhase = (p: FaceServiceStatus["phase"]) => {
+    phase = p;
+    progress.emit();
+  };
+  return { d, requested: () => requested, setPhase };
 }
 
 describe("face selftest", () => {
@@ -160,14 +171,12 @@ describe("face selftest", () => {
   it("waits for a face process still loading its models, then checks the frame", async () => {
     const clock = new ManualClock();
     const p = pipeline({ camera: true, service: true, clock });
-    let phase: FaceServiceStatus["phase"] = "starting";
-    const d = { ...p.d, service: () => ({ ...UP, phase }) };
+    p.setPhase("starting");
     const lines: string[] = [];
-    const r = step(d).run({ attended: false, progress: (l) => lines.push(l) });
+    const r = step(p.d).run({ attended: false, progress: (l) => lines.push(l) });
     clock.advance(5000);
     expect(p.requested()).toBe(0);
-    phase = "up";
-    clock.advance(200);
+    p.setPhase("up");
     // the step goes on after the wait in a microtask, and only then asks for the frame
     await new Promise((r) => setImmediate(r));
     expect(p.requested()).toBe(1);

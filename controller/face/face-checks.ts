@@ -1,5 +1,6 @@
 import type { FaceHealth } from "../../device/face/protocol.ts";
 import type { Clock } from "../../device/ports/clock.ts";
+import { until } from "../../device/ports/wait-for.ts";
 import type { CheckResult, DoctorCheck, SelftestStep } from "../subsystem.ts";
 import type { FaceServiceStatus } from "./face-supervisor.ts";
 
@@ -15,6 +16,8 @@ export interface FaceCheckDeps {
   analysed(): { count: number; last?: { faces: number; analyseMs: number } | undefined };
   /** ask the camera for a frame of whatever is in front of it (FrameSource.requestFrame) */
   requestFrame(): void;
+  /** called after each verdict and each change of the face process's status */
+  onProgress(listener: () => void): () => void;
 }
 
 /** How long doctor waits for the face process's health answer. */
@@ -107,16 +110,7 @@ export function faceDoctorChecks(d: FaceCheckDeps): DoctorCheck[] {
  * passes, since what is checked is the path camera -> face process -> verdict, not a person.
  */
 export function faceSelftestSteps(d: FaceCheckDeps): SelftestStep[] {
-  const until = (done: () => boolean, ms: number) =>
-    new Promise<boolean>((resolve) => {
-      const started = d.clock.monotonic();
-      const poll = () => {
-        if (done()) resolve(true);
-        else if (d.clock.monotonic() - started >= ms) resolve(false);
-        else d.clock.setTimeout(poll, 100);
-      };
-      poll();
-    });
+  const within = (ms: number, holds: () => boolean) => until(d.onProgress, d.clock, ms, holds);
   return [
     {
       id: "face.frame",
@@ -124,7 +118,7 @@ export function faceSelftestSteps(d: FaceCheckDeps): SelftestStep[] {
       run: async (ctx) => {
         if (d.service()?.phase === "starting") {
           ctx.progress("the face process is loading its models ...");
-          await until(() => d.service()?.phase !== "starting", LOAD_WAIT_MS);
+          await within(LOAD_WAIT_MS, () => d.service()?.phase !== "starting");
         }
         const s = d.service();
         if (s?.phase !== "up") return down(s);
@@ -132,7 +126,7 @@ export function faceSelftestSteps(d: FaceCheckDeps): SelftestStep[] {
         const framesBefore = d.camera()?.frames ?? 0;
         ctx.progress("waiting for a camera frame through the face process");
         d.requestFrame();
-        const got = await until(() => d.analysed().count > analysedBefore, FRAME_WAIT_MS);
+        const got = await within(FRAME_WAIT_MS, () => d.analysed().count > analysedBefore);
         const last = d.analysed().last;
         if (got && last)
           return {

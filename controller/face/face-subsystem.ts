@@ -49,6 +49,8 @@ export class FaceSubsystem implements Subsystem {
   private readonly frames = { analysed: 0, dropped: 0 };
   private readonly lastReject = new Map<string, number>();
   private readonly changes = new Listeners<void>();
+  /** each verdict and each status change of the face process (the selftest waits on it) */
+  private readonly progress = new Listeners<void>();
   private readonly unsubscribers: (() => void)[] = [];
   private lastError: string | undefined;
   /** the status last worth a new `state` (face-state-key.ts) */
@@ -85,6 +87,7 @@ export class FaceSubsystem implements Subsystem {
       health: (timeoutMs) => this.requireSupervisor().request("health", {}, timeoutMs),
       analysed: () => ({ count: this.frames.analysed, last: this.lastVerdict }),
       requestFrame: () => this.camera?.requestFrame?.(),
+      onProgress: (l) => this.progress.add(l),
     };
     this.doctorChecks = faceDoctorChecks(checks);
     this.selftestSteps = faceSelftestSteps(checks);
@@ -119,6 +122,7 @@ export class FaceSubsystem implements Subsystem {
     this.unsubscribers.push(
       supervisor.onChange((s) => {
         if (s.phase === "up") this.entry.status(true);
+        this.progress.emit();
         const key = faceStateKey(s);
         if (key === this.publishedKey) return;
         this.publishedKey = key;
@@ -272,6 +276,7 @@ export class FaceSubsystem implements Subsystem {
         : await supervisor.request("identify", { frame: frame.bytes });
       this.frames.analysed++;
       this.lastVerdict = { faces: verdict.faces, analyseMs: verdict.analyseMs };
+      this.progress.emit();
       const thresholds = { ...this.config.thresholds, colour: this.config.camera.colourCue };
       this.act(decideFace(verdict, thresholds), frame, one ? "1:1" : "1:N");
     } catch (err) {
