@@ -96,6 +96,22 @@ describe("face verification at the door", () => {
   );
 
   it(
+    "colour attacks (the worker's photo on a phone screen, as a colour print) pass anti-spoof and liveness: only the match threshold refuses them (docs/face.md)",
+    async () => {
+      for (const who of ["screen-attack", "colour-print-attack"]) {
+        const from = await show(who);
+        expect(since(s, from, "access.granted"), who).toHaveLength(0);
+        const [r] = since(s, from, "face.rejected") as StationEvent<"face.rejected">[];
+        // the known gap, as measured: not refused as a spoof
+        expect(r, who).toMatchObject({ reason: "no-match" });
+        expect(r?.scores?.antispoof, who).toBeGreaterThanOrEqual(0.42);
+        expect(r?.scores?.similarity, who).toBeLessThan(0.7);
+      }
+    },
+    T,
+  );
+
+  it(
     "a plain grey print of the enrolled worker's face (which the anti-spoof model scores as real) is refused; the colour original grants",
     async () => {
       const grey = join(s.dir, "grey-print.png");

@@ -17,7 +17,7 @@ import { faceCommands } from "./face-commands.ts";
 import { decideFace, type FaceDecision } from "./face-decision.ts";
 import { FaceEntryReader } from "./face-entry-reader.ts";
 import { type FaceKeys, faceKeys } from "./face-keys.ts";
-import { faceStateKey } from "./face-state-key.ts";
+import { facePublish, type PublishedFace } from "./face-state-key.ts";
 import type { FaceSupervisor } from "./face-supervisor.ts";
 import { buildSupervisor } from "./face-wiring.ts";
 
@@ -53,8 +53,8 @@ export class FaceSubsystem implements Subsystem {
   private readonly progress = new Listeners<void>();
   private readonly unsubscribers: (() => void)[] = [];
   private lastError: string | undefined;
-  /** the status last worth a new `state` (face-state-key.ts) */
-  private publishedKey = "";
+  /** what the last `state` said of the face process (face-state-key.ts) */
+  private published: PublishedFace | undefined;
   private readonly log: Logger;
   private webhook: FaceTerminalWebhook | undefined;
   private readonly config: FaceConfig;
@@ -123,9 +123,9 @@ export class FaceSubsystem implements Subsystem {
       supervisor.onChange((s) => {
         if (s.phase === "up") this.entry.status(true);
         this.progress.emit();
-        const key = faceStateKey(s);
-        if (key === this.publishedKey) return;
-        this.publishedKey = key;
+        const next = facePublish(this.published, s);
+        if (!next) return;
+        this.published = next;
         this.changes.emit();
       }),
       this.bus.subscribe((e) => {
