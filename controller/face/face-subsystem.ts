@@ -21,9 +21,6 @@ import { facePublish, type PublishedFace } from "./face-state-key.ts";
 import type { FaceSupervisor } from "./face-supervisor.ts";
 import { buildSupervisor } from "./face-wiring.ts";
 
-/** Repeated refusals of the same face are journalled once per this window, not once per frame. */
-const REJECT_QUIET_MS = 3000;
-
 /**
  * Face verification as a station subsystem. Frames from the camera go to the face process
  * (one in flight, the newest waiting); its verdict meets the thresholds here; a match goes
@@ -296,7 +293,9 @@ export class FaceSubsystem implements Subsystem {
       const key = `${d.reason}:${d.personId ?? ""}`;
       const now = this.clock.monotonic();
       const last = this.lastReject.get(key);
-      if (last !== undefined && now - last < REJECT_QUIET_MS) return;
+      // repeated refusals of the same face are journalled once per window, not once per frame:
+      // the window a card re-read is suppressed for (access.rereadSuppressMs, 3 s)
+      if (last !== undefined && now - last < this.ctx.config.access.rereadSuppressMs) return;
       this.lastReject.set(key, now);
       this.bus.emit("face.rejected", {
         sourceId: frame.sourceId,
