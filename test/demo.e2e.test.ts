@@ -197,6 +197,7 @@ describe("the demo, end to end", () => {
     expect(page).toContain("Waystation");
     expect(page).toContain("act as a person");
     expect(page).toContain("Show the demo worker's face");
+    expect(page).toContain('id="face"');
     const state = (await (await fetch(`${consoleUrl}/api/state`, { headers })).json()) as {
       stationId: string;
     };
