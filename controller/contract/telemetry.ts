@@ -79,7 +79,15 @@ export const TelemetrySchema = z.object({
       "the face process's health and memory (with face verification); its status changing is reported at once",
     ),
   credentialList: z
-    .object({ listVersion: z.number().int().min(0), listHash: z.string() })
+    .object({
+      listVersion: z.number().int().min(0),
+      listHash: z.string(),
+      keyFingerprint: z
+        .string()
+        .nullable()
+        .optional()
+        .describe("the credential key the list is hashed under"),
+    })
     .optional()
     .describe("the active central credential list, so the centre sees drift (with remote management)"),
 });

@@ -59,13 +59,6 @@ export function registerConfig({ program, done, passThrough }: CliKit): void {
     .action(async (file: string) => done((await config()).secretsInit(file)));
 
   passThrough(
-    program
-      .command("central")
-      .description("the central server's side: Ed25519 keys, signed commands and credential lists"),
-    "central keygen --kid KID [--out DIR] | central list full|delta ... | central sign|send NAME --key FILE --kid KID --station ID [--args JSON] (docs/central-integration.md)",
-    async () => (await import("../commands/central.ts")).central,
-  );
-  passThrough(
     program.command("face").description("enrol a face from images (consent recorded); forget a person"),
     "face enrol PERSON IMAGE... --config FILE --consent REF [--role ROLE] [--card-plus-face] | face forget PERSON --config FILE",
     async () => (await import("../commands/face.ts")).face,

@@ -8,6 +8,7 @@ import { type Command, usageError } from "./usage.ts";
 
 export const CENTRAL_USAGE = `central keygen --kid KID [--out DIR]
   central list full|delta --key FILE --kid KID --station ID --version N --entries FILE.json
+               --key-fingerprint FP (of the credential key the entries are hashed under)
                [--base N --previous FILE.json --remove FILE.json] [--chunk N] [--broker URL]
                signs a credential list (chunks of --chunk entries, 500); prints the messages, or
                with --broker sends each chunk to credentials and waits for its reply
@@ -33,6 +34,7 @@ const SIGN_OPTIONS = {
   previous: { type: "string" },
   remove: { type: "string" },
   chunk: { type: "string", default: "500" },
+  "key-fingerprint": { type: "string" },
 } as const;
 
 function jsonObject(text: string): Record<string, unknown> {
@@ -45,6 +47,14 @@ function jsonObject(text: string): Record<string, unknown> {
   if (typeof v !== "object" || v === null || Array.isArray(v))
     throw usageError("--args must be a JSON object");
   return v as Record<string, unknown>;
+}
+
+function fingerprintOf(text: string): string {
+  if (!/^[0-9a-f]{16}$/.test(text))
+    throw usageError(
+      `--key-fingerprint: 16 hex digits, as credential-key-rotate status or provisioning prints it (got ${text})`,
+    );
+  return text;
 }
 
 function need(value: string | undefined, what: string): string {
@@ -117,6 +127,7 @@ async function sendList(type: string | undefined, values: Values): Promise<numbe
     entries,
     remove,
     listHash: listHash(result),
+    keyFingerprint: fingerprintOf(need(values["key-fingerprint"], "--key-fingerprint")),
     perChunk: Number(values.chunk),
   });
   const base = `${values["topic-root"]}/${station}`;
