@@ -7,6 +7,7 @@ import { benchCredentialListApply } from "./credential-list-apply.ts";
 import { benchFaceMatch } from "./face-match.ts";
 import { benchFacePipeline, benchFaceToUnlock } from "./face-pipeline.ts";
 import { benchFaceRates } from "./face-rates.ts";
+import { benchFaceSpoof } from "./face-spoof.ts";
 import { benchJournalAppend } from "./journal-append.ts";
 import { benchModbus } from "./modbus-poll.ts";
 import { benchMqttDrain } from "./mqtt-drain.ts";
@@ -58,6 +59,8 @@ export async function runBench(args: string[]): Promise<number> {
   if (!values.quick) {
     process.stdout.write("face.rates: false accepts and rejects over the package's 90 extracted faces...\n");
     results.push(...(await benchFaceRates()));
+    process.stdout.write("face.spoof: the models on colour photo attacks made from the sample faces...\n");
+    results.push(...(await benchFaceSpoof()));
   }
   const templates = values.quick ? 20_000 : 100_000;
   process.stdout.write(`face.match over ${templates} synthetic templates (a minute or two to build)...\n`);

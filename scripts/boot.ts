@@ -235,7 +235,7 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     // the simulator's controls act on the simulated world: reachable without a console login
     extensions.push({
       route: simControlRoutes(sim.control, cards),
-      panel: simConsolePanel(cards),
+      panel: simConsolePanel(cards, config.face !== undefined),
       open: true,
     });
   }

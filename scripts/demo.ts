@@ -18,6 +18,7 @@ import {
 import { type IdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
 import type { DemoCard } from "../simulator/control-http.ts";
 import { type BootedStation, bootStation } from "./boot.ts";
+import { DEMO_FACE, enrolDemoFace } from "./demo-face.ts";
 import { EmbeddedBroker } from "./embedded-broker.ts";
 import { alreadyRunning, tryInstanceLock } from "./instance-lock.ts";
 import { PACKAGE_ROOT } from "./paths.ts";
@@ -160,6 +161,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     instance?.release();
     throw err;
   }
+  const offFace = enrolDemoFace(booted, config, opts.logger);
   return {
     config,
     broker,
@@ -168,6 +170,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     consoleUrl: booted.station.console?.url,
     consoleLogin: { user: DEMO_CONSOLE_USER, password: consolePassword },
     async stop() {
+      offFace();
       await booted.stop();
       await broker?.stop();
       instance?.release();
@@ -243,6 +246,13 @@ export function demoBanner(demo: Demo): string {
     ...(vpcd
       ? [
           `  npx waystation sim tap broken${consoleArg}     # a card answering garbage: reader.unsupported-card`,
+        ]
+      : []),
+    ...(demo.config.face
+      ? [
+          `  npx waystation sim face ${DEMO_FACE.probe}${consoleArg}     # the demo worker's face: the door unlocks (the face process loads for a few seconds first)`,
+          `  npx waystation sim face stranger${consoleArg}     # a face nobody enrolled: refused`,
+          `  npx waystation sim face photo-attack${consoleArg}     # a printed photo of the worker: refused as a spoof`,
         ]
       : []),
     `  npx waystation sim push-door${consoleArg}`,

@@ -1,14 +1,25 @@
 import type { DemoCard } from "./control-http.ts";
 
+/** Faces to hold up to the simulated camera (simulator/face/sample-faces.ts; the demo enrols man). */
+const FACE_BUTTONS = `<div>${[
+  ["man.probe", "Show the demo worker's face"],
+  ["stranger", "a stranger's"],
+  ["photo-attack", "a printed photo of the worker"],
+  ["screen-attack", "the photo on a phone screen"],
+]
+  .map(([who, label]) => `<button data-sim="face" data-args='{"who":"${who}"}'>${label}</button>`)
+  .join("")}</div>`;
+
 /**
  * The console section that lets a person at a laptop act at the simulated station. The
  * composition root hands it to the console with the control routes; the console only embeds it.
  */
-export function simConsolePanel(cards: readonly DemoCard[]): string {
+export function simConsolePanel(cards: readonly DemoCard[], faces = false): string {
   const cardsJson = JSON.stringify(cards).replace(/</g, "\\u003c");
   return `<section id="sim" style="margin-top:16px">
   <h2>Simulator: act as a person</h2>
   <div id="simCards"></div>
+  ${faces ? FACE_BUTTONS : ""}
   <div><button data-sim="push-door">Push the door</button><button data-sim="hold-door">Hold it open</button><button data-sim="release-door">Let go</button></div>
   <div><button data-sim="exit-button">Press the exit button</button><button data-sim="force-door">Force the door</button></div>
   <div><button data-sim="jam" data-args='{"kind":"leaf"}'>Wedge the door open</button><button data-sim="jam" data-args='{"kind":"none"}'>Clear the fault</button></div>

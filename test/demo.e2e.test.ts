@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CommissioningReport } from "../controller/control/selftest.ts";
 import { DEMO_KNOWN_CARD, DEMO_UNKNOWN_CARD, type Demo, startDemo } from "../scripts/demo.ts";
 import { sendSimCommand } from "../simulator/control-http.ts";
 import { captureLogger } from "./support/capture-log.ts";
@@ -29,7 +30,17 @@ describe("the demo, end to end", () => {
     consoleUrl = demo.consoleUrl ?? "";
     sub = new MqttCapture(demo.brokerUrl, "waystation/v1/#");
     await sub.start();
-  });
+    // The face process loads and the demo enrols its worker's face (a seventh credential) before
+    // the tests, whose event sequences would otherwise see face.service-up or face.enrolled.
+    await waitFor(
+      () =>
+        demo.booted.station.state().credentials.count === 7 &&
+        demo.booted.station.state().face?.templates === 1,
+      "the demo worker's face enrolled, and the face process's health saying so",
+      120_000,
+      50,
+    );
+  }, 150_000);
 
   afterAll(async () => {
     await sub?.stop();
@@ -57,11 +68,16 @@ describe("the demo, end to end", () => {
         stationId: "demo-station",
         bootId: demo.booted.station.bootId,
       });
-      const state = await waitFor(() => late.last("/state"), "retained state");
+      // the first state it gets is the retained one; live ones follow (the meters' counters
+      // re-publish state several times a second)
+      const state = await waitFor(
+        () => late.messages.find((m) => m.topic.endsWith("/state")),
+        "retained state",
+      );
       expect(state.retain).toBe(true);
       expect(state.json).toMatchObject({
         door: { lock: "locked", leaf: "closed" },
-        credentials: { count: 6 },
+        credentials: { count: 7 },
       });
     } finally {
       await late.stop();
@@ -122,6 +138,24 @@ describe("the demo, end to end", () => {
     for (const e of events) expect(e.bootId).toBe(demo.booted.station.bootId);
   });
 
+  it("the demo worker's face: access.granted by face, the door unlocks", async () => {
+    const from = sub.events().length;
+    await sendSimCommand(consoleUrl, "face", { who: "man.probe" });
+    const granted = await sub.waitForEvent("access.granted", from, 60_000);
+    expect(granted).toMatchObject({ personId: "demo-worker", method: "face", readerId: "face" });
+    await sub.waitForEvent("door.unlocked", from);
+    // nobody pushed the door: it relocks when the unlock time is up
+    await sub.waitForEvent("door.locked", from, 15_000);
+  });
+
+  it("an unattended selftest passes on the demo station, the face path included", async () => {
+    const r = await demo.booted.station.router.runLocal("selftest", { attended: false }, "cli");
+    const report = (r.data as { report: CommissioningReport }).report;
+    expect(report.items.filter((i) => !i.ok).map((i) => `${i.id}: ${i.detail}`)).toEqual([]);
+    expect(report.items.find((i) => i.id === "face.frame")).toMatchObject({ ok: true });
+    expect(r.status).toBe("ok");
+  }, 120_000);
+
   it("the exit button unlocks from inside", async () => {
     const from = sub.events().length;
     await sendSimCommand(consoleUrl, "exit-button");
@@ -162,6 +196,8 @@ describe("the demo, end to end", () => {
     const page = await (await fetch(consoleUrl, { headers })).text();
     expect(page).toContain("Waystation");
     expect(page).toContain("act as a person");
+    expect(page).toContain("Show the demo worker's face");
+    expect(page).toContain('id="face"');
     const state = (await (await fetch(`${consoleUrl}/api/state`, { headers })).json()) as {
       stationId: string;
     };

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StationEvent } from "../controller/contract/events.ts";
+import { TelemetrySchema } from "../controller/contract/telemetry.ts";
 import { commandEnvelope } from "../scripts/central/sign.ts";
-import { encodeJpeg, SAMPLE_FACES, sampleFaceImage } from "../simulator/face/sample-faces.ts";
+import { encodeJpeg } from "../simulator/face/image-encode.ts";
+import { SAMPLE_FACES, sampleFaceImage } from "../simulator/face/sample-faces.ts";
 import { type FaceStation, faceStation } from "./support/face-station.ts";
 import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
-import { Central, newKey, pinLine, STATION } from "./support/remote-station.ts";
+import { Central, newKey, pinLine, ROOT, STATION } from "./support/remote-station.ts";
 import { waitFor } from "./support/wait.ts";
 
 const T = 120_000;
@@ -30,12 +32,14 @@ describe("face enrol and forget-person by signed MQTT command", () => {
     s = await faceStation({
       stationId: STATION,
       brokerUrl: broker.url,
+      mqtt: "telemetry: { heartbeatS: 1, minIntervalMs: 200 }",
       extra: `remote:\n  keys: [${pinLine(key.kid, key.publicKey)}, ${pinLine(spare.kid, spare.publicKey)}]\n  maxMessageBytes: 262144\n`,
     });
     await waitFor(() => s.booted.station.state().face?.status === "up", "the face process to load", T, 50);
     // the station's first event reaching the centre: its link is up
     s.booted.station.bus.emit("face.terminal-refused", { refusal: "malformed" });
     await central.event("face.terminal-refused", () => true, 30_000);
+    await central.subscribe(`${ROOT}/telemetry`);
   }, T * 2);
 
   afterAll(async () => {
@@ -53,6 +57,28 @@ describe("face enrol and forget-person by signed MQTT command", () => {
       name: "face-enrol",
       args: { personId, consent: "kiosk-session-77", images: [image] },
     });
+
+  it(
+    "the face process's health and RSS reach the centre in telemetry",
+    async () => {
+      const msg = await waitFor(
+        () =>
+          central.raw.find(
+            (m) =>
+              m.topic.endsWith("/telemetry") &&
+              (m.json as { face?: { status?: string; rssMb?: number } }).face?.rssMb !== undefined,
+          ),
+        "telemetry with the face process's RSS",
+        30_000,
+      );
+      const t = TelemetrySchema.parse(msg.json);
+      expect(t.face).toMatchObject({ status: "up", restarts: 0 });
+      // the face process's own memory, not the station's: models and tfjs take well over 100 MB
+      expect(t.face?.rssMb).toBeGreaterThan(100);
+      expect(t.face?.rssMb).not.toBe(t.process.rssMb);
+    },
+    T,
+  );
 
   it(
     "a forged enrolment is refused and enrols nobody",

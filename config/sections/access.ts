@@ -54,7 +54,9 @@ export const accessSchema = z
       .min(0)
       .max(30_000)
       .default(3000)
-      .describe("the same card read again at the same reader within this time is ignored"),
+      .describe(
+        "the same card read again at the same reader within this time is ignored; the same face refused again is journalled once in it",
+      ),
     capacity: z
       .number()
       .int()

@@ -18,6 +18,14 @@ export const faceSchema = z
         width: z.number().int().min(160).max(1920).default(640),
         height: z.number().int().min(120).max(1080).default(480),
         fps: z.number().min(0.5).max(15).default(3).describe("frames offered to the face process per second"),
+        colourCue: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.04)
+          .describe(
+            "mean chroma a face needs on this camera (a grey print has about none; it does not stop a colour print or a screen); 0 turns the cue off, as a monochrome or IR camera, or one that switches to IR at night, needs",
+          ),
       })
       .strict()
       .prefault({}),
@@ -45,14 +53,6 @@ export const faceSchema = z
           .default(0.42)
           .describe("anti-spoof 'real' score a face needs (a printed or displayed face scores low)"),
         liveness: z.number().min(0).max(1).default(0.5).describe("liveness score a face needs"),
-        colour: z
-          .number()
-          .min(0)
-          .max(1)
-          .default(0.04)
-          .describe(
-            "mean chroma a face needs (a grey print has about none); 0 turns the check off, as a camera that switches to monochrome IR at night needs",
-          ),
         minFaceSize: z
           .number()
           .int()

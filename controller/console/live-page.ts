@@ -2,9 +2,10 @@ import { type Lang, t } from "./i18n.ts";
 import { esc } from "./page-shell.ts";
 
 /**
- * The live station: door, lock, readers, occupancy and its sensors' health, alarms, and the
- * sections the composition root adds (outlets and cabinet, the simulator's controls), kept up to
- * date from the event stream. Everything dynamic is set with textContent.
+ * The live station: door, lock, readers, the face process's health and memory, occupancy and its
+ * sensors' health, alarms, and the sections the composition root adds (outlets and cabinet, the
+ * simulator's controls), kept up to date from the event stream. Everything dynamic is set with
+ * textContent.
  */
 export function liveBody(lang: Lang, panels: readonly string[]): string {
   const h = (k: Parameters<typeof t>[1]) => esc(t(lang, k));
@@ -21,6 +22,7 @@ export function liveBody(lang: Lang, panels: readonly string[]): string {
     <dt>${h("time")}</dt><dd id="time">?</dd>
     <dt>${h("power")}</dt><dd id="supply">?</dd>
     <dt>${h("journal")}</dt><dd id="journal">?</dd>
+    <dt class="face" style="display:none">${h("faceModule")}</dt><dd class="face" id="face" style="display:none">?</dd>
   </dl>
   <div id="fireReset" style="display:none"><button id="fireResetBtn" data-change>${h("fireReset")}</button></div>
   <div class="msg" id="liveMsg"></div>
@@ -55,6 +57,12 @@ function showState(s) {
   const j = s.journal;
   $("journal").textContent = j ? j.health + " · backlog " + j.backlog + " · dropped " + j.dropped + (j.error ? " — " + j.error : "") : "?";
   $("journal").className = j && j.health !== "ok" ? "msg" : "";
+  const f = s.face;
+  document.querySelectorAll(".face").forEach((x) => { x.style.display = f ? "" : "none"; });
+  if (f) {
+    $("face").textContent = f.status + (f.rssMb !== undefined ? " · " + f.rssMb + " MB" : "") + (f.templates !== undefined ? " · " + f.templates + " templates" : "") + " · restarts " + f.restarts + (f.lastError && f.status !== "up" ? " — " + f.lastError : "");
+    $("face").className = f.status === "up" ? "" : "msg";
+  }
   $("fireReset").style.display = d.fire === "latched" ? "block" : "none";
   const al = $("alarms"); al.replaceChildren();
   for (const a of s.alarms) { const li = document.createElement("li"); li.textContent = a.alarm + (a.source ? " (" + a.source + ")" : "") + " · " + new Date(a.since).toLocaleTimeString() + (a.detail ? ": " + a.detail : ""); al.appendChild(li); }

@@ -66,6 +66,18 @@ export const TelemetrySchema = z.object({
   occupancy: OccupancyTelemetrySchema.optional().describe(
     "who is inside and each sensor's health (with occupancy); a change of the figure, the welfare alert or a sensor's health is reported at once",
   ),
+  face: z
+    .object({
+      status: z.enum(["starting", "up", "down", "stopped"]),
+      restarts: z.number().int().min(0),
+      rssMb: z.number().min(0).optional().describe("resident memory of the face process"),
+      templates: z.number().int().min(0).optional(),
+      frames: z.object({ analysed: z.number().int().min(0), dropped: z.number().int().min(0) }),
+    })
+    .optional()
+    .describe(
+      "the face process's health and memory (with face verification); its status changing is reported at once",
+    ),
   credentialList: z
     .object({
       listVersion: z.number().int().min(0),

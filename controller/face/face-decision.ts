@@ -4,7 +4,7 @@ export interface FaceThresholds {
   readonly match: number;
   readonly antispoof: number;
   readonly liveness: number;
-  /** mean chroma a face needs; 0: not checked */
+  /** mean chroma a face needs (face.camera.colourCue: a property of the camera); 0: not checked */
   readonly colour: number;
   readonly minFaceSize: number;
 }

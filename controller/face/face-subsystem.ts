@@ -10,17 +10,16 @@ import type { CredentialStore } from "../access/credential-store.ts";
 import type { SecondFactor } from "../access/second-factor.ts";
 import type { FaceState } from "../contract/face-events.ts";
 import type { EventBus } from "../events/event-bus.ts";
+import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
 import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { type FaceCheckDeps, faceDoctorChecks, faceSelftestSteps } from "./face-checks.ts";
 import { faceCommands } from "./face-commands.ts";
 import { decideFace, type FaceDecision } from "./face-decision.ts";
 import { FaceEntryReader } from "./face-entry-reader.ts";
 import { type FaceKeys, faceKeys } from "./face-keys.ts";
+import { facePublish, type PublishedFace } from "./face-state-key.ts";
 import type { FaceSupervisor } from "./face-supervisor.ts";
 import { buildSupervisor } from "./face-wiring.ts";
-
-/** Repeated refusals of the same face are journalled once per this window, not once per frame. */
-const REJECT_QUIET_MS = 3000;
 
 /**
  * Face verification as a station subsystem. Frames from the camera go to the face process
@@ -47,8 +46,12 @@ export class FaceSubsystem implements Subsystem {
   private readonly frames = { analysed: 0, dropped: 0 };
   private readonly lastReject = new Map<string, number>();
   private readonly changes = new Listeners<void>();
+  /** each verdict and each status change of the face process (the selftest waits on it) */
+  private readonly progress = new Listeners<void>();
   private readonly unsubscribers: (() => void)[] = [];
   private lastError: string | undefined;
+  /** what the last `state` said of the face process (face-state-key.ts) */
+  private published: PublishedFace | undefined;
   private readonly log: Logger;
   private webhook: FaceTerminalWebhook | undefined;
   private readonly config: FaceConfig;
@@ -80,6 +83,8 @@ export class FaceSubsystem implements Subsystem {
       service: () => this.supervisor?.status(),
       health: (timeoutMs) => this.requireSupervisor().request("health", {}, timeoutMs),
       analysed: () => ({ count: this.frames.analysed, last: this.lastVerdict }),
+      requestFrame: () => this.camera?.requestFrame?.(),
+      onProgress: (l) => this.progress.add(l),
     };
     this.doctorChecks = faceDoctorChecks(checks);
     this.selftestSteps = faceSelftestSteps(checks);
@@ -114,6 +119,10 @@ export class FaceSubsystem implements Subsystem {
     this.unsubscribers.push(
       supervisor.onChange((s) => {
         if (s.phase === "up") this.entry.status(true);
+        this.progress.emit();
+        const next = facePublish(this.published, s);
+        if (!next) return;
+        this.published = next;
         this.changes.emit();
       }),
       this.bus.subscribe((e) => {
@@ -225,6 +234,19 @@ export class FaceSubsystem implements Subsystem {
     };
   }
 
+  /** The face process's health and RSS; a change of its status is reported at once. */
+  telemetry(): TelemetryPart {
+    const f = this.snapshot().face;
+    const face = {
+      status: f.status,
+      restarts: f.restarts,
+      ...(f.rssMb !== undefined ? { rssMb: f.rssMb } : {}),
+      ...(f.templates !== undefined ? { templates: f.templates } : {}),
+      frames: { ...f.frames },
+    };
+    return { fields: { face }, watch: { "face.status": f.status } };
+  }
+
   /** One frame in flight at most; the newest waits, older ones are dropped (counted). */
   onFrame(frame: Frame): void {
     if (!this.supervisor?.up) {
@@ -251,7 +273,9 @@ export class FaceSubsystem implements Subsystem {
         : await supervisor.request("identify", { frame: frame.bytes });
       this.frames.analysed++;
       this.lastVerdict = { faces: verdict.faces, analyseMs: verdict.analyseMs };
-      this.act(decideFace(verdict, this.config.thresholds), frame, one ? "1:1" : "1:N");
+      this.progress.emit();
+      const thresholds = { ...this.config.thresholds, colour: this.config.camera.colourCue };
+      this.act(decideFace(verdict, thresholds), frame, one ? "1:1" : "1:N");
     } catch (err) {
       this.frames.dropped++;
       this.log.warn({ code: (err as { code?: string }).code }, "a frame was not analysed");
@@ -269,7 +293,9 @@ export class FaceSubsystem implements Subsystem {
       const key = `${d.reason}:${d.personId ?? ""}`;
       const now = this.clock.monotonic();
       const last = this.lastReject.get(key);
-      if (last !== undefined && now - last < REJECT_QUIET_MS) return;
+      // repeated refusals of the same face are journalled once per window, not once per frame:
+      // the window a card re-read is suppressed for (access.rereadSuppressMs, 3 s)
+      if (last !== undefined && now - last < this.ctx.config.access.rereadSuppressMs) return;
       this.lastReject.set(key, now);
       this.bus.emit("face.rejected", {
         sourceId: frame.sourceId,

@@ -9,7 +9,7 @@ import type { RgbImage } from "./image-decode.ts";
  * Why this cue: the shipped anti-spoof model scored a plain grey print like a live face
  * (docs/face.md). It is cheap (a few thousand pixels) and needs no model, but it knows nothing of
  * a colour print or a screen, and a camera that switches to monochrome IR at night sees every
- * real face grey: `face.thresholds.colour` 0 turns it off for such a camera.
+ * real face grey: `face.camera.colourCue` 0 turns it off for such a camera.
  */
 export function faceChroma(img: RgbImage, box: readonly [number, number, number, number]): number {
   const [bx, by, bw, bh] = box;

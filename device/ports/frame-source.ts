@@ -17,4 +17,11 @@ export interface FrameSource {
   stop(): Promise<void>;
   onFrame(listener: (frame: Frame) => void): () => void;
   onStatus(listener: (status: { online: boolean; detail?: string }) => void): () => void;
+  /**
+   * Deliver a frame of whatever is in front of the camera now, nobody or somebody (the selftest
+   * asks). A streaming camera needs no method: it delivers a frame every 1/fps s anyway. The
+   * simulator's camera, which otherwise delivers frames only when someone steps up, sends one of
+   * the empty door approach. Nothing happens while the camera is stopped or broken.
+   */
+  requestFrame?(): void;
 }

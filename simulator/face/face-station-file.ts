@@ -11,6 +11,8 @@ export interface FaceStationFile {
   readonly rereadSuppressMs: number;
   /** lines inside `face:` (two-space indented), e.g. `  service: { ... }` */
   readonly faceLines?: readonly string[];
+  /** more of the `mqtt:` section, e.g. `telemetry: { heartbeatS: 1 }` */
+  readonly mqtt?: string;
   /** top-level sections to add after `face:` */
   readonly extra?: string;
 }
@@ -25,7 +27,7 @@ hardware:
   gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27, debounceMs: 0 }, exitButton: { pin: 22, debounceMs: 0 } }
   readers: [{ id: entry, kind: simulated }]
 door: { lockMode: fail-secure }
-mqtt: { url: "${f.brokerUrl}" }
+mqtt: { url: "${f.brokerUrl}"${f.mqtt ? `, ${f.mqtt}` : ""} }
 console: { enabled: false }
 access: { rereadSuppressMs: ${f.rereadSuppressMs} }
 ${face}

@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { cropImage, decodeImage, type RgbImage } from "../../device/face/image-decode.ts";
 import { packageDir } from "../../device/face/package-dir.ts";
-
-const require = createRequire(import.meta.url);
+import { encodePng } from "./image-encode.ts";
+import { type PhotoAttack, photoAttack } from "./photo-attacks.ts";
 
 /**
  * The faces the simulator can hold up to the camera, cut from the sample images that ship inside
@@ -15,7 +14,7 @@ export interface SampleFace {
   readonly asset: string;
   readonly box: readonly [number, number, number, number];
   /** how the picture is altered before it is shown (a printed-photo attack, a mirror) */
-  readonly alter?: "mirror" | "printed-photo";
+  readonly alter?: "mirror" | "printed-photo" | PhotoAttack;
 }
 
 export const SAMPLE_FACES = {
@@ -30,6 +29,14 @@ export const SAMPLE_FACES = {
   stranger: { asset: "screenshot-facedetect.jpg", box: [477, 345, 150, 150] },
   /** the enrolled man's photograph, printed and held up to the camera */
   "photo-attack": { asset: "screenshot-facematch.jpg", box: [0, 20, 170, 220], alter: "printed-photo" },
+  /** the same photograph on a phone screen held up to the camera (photo-attacks.ts) */
+  "screen-attack": { asset: "screenshot-facematch.jpg", box: [0, 20, 170, 220], alter: "screen-replay" },
+  /** the same photograph as a colour print, re-photographed (photo-attacks.ts) */
+  "colour-print-attack": {
+    asset: "screenshot-facematch.jpg",
+    box: [0, 20, 170, 220],
+    alter: "colour-print",
+  },
 } as const satisfies Record<string, SampleFace>;
 
 export type SampleFaceName = keyof typeof SAMPLE_FACES;
@@ -51,6 +58,7 @@ export function sampleFaceImage(face: SampleFace): RgbImage {
   const img = cropImage(sheet, x, y, w, h);
   if (face.alter === "mirror") return mirror(img);
   if (face.alter === "printed-photo") return printedPhoto(img);
+  if (face.alter) return photoAttack(img, face.alter);
   return img;
 }
 
@@ -61,30 +69,6 @@ export function sampleFaceImage(face: SampleFace): RgbImage {
  */
 export function sampleFaceFile(face: SampleFace): Uint8Array {
   return encodePng(sampleFaceImage(face));
-}
-
-export function encodePng(img: RgbImage): Uint8Array {
-  const { PNG } = require("pngjs") as typeof import("pngjs");
-  const png = new PNG({ width: img.width, height: img.height });
-  for (let i = 0, o = 0; i < img.rgb.length; i += 3, o += 4) {
-    png.data[o] = img.rgb[i] ?? 0;
-    png.data[o + 1] = img.rgb[i + 1] ?? 0;
-    png.data[o + 2] = img.rgb[i + 2] ?? 0;
-    png.data[o + 3] = 255;
-  }
-  return PNG.sync.write(png);
-}
-
-export function encodeJpeg(img: RgbImage, quality = 90): Uint8Array {
-  const jpeg = require("jpeg-js") as typeof import("jpeg-js");
-  const rgba = new Uint8Array(img.width * img.height * 4);
-  for (let i = 0, o = 0; i < img.rgb.length; i += 3, o += 4) {
-    rgba[o] = img.rgb[i] ?? 0;
-    rgba[o + 1] = img.rgb[i + 1] ?? 0;
-    rgba[o + 2] = img.rgb[i + 2] ?? 0;
-    rgba[o + 3] = 255;
-  }
-  return jpeg.encode({ data: rgba, width: img.width, height: img.height }, quality).data;
 }
 
 function mirror(img: RgbImage): RgbImage {

@@ -34,6 +34,8 @@ export interface FaceStationOptions {
   brokerUrl?: string;
   /** top-level station-file sections to add (`remote:` ...) */
   extra?: string;
+  /** more of the `mqtt:` section */
+  mqtt?: string;
 }
 
 /** A whole simulated station with the face module on: the real face process, real models. */
@@ -54,6 +56,7 @@ export async function faceStation(opts: FaceStationOptions = {}): Promise<FaceSt
         "  webhook: { enabled: true, port: 0 }",
       ],
       ...(opts.extra ? { extra: opts.extra } : {}),
+      ...(opts.mqtt ? { mqtt: opts.mqtt } : {}),
     }),
   );
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
