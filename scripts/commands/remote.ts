@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { ControlReply } from "../../controller/control/control-protocol.ts";
+import { selftestProgress } from "../cli/output.ts";
 import { sendControl, socketFor } from "../control-client.ts";
 import { type Command, usageError } from "./usage.ts";
 
@@ -106,10 +107,10 @@ export const selftest: Command = async (args) => {
     args,
     options: { ...STATION_OPTIONS, attended: { type: "boolean", default: false } },
   });
-  const out = values.json ? process.stderr : process.stdout;
+  const shown = selftestProgress(values.json ? process.stderr : process.stdout);
   const reply = await sendControl(socketFor(values), "selftest", { attended: values.attended }, (line) =>
-    out.write(`${line}\n`),
-  );
+    shown.line(line),
+  ).finally(() => shown.end());
   const data = reply.data as { report?: unknown; text?: string; file?: string } | undefined;
   if (values.json) {
     process.stdout.write(`${JSON.stringify(data?.report ?? reply)}\n`);
