@@ -43,7 +43,9 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
         .command("add")
         .description("enrol one identifier")
         .argument(...ID),
-    ).addOption(configOption()),
+    )
+      .addOption(configOption())
+      .addOption(jsonOption()),
   ).action(async (id: string | undefined, opts) => done(await (await creds()).add(id, opts)));
   for (const sub of ["block", "lost", "unblock", "remove"] as const) {
     idOptions(
@@ -57,7 +59,8 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
               : `mark a card ${sub === "lost" ? "lost" : "blocked"} (refused at the reader, kept on record)`,
         )
         .argument(...ID)
-        .addOption(configOption()),
+        .addOption(configOption())
+        .addOption(jsonOption()),
     ).action(async (id: string | undefined, opts) => done(await (await creds()).setStatus(sub, id, opts)));
   }
   c.command("forget")
@@ -91,7 +94,8 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
       )
       .argument("<file>", "the CSV file (it holds raw card numbers: delete it afterwards)")
       .option("--replace", "replace cards that are already enrolled")
-      .addOption(configOption()),
+      .addOption(configOption())
+      .addOption(jsonOption()),
   ).action(async (file: string, opts) => done(await (await creds()).importCsv(file, opts)));
 
   const e = program.command("enroll").description("enrol at the station: a card read at the reader, a face");
