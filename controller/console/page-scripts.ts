@@ -99,15 +99,38 @@ function kind(format) {
 }
 // The stream opens with the state, then replays recent events: only taps after that count.
 let after = Infinity;
-live({ state: (s) => { after = Math.min(after === Infinity ? s.events.lastSeq : after, s.events.lastSeq); }, event: (e) => {
-  if (e.seq <= after || (e.type !== "access.granted" && e.type !== "access.denied")) return;
+let until = 0, tick;
+function identifyShow() {
+  const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+  $("identifyMsg").textContent = left > 0 ? t("identifyOn", { s: left }) : t("identifyOff");
+  $("identifyMsg").className = left > 0 ? "msg" : "";
+  if (left === 0) { clearInterval(tick); tick = undefined; }
+}
+function identifyFor(seconds) { until = Date.now() + seconds * 1000; if (!tick) tick = setInterval(identifyShow, 1000); identifyShow(); }
+function showCard(e, decision) {
   $("waiting").style.display = "none"; $("card").style.display = "";
   $("cReader").textContent = e.readerId;
   $("cKind").textContent = kind(e.format);
   $("cCred").textContent = e.credential.slice(0, 16) + "…";
   $("cPerson").textContent = e.personId || t("cardUnknown");
   $("cRole").textContent = e.role || "—";
-  $("cDecision").textContent = e.reason;
+  $("cStatus").textContent = e.status || "—";
+  $("cDecision").textContent = decision;
   $("cTime").textContent = new Date(e.ts).toLocaleTimeString();
+}
+live({ state: (s) => { after = Math.min(after === Infinity ? s.events.lastSeq : after, s.events.lastSeq); }, event: (e) => {
+  // live: its own seconds; replayed from before the page opened: what is left of it (may be none)
+  if (e.type === "reader.identify-started") { identifyFor(e.seq > after ? e.seconds : Math.max(0, (Date.parse(e.until) - Date.now()) / 1000)); return; }
+  if (e.type === "reader.identify-ended") { until = 0; identifyShow(); return; }
+  if (e.seq <= after) return;
+  if (e.type === "reader.card-identified") showCard(e, t("identifyDecision"));
+  else if (e.type === "access.granted" || e.type === "access.denied") showCard(e, e.reason);
 } });
+$("identify").onclick = async () => {
+  const r = await command("reader.identify", { active: true, seconds: 60 });
+  if (r.status === "ok") identifyFor(r.data.secondsLeft);
+  else { $("identifyMsg").textContent = r.status + " " + (r.code || "") + " " + ((r.data && r.data.detail) || ""); $("identifyMsg").className = "msg"; }
+};
+$("identifyStop").onclick = async () => { await command("reader.identify", { active: false }); until = 0; identifyShow(); };
+if (document.body.dataset.role !== "technician") for (const b of ["identify", "identifyStop"]) { $(b).disabled = true; $(b).title = t("viewerCannot"); }
 `;

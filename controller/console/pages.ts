@@ -57,12 +57,15 @@ const configBody: Body = (lang) => `<main><section class="wide">
 const cardBody: Body = (lang) => `<main><section>
 <h2>${h(lang, "navCard")}</h2>
 <p>${h(lang, "cardIntro")}</p>
+<div><button id="identify" data-change>${h(lang, "identifyStart")}</button><button id="identifyStop" data-change>${h(lang, "identifyStop")}</button></div>
+<p id="identifyMsg" role="status">${h(lang, "identifyOff")}</p>
 <p id="waiting"><b>${h(lang, "cardWaiting")}</b></p>
 <dl class="kv" id="card" style="display:none">
   <dt>${h(lang, "cardKind")}</dt><dd id="cKind"></dd>
   <dt>${h(lang, "cardCredential")}</dt><dd id="cCred" style="font-family:ui-monospace,monospace"></dd>
   <dt>${h(lang, "cardPerson")}</dt><dd id="cPerson"></dd>
   <dt>${h(lang, "cardRole")}</dt><dd id="cRole"></dd>
+  <dt>${h(lang, "cardStatus")}</dt><dd id="cStatus"></dd>
   <dt>${h(lang, "cardDecision")}</dt><dd id="cDecision"></dd>
   <dt>${h(lang, "cardReader")}</dt><dd id="cReader"></dd>
   <dt>${h(lang, "time")}</dt><dd id="cTime"></dd>
