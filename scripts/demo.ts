@@ -7,7 +7,7 @@ import { ensurePrivateDir } from "../config/private-files.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { createSecretsFile, loadSecretsFile } from "../config/secrets.ts";
 import { controlSocketPath } from "../config/sections/control.ts";
-import { brokerUrl } from "../config/sections/mqtt.ts";
+import { brokerUrl, embeddedBrokerMqtt } from "../config/sections/mqtt.ts";
 import type { CredentialRecord } from "../controller/access/credential-store.ts";
 import {
   consoleUsersFile,
@@ -135,8 +135,10 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       instance?.release();
       throw err;
     });
-    // aedes speaks MQTT 3.1.1 only.
-    config = { ...config, mqtt: { ...config.mqtt, url: broker.url, protocolVersion: 4 } };
+    config = {
+      ...config,
+      mqtt: embeddedBrokerMqtt(config.mqtt, { host: config.broker.host, port: broker.port }),
+    };
   }
 
   let booted: BootedStation;

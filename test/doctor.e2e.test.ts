@@ -68,6 +68,18 @@ describe("doctor", () => {
     expect(check(checks, "broker").detail).toContain("CONNACK accepted");
   });
 
+  it("checks the demo's embedded broker as the demo connects to it (MQTT 3.1.1), not with MQTT 5", async () => {
+    // The demo's file names the embedded broker and no protocol: the demo speaks 3.1.1 to aedes,
+    // and a doctor asking for MQTT 5 would fail a working demo.
+    const dir = mkdtempSync(join(tmpdir(), "ws-doc-emb-"));
+    const file = writeStationFile(dir, {
+      brokerUrl: "mqtt://127.0.0.1:1",
+      extra: `broker: { embedded: true, host: 127.0.0.1, port: ${broker.port} }`,
+    });
+    const c = check((await runDoctor(file, { timePaths: synced(), procRoot: noProcs() })).checks, "broker");
+    expect(c.detail).toContain(`mqtt://127.0.0.1:${broker.port}: CONNACK accepted`);
+  });
+
   it("a reader the running station cannot see fails, with what to check", async () => {
     const booted = stations[0] as BootedStation;
     booted.sim?.readers[0]?.setOnline?.(false);

@@ -33,6 +33,18 @@ export const DEFAULT_BROKER_URL = "mqtt://127.0.0.1:1883";
 export const brokerUrl = (config: { mqtt: { url?: string | undefined } }): string =>
   config.mqtt.url ?? DEFAULT_BROKER_URL;
 
+/**
+ * The station's mqtt section when the demo runs its embedded broker (aedes, MQTT 3.1.1 only): the
+ * demo connects this way, and `doctor` checks the broker the same way rather than failing a
+ * working demo for the MQTT 5 it never asks for.
+ */
+export function embeddedBrokerMqtt<M extends { url?: string | undefined; protocolVersion: 4 | 5 }>(
+  mqtt: M,
+  broker: { host: string; port: number },
+): M {
+  return { ...mqtt, url: `mqtt://${broker.host}:${broker.port}`, protocolVersion: 4 };
+}
+
 /** The fleet broker connection: `mqtt` in the station file. */
 export const mqttSchema = z
   .object({

@@ -22,12 +22,15 @@ import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { Occupant, type Person } from "../power/occupant.ts";
 import { personArgs, personFrom, principalName } from "../principal.ts";
-import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
+import type { CommandSpec, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
+import { cabinetSelftestSteps } from "./cabinet-selftest.ts";
 import { type CabinetRecord, CabinetStore } from "./cabinet-store.ts";
 import { SlotQuarantines } from "./slot-quarantines.ts";
 import { NO_SWAP, type SwapEffect, type SwapInput, type SwapSettings, swapStep } from "./swap-machine.ts";
 
+/** how long a selftest step waits for a slot to read as commanded (a poll cycle is about a second) */
+const SELFTEST_READ_MS = 5000;
 /** status reads failed in a row before the cabinet counts as offline */
 const OFFLINE_AFTER = 3;
 
@@ -39,6 +42,7 @@ const OFFLINE_AFTER = 3;
 export class CabinetSubsystem implements Subsystem {
   readonly name = "cabinet";
   readonly commands: readonly CommandSpec[];
+  readonly selftestSteps: readonly SelftestStep[];
   private readonly cfg: CabinetConfig;
   private readonly settings: SwapSettings;
   private readonly store: CabinetStore;
@@ -108,6 +112,24 @@ export class CabinetSubsystem implements Subsystem {
         },
       }),
     ];
+    this.selftestSteps = cabinetSelftestSteps(
+      {
+        slotCount: cfg.slots,
+        slots: () => this.slots,
+        online: () => this.online,
+        quarantined: (slot) => this.quarantinedSlots().includes(slot),
+        busy: () =>
+          this.record.swap.step !== "idle"
+            ? "a swap is in progress"
+            : this.powerCut
+              ? "the cabinet's power is held off by a safety alarm"
+              : undefined,
+        unlock: (slot) => this.command(slotCommand(this.cfg.address, slot, "unlock", this.cfg.map), "meter"),
+        onRead: (l) => this.changes.add(l),
+      },
+      this.clock,
+      SELFTEST_READ_MS,
+    );
   }
 
   requestSwap(person?: Person) {

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { isStationError, type StationError } from "../../config/errors.ts";
 import { outletLimits } from "../../config/sections/power.ts";
-import { decodePzem, pzemReadRequest } from "../../device/modbus/pzem.ts";
+import { decodePzem, type PzemReading, pzemReadRequest } from "../../device/modbus/pzem.ts";
 import type { Answer } from "../../device/modbus/rtu-master.ts";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
@@ -11,7 +11,7 @@ import type { EventBus } from "../events/event-bus.ts";
 import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
 import type { PersistedQuarantine } from "../persist/station-state-file.ts";
 import { personArgs, personFrom, principalName } from "../principal.ts";
-import type { CommandSpec, Subsystem, SubsystemContext } from "../subsystem.ts";
+import type { CommandSpec, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
 import { localTime } from "../time/local-time.ts";
 import { DailyEnergy, fairUse } from "./fair-use.ts";
@@ -26,9 +26,12 @@ import {
   relayOn,
   step,
 } from "./outlet-machine.ts";
+import { outletSelftestSteps, SELFTEST_CREDENTIAL, SELFTEST_PERSON } from "./outlet-selftest.ts";
 import { type Outlet, outletsState } from "./outlet-state.ts";
 
 const TICK_MS = 1000;
+/** how long a selftest step waits for a meter's next answer (a poll cycle is about a second) */
+const SELFTEST_READ_MS = 5000;
 /** an outlet's key in station-state.json's quarantines */
 const QUARANTINE_KEY = "outlet/";
 
@@ -42,7 +45,10 @@ const who = (p: { credential: string; personId?: string | undefined }) => p.pers
 export class OutletsSubsystem implements Subsystem {
   readonly name = "outlets";
   readonly commands: readonly CommandSpec[];
+  readonly selftestSteps: readonly SelftestStep[];
   private readonly outlets = new Map<string, Outlet>();
+  /** every meter answer (or failure) as it comes, for the selftest */
+  private readonly reads = new Listeners<{ id: string; reading: PzemReading | StationError }>();
   private readonly occupant: Occupant;
   private readonly daily: DailyEnergy;
   private readonly changes = new Listeners<void>();
@@ -106,6 +112,31 @@ export class OutletsSubsystem implements Subsystem {
         },
       }),
     ];
+    this.selftestSteps = outletSelftestSteps(this.selftestPort(), this.clock, SELFTEST_READ_MS);
+  }
+
+  private selftestPort() {
+    const selftest = { credential: SELFTEST_CREDENTIAL, personId: SELFTEST_PERSON };
+    return {
+      ids: () => [...this.outlets.keys()],
+      state: (id: string) => this.outlets.get(id)?.state,
+      relay: (id: string) => this.outlets.get(id)?.relay?.read(),
+      nextReading: (id: string, ms: number) =>
+        new Promise<PzemReading | StationError | undefined>((done) => {
+          const timer = this.clock.setTimeout(() => {
+            off();
+            done(undefined);
+          }, ms);
+          const off = this.reads.add((r) => {
+            if (r.id !== id) return;
+            this.clock.clearTimeout(timer);
+            off();
+            done(r.reading);
+          });
+        }),
+      start: (id: string) => this.startSession(id, "command", selftest),
+      stop: (id: string) => this.stopSession(id, "command"),
+    };
   }
 
   /** Start a session: bound to `person`, or (binding "occupant") to whoever the door let in last. */
@@ -288,6 +319,7 @@ export class OutletsSubsystem implements Subsystem {
       // An exception is an answer: the meter is there but refuses; treat any failure as lost.
       o.meterOnline = false;
       this.dispatch(id, { type: "meter-lost", atMs, detail: r.code });
+      this.reads.emit({ id, reading: r });
       return;
     }
     if (r.fn !== 0x04) return;
@@ -308,6 +340,7 @@ export class OutletsSubsystem implements Subsystem {
       ...(temp !== undefined ? { tempC: temp } : {}),
     });
     if (changed) this.changes.emit();
+    this.reads.emit({ id, reading: m });
   }
 
   /** One step of one outlet's machine; the relay follows the new state before anything else. */

@@ -1,7 +1,7 @@
 import mqtt from "mqtt";
 import type { StationConfig } from "../../config/schema.ts";
 import type { Secrets } from "../../config/secrets.ts";
-import { brokerUrl } from "../../config/sections/mqtt.ts";
+import { brokerUrl, embeddedBrokerMqtt } from "../../config/sections/mqtt.ts";
 import { tlsClientOptions } from "../../controller/mqtt/tls-options.ts";
 import type { CheckCause, CheckResult } from "../../controller/subsystem.ts";
 import type { LocalCheck } from "./local-checks.ts";
@@ -74,10 +74,10 @@ export function brokerCheck(
     title: "broker reachable (TLS), credentials accepted, ACL in force",
     causes: Object.values(BROKER_CAUSES),
     run: async () => {
-      const m = config.mqtt;
+      const m = config.broker.embedded ? embeddedBrokerMqtt(config.mqtt, config.broker) : config.mqtt;
       const real = config.hardware.mode === "real";
       const creds = secrets()?.mqtt;
-      const url = brokerUrl(config);
+      const url = brokerUrl({ mqtt: m });
       const tls = /^(mqtts|wss):/.test(url);
       if (real && !tls && !isLoopback(url)) return fail(BROKER_CAUSES.plaintext, `${url} is not encrypted`);
       if (creds && stationRunning()) {
