@@ -101,13 +101,22 @@ export function registerStation({ program, raw, passThrough, done }: CliKit): vo
     "power outlet outlet=ID action=start|stop|clear | release-battery slot=N | swap | swap-cancel | safety-reset  [--config FILE | --socket PATH]",
     async () => (await import("../commands/power.ts")).power,
   );
-  passThrough(
-    program
-      .command("provision")
-      .description("commissioning: the station id, its keys and a console user (no default password)"),
-    "provision --config FILE [--station-id ID] [--user NAME] [--role technician|viewer] [--password-stdin] [--credential-key-file FILE] [--replace] [--json]",
-    async () => (await import("../commands/provision.ts")).provision,
-  );
+  program
+    .command("provision")
+    .description("commissioning: the station id, its keys and a console user (no default password)")
+    .addOption(configOption())
+    .option("--station-id <id>", "set station.id in the station file (comments kept)")
+    .option("--user <name>", "the console user", "technician")
+    .option("--role <role>", "technician or viewer", "technician")
+    .option("--password-stdin", "read the password from stdin (else one is generated and shown once)")
+    .option("--credential-key-file <file>", "the fleet's credential key for a new secrets file")
+    .option("--replace", "give an existing console user a new password")
+    .option(
+      "--restart",
+      "a running station that needs it (a new id, a console it left off) restarts through its commands",
+    )
+    .addOption(jsonOption())
+    .action(async (opts) => done(await (await import("../commands/provision.ts")).provision(opts)));
   passThrough(
     program.command("tail").description("watch stations as the central server would (MQTT)"),
     "tail --broker URL [--station ID]... [--share GROUP] [--client-id ID] [--protocol 4|5] [--lines|--json]",
