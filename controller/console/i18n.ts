@@ -61,6 +61,8 @@ const en = {
   filterType: "type begins with (comma-separated)",
   filterText: "text",
   filterApply: "Filter",
+  filterSince: "since",
+  evOlder: "Older events",
   evAll: "all",
   selftestIntro:
     "Pulses the lock, reads each input, sensor and meter, blinks and beeps each reader. Stay clear of the door.",
@@ -191,6 +193,8 @@ const zh: Record<Key, string> = {
   filterType: "类型前缀（逗号分隔）",
   filterText: "文本",
   filterApply: "筛选",
+  filterSince: "起始时间",
+  evOlder: "更早的事件",
   evAll: "全部",
   selftestIntro: "将脉冲驱动门锁，读取每个输入、传感器和电表，并让每个读卡器闪灯和蜂鸣。请远离门。",
   attended: "我在门旁，提示时会开门",

@@ -17,19 +17,29 @@ $("loginForm").onsubmit = async (ev) => {
 `;
 
 export const EVENTS_SCRIPT = `
-let filter = { type: "", q: "" };
+// History comes from the station's journal (older pages with "older"), new events live.
+let filter = { type: "", q: "", since: "" };
+let oldest = 0;
+const sinceMs = () => (filter.since ? new Date(filter.since).getTime() : 0);
 const matches = (e) => (!filter.type || filter.type.split(",").map((p) => p.trim()).filter(Boolean).some((p) => e.type.startsWith(p)))
-  && (!filter.q || JSON.stringify(e).toLowerCase().includes(filter.q.toLowerCase()));
-async function load() {
+  && (!filter.q || JSON.stringify(e).toLowerCase().includes(filter.q.toLowerCase()))
+  && (!filter.since || Date.parse(e.ts) >= sinceMs());
+async function load(more) {
   const qs = new URLSearchParams({ type: filter.type, q: filter.q, limit: "300" });
+  if (filter.since) qs.set("since", new Date(filter.since).toISOString());
+  if (more && oldest) qs.set("before", String(oldest));
   const list = await (await fetch("/api/events?" + qs)).json();
-  $("rows").replaceChildren(...list.map(eventRow));
+  if (more) $("rows").append(...list.map(eventRow)); else $("rows").replaceChildren(...list.map(eventRow));
+  if (list.length) oldest = list[list.length - 1].seq;
+  $("older").disabled = list.length < 300;
 }
-$("filterForm").onsubmit = (ev) => { ev.preventDefault(); filter = { type: $("ftype").value, q: $("ftext").value }; load(); };
-document.querySelectorAll("[data-prefix]").forEach((b) => { b.onclick = () => { $("ftype").value = b.dataset.prefix; filter = { type: b.dataset.prefix, q: $("ftext").value }; load(); }; });
+const apply = () => { filter = { type: $("ftype").value, q: $("ftext").value, since: $("fsince").value }; oldest = 0; load(false); };
+$("filterForm").onsubmit = (ev) => { ev.preventDefault(); apply(); };
+$("older").onclick = () => load(true);
+document.querySelectorAll("[data-prefix]").forEach((b) => { b.onclick = () => { $("ftype").value = b.dataset.prefix; apply(); }; });
 let loaded = false;
-live({ event: (e) => { if (loaded && matches(e)) { $("rows").prepend(eventRow(e)); while ($("rows").children.length > 300) $("rows").lastChild.remove(); } } });
-load().then(() => { loaded = true; });
+live({ event: (e) => { if (loaded && matches(e)) { $("rows").prepend(eventRow(e)); while ($("rows").children.length > 3000) $("rows").lastChild.remove(); } } });
+load(false).then(() => { loaded = true; });
 `;
 
 export const SELFTEST_SCRIPT = `

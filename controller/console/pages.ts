@@ -27,12 +27,14 @@ const eventsBody: Body = (lang) => `<main><section class="wide">
 <form id="filterForm">
   <input id="ftype" placeholder="${h(lang, "filterType")}" aria-label="${h(lang, "filterType")}">
   <input id="ftext" placeholder="${h(lang, "filterText")}" aria-label="${h(lang, "filterText")}">
+  <label>${h(lang, "filterSince")} <input id="fsince" type="datetime-local" aria-label="${h(lang, "filterSince")}"></label>
   <button type="submit">${h(lang, "filterApply")}</button>
 </form>
 <div>${["", "access.", "door.", "alarm.", "cmd.", "console.", "selftest.", "occupancy.", "outlet."]
   .map((p) => `<button data-prefix="${p}">${p === "" ? h(lang, "evAll") : esc(p)}</button>`)
   .join("")}</div>
 <table><thead><tr><th>${h(lang, "evTime")}</th><th>${h(lang, "evType")}</th><th>${h(lang, "evDetails")}</th></tr></thead><tbody id="rows"></tbody></table>
+<p><button id="older">${h(lang, "evOlder")}</button></p>
 </section></main>`;
 
 const selftestBody: Body = (lang) => `<main><section class="wide">

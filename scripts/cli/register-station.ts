@@ -88,8 +88,12 @@ export function registerStation({ program, raw, passThrough, done }: CliKit): vo
     .description("the station's local journal, newest last (read-only; the station may be running)")
     .addOption(configOption())
     .option("-n, --limit <n>", "how many events", "50")
-    .option("--type <prefix>", "only events whose type starts with this, e.g. access. or door.")
+    .option(
+      "--type <prefix>",
+      "only events whose type starts with this, e.g. access. or door. (comma-separated: any)",
+    )
     .option("--since <iso>", "only events at or after this time")
+    .option("--text <text>", "only events with this text anywhere in them (a person, a reader, a code)")
     .addOption(jsonOption())
     .action(async (opts) => {
       const { events } = await import("../commands/events.ts");
