@@ -4,7 +4,7 @@ import { type CliKit, configOption, jsonOption } from "./program.ts";
 const socketOption = ["--socket <path>", "the control socket (default: the station file's)"] as const;
 
 /** Commands that run a station or act on the running one through its control socket. */
-export function registerStation({ program, raw, passThrough, done }: CliKit): void {
+export function registerStation({ program, passThrough, done }: CliKit): void {
   const station = async () => import("../commands/station.ts");
   const remote = async () => import("../commands/remote.ts");
 
@@ -17,26 +17,21 @@ export function registerStation({ program, raw, passThrough, done }: CliKit): vo
     .option("--data-dir <dir>", "where the demo keeps its data")
     .addOption(configOption())
     .option("--no-pcscd", "the in-process card reader even where pcscd + vpcd exist")
-    .action(raw(async () => (await station()).demo));
+    .action(async (opts) => done(await (await station()).demo(opts)));
 
   program
     .command("run")
     .description("run the station described by the station file (the service runs this)")
-    .option("--config <file>", "the station file (required)")
-    .action(raw(async () => (await station()).run));
+    .option("-c, --config <file>", "the station file (required)")
+    .action(async (opts) => done(await (await station()).run(opts)));
 
   program
     .command("lock")
     .description("drive the lock relay alone to its safe level (the service's ExecStopPost=)")
     .command("safe")
     .description("de-energise the lock relay; reads only the station file's lock settings")
-    .option("--config <file>", "the station file (required)")
-    .action(
-      raw(async () => {
-        const { lock } = await import("../commands/lock.ts");
-        return (args) => lock(["safe", ...args]);
-      }),
-    );
+    .option("-c, --config <file>", "the station file (required)")
+    .action(async (opts) => done(await (await import("../commands/lock.ts")).lockSafe(opts)));
 
   const onStation = (cmd: Command) =>
     cmd
@@ -54,14 +49,16 @@ export function registerStation({ program, raw, passThrough, done }: CliKit): vo
       )
       .argument("[value]", "the action's value: a card UID, on|off, a fault, an ISO time, who")
       .option("--reader <id>", "sim tap: the reader (default: the first)"),
-  ).action(raw(async () => (await remote()).sim));
+  ).action(async (action: string, value: string | undefined, opts) =>
+    done(await (await remote()).sim(action, value, opts)),
+  );
 
   onStation(
     program
       .command("door")
       .description("technician actions on the running station's door")
       .argument("<action>", "fire-reset: a technician's reset after a fire alarm (rule: manual-reset)"),
-  ).action(raw(async () => (await remote()).door));
+  ).action(async (action: string, opts) => done(await (await remote()).door(action, opts)));
 
   onStation(
     program
@@ -70,7 +67,7 @@ export function registerStation({ program, raw, passThrough, done }: CliKit): vo
         "commissioning: pulse the lock, read inputs, sensors and meters, blink and beep each reader; a report kept and sent",
       )
       .option("--attended", "you are at the door: open it when asked, the contact must answer"),
-  ).action(raw(async () => (await remote()).selftest));
+  ).action(async (opts) => done(await (await remote()).selftest(opts)));
 
   program
     .command("doctor")
@@ -81,7 +78,7 @@ export function registerStation({ program, raw, passThrough, done }: CliKit): vo
     .addOption(jsonOption())
     .option("--troubleshooting", "print docs/troubleshooting.md, generated from the checks")
     .option("--write", "with --troubleshooting: write docs/troubleshooting.md")
-    .action(raw(async () => (await import("../commands/doctor.ts")).doctor));
+    .action(async (opts) => done(await (await import("../commands/doctor.ts")).doctor(opts)));
 
   program
     .command("events")
@@ -137,10 +134,5 @@ export function registerStation({ program, raw, passThrough, done }: CliKit): vo
     .command("asyncapi")
     .description("the AsyncAPI 3 document of the MQTT contract")
     .option("--write", "write docs/asyncapi.yaml")
-    .action(
-      raw(async () => {
-        const { contract } = await import("../commands/contract.ts");
-        return (args) => contract(["asyncapi", ...args]);
-      }),
-    );
+    .action(async (opts) => done(await (await import("../commands/contract.ts")).contractAsyncapi(opts)));
 }
