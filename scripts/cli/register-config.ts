@@ -1,4 +1,5 @@
-import { type CliKit, configOption, jsonOption } from "./program.ts";
+import type { Command } from "commander";
+import { type CliKit, configOption, jsonOption, type Outcome } from "./program.ts";
 
 const config = async () => import("../commands/config.ts");
 
@@ -58,16 +59,65 @@ export function registerConfig({ program, done, passThrough }: CliKit): void {
     .argument("<file>", "where to create it")
     .action(async (file: string) => done((await config()).secretsInit(file)));
 
-  passThrough(
-    program
-      .command("central")
-      .description("the central server's side: Ed25519 keys, signed commands and credential lists"),
-    "central keygen --kid KID [--out DIR] | central list full|delta ... | central sign|send NAME --key FILE --kid KID --station ID [--args JSON] (docs/central-integration.md)",
-    async () => (await import("../commands/central.ts")).central,
-  );
+  registerCentral(program, done);
   passThrough(
     program.command("face").description("enrol a face from images (consent recorded); forget a person"),
     "face enrol PERSON IMAGE... --config FILE --consent REF [--role ROLE] [--card-plus-face] | face forget PERSON --config FILE",
     async () => (await import("../commands/face.ts")).face,
   );
+}
+
+const central = async () => import("../commands/central.ts");
+
+/** The central server's side: Ed25519 keys, signed commands and credential lists (docs/central-integration.md). */
+function registerCentral(program: Command, done: (code: Outcome) => void): void {
+  const c = program
+    .command("central")
+    .description("the central server's side: Ed25519 keys, signed commands and credential lists");
+  c.command("keygen")
+    .description("a key pair: the private key stays on the central server, the public one is pinned")
+    .requiredOption("--kid <kid>", "the key's id, as stations pin it")
+    .option("--out <dir>", "where to write the key files", ".")
+    .action(async (opts) => done(await (await central()).keygen(opts)));
+  const signing = (cmd: Command) =>
+    cmd
+      .requiredOption("--key <file>", "the private key (PEM)")
+      .requiredOption("--kid <kid>", "its key id")
+      .requiredOption("--station <id>", "the station it is for")
+      .option("--lifetime <s>", "seconds the command stays valid", "300")
+      .option("--topic-root <root>", "the MQTT topic root", "waystation/v1");
+  const sending = (cmd: Command) =>
+    cmd
+      .option("--timeout <s>", "seconds to wait for each reply", "15")
+      .option("--username <u>", "the broker user")
+      .option("--password <p>", "the broker password");
+  signing(c.command("sign").description("sign one command and print it").argument("<name>"))
+    .option("--args <json>", "the command's arguments (a JSON object)", "{}")
+    .action(async (name: string, opts) => done(await (await central()).signOrSend("sign", name, opts)));
+  sending(
+    signing(
+      c.command("send").description("sign one command, send it, wait for its reply").argument("<name>"),
+    ),
+  )
+    .option("--args <json>", "the command's arguments (a JSON object)", "{}")
+    .requiredOption("--broker <url>", "the broker")
+    .action(async (name: string, opts) => done(await (await central()).signOrSend("send", name, opts)));
+  sending(
+    signing(
+      c
+        .command("list")
+        .description(
+          "sign a credential list in chunks; prints the messages, or with --broker sends each chunk and waits for its reply",
+        )
+        .argument("<type>", "full or delta"),
+    ),
+  )
+    .requiredOption("--version <n>", "the list's version")
+    .requiredOption("--entries <file>", "the entries (JSON)")
+    .option("--base <n>", "delta: the version it applies to")
+    .option("--previous <file>", "delta: the list at --base (JSON)")
+    .option("--remove <file>", "delta: credentials to remove (JSON array)")
+    .option("--chunk <n>", "entries per message", "500")
+    .option("--broker <url>", "send each chunk and wait for its reply")
+    .action(async (type: string, opts) => done(await (await central()).sendList(type, opts)));
 }
