@@ -1,6 +1,7 @@
 import type { StationConfig } from "../config/schema.ts";
 import type { Hardware } from "../device/hardware.ts";
 import type { Clock } from "../device/ports/clock.ts";
+import { until } from "../device/ports/wait-for.ts";
 import type { DoorController, DoorSnapshot } from "./door/door-controller.ts";
 import type { Entrance } from "./entrance.ts";
 import type { CheckResult, SelftestStep } from "./subsystem.ts";
@@ -10,24 +11,8 @@ export const WALK_OPEN_MS = 15_000;
 export const WALK_CLOSE_MS = 30_000;
 
 /** Resolves with true as soon as the door's snapshot satisfies `want`, false after `ms`. */
-function waitForDoor(door: DoorController, clock: Clock, ms: number, want: (s: DoorSnapshot) => boolean) {
-  return new Promise<boolean>((resolve) => {
-    if (want(door.snapshot())) {
-      resolve(true);
-      return;
-    }
-    const timer = clock.setTimeout(() => {
-      unsubscribe();
-      resolve(false);
-    }, ms);
-    const unsubscribe = door.onChange((s) => {
-      if (!want(s)) return;
-      clock.clearTimeout(timer);
-      unsubscribe();
-      resolve(true);
-    });
-  });
-}
+const waitForDoor = (door: DoorController, clock: Clock, ms: number, want: (s: DoorSnapshot) => boolean) =>
+  until(door.onChange.bind(door), clock, ms, () => want(door.snapshot()));
 
 const fail = (detail: string, hint: string): CheckResult => ({ ok: false, detail, hint });
 

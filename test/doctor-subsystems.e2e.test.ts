@@ -9,8 +9,8 @@ import { runDoctor } from "../scripts/commands/doctor.ts";
 import { SERIAL_CAUSES } from "../scripts/doctor/device-checks.ts";
 import { check, noProcs, synced } from "./support/doctor.ts";
 import { freePort } from "./support/net.ts";
+import { sensorHealth } from "./support/occupancy-station.ts";
 import { writeStationFile } from "./support/station-file.ts";
-import { waitFor } from "./support/wait.ts";
 
 /**
  * doctor on a running station whose subsystems' checks fail for their causes: the I/O board on
@@ -51,11 +51,7 @@ describe("doctor: the subsystems' checks of a running station", () => {
 
   it("the radar unplugged: its check fails with where to look", async () => {
     await booted.occupancySim?.unplugRadar();
-    await waitFor(
-      () => booted.station.state().occupancy?.sensors.radar?.health === "offline",
-      "radar offline",
-      10_000,
-    );
+    await sensorHealth(booted, "radar", "offline", 10_000);
     const { checks } = await runDoctor(file, { timePaths: synced(), procRoot: noProcs() });
     expect(check(checks, "occupancy.radar")).toMatchObject({
       ok: false,

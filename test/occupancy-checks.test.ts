@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, DoctorCheck, SelftestStep, Subsystem } from "../controller/subsystem.ts";
+import { Command } from "../device/ld2410/codec.ts";
 import type { BootedStation } from "../scripts/boot.ts";
-import { bootOccupancyStation } from "./support/occupancy-station.ts";
+import { bootOccupancyStation, sensorHealth } from "./support/occupancy-station.ts";
 import { waitFor } from "./support/wait.ts";
 
 /**
@@ -50,16 +51,8 @@ describe("occupancy doctor and selftest", () => {
   beam: { outer: { pin: 24, debounceMs: 10 }, inner: { pin: 25, debounceMs: 10 }, blockedMs: 1000 }
   board: { port: simulated, analog: { temperature: 0, smoke: 1 } }
   pirStuckMin: 0.1`);
-    await waitFor(
-      () => booted.station.state().occupancy?.sensors.radar?.health === "good",
-      "radar good",
-      15_000,
-    );
-    await waitFor(
-      () => booted.station.state().occupancy?.sensors.board?.health === "good",
-      "board good",
-      15_000,
-    );
+    await sensorHealth(booted, "radar", "good", 15_000);
+    await sensorHealth(booted, "board", "good", 15_000);
   });
   afterAll(async () => {
     await booted?.stop();
@@ -82,6 +75,15 @@ describe("occupancy doctor and selftest", () => {
     expect(await selftest(booted, "occupancy.pir")).toMatchObject({ ok: true, skipped: true });
     expect(await selftest(booted, "occupancy.beam")).toMatchObject({ ok: true, skipped: true });
   });
+
+  it("attended: a PIR that sees nothing while the technician is asked to wave fails, with the PIR's own hint", async () => {
+    const { doorway } = sim();
+    await waitFor(() => !doorway.pir.read(), "PIR clear", 10_000);
+    // Nobody moves in front of it: what a dead PIR, a cut output wire or a masked lens look like.
+    const pir = await selftest(booted, "occupancy.pir", true);
+    expect(pir).toMatchObject({ ok: false, detail: "no motion seen in 20 s" });
+    expect(pir.hint).toContain("lens is not masked");
+  }, 40_000);
 
   it("attended: the technician waves at the PIR and walks in through the beams when asked", async () => {
     const { occ, doorway } = sim();
@@ -154,6 +156,43 @@ describe("occupancy doctor and selftest", () => {
     await waitFor(() => health("radar") === "good", "radar good again", 20_000);
     expect(await doctor(booted, "occupancy.radar")).toMatchObject({ ok: true });
   });
+});
+
+describe("occupancy doctor: a radar whose energies latch", () => {
+  let booted: BootedStation;
+  beforeAll(async () => {
+    booted = await bootOccupancyStation("  radar: { port: simulated, latchMin: 0.1 }");
+    await sensorHealth(booted, "radar", "good", 15_000);
+  });
+  afterAll(async () => {
+    await booted?.stop();
+  });
+
+  it("is marked suspect with the latched hint while it repeats itself, restarted, and good again", async () => {
+    const occ = booted.occupancySim;
+    const peer = occ?.radar;
+    if (!occ || !peer) throw new Error("no simulated radar");
+    occ.walkIn(1);
+    occ.standStill();
+    const seen: { health: string; detail?: string | undefined }[] = [];
+    const doctorWhileLatched: Promise<CheckResult>[] = [];
+    booted.station.bus.subscribe((e) => {
+      if (e.type !== "occupancy.sensor-health" || e.sensor !== "radar") return;
+      seen.push({ health: e.health, detail: e.detail });
+      // What a technician running doctor at that moment reads.
+      if (e.health === "suspect") doctorWhileLatched.push(doctor(booted, "occupancy.radar"));
+    });
+    const restartsBefore = peer.received.filter((c) => c === Command.restart).length;
+    occ.latch(true);
+    await waitFor(() => seen.some((s) => s.health === "suspect"), "radar suspect", 20_000);
+    expect(seen.find((s) => s.health === "suspect")?.detail).toMatch(/identical energies/);
+    const d = await doctorWhileLatched[0];
+    expect(d).toMatchObject({ ok: false, hint: expect.stringContaining("repeats identical energies") });
+    // The station restarts the module (the simulated one, like the real, forgets the fault).
+    await sensorHealth(booted, "radar", "good", 20_000);
+    expect(peer.received.filter((c) => c === Command.restart).length).toBeGreaterThan(restartsBefore);
+    expect(await doctor(booted, "occupancy.radar")).toMatchObject({ ok: true });
+  }, 60_000);
 });
 
 describe("occupancy doctor and selftest: an I/O board that is not there", () => {

@@ -3,7 +3,7 @@ import { TelemetrySchema } from "../controller/contract/telemetry.ts";
 import type { BootedStation } from "../scripts/boot.ts";
 import { Mosquitto, mosquittoDaemon } from "./support/mosquitto.ts";
 import { type Captured, MqttCapture } from "./support/mqtt-capture.ts";
-import { bootOccupancyStation } from "./support/occupancy-station.ts";
+import { bootOccupancyStation, sensorHealth } from "./support/occupancy-station.ts";
 import { realStackAvailable } from "./support/real-stack.ts";
 import { waitFor } from "./support/wait.ts";
 
@@ -33,11 +33,7 @@ describe("occupancy in telemetry, through a real Mosquitto", () => {
         mqtt: `{ url: "${broker.url}", stateDebounceMs: 10, telemetry: { heartbeatS: 3600, minIntervalMs: 200 } }`,
       },
     );
-    await waitFor(
-      () => booted.station.state().occupancy?.sensors.radar?.health === "good",
-      "radar good",
-      15_000,
-    );
+    await sensorHealth(booted, "radar", "good", 15_000);
   });
   afterAll(async () => {
     await booted?.stop();

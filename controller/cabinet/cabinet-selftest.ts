@@ -1,5 +1,6 @@
 import type { SlotView } from "../../device/cabinet/cabinet-map.ts";
 import type { Clock } from "../../device/ports/clock.ts";
+import { until } from "../../device/ports/wait-for.ts";
 import type { CheckResult, SelftestStep } from "../subsystem.ts";
 
 /** How long a technician has to open a released slot's door, and to shut it again. */
@@ -31,23 +32,7 @@ const skip = (detail: string): CheckResult => ({ ok: true, skipped: true, detail
  * released, its door must be seen open, then shut and latched again.
  */
 export function cabinetSelftestSteps(port: CabinetTestPort, clock: Clock, readMs: number): SelftestStep[] {
-  const waitFor = (ms: number, want: () => boolean) =>
-    new Promise<boolean>((done) => {
-      if (want()) {
-        done(true);
-        return;
-      }
-      const timer = clock.setTimeout(() => {
-        off();
-        done(false);
-      }, ms);
-      const off = port.onRead(() => {
-        if (!want()) return;
-        clock.clearTimeout(timer);
-        off();
-        done(true);
-      });
-    });
+  const waitFor = (ms: number, want: () => boolean) => until(port.onRead, clock, ms, want);
   const view = (slot: number) => port.slots().find((v) => v.slot === slot);
 
   return Array.from({ length: port.slotCount }, (_, i) => i + 1).map((slot) => ({

@@ -147,6 +147,32 @@ const rows: Row[] = [
     health: { radar: "good" },
   },
   {
+    name: "a ghost suspect stays suspect on the driver's word alone while it still reports presence",
+    events: [
+      { type: "radar", at: 1, present: true, moving: true },
+      ...ticksTo(40, false),
+      { type: "health", at: 41, sensor: "radar", health: "good" },
+    ],
+    count: 0,
+    present: false,
+    effects: ["radar:suspect"],
+    never: ["radar:good"],
+    health: { radar: "suspect" },
+  },
+  {
+    name: "a radar the driver called suspect (latched) and cured by a restart is good again, a person still inside",
+    events: [
+      ...enter(1),
+      { type: "radar", at: 2, present: true, moving: false },
+      { type: "health", at: 12, sensor: "radar", health: "suspect", detail: "identical energies for 600 s" },
+      { type: "health", at: 13, sensor: "radar", health: "good" },
+    ],
+    count: 1,
+    present: true,
+    effects: ["radar:suspect", "radar:good"],
+    health: { radar: "good" },
+  },
+  {
     name: "a counted person still and seen by radar is never made suspect",
     events: [...enter(1), { type: "radar", at: 2, present: true, moving: false }, ...ticksTo(60, false)],
     count: 1,

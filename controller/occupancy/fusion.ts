@@ -37,6 +37,8 @@ export interface SensorView {
   health: SensorHealth;
   /** why, for a technician */
   detail?: string | undefined;
+  /** the fusion's own suspicion (a ghost), not the driver's word: only evidence clears it */
+  byFusion?: true;
 }
 
 export interface FusionState {
@@ -265,8 +267,9 @@ export function step(
     case "health": {
       const before = st.sensors[e.sensor];
       // A radar the fusion marked suspect (a ghost) stays suspect until it proves itself, unless it
-      // is gone. The beam's suspicion is its counter's own (a blocked beam): its word clears it.
-      if (e.sensor === "radar" && before.health === "suspect" && e.health === "good") break;
+      // is gone; one the driver called suspect (latched energies) is good again on the driver's
+      // word, once a restart has cured it. The beam's suspicion is its counter's own: likewise.
+      if (e.sensor === "radar" && before.byFusion && e.health === "good") break;
       if (before.health !== e.health || before.detail !== e.detail) {
         st.sensors[e.sensor] = { health: e.health, detail: e.detail };
         if (before.health !== e.health)
@@ -305,7 +308,7 @@ function tick(st: FusionState, now: number, night: boolean, s: FusionSettings, f
     !(trusted(st, s, "pir") && st.pirActive)
   ) {
     const detail = "presence with nobody counted in and the door shut";
-    st.sensors.radar = { health: "suspect", detail };
+    st.sensors.radar = { health: "suspect", detail, byFusion: true };
     fx.push({ type: "sensor-health", sensor: "radar", health: "suspect", detail });
   }
   if (trusted(st, s, "pir")) {

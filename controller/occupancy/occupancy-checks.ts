@@ -1,6 +1,7 @@
 import type { OccupancyHardware } from "../../device/hardware.ts";
 import type { Clock } from "../../device/ports/clock.ts";
 import type { RadarHealth } from "../../device/ports/presence-radar.ts";
+import { nextValue } from "../../device/ports/wait-for.ts";
 import type { OccupancyState } from "../contract/occupancy-events.ts";
 import type { CheckResult, DoctorCheck, SelftestStep } from "../subsystem.ts";
 
@@ -35,25 +36,6 @@ const BOARD_HINT =
   "is the board plugged in and StandardFirmata flashed, at occupancy.board.baudRate (57600)? see docs/sensors.md";
 const BEAM_HINT =
   "a beam reads broken at rest: align the emitter and the receiver, clean both lenses, remove what blocks the doorway";
-
-function waitFor<T>(
-  clock: Clock,
-  ms: number,
-  arm: (done: (v: T) => void) => () => void,
-): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    let off: () => void = () => undefined;
-    const timer = clock.setTimeout(() => {
-      off();
-      resolve(undefined);
-    }, ms);
-    off = arm((v) => {
-      clock.clearTimeout(timer);
-      off();
-      resolve(v);
-    });
-  });
-}
 
 /**
  * The occupancy subsystem's doctor checks (state as the station sees it now) and selftest steps
@@ -105,9 +87,7 @@ export function occupancyChecks(
             radar.status().health === "offline" ? RADAR_HINT.offline : RADAR_HINT.starting,
           );
         }
-        const frames = await waitFor<number>(clock, 2000, (done) =>
-          radar.onReading(() => done(radar.status().frames)),
-        );
+        const frames = await nextValue(radar.onReading.bind(radar), clock, 2000, () => radar.status().frames);
         if (frames === undefined || frames <= before)
           return fail(`firmware ${firmware}, but no report frame within 2 s`, RADAR_HINT.stale);
         const now = radarNow();
@@ -147,7 +127,7 @@ export function occupancyChecks(
         ctx.progress(`wave in front of the PIR within ${PIR_WAVE_MS / 1000} s`);
         const seen =
           pir.read() ||
-          (await waitFor<boolean>(clock, PIR_WAVE_MS, (done) => pir.onEdge((e) => e.active && done(true))));
+          (await nextValue(pir.onEdge.bind(pir), clock, PIR_WAVE_MS, (e) => (e.active ? true : undefined)));
         return seen
           ? { ok: true, detail: "the PIR saw motion" }
           : fail(`no motion seen in ${PIR_WAVE_MS / 1000} s`, PIR_HINT.quiet);
@@ -184,7 +164,7 @@ export function occupancyChecks(
         if (!ctx.attended)
           return { ok: true, skipped: true, detail: "both beams clear; no walk (nobody at the station)" };
         ctx.progress(`walk in through the door within ${BEAM_WALK_MS / 1000} s`);
-        const result = await waitFor<string>(clock, BEAM_WALK_MS, (done) => beam.onPassage((r) => done(r)));
+        const result = await nextValue(beam.onPassage.bind(beam), clock, BEAM_WALK_MS, (r) => r);
         if (result === "in") return { ok: true, detail: "both beams clear at rest; a walk in counted in" };
         if (result === "out")
           return fail(
@@ -222,7 +202,12 @@ export function occupancyChecks(
         if (!now.ok) return now;
         const silent: string[] = [];
         for (const [name, ch] of Object.entries(board.analog)) {
-          const v = await waitFor<number>(clock, ANALOG_FRESH_MS, (done) => board.board.onAnalog(ch, done));
+          const v = await nextValue(
+            (l) => board.board.onAnalog(ch, l),
+            clock,
+            ANALOG_FRESH_MS,
+            (x: number) => x,
+          );
           if (v === undefined) silent.push(`${name} (A${ch})`);
         }
         return silent.length === 0

@@ -1,3 +1,4 @@
+import { localTime } from "../time/local-time.ts";
 /**
  * Fair use of the outlets: how many at once and how much energy per person per day. Pure; the
  * runner keeps the day's totals.
@@ -16,6 +17,12 @@ export function fairUse(rule: FairUseRule, activeSessions: number, usedTodayWh: 
 }
 
 /** Energy per person per local day; yesterday's totals are forgotten as the day turns. */
+/** The station's local date (the zone files, not Intl: the first Intl formatter pages in ~7 MB of ICU). */
+export const localDay =
+  (timeZone: string) =>
+  (epochMs: number): string =>
+    localTime(epochMs, timeZone).date;
+
 export class DailyEnergy {
   private day = "";
   private readonly used = new Map<string, number>();

@@ -6,6 +6,7 @@ import { decodePzem, type PzemReading, pzemReadRequest } from "../../device/modb
 import type { Answer } from "../../device/modbus/rtu-master.ts";
 import type { Clock, TimerHandle } from "../../device/ports/clock.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
+import { nextValue } from "../../device/ports/wait-for.ts";
 import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
@@ -13,8 +14,7 @@ import type { PersistedQuarantine } from "../persist/station-state-file.ts";
 import { personArgs, personFrom, principalName } from "../principal.ts";
 import type { CommandSpec, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
-import { localTime } from "../time/local-time.ts";
-import { DailyEnergy, fairUse } from "./fair-use.ts";
+import { DailyEnergy, fairUse, localDay } from "./fair-use.ts";
 import { Occupant, type Person } from "./occupant.ts";
 import {
   type ControlSource,
@@ -69,9 +69,7 @@ export class OutletsSubsystem implements Subsystem {
     this.bus = ctx.bus;
     this.log = ctx.logger.child({ module: "outlets" });
     this.occupant = new Occupant(ctx.bus, this.clock, (cfg?.occupantWindowMin ?? 240) * 60_000);
-    const tz = ctx.config.door.passage.timezone;
-    // The day from the zone files, not Intl: the first Intl formatter pages in ~7 MB of ICU.
-    this.daily = new DailyEnergy((ms) => localTime(ms, tz).date);
+    this.daily = new DailyEnergy(localDay(ctx.config.door.passage.timezone));
     for (const o of cfg?.list ?? []) {
       this.outlets.set(o.id, {
         cfg: o,
@@ -122,18 +120,9 @@ export class OutletsSubsystem implements Subsystem {
       state: (id: string) => this.outlets.get(id)?.state,
       relay: (id: string) => this.outlets.get(id)?.relay?.read(),
       nextReading: (id: string, ms: number) =>
-        new Promise<PzemReading | StationError | undefined>((done) => {
-          const timer = this.clock.setTimeout(() => {
-            off();
-            done(undefined);
-          }, ms);
-          const off = this.reads.add((r) => {
-            if (r.id !== id) return;
-            this.clock.clearTimeout(timer);
-            off();
-            done(r.reading);
-          });
-        }),
+        nextValue(this.reads.add.bind(this.reads), this.clock, ms, (r) =>
+          r.id === id ? r.reading : undefined,
+        ),
       start: (id: string) => this.startSession(id, "command", selftest),
       stop: (id: string) => this.stopSession(id, "command"),
     };

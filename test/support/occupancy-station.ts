@@ -6,6 +6,7 @@ import { parseConfigText } from "../../config/load.ts";
 import { createIdentifierHasher, parseHexIdentifier } from "../../device/identity/hasher.ts";
 import { type BootedStation, bootStation } from "../../scripts/boot.ts";
 import { freePort } from "./net.ts";
+import { waitFor } from "./wait.ts";
 
 const KEY = "ab".repeat(32);
 export const OCC_CARD_A = "04a1b2c3";
@@ -49,4 +50,18 @@ console: { enabled: false }
     swingShutMs: 300,
     pcscStack: "off",
   });
+}
+
+/** Wait until an occupancy sensor of a booted station reads `health` in `state`. */
+export function sensorHealth(
+  b: BootedStation,
+  sensor: "radar" | "pir" | "beam" | "board",
+  health: string,
+  ms: number,
+): Promise<unknown> {
+  return waitFor(
+    () => b.station.state().occupancy?.sensors[sensor]?.health === health,
+    `${sensor} ${health}`,
+    ms,
+  );
 }
