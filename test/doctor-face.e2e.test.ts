@@ -65,7 +65,9 @@ describe("doctor: the camera and the face service", () => {
     expect(byId.get("face.camera")).toMatchObject({ ok: true, detail: expect.stringContaining("online") });
     const proc = byId.get("face.process");
     expect(proc?.ok).toBe(false);
-    expect(proc?.detail).toMatch(/^face process backoff: the face process did not load in 1000 ms \(restarts 0, retry in \d+ s\)$/);
+    expect(proc?.detail).toMatch(
+      /^face process backoff: the face process did not load in 1000 ms \(restarts 0, retry in \d+ s\)$/,
+    );
     expect(proc?.hint).toContain("journalctl -u waystation");
     expect(byId.get("face.templates")).toMatchObject({ ok: false });
     // and as text for the technician: FAIL with the fix under it

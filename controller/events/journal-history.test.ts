@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { journalSchema } from "../../config/sections/journal.ts";
 import { ManualClock } from "../../device/clock/manual-clock.ts";
 import { SystemClock } from "../../device/clock/system-clock.ts";
 import type { StationEvent } from "../contract/events.ts";
@@ -22,19 +23,8 @@ describe("journal history", () => {
   const written: StationEvent[] = [];
 
   beforeAll(async () => {
-    journal = new Journal(
-      {
-        file,
-        maxEvents: 100_000,
-        maxBytes: 64 * 1024 * 1024,
-        maxFileBytes: 256 * 1024 * 1024,
-        warnRatio: 0.8,
-        memoryEvents: 20_000,
-        retryMs: 100,
-      },
-      new SystemClock(),
-      pino({ level: "silent" }),
-    );
+    // the station's own defaults for the journal, in a temp file
+    journal = new Journal({ ...journalSchema.parse({}), file }, new SystemClock(), pino({ level: "silent" }));
     await journal.start();
     const bus = new EventBus("st-1", "boot-1", clock, (err) => {
       throw err;
