@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SERIAL_CAUSES } from "../scripts/doctor/device-checks.ts";
+import { CAMERA_CAUSES, SERIAL_CAUSES } from "../scripts/doctor/device-checks.ts";
 import { GPIO_CAUSES } from "../scripts/doctor/offline-checks.ts";
 import { findExecutable } from "../scripts/executables.ts";
 
@@ -11,7 +11,7 @@ import { findExecutable } from "../scripts/executables.ts";
  * doctor's permission causes, honestly: root may open anything, so the probes run as the
  * unprivileged user `nobody` (setpriv, groups cleared), as the service user would without its
  * groups, over a temp tree: a GPIO sysfs whose `export` is mode 000, and a real character device
- * (mknod, the same device as /dev/null) at mode 000. The same tree opened up passes the
+ * (mknod, the same device as /dev/null) at mode 000 standing for a serial adapter and a camera. The same tree opened up passes the
  * permission step, so what failed was the permission and nothing else.
  */
 const ROOT = resolve(import.meta.dirname, "..");
@@ -26,25 +26,33 @@ interface Probe {
 }
 
 /** Both probes, run as nobody in a child process; what they answered. */
-function probeAsNobody(sysfs: string, tty: string): { gpio: Probe; serial: Probe } {
+function probeAsNobody(sysfs: string, tty: string): { gpio: Probe; serial: Probe; camera: Probe } {
   const script = join(sysfs, "..", "probe.mts");
   writeFileSync(
     script,
     `import { probeGpio } from ${JSON.stringify(join(ROOT, "device/gpio/gpio-probe.ts"))};
-import { probeSerial } from ${JSON.stringify(join(ROOT, "scripts/doctor/device-checks.ts"))};
+import { cameraCheck, probeSerial } from ${JSON.stringify(join(ROOT, "scripts/doctor/device-checks.ts"))};
+const camera = cameraCheck({ hardware: { mode: "real" }, face: { camera: { driver: "v4l2", device: ${JSON.stringify(tty)} } } });
 console.log(JSON.stringify({
   gpio: probeGpio(${JSON.stringify(sysfs)}, { lockRelay: 17 }),
   serial: probeSerial("modbus[0].path (rs485)", ${JSON.stringify(tty)}),
+  camera: await camera.run(),
 }));
 `,
   );
   const r = spawnSync(
     setpriv ?? "setpriv",
     ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--import", "tsx", script],
-    { cwd: ROOT, encoding: "utf8", timeout: 30_000 },
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 30_000,
+      // ffmpeg stands in present (an empty script): its absence is another cause, not this one's
+      env: { ...process.env, PATH: `${join(sysfs, "..", "bin")}:${process.env.PATH ?? ""}` },
+    },
   );
   if (r.status !== 0) throw new Error(`the probe as nobody failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { gpio: Probe; serial: Probe };
+  return JSON.parse(r.stdout) as { gpio: Probe; serial: Probe; camera: Probe };
 }
 
 function tree(): { sysfs: string; tty: string } {
@@ -57,6 +65,8 @@ function tree(): { sysfs: string; tty: string } {
   writeFileSync(join(chip, "base"), "512\n");
   writeFileSync(join(chip, "ngpio"), "58\n");
   writeFileSync(join(sysfs, "export"), "");
+  mkdirSync(join(dir, "bin"));
+  writeFileSync(join(dir, "bin", "ffmpeg"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   const tty = join(dir, "ttyUSB0");
   const mk = spawnSync("mknod", [tty, "c", "1", "3"]);
   if (mk.status !== 0) throw new Error(`mknod: ${mk.stderr}`);
@@ -79,6 +89,12 @@ describe.skipIf(!canRun && !process.env.WAYSTATION_REQUIRE_REAL_STACK)("doctor: 
       detail: `modbus[0].path (rs485): ${tty} exists, but this user may not open it`,
       hint: SERIAL_CAUSES.denied.hint,
     });
+    // the same device node as a USB camera's /dev/videoN
+    expect(r.camera).toMatchObject({
+      ok: false,
+      detail: `${tty} exists, but this user may not open it`,
+      hint: CAMERA_CAUSES.denied.hint,
+    });
   });
 
   it("the same tree opened up: the permission step passes", () => {
@@ -89,5 +105,6 @@ describe.skipIf(!canRun && !process.env.WAYSTATION_REQUIRE_REAL_STACK)("doctor: 
     expect(r.gpio).toMatchObject({ ok: true });
     // present and openable; what is left is its name (a ttyUSBn re-enumerates), not a permission
     expect(r.serial.hint).toBe(SERIAL_CAUSES.unstable.hint);
+    expect(r.camera).toMatchObject({ ok: true, detail: `${tty} present, read through ffmpeg` });
   });
 });
