@@ -118,6 +118,9 @@ describe("the waystation command", () => {
       ["sim", "state", "--nope"],
       ["provision", "--nope"],
       ["contract", "asyncapi", "--nope"],
+      ["power", "swap", "--nope"],
+      ["face", "forget", "p-1", "--nope"],
+      ["central", "keygen", "--kid", "k", "--nope"],
     ]) {
       const r = await runCli(args);
       expect(r.code, args.join(" ")).toBe(2);

@@ -97,10 +97,18 @@ export function registerStation({ program, passThrough, done }: CliKit): void {
       done(await events(opts));
     });
 
-  passThrough(
-    program.command("power").description("outlets, the battery cabinet and the safety coordinator"),
-    "power outlet outlet=ID action=start|stop|clear | release-battery slot=N | swap | swap-cancel | safety-reset  [--config FILE | --socket PATH]",
-    async () => (await import("../commands/power.ts")).power,
+  onStation(
+    program
+      .command("power")
+      .description("outlets, the battery cabinet and the safety coordinator")
+      .argument("<command>", "outlet | release-battery | swap | swap-cancel | safety-reset")
+      .argument("[args...]", "key=value: outlet=ID action=start|stop|clear, slot=N")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  waystation power outlet outlet=ebike-2 action=clear\n  waystation power release-battery slot=3\n",
+      ),
+  ).action(async (name: string, pairs: string[], opts) =>
+    done(await (await import("../commands/power.ts")).power(name, pairs, opts)),
   );
   program
     .command("provision")
