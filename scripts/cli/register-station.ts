@@ -126,11 +126,24 @@ export function registerStation({ program, passThrough, done }: CliKit): void {
     )
     .addOption(jsonOption())
     .action(async (opts) => done(await (await import("../commands/provision.ts")).provision(opts)));
-  passThrough(
-    program.command("tail").description("watch stations as the central server would (MQTT)"),
-    "tail --broker URL [--station ID]... [--share GROUP] [--client-id ID] [--protocol 4|5] [--lines|--json]",
-    async () => (await import("../tail/tail.ts")).runTail,
-  );
+  program
+    .command("tail")
+    .description("watch stations as the central server would (MQTT)")
+    .requiredOption("--broker <url>", "the broker (mqtt://, mqtts://)")
+    .option("--station <id...>", "watch these stations (default: every station)")
+    .option("--share <group>", "receive events through the shared subscription $share/GROUP/...")
+    .option("--client-id <id>", "the session to resume (default waystation-tail-<host>)")
+    .option("--clean", "start a fresh session instead")
+    .option("--protocol <v>", "MQTT version: 4 or 5", "5")
+    .option("--root <prefix>", "the topic root", "waystation/v1")
+    .option("--username <u>", "the broker user; the password comes from $MQTT_PASSWORD")
+    .option("--ca <file>", "TLS: the CA")
+    .option("--cert <file>", "mutual TLS: this client's certificate")
+    .option("--key <file>", "mutual TLS: its key")
+    .option("--lines", "one line per message (default when stdout is not a terminal)")
+    .addOption(jsonOption())
+    .option("--count <n>", "exit after N new events")
+    .action(async (opts) => done(await (await import("../tail/tail.ts")).runTail(opts)));
   passThrough(
     program.command("bench").description("run the benchmarks; writes bench/results.json"),
     "bench [--quick]",
