@@ -2,13 +2,28 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createSecretsFile } from "../config/secrets.ts";
 import { runCli } from "./support/child.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
 describe("waystation CLI", () => {
   it("config validate accepts the shipped example", async () => {
-    const r = await runCli(["config", "validate", join(ROOT, "config/examples/raspberry-pi.yaml")]);
+    // the example names /etc/waystation/secrets.yaml, which only an installed station has: the
+    // same file with a secrets file of its own
+    const dir = mkdtempSync(join(tmpdir(), "ws-example-"));
+    const secrets = join(dir, "secrets.yaml");
+    createSecretsFile(secrets);
+    const example = join(ROOT, "config/examples/raspberry-pi.yaml");
+    const copy = join(dir, "raspberry-pi.yaml");
+    writeFileSync(
+      copy,
+      readFileSync(example, "utf8").replace(
+        "secretsFile: /etc/waystation/secrets.yaml",
+        `secretsFile: ${secrets}`,
+      ),
+    );
+    const r = await runCli(["config", "validate", copy]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("valid (station sh-pudong-0042, real hardware)");
   });
