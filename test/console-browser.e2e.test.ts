@@ -155,6 +155,22 @@ describe("the console in a real browser", () => {
     await expect.poll(() => tech.textContent("#cDecision"), { timeout: T }).toBe("granted");
   });
 
+  it("the event log filters the journal's history by type and text, and by a start time", async () => {
+    await tech.goto(`${base}/events`);
+    await expect.poll(() => tech.textContent("#conn"), { timeout: T }).toBe("live");
+    await tech.fill("#ftype", "reader.");
+    await tech.fill("#ftext", "p1");
+    await tech.click('#filterForm button[type="submit"]');
+    const types = () => tech.$$eval("#rows td.type", (tds) => tds.map((td) => td.textContent));
+    await expect.poll(types, { timeout: T }).toContain("reader.card-identified");
+    // reader events about p1's card: the identified tap only (not the mode's start and end)
+    expect(await types()).toEqual(["reader.card-identified"]);
+    // a start time after all of it: nothing
+    await tech.fill("#fsince", "2099-01-01T00:00");
+    await tech.click('#filterForm button[type="submit"]');
+    await expect.poll(types, { timeout: T }).toEqual([]);
+  });
+
   it("runs the selftest with its progress live, then the result per item", async () => {
     // the card tap before unlocked the door: the lock pulse wants it locked again first
     await waitFor(() => booted.station.entrance.door.snapshot().lock === "locked", "the door relocked", T);
