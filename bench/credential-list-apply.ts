@@ -66,6 +66,9 @@ export async function benchCredentialListApply(n: number, known: number): Promis
   copyFileSync(credentialDb(known), file);
   const store = new SqliteCredentialStore(file);
   store.open();
+  // The list is hashed under the key the store records (a list under another key is refused).
+  const keyFingerprint = "be0cbe0cbe0cbe0c";
+  store.setKeyFingerprints(keyFingerprint, undefined);
   const lists = new CredentialLists(file);
   lists.open();
   try {
@@ -85,6 +88,7 @@ export async function benchCredentialListApply(n: number, known: number): Promis
         entries,
         remove: [],
         listHash: hash.hex(),
+        keyFingerprint,
       } as unknown as CredentialListEnvelope);
     }
     const staged = performance.now() - stageStart;

@@ -107,13 +107,42 @@ export function newStationKeyDer(): string {
 
 /**
  * The end of a credential key rotation: the secrets file's `credentialKey` replaced, every other
- * line kept, written to a private temp file, fsync'd and renamed over (a power cut leaves the old
- * file or the new one, never half of one).
+ * line kept (updateSecretsFile).
  */
 export function replaceCredentialKey(file: string, keyHex: string): void {
+  updateSecretsFile(file, (doc) => {
+    doc.set("credentialKey", keyHex);
+  });
+}
+
+/**
+ * A secrets file from before `stationKey` existed gets one, so a credential key rotation needs
+ * no site visit. Returns the key now in the file: the one already there (another start added it
+ * first), the one added, or undefined when the file cannot be written (the caller says so; the
+ * rotation then answers STATION_KEY_MISSING with the fix).
+ */
+export function ensureStationKey(file: string, secrets: Secrets): string | undefined {
+  if (secrets.stationKey) return secrets.stationKey;
+  try {
+    updateSecretsFile(file, (doc) => {
+      if (!doc.has("stationKey")) doc.set("stationKey", newStationKeyDer());
+    });
+    return loadSecretsFile(file).stationKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Change the secrets file, keeping its comments and every other line: written to a private temp
+ * file of this process's own, fsync'd, renamed over, the directory fsync'd. A power cut leaves
+ * the old file or the new one, never half of one; the file is re-read inside, so a change made
+ * by another process in between is kept rather than overwritten with a stale copy.
+ */
+function updateSecretsFile(file: string, change: (doc: ReturnType<typeof parseDocument>) => void): void {
   const doc = parseDocument(readFileSync(file, "utf8"));
-  doc.set("credentialKey", keyHex);
-  const tmp = join(dirname(file), `.${basename(file)}.tmp`);
+  change(doc);
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const fd = openSync(tmp, "w", 0o600);
   try {
     writeFileSync(fd, doc.toString());

@@ -1,5 +1,6 @@
 import type { ByteLink } from "./ports/byte-link.ts";
-import type { GpioInput, GpioOutput } from "./ports/gpio.ts";
+import type { GpioOutput } from "./ports/gpio.ts";
+import type { SmokeDetector } from "./ports/smoke-detector.ts";
 import type { TemperatureProbe } from "./ports/temperature.ts";
 
 /**
@@ -11,5 +12,6 @@ export interface PowerHardware {
   readonly outletRelays: ReadonlyMap<string, GpioOutput>;
   readonly outletTemperatures: ReadonlyMap<string, TemperatureProbe>;
   readonly cabinetPowerRelay?: GpioOutput | undefined;
-  readonly smokeDetector?: GpioInput | undefined;
+  /** on a GPIO line, or on the I/O board (then with its health) */
+  readonly smokeDetector?: SmokeDetector | undefined;
 }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { checkDataDir } from "../config/private-files.ts";
 import type { StationConfig } from "../config/schema.ts";
-import { loadSecretsFile, type Secrets } from "../config/secrets.ts";
+import { ensureStationKey, loadSecretsFile, type Secrets } from "../config/secrets.ts";
 import { type CredentialStore, simpleEntry } from "../controller/access/credential-store.ts";
 import { SqliteCredentialStore } from "../controller/access/sqlite-credential-store.ts";
 import { configEditor, configSaveCommand } from "../controller/console/config-editor.ts";
@@ -27,11 +27,12 @@ import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
 import type { OccupancySim } from "../simulator/occupancy/occupancy-sim.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
 import { simPowerPanel, simPowerRoutes } from "../simulator/power/power-panel.ts";
+import { powerSimCommands } from "../simulator/power/power-sim-commands.ts";
 import type { SimPower } from "../simulator/power/sim-power.ts";
 import { createSimulatedStation, type SimulatedStation } from "../simulator/station.ts";
 import type { BuiltOccupancy } from "./occupancy-hardware.ts";
 import { packageVersion } from "./paths.ts";
-import { buildPowerHardware } from "./power.ts";
+import { buildPowerHardware, withBoardSmoke } from "./power.ts";
 import type { ProcessGuard } from "./process-guard.ts";
 import { buildReaders, type PcscStackChoice } from "./readers.ts";
 import { simCommandSpecs } from "./sim-command-specs.ts";
@@ -99,6 +100,23 @@ export interface BootedStation {
  * The composition root: the one place that chooses real or simulated hardware, builds the
  * controller over it, and starts it. Signal handling stays with the caller.
  */
+/**
+ * The station's X25519 key, added to a secrets file from before it existed (what a technician
+ * upgrading in place expects: the next key rotation just works). A file that cannot be written
+ * leaves the station running without one; `credential-key-rotate begin` then says what to do.
+ */
+function stationKeyOf(file: string, secrets: Secrets, logger: Logger): string | undefined {
+  if (secrets.stationKey) return secrets.stationKey;
+  const key = ensureStationKey(file, secrets);
+  if (key) logger.warn({ module: "key-rotation", file }, "the secrets file had no stationKey: one was added");
+  else
+    logger.error(
+      { module: "key-rotation", file },
+      "the secrets file has no stationKey and cannot be written: credential key rotation is unavailable until one is added",
+    );
+  return key;
+}
+
 export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   const { config, logger } = opts;
   // Like the secrets file: a data directory other users can read is refused before anything opens.
@@ -125,11 +143,11 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
       );
     }
     rotation = new KeyRotation({
+      stationKey: opts.secrets ? secrets.stationKey : stationKeyOf(config.secretsFile, secrets, logger),
       stationId: config.station.id,
       dataDir: config.dataDir,
       secretsFile: config.secretsFile,
       credentialKey: secrets.credentialKey,
-      stationKey: secrets.stationKey,
       hasher,
       store: health.writable ? store : undefined,
       log: logger.child({ module: "key-rotation" }),
@@ -197,6 +215,16 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     ? await (await import("./occupancy-hardware.ts")).buildOccupancy(config, { clock, logger })
     : undefined;
   if (occupancy) hardware = { ...hardware, occupancy: occupancy.hardware };
+  // A smoke detector on the I/O board is read through the board the occupancy hardware owns.
+  if (hardware.power)
+    hardware = {
+      ...hardware,
+      power: withBoardSmoke(config, hardware.power, occupancy?.hardware.board, {
+        clock,
+        sim: powerSim,
+        peer: occupancy?.sim?.board,
+      }),
+    };
 
   const credentials: CredentialStore = opts.credentialStore ?? (store as SqliteCredentialStore);
   const extensions = [...(opts.consoleExtensions ?? [])];
@@ -230,9 +258,20 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     consoleWithoutUsers: config.hardware.mode === "simulated",
     ...(editor ? { configEditor: editor } : {}),
     commands: [
-      ...(sim ? simCommandSpecs(sim.control, () => station.bus, readerIds, opts.tapAnswerMs) : []),
+      ...(sim
+        ? simCommandSpecs(
+            sim.control,
+            () => station.bus,
+            readerIds,
+            opts.tapAnswerMs,
+            powerSim ? powerSimCommands(powerSim.control) : {},
+          )
+        : []),
       ...(editor ? [configSaveCommand(editor)] : []),
-      ...(rotation?.commands(() => clock.now()) ?? []),
+      ...(rotation?.commands(
+        () => clock.now(),
+        () => station.bus,
+      ) ?? []),
     ],
     ...(opts.subsystems ? { subsystems: opts.subsystems } : {}),
     ...(opts.logTail ? { logTail: opts.logTail } : {}),

@@ -2,6 +2,7 @@ import { CommanderError } from "commander";
 import { isStationError } from "../config/errors.ts";
 import { describeSystemError, EXIT, exitCodeForStationError } from "./cli/exit-codes.ts";
 import { buildRoot, type ProgramResult } from "./cli/program.ts";
+import { registerCentral } from "./cli/register-central.ts";
 import { registerConfig } from "./cli/register-config.ts";
 import { registerCredentials } from "./cli/register-credentials.ts";
 import { registerStation } from "./cli/register-station.ts";
@@ -17,6 +18,7 @@ async function main(argv: string[]): Promise<number> {
   registerStation(kit);
   registerConfig(kit);
   registerCredentials(kit);
+  registerCentral(kit);
   if (argv.length === 0) {
     kit.program.outputHelp({ error: true });
     return EXIT.usage;

@@ -1,9 +1,12 @@
 import type { StationConfig } from "../config/schema.ts";
+import { BoardSmokeDetector, type BoardSmokeWiring } from "../device/firmata/board-smoke.ts";
+import type { BoardHandle } from "../device/hardware.ts";
 import type { ByteLink } from "../device/ports/byte-link.ts";
 import type { Clock } from "../device/ports/clock.ts";
 import { createRealPowerGpio } from "../device/power/real-power-gpio.ts";
 import type { PowerHardware } from "../device/power-hardware.ts";
 import { SerialLink } from "../device/serial/serial-link.ts";
+import type { FirmataBoardPeer } from "../simulator/firmata/firmata-board.ts";
 import { SimPower } from "../simulator/power/sim-power.ts";
 
 /**
@@ -40,4 +43,29 @@ export function buildPowerHardware(
     };
   const gpio = createRealPowerGpio(config, clock);
   return { sim, power: { buses, outletTemperatures: new Map(), ...gpio } };
+}
+
+/** `safety.smokeDetector` when it is on the I/O board: its pin or threshold, as the board reads it. */
+export function boardSmokeWiring(config: StationConfig): BoardSmokeWiring | undefined {
+  const sd = config.safety.smokeDetector;
+  if (!sd || !("board" in sd)) return undefined;
+  return { ...sd.board, activeLow: sd.activeLow };
+}
+
+/**
+ * The smoke detector on the I/O board (built with the occupancy hardware, which owns the board),
+ * in place of the power hardware's; in the simulator, `smoke` then drives the simulated board's
+ * pin or analog channel, so the smoke goes through Firmata like a real detector's.
+ */
+export function withBoardSmoke(
+  config: StationConfig,
+  power: PowerHardware,
+  board: BoardHandle | undefined,
+  deps: { clock: Clock; sim?: SimPower | undefined; peer?: FirmataBoardPeer | undefined },
+): PowerHardware {
+  const wiring = boardSmokeWiring(config);
+  const sd = config.safety.smokeDetector;
+  if (!wiring || !board || !sd) return power;
+  if (deps.sim && deps.peer) deps.sim.smokeOnBoard(deps.peer, wiring);
+  return { ...power, smokeDetector: new BoardSmokeDetector(board.board, wiring, sd.debounceMs, deps.clock) };
 }

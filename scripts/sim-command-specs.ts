@@ -2,7 +2,7 @@ import { isStationError } from "../config/errors.ts";
 import type { StationEvent } from "../controller/contract/events.ts";
 import type { EventBus } from "../controller/events/event-bus.ts";
 import { type CommandResult, type CommandSpec, defineCommand } from "../controller/subsystem.ts";
-import { simCommands } from "../simulator/sim-commands.ts";
+import { type SimCommand, simCommands } from "../simulator/sim-commands.ts";
 import type { SimControl } from "../simulator/station.ts";
 
 /** How long `sim tap` waits for the station's decision (a vpcd card takes a human's time). */
@@ -32,8 +32,10 @@ export function simCommandSpecs(
   bus: () => EventBus,
   readerIds: readonly string[],
   timeoutMs = TAP_ANSWER_MS,
+  /** more simulated parts' commands (the outlets' and the cabinet's faults) */
+  extra: Record<string, SimCommand> = {},
 ): CommandSpec[] {
-  return Object.entries(simCommands(control)).map(([name, c]) =>
+  return Object.entries({ ...simCommands(control), ...extra }).map(([name, c]) =>
     defineCommand({
       name: `sim.${name}`,
       summary: `simulator: ${c.summary}`,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { SimControl } from "./station.ts";
 
 /** on/off as a person types it, or as JSON says it */
-const onOff = z
+export const onOff = z
   .union([z.boolean(), z.enum(["on", "off", "true", "false"])])
   .transform((v) => v === true || v === "on" || v === "true")
   .describe("on or off");
@@ -14,7 +14,11 @@ export interface SimCommand {
   run(args: never): unknown;
 }
 
-function cmd<S extends z.ZodType>(summary: string, args: S, run: (a: z.output<S>) => unknown): SimCommand {
+export function cmd<S extends z.ZodType>(
+  summary: string,
+  args: S,
+  run: (a: z.output<S>) => unknown,
+): SimCommand {
   return { summary, args, run: run as (a: never) => unknown };
 }
 

@@ -120,7 +120,6 @@ describe("the waystation command", () => {
       ["contract", "asyncapi", "--nope"],
       ["power", "swap", "--nope"],
       ["face", "forget", "p-1", "--nope"],
-      ["central", "keygen", "--kid", "k", "--nope"],
     ]) {
       const r = await runCli(args);
       expect(r.code, args.join(" ")).toBe(2);

@@ -2,28 +2,35 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createSecretsFile } from "../config/secrets.ts";
 import { runCli } from "./support/child.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
 describe("waystation CLI", () => {
-  it("config validate accepts the shipped example", async () => {
-    // the example names /etc/waystation/secrets.yaml, which only an installed station has: the
-    // same file with a secrets file of its own
+  it("config validate accepts the shipped example, and checks the secrets file it names", async () => {
+    // The example names /etc/waystation/secrets.yaml: on this machine it may or may not exist,
+    // so the example is validated as shipped against a secrets file of its own.
     const dir = mkdtempSync(join(tmpdir(), "ws-example-"));
     const secrets = join(dir, "secrets.yaml");
-    createSecretsFile(secrets);
-    const example = join(ROOT, "config/examples/raspberry-pi.yaml");
-    const copy = join(dir, "raspberry-pi.yaml");
+    const example = readFileSync(join(ROOT, "config/examples/raspberry-pi.yaml"), "utf8");
+    expect(example).toContain("secretsFile: /etc/waystation/secrets.yaml");
+    const file = join(dir, "station.yaml");
     writeFileSync(
-      copy,
-      readFileSync(example, "utf8").replace(
+      file,
+      example.replace(
         "secretsFile: /etc/waystation/secrets.yaml",
-        `secretsFile: ${secrets}`,
+        `secretsFile: ${join(dir, "missing.yaml")}`,
       ),
     );
-    const r = await runCli(["config", "validate", copy]);
+    const missing = await runCli(["config", "validate", file]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout + missing.stderr).toContain("the settings are valid, but the secrets file is not");
+    expect((await runCli(["secrets", "init", secrets])).code).toBe(0);
+    writeFileSync(
+      file,
+      example.replace("secretsFile: /etc/waystation/secrets.yaml", `secretsFile: ${secrets}`),
+    );
+    const r = await runCli(["config", "validate", file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("valid (station sh-pudong-0042, real hardware)");
   });

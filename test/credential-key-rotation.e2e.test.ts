@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadSecretsFile } from "../config/secrets.ts";
 import type { ListEntry } from "../controller/contract/command-wire.ts";
-import { sealCredentialKey } from "../controller/remote/sealed-key.ts";
+import { sealCredentialKey, stationPublicKey } from "../controller/remote/sealed-key.ts";
 import {
   createIdentifierHasher,
   credentialKeyFingerprint,
@@ -40,8 +40,8 @@ describe("credential key rotation over a real Mosquitto", () => {
   const rotate = (args: Record<string, unknown>) =>
     central.command(a, commandEnvelope({ station: STATION, name: "credential-key-rotate", args }));
 
-  /** A full list with one card: `who`, hashed under `key`. */
-  async function pushList(key: string, card: string, who: string): Promise<void> {
+  /** A full list with one card: `who`, hashed under `key` (and named so). */
+  async function pushList(key: string, card: string, who: string, expected = "OK") {
     const entries: ListEntry[] = [
       {
         credential: createIdentifierHasher(key)("card-uid", uid(card)),
@@ -51,18 +51,21 @@ describe("credential key rotation over a real Mosquitto", () => {
         secondFactor: false,
       },
     ];
-    version++;
+    if (expected === "OK") version++;
     const [env] = listEnvelopes({
+      keyFingerprint: credentialKeyFingerprint(key),
       station: STATION,
       type: "full",
-      listVersion: version,
+      listVersion: expected === "OK" ? version : version + 1,
       entries,
       listHash: listHash(entries),
       perChunk: 10,
     });
     if (!env) throw new Error("no envelope");
     await central.publish("", signEnvelope(env, b));
-    expect(await central.reply(env.id)).toMatchObject({ status: "ok", code: "OK" });
+    const reply = await central.reply(env.id);
+    expect(reply).toMatchObject({ code: expected });
+    return reply;
   }
 
   async function decision(card: string): Promise<{ type: string; personId?: unknown; reason?: unknown }> {
@@ -85,6 +88,26 @@ describe("credential key rotation over a real Mosquitto", () => {
       data: { current: credentialKeyFingerprint(current), next: null, stationPublicKey: expect.any(String) },
     });
   });
+
+  it("a secrets file from before stationKey existed gets one at start; status then offers it", async () => {
+    const file = join(station.dir, "secrets.yaml");
+    await station.stop();
+    const old = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => !l.startsWith("stationKey:"))
+      .join("\n");
+    writeFileSync(file, old, { mode: 0o600 });
+    expect(loadSecretsFile(file).stationKey).toBeUndefined();
+    await station.start();
+    const added = loadSecretsFile(file);
+    expect(added.stationKey).toBeDefined();
+    expect(added.credentialKey).toBe(current);
+    const r = await rotate({ action: "status" });
+    expect(r).toMatchObject({
+      status: "ok",
+      data: { stationPublicKey: stationPublicKey(added.stationKey as string) },
+    });
+  }, 30_000);
 
   it("a key sealed to another station, or under a wrong fingerprint, is refused and changes nothing", async () => {
     const pub = String(
@@ -113,7 +136,10 @@ describe("credential key rotation over a real Mosquitto", () => {
   });
 
   it("during the window a card under the next key opens; after a rollback it is refused", async () => {
-    await pushList(nextKey, "04CC0001", "next-p1");
+    // a list under a key the station does not hold: refused, with its reason, and nothing moves
+    const refused = await pushList(nextKey, "04CC0001", "next-p1", "LIST_KEY_UNKNOWN");
+    expect(refused).toMatchObject({ status: "error", data: { current: credentialKeyFingerprint(current) } });
+    await central.event("credentials.list-rejected", (e) => e.code === "LIST_KEY_UNKNOWN");
     expect(await decision("04CC0001")).toMatchObject({ type: "access.denied" });
     const pub = String(
       ((await rotate({ action: "status" })).data as { stationPublicKey: string }).stationPublicKey,
@@ -124,13 +150,28 @@ describe("credential key rotation over a real Mosquitto", () => {
       sealed: sealCredentialKey(STATION, pub, nextKey),
     });
     expect(begun).toMatchObject({ status: "ok", data: { next: credentialKeyFingerprint(nextKey) } });
+    const began = await central.event("credentials.key-rotation", (e) => e.phase === "begun");
+    expect(began).toMatchObject({
+      old: credentialKeyFingerprint(current),
+      new: credentialKeyFingerprint(nextKey),
+      principal: `central:${a.kid}`,
+    });
+    expect(JSON.stringify(began)).not.toContain(nextKey);
+    await pushList(nextKey, "04CC0001", "next-p1");
     // the sealed key is what is kept on disk, never the key itself
     expect(readFileSync(join(station.dir, "data", "credential-key-rotation.json"), "utf8")).not.toContain(
       nextKey,
     );
     expect(await decision("04CC0001")).toMatchObject({ type: "access.granted", personId: "next-p1" });
-    expect(await rotate({ action: "rollback" })).toMatchObject({ status: "ok", data: { next: null } });
+    // the central list is under the next key: a rollback would strand it, unless forced
+    expect(await rotate({ action: "rollback" })).toMatchObject({ status: "error", code: "LIST_KEY_IN_USE" });
+    expect(await rotate({ action: "rollback", force: true })).toMatchObject({
+      status: "ok",
+      data: { next: null },
+    });
+    await central.event("credentials.key-rotation", (e) => e.phase === "rolled-back" && e.forced === true);
     expect(await decision("04CC0001")).toMatchObject({ type: "access.denied" });
+    await pushList(current, "04CC0009", "old-p9");
   });
 
   it("the window survives a restart; complete makes the next key current, for good", async () => {
@@ -153,6 +194,10 @@ describe("credential key rotation over a real Mosquitto", () => {
     });
     // Both keys during the window: the old list's card, then the centre's list under the next key.
     expect(await decision("04CC0002")).toMatchObject({ type: "access.granted" });
+    // the list is still under the current key: completing would strand it
+    expect(
+      await rotate({ action: "complete", fingerprint: credentialKeyFingerprint(nextKey) }),
+    ).toMatchObject({ code: "LIST_KEY_IN_USE", data: { request: "full" } });
     await pushList(nextKey, "04CC0001", "next-p1");
     expect(await decision("04CC0001")).toMatchObject({ type: "access.granted", personId: "next-p1" });
     expect(
@@ -170,8 +215,9 @@ describe("credential key rotation over a real Mosquitto", () => {
     await station.stop();
     await station.start();
     expect(await decision("04CC0001")).toMatchObject({ type: "access.granted", personId: "next-p1" });
-    // a card hashed under the old key only is not the next key's: refused
-    await pushList(current, "04CC0003", "old-p3");
+    await central.event("credentials.key-rotation", (e) => e.phase === "completed");
+    // a list under the old key is one the station no longer holds: refused
+    await pushList(current, "04CC0003", "old-p3", "LIST_KEY_UNKNOWN");
     expect(await decision("04CC0003")).toMatchObject({ type: "access.denied" });
   }, 60_000);
 });

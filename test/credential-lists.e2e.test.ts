@@ -4,7 +4,11 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadSecretsFile } from "../config/secrets.ts";
 import type { ListEntry } from "../controller/contract/command-wire.ts";
-import { createIdentifierHasher, parseHexIdentifier } from "../device/identity/hasher.ts";
+import {
+  createIdentifierHasher,
+  credentialKeyFingerprint,
+  parseHexIdentifier,
+} from "../device/identity/hasher.ts";
 import { afterDelta, listEnvelopes, listHash } from "../scripts/central/lists.ts";
 import { signEnvelope } from "../scripts/central/sign.ts";
 import { runCli } from "./support/child.ts";
@@ -26,6 +30,7 @@ describe("credential lists over a real Mosquitto", () => {
   const a = newKey("central-a");
   const b = newKey("central-b");
   let hashUid: (uid: string) => string;
+  let keyFingerprint: string;
 
   const filler = (n: number, prefix: string): ListEntry[] =>
     Array.from({ length: n }, (_, i) => ({
@@ -40,6 +45,7 @@ describe("credential lists over a real Mosquitto", () => {
   beforeAll(() => {
     const key = loadSecretsFile(join(station.dir, "secrets.yaml")).credentialKey;
     const hasher = createIdentifierHasher(key);
+    keyFingerprint = credentialKeyFingerprint(key);
     hashUid = (uid) => hasher("card-uid", parseHexIdentifier(uid) ?? new Uint8Array());
     v1 = [
       {
@@ -70,6 +76,7 @@ describe("credential lists over a real Mosquitto", () => {
 
   it("a full list in three chunks applies when the last arrives; the card on it opens the door", async () => {
     const envs = listEnvelopes({
+      keyFingerprint,
       station: STATION,
       type: "full",
       listVersion: 1,
@@ -102,6 +109,7 @@ describe("credential lists over a real Mosquitto", () => {
   it("a list with a chunk missing is never applied", async () => {
     const v2 = filler(30, "v2-");
     const envs = listEnvelopes({
+      keyFingerprint,
       station: STATION,
       type: "full",
       listVersion: 2,
@@ -120,6 +128,7 @@ describe("credential lists over a real Mosquitto", () => {
   it("a delta with a gap is refused with a request for a full list; nothing changes", async () => {
     const add = filler(1, "gap-");
     const [env] = listEnvelopes({
+      keyFingerprint,
       station: STATION,
       type: "delta",
       listVersion: 7,
@@ -139,6 +148,7 @@ describe("credential lists over a real Mosquitto", () => {
 
   it("a tampered chunk is rejected before it is staged", async () => {
     const [env] = listEnvelopes({
+      keyFingerprint,
       station: STATION,
       type: "full",
       listVersion: 9,
@@ -158,6 +168,7 @@ describe("credential lists over a real Mosquitto", () => {
     const removed = v1[2]?.credential ?? "";
     const next = afterDelta(v1, [blocked], [removed]);
     const [env] = listEnvelopes({
+      keyFingerprint,
       station: STATION,
       type: "delta",
       listVersion: 3,
@@ -206,6 +217,8 @@ describe("credential lists over a real Mosquitto", () => {
       file,
       "--chunk",
       "10",
+      "--key-fingerprint",
+      keyFingerprint,
       "--broker",
       broker.url,
     ]);

@@ -146,3 +146,46 @@ describe("thermal runaway in a cabinet slot", { timeout: 60_000 }, () => {
     expect([...(b.powerSim?.relays.values() ?? [])].some((r) => r.read())).toBe(false);
   });
 });
+
+describe("the outlets' opening hours (outlets.schedule) on the station's clock", { timeout: 60_000 }, () => {
+  it("refuse a start outside them with the reason, and end a running session when they close", async () => {
+    const s = await bootPowerStation(undefined, "", undefined, (y) =>
+      y.replace(
+        "  binding: occupant\n",
+        '  binding: occupant\n  schedule: [{ from: "08:00", to: "22:00" }]\n',
+      ),
+    );
+    booted = s.booted;
+    const b = s.booted;
+    // access.timezone is Asia/Shanghai by default: 23:30 there is after hours
+    b.sim?.control.setWallTime(Date.parse("2026-12-02T23:30:00+08:00"));
+    await waitFor(
+      () => b.station.state().outlets?.["phone-1"]?.outsideSchedule,
+      "the outlets closed",
+      10_000,
+    );
+    letIn(b);
+    expect(await run(b, "outlet", { outlet: "phone-1", action: "start" })).toMatchObject({ status: "error" });
+    expect(s.events.find((e) => e.type === "outlet.refused")).toMatchObject({
+      outlet: "phone-1",
+      reason: "outside-schedule",
+      source: "command",
+    });
+    expect(b.powerSim?.relays.get("phone-1")?.read()).toBe(false);
+    // two seconds before closing: a session runs, then the hours close on it
+    b.sim?.control.setWallTime(Date.parse("2026-12-02T21:59:58+08:00"));
+    await waitFor(() => b.station.state().outlets?.["phone-1"]?.outsideSchedule === false, "open", 10_000);
+    expect(await run(b, "outlet", { outlet: "phone-1", action: "start" })).toEqual({ status: "ok" });
+    expect(b.powerSim?.relays.get("phone-1")?.read()).toBe(true);
+    await waitFor(
+      () => s.events.find((e) => e.type === "outlet.session-ended"),
+      "the session ended at closing",
+      10_000,
+    );
+    expect(s.events.find((e) => e.type === "outlet.session-ended")).toMatchObject({
+      outlet: "phone-1",
+      reason: "schedule",
+    });
+    expect(b.powerSim?.relays.get("phone-1")?.read()).toBe(false);
+  });
+});

@@ -60,3 +60,43 @@ describe("after a SIGKILL", () => {
     expect(after.alarms.map((a) => a.alarm)).toEqual(["fire"]);
   });
 });
+
+describe("a safety alarm after a SIGKILL", () => {
+  let proc: StationProcess | undefined;
+  afterEach(() => proc?.kill());
+
+  it("keeps the outlets' and the cabinet's power cut until the technician's reset", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-restart-kill-safety-"));
+    const file = writeStationFile(dir, {
+      brokerUrl: `mqtt://127.0.0.1:${await freePort()}`,
+      extra: `modbus: [{ id: rs485, kind: simulated }]
+outlets: { list: [{ id: phone-1, kind: phone, bus: rs485, meterAddress: 1, relay: { pin: 5 } }] }
+safety: { smokeDetector: { pin: 16, debounceMs: 0 } }`,
+    });
+    type Safety = {
+      safety?: { active: string[]; latched: boolean };
+      alarms: { alarm: string; source?: string }[];
+    };
+    const status = async () => (await sendControl(socketFor({ config: file }), "status")).data as Safety;
+    proc = new StationProcess(["run", "--config", file]);
+    await proc.waitForLog("station ready");
+    // what `waystation sim smoke on` sends
+    expect((await sendControl(socketFor({ config: file }), "sim.smoke", { active: true })).status).toBe("ok");
+    expect((await status()).safety).toMatchObject({ active: ["smoke"], latched: true });
+    expect((await sendControl(socketFor({ config: file }), "sim.smoke", { active: false })).status).toBe(
+      "ok",
+    );
+    proc.kill("SIGKILL");
+    await proc.exit();
+
+    proc = new StationProcess(["run", "--config", file]);
+    await proc.waitForLog("station ready");
+    const after = await status();
+    expect(after.safety).toMatchObject({ active: [], latched: true });
+    expect(after.alarms).toContainEqual(expect.objectContaining({ alarm: "safety", source: "smoke" }));
+    expect((await sendControl(socketFor({ config: file }), "safety-reset", {})).status).toBe("ok");
+    const reset = await status();
+    expect(reset.safety?.latched).toBe(false);
+    expect(reset.alarms.some((a) => a.alarm === "safety")).toBe(false);
+  });
+});

@@ -29,6 +29,44 @@ cabinet: { bus: rs485, address: 10 }
     expect(text).toContain('no Modbus bus \\"other\\"');
     expect(text).toContain("already used by outlet p1");
   });
+  it("take the outlets' opening hours as an access schedule's name or as windows, and refuse an unknown name", () => {
+    const outlets = (schedule: string) =>
+      `${base}modbus: [{ id: rs485, kind: simulated }]
+access: { schedules: { day: [{ from: "08:00", to: "22:00" }] } }
+outlets: { schedule: ${schedule}, list: [{ id: p1, kind: phone, bus: rs485, meterAddress: 1, relay: { pin: 5 } }] }
+`;
+    expect(parseConfigText(outlets("day")).ok).toBe(true);
+    expect(parseConfigText(outlets('[{ days: [mon, tue], from: "07:00", to: "23:00" }]')).ok).toBe(true);
+    const r = parseConfigText(outlets("night"));
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r.ok ? [] : r.issues)).toContain('no schedule \\"night\\" in access.schedules');
+  });
+  it("put the smoke detector on the I/O board only when there is one, with fail-safe defaults", () => {
+    const smoke = (board: string) =>
+      `${base}${board}safety: { smokeDetector: { board: { analog: 1, threshold: 600 } } }
+`;
+    const without = parseConfigText(smoke(""));
+    expect(without.ok).toBe(false);
+    expect(JSON.stringify(without.ok ? [] : without.issues)).toContain("occupancy.board is not configured");
+    const r = parseConfigText(smoke("occupancy: { board: { port: simulated } }\n"));
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.config.safety.smokeDetector).toEqual({
+      board: { analog: 1, threshold: 600 },
+      activeLow: false,
+      debounceMs: 100,
+      offlineGraceMs: 5000,
+      offline: "cut-power",
+    });
+    const clash = parseConfigText(
+      `${base}occupancy: { board: { port: simulated }, outputs: { lights: { board: 8 } } }\nsafety: { smokeDetector: { board: { pin: 8 } } }\n`,
+    );
+    expect(JSON.stringify(clash.ok ? [] : clash.issues)).toContain(
+      "board pin 8 is already the lights output",
+    );
+    // a GPIO line is still a GPIO line
+    const gpio = parseConfigText(`${base}safety: { smokeDetector: { pin: 23 } }\n`);
+    expect(gpio.ok && gpio.config.safety.smokeDetector).toMatchObject({ pin: 23, activeLow: true });
+  });
   it("give lock safe every relay that can be read, one entry at a time, and name the rest", () => {
     const r = safePowerOutputs({
       outlets: {

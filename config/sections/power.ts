@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cabinetSchema } from "./cabinet.ts";
+import { timeWindowSchema } from "./door.ts";
 import { gpioInput, gpioOutput } from "./hardware.ts";
 
 /**
@@ -149,15 +150,62 @@ export const outletsSchema = z
       })
       .strict()
       .default({ maxConcurrent: 1, maxDailyWh: 800 }),
+    schedule: z
+      .union([z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/), z.array(timeWindowSchema).min(1)])
+      .optional()
+      .describe(
+        "opening hours of the outlets: the name of an access.schedules entry, or windows like it (local time in access.timezone, holidays from access.holidays); absent = always open. Outside them a start is refused (outside-schedule) and a running session is ended (reason schedule)",
+      ),
     list: z.array(outletSchema).default([]),
   })
   .strict();
 
+/** The smoke detector on the I/O board (occupancy.board): a digital pin or an analog threshold. */
+export const boardSmokeSchema = z
+  .object({
+    board: z.union([
+      z
+        .object({ pin: z.number().int().min(2).max(69).describe("digital pin, read with the pull-up on") })
+        .strict(),
+      z
+        .object({
+          analog: z.number().int().min(0).max(15).describe("analog channel (A0 = 0) of a smoke sensor"),
+          threshold: z.number().int().min(1).max(1022).describe("raw 0-1023: at or above it = smoke"),
+        })
+        .strict(),
+    ]),
+    activeLow: z
+      .boolean()
+      .default(false)
+      .describe(
+        "smoke reads low (a pin) or below the threshold (analog). Default: a normally-closed relay to ground opens on smoke, the pull-up reads high, and a cut wire reads as smoke",
+      ),
+    debounceMs: z.number().int().min(0).max(10_000).default(100).describe("a level must hold this long"),
+    offlineGraceMs: z
+      .number()
+      .int()
+      .min(500)
+      .max(60_000)
+      .default(5000)
+      .describe("the board unseen this long (unplugged, hung, not yet ready at start) applies `offline`"),
+    offline: z
+      .enum(["cut-power", "alarm"])
+      .default("cut-power")
+      .describe(
+        "board unseen: cut-power holds the outlets and the cabinet off until it is back (no latch, no door release); alarm treats it as smoke (latched, door released, sounder)",
+      ),
+  })
+  .strict();
+export type BoardSmokeConfig = z.output<typeof boardSmokeSchema>;
+
 export const safetySchema = z
   .object({
-    smokeDetector: gpioInput
+    smokeDetector: z
+      .union([gpioInput, boardSmokeSchema])
       .optional()
-      .describe("smoke detector relay (on the I/O board or a GPIO); active = smoke. Wire it normally-closed"),
+      .describe(
+        "smoke detector: a GPIO line ({ pin, activeLow, debounceMs }; wire it normally-closed) or a pin of the I/O board ({ board: { pin } } or { board: { analog, threshold } }); active = smoke",
+      ),
     cabinetPowerRelay: gpioOutput
       .optional()
       .describe("contactor feeding the cabinet's chargers; unpowered = cut"),
@@ -175,9 +223,12 @@ export const powerSections = {
 export function refinePowerWiring(
   c: {
     modbus: { id: string }[];
-    outlets?: { list: OutletConfig[] } | undefined;
+    outlets?: { list: OutletConfig[]; schedule?: string | readonly unknown[] | undefined } | undefined;
     cabinet?: { bus: string; address: number } | undefined;
     hardware?: { readers?: readonly { id: string }[] | undefined } | undefined;
+    access?: { schedules: Readonly<Record<string, unknown>> } | undefined;
+    occupancy?: { board?: unknown; outputs?: Readonly<Record<string, object | undefined>> } | undefined;
+    safety?: { smokeDetector?: object | undefined } | undefined;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -216,6 +267,28 @@ export function refinePowerWiring(
     atOutlet.set(o.reader, o.id);
   });
   if (c.cabinet) claim(c.cabinet.bus, c.cabinet.address, "the cabinet", ["cabinet"]);
+  if (c.safety?.smokeDetector && "board" in c.safety.smokeDetector && !c.occupancy?.board)
+    ctx.addIssue({
+      code: "custom",
+      path: ["safety", "smokeDetector", "board"],
+      message: "the smoke detector is on the I/O board, but occupancy.board is not configured",
+    });
+  const sd = c.safety?.smokeDetector;
+  const pin = sd && "board" in sd ? (sd.board as { pin?: number }).pin : undefined;
+  for (const [name, ref] of Object.entries(c.occupancy?.outputs ?? {}))
+    if (pin !== undefined && ref && "board" in ref && ref.board === pin)
+      ctx.addIssue({
+        code: "custom",
+        path: ["safety", "smokeDetector", "board", "pin"],
+        message: `board pin ${pin} is already the ${name} output (occupancy.outputs.${name})`,
+      });
+  const schedule = c.outlets?.schedule;
+  if (typeof schedule === "string" && !(schedule in (c.access?.schedules ?? {})))
+    ctx.addIssue({
+      code: "custom",
+      path: ["outlets", "schedule"],
+      message: `no schedule "${schedule}" in access.schedules`,
+    });
 }
 
 /** An output with a safe level (de-energised) that `lock safe` and the start of `run` drive. */

@@ -28,15 +28,18 @@ interface Row {
 export function centralTableDdl(name: string): string {
   return `CREATE TABLE IF NOT EXISTS ${name} (
   hash          BLOB PRIMARY KEY CHECK (length(hash) = 32),
-  person_id     TEXT NOT NULL,
+  ${ENTRY_COLUMNS}
+) WITHOUT ROWID;`;
+}
+
+/** A central entry's columns after its hash (the list's table, and its staged rows). */
+export const ENTRY_COLUMNS = `person_id     TEXT NOT NULL,
   role          TEXT NOT NULL CHECK (role IN ('worker', 'technician', 'admin')),
   status        TEXT NOT NULL CHECK (status IN ('active', 'blocked', 'lost')),
   valid_from    INTEGER,
   valid_until   INTEGER,
   schedule      TEXT,
-  second_factor INTEGER NOT NULL
-) WITHOUT ROWID;`;
-}
+  second_factor INTEGER NOT NULL`;
 
 const TABLES = ["central_credentials", "credentials"] as const;
 /** Rows in both tables (a credential in both counts twice: rare, and not worth a join). */
@@ -175,6 +178,27 @@ export class SqliteCredentialStore implements CredentialStore {
     const current = get("keyFingerprint");
     const next = get("keyFingerprintNext");
     return { ...(current ? { current } : {}), ...(next ? { next } : {}) };
+  }
+
+  /**
+   * The key the central list's rows are hashed under (controller/credentials/list-keys.ts), and
+   * how many there are. A list from before lists named their key was hashed under the store's.
+   */
+  centralListKey(): { fingerprint: string | undefined; count: number } {
+    const rows = (this.db
+      ?.prepare(
+        "SELECT key, value FROM meta WHERE key IN ('list_key_fingerprint', 'list_count', 'keyFingerprint')",
+      )
+      .all() ?? []) as { key: string; value: unknown }[];
+    const get = (k: string) => rows.find((r) => r.key === k)?.value;
+    const count = Number(get("list_count") ?? 0);
+    const fp = get("list_key_fingerprint") ?? get("keyFingerprint");
+    return { fingerprint: count > 0 && fp !== undefined ? String(fp) : undefined, count };
+  }
+
+  /** `fn` in an IMMEDIATE transaction: no other connection (a list apply) writes meanwhile. */
+  exclusive<T>(fn: () => T): T {
+    return this.requireDb().transaction(fn).immediate();
   }
 
   setKeyFingerprints(current: string, next: string | undefined): void {

@@ -32,10 +32,11 @@ const POWER_PANEL = `<section id="power">
     const sf = s.safety;
     document.getElementById("safetyBox").innerHTML = sf
       ? (sf.active.length ? "<b style='color:#b00'>" + esc(t("safetyAlarm", { what: sf.active.join(", ") })) + "</b>"
-        : sf.latched ? "<b style='color:#b60'>" + esc(t("safetyLatched")) + "</b> " + btn(t("resetTech"), "safety-reset", {}) : esc(t("safetyNormal")))
+        : sf.latched ? "<b style='color:#b60'>" + esc(t("safetyLatched")) + "</b> " + btn(t("resetTech"), "safety-reset", {}) : esc(t("safetyNormal"))) +
+        (sf.watchLost ? " <b style='color:#b60'>" + esc(t("smokeUnwatched")) + "</b>" : "")
       : "";
     const rows = Object.entries(s.outlets || {}).map(([id, o]) => "<tr><td>" + esc(id) + "</td><td>" + esc(o.kind) + "</td><td>" + esc(o.state) +
-      (o.quarantine ? " (" + esc(o.quarantine.reason) + ")" : "") + "</td><td>" + esc(t(o.relay ? "on" : "off")) + "</td><td>" + o.powerW.toFixed(1) + " W</td><td>" +
+      (o.quarantine ? " (" + esc(o.quarantine.reason) + ")" : "") + (o.outsideSchedule ? " (" + esc(t("outsideHours")) + ")" : "") + "</td><td>" + esc(t(o.relay ? "on" : "off")) + "</td><td>" + o.powerW.toFixed(1) + " W</td><td>" +
       (o.session ? esc(o.session.personId || "") + " " + o.session.energyWh + " Wh" : "") + "</td><td>" +
       (o.state === "quarantined" ? btn(t("clear"), "outlet", { outlet: id, action: "clear" }) : o.state === "charging" ? btn(t("stop"), "outlet", { outlet: id, action: "stop" }) : btn(t("start"), "outlet", { outlet: id, action: "start" })) + "</td></tr>");
     document.getElementById("outletTable").innerHTML = rows.length ? th("outlet", "kind", "state", "relay", "power", "session", "") + rows.join("") : "";

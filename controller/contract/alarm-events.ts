@@ -14,6 +14,7 @@ export const AlarmSchema = z
     "credential-store",
     "welfare",
     "sensor-fault",
+    "safety",
   ])
   .describe("which alarm; `source` names the reader or input when there are several");
 export type Alarm = z.output<typeof AlarmSchema>;

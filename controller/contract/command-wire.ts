@@ -81,6 +81,12 @@ export const CredentialListEnvelopeSchema = z
     ...WindowFields,
     listVersion: z.number().int().min(1),
     type: z.enum(["full", "delta"]),
+    keyFingerprint: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/, "a credential key fingerprint: 16 hex digits")
+      .describe(
+        "the fingerprint of the credential key the entries are hashed under (the same in every chunk); a key the station does not hold is LIST_KEY_UNKNOWN",
+      ),
     baseVersion: z.number().int().min(0).optional().describe("delta only: the version it applies on"),
     listHash: z
       .string()

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 const listType = z.enum(["full", "delta"]);
+const fingerprint = z.string().describe("a credential key fingerprint (16 hex digits), never the key");
 
 /** The central credential list's audit trail. */
 export const credentialListEvents = {
@@ -12,6 +13,7 @@ export const credentialListEvents = {
         .string()
         .describe("order-independent hash of the active list (docs/central-integration.md)"),
       listCount: z.number().int().min(0),
+      keyFingerprint: fingerprint.describe("the credential key the list is hashed under"),
       applied: z.number().int().min(0).describe("entries written or removed"),
       durationMs: z.number().int().min(0),
       principal: z.string(),
@@ -24,10 +26,30 @@ export const credentialListEvents = {
       listType: listType.optional(),
       code: z
         .string()
-        .describe("LIST_GAP (send a full list), LIST_STALE, LIST_INCOMPLETE, LIST_HASH_MISMATCH, ..."),
+        .describe(
+          "LIST_GAP (send a full list), LIST_STALE, LIST_INCOMPLETE, LIST_HASH_MISMATCH, LIST_KEY_UNKNOWN (hashed under a key the station does not hold), LIST_KEY_MISMATCH (a delta under another key than its list: send a full list), ...",
+        ),
       detail: z.string(),
     })
     .describe("a credential list (or chunk) was refused; the active list did not change"),
+  "credentials.key-rotation": z
+    .object({
+      phase: z
+        .enum(["begun", "completed", "rolled-back"])
+        .describe(
+          "begun: both keys accepted from now; completed: the new key is the only one; rolled-back: the new key was dropped",
+        ),
+      old: fingerprint.describe("the key that was current when the phase began"),
+      new: fingerprint.describe("the next key (completed: now current; rolled-back: dropped)"),
+      listKeyFingerprint: fingerprint
+        .nullable()
+        .describe("the key the active central list is hashed under (null: no central list)"),
+      forced: z
+        .boolean()
+        .describe("the station dropped the key its central list is hashed under (force: true)"),
+      principal: z.string(),
+    })
+    .describe("a credential key rotation changed phase (credential-key-rotate)"),
 } as const;
 
 /** `state.credentialList`: what the centre compares against its own list to see drift. */
@@ -35,6 +57,10 @@ export const CredentialListStateSchema = z.object({
   listVersion: z.number().int().min(0).describe("0: no central list applied yet"),
   listHash: z.string(),
   listCount: z.number().int().min(0),
+  keyFingerprint: z
+    .string()
+    .nullable()
+    .describe("the credential key the active list is hashed under (null: no central list)"),
   pending: z
     .object({
       listVersion: z.number().int(),

@@ -76,6 +76,7 @@ export const OutletStateSchema = z.object({
     .optional(),
   quarantine: z.object({ reason: FaultReasonSchema, detail: z.string(), since: z.string() }).optional(),
   stationCut: z.boolean().describe("held off by the station's safety coordinator"),
+  outsideSchedule: z.boolean().describe("outside outlets.schedule: starts are refused"),
 });
 
 export const ModbusStateSchema = z.record(

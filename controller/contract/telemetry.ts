@@ -67,7 +67,15 @@ export const TelemetrySchema = z.object({
     "who is inside and each sensor's health (with occupancy); a change of the figure, the welfare alert or a sensor's health is reported at once",
   ),
   credentialList: z
-    .object({ listVersion: z.number().int().min(0), listHash: z.string() })
+    .object({
+      listVersion: z.number().int().min(0),
+      listHash: z.string(),
+      keyFingerprint: z
+        .string()
+        .nullable()
+        .optional()
+        .describe("the credential key the list is hashed under"),
+    })
     .optional()
     .describe("the active central credential list, so the centre sees drift (with remote management)"),
 });

@@ -2,11 +2,15 @@ import Database, { type Database as Db } from "better-sqlite3";
 import type { CredentialListEnvelope } from "../contract/command-wire.ts";
 import { spawnBundledWorker } from "../workers/bundled-worker.ts";
 import { type ApplyResult, LIST_SCHEMA } from "./list-apply.ts";
+import { type ListKeyState, migrateListKeys, readListKeyState } from "./list-keys.ts";
+import { stageChunk } from "./list-stage.ts";
 
 export interface ListStatus {
   listVersion: number;
   listHash: string;
   listCount: number;
+  /** the fingerprint of the credential key the active list is hashed under (null: no list) */
+  keyFingerprint: string | null;
   /** a list being received: its version and how many of its chunks are in */
   pending?: { listVersion: number; type: "full" | "delta"; received: number; count: number } | undefined;
   applying: boolean;
@@ -20,7 +24,13 @@ export interface ListStatus {
 export class CredentialLists {
   private db: Db | undefined;
   private applying: Promise<ApplyResult> | undefined;
-  private status_: ListStatus = { listVersion: 0, listHash: "0".repeat(64), listCount: 0, applying: false };
+  private status_: ListStatus = {
+    listVersion: 0,
+    listHash: "0".repeat(64),
+    listCount: 0,
+    keyFingerprint: null,
+    applying: false,
+  };
 
   constructor(readonly file: string) {}
 
@@ -28,6 +38,8 @@ export class CredentialLists {
     const db = new Database(this.file);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
+    db.exec(LIST_SCHEMA);
+    migrateListKeys(db);
     db.exec(LIST_SCHEMA);
     this.db = db;
     this.refresh();
@@ -46,6 +58,11 @@ export class CredentialLists {
     return this.status_;
   }
 
+  /** The keys the station holds and the active list's, for the intake's check. */
+  keys(): ListKeyState {
+    return readListKeyState(this.required());
+  }
+
   /** Store one verified chunk; true when every chunk of its list is in. */
   stage(env: CredentialListEnvelope): { received: number; count: number; complete: boolean } {
     const db = this.required();
@@ -58,21 +75,7 @@ export class CredentialLists {
     db: Db,
     env: CredentialListEnvelope,
   ): { received: number; count: number; complete: boolean } {
-    db.prepare(
-      `INSERT OR REPLACE INTO list_chunks (list_version, type, idx, count, base_version, list_hash, entries, remove)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      env.listVersion,
-      env.type,
-      env.chunk.index,
-      env.chunk.count,
-      env.baseVersion ?? null,
-      env.listHash,
-      JSON.stringify(env.entries),
-      JSON.stringify(env.remove),
-    );
-    // A newer list supersedes any older partial one.
-    db.prepare("DELETE FROM list_chunks WHERE list_version < ?").run(env.listVersion);
+    stageChunk(db, env);
     const received = (
       db
         .prepare("SELECT count(*) AS n FROM list_chunks WHERE list_version = ? AND type = ?")
@@ -136,6 +139,7 @@ export class CredentialLists {
       listVersion: Number(meta.get("list_version") ?? 0),
       listHash: String(meta.get("list_hash") ?? "0".repeat(64)),
       listCount: Number(meta.get("list_count") ?? 0),
+      keyFingerprint: meta.has("list_key_fingerprint") ? String(meta.get("list_key_fingerprint")) : null,
       pending: pending
         ? { listVersion: pending.v, type: pending.type, received: pending.n, count: pending.c }
         : undefined,

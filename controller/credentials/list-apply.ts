@@ -1,11 +1,11 @@
 import type { Database as Db } from "better-sqlite3";
-import { centralTableDdl } from "../access/sqlite-credential-store.ts";
-import type { ListEntry } from "../contract/command-wire.ts";
+import { centralTableDdl, ENTRY_COLUMNS } from "../access/sqlite-credential-store.ts";
 import { checkedEntry, type ListApplyCode, ListApplyError } from "./list-entry-check.ts";
+import { type HashedEntry, ListHash } from "./list-hash.ts";
+import { listKeyRefusal, readListKeyState } from "./list-keys.ts";
+import { entryRow } from "./list-stage.ts";
 
 export type { ListApplyCode };
-
-import { type HashedEntry, ListHash } from "./list-hash.ts";
 
 /** The staging table and the list's meta rows, beside the credential store's own tables. */
 export const LIST_SCHEMA = `
@@ -17,9 +17,20 @@ CREATE TABLE IF NOT EXISTS list_chunks (
   count        INTEGER NOT NULL,
   base_version INTEGER,
   list_hash    TEXT NOT NULL,
+  key_fingerprint TEXT NOT NULL,
   entries      TEXT NOT NULL,
   remove       TEXT NOT NULL,
+  n_entries    INTEGER NOT NULL,
+  entries_hash TEXT NOT NULL,
   PRIMARY KEY (list_version, type, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS list_rows (
+  list_version  INTEGER NOT NULL,
+  idx           INTEGER NOT NULL,
+  n             INTEGER NOT NULL,
+  hash          BLOB NOT NULL CHECK (length(hash) = 32),
+  ${ENTRY_COLUMNS},
+  PRIMARY KEY (list_version, idx, n)
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES
   ('list_version', 0), ('list_hash', '${"0".repeat(64)}'), ('list_count', 0);
@@ -31,6 +42,7 @@ export type ApplyResult =
       listVersion: number;
       listHash: string;
       listCount: number;
+      keyFingerprint: string;
       applied: number;
       durationMs: number;
     }
@@ -41,6 +53,9 @@ interface ChunkMeta {
   count: number;
   base_version: number | null;
   list_hash: string;
+  key_fingerprint: string;
+  n_entries: number;
+  entries_hash: string;
 }
 
 interface ChunkBody {
@@ -78,20 +93,21 @@ function stored(credential: string, r: StoredRow): HashedEntry {
 /**
  * Apply a staged list (every chunk of `listVersion`) in ONE transaction on `db`: the door's
  * connection keeps reading the previous list (WAL) until the commit, then sees the new one
- * whole. The list's hash is recomputed as it is written and must equal the signed `listHash`;
+ * whole. The list's hash, recomputed from what was received (a full list's share by share as
+ * its chunks were staged, a delta's as it is written), must equal the signed `listHash`;
  * otherwise everything rolls back. Runs in a worker thread on its own connection.
  */
 export function applyStagedList(db: Db, req: { listVersion: number; type: "full" | "delta" }): ApplyResult {
   const started = performance.now();
   let applied = 0;
-  let result: { listHash: string; listCount: number } | undefined;
+  let result: { listHash: string; listCount: number; keyFingerprint: string } | undefined;
   // A million random keys land all over the B-tree: a big page cache while writing, given back after.
   db.pragma("cache_size = -65536");
   try {
     db.transaction(() => {
       const chunks = db
         .prepare(
-          "SELECT idx, count, base_version, list_hash FROM list_chunks WHERE list_version = ? AND type = ? ORDER BY idx",
+          "SELECT idx, count, base_version, list_hash, key_fingerprint, n_entries, entries_hash FROM list_chunks WHERE list_version = ? AND type = ? ORDER BY idx",
         )
         .all(req.listVersion, req.type) as ChunkMeta[];
       // One chunk's body at a time: a million entries never sit in memory at once.
@@ -109,9 +125,22 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
       ) {
         throw new ListApplyError("LIST_INCOMPLETE", `${chunks.length} of ${first?.count ?? "?"} chunks`);
       }
-      if (chunks.some((c) => c.list_hash !== first.list_hash || c.base_version !== first.base_version)) {
-        throw new ListApplyError("LIST_INCOMPLETE", "the chunks disagree on listHash or baseVersion");
+      if (
+        chunks.some(
+          (c) =>
+            c.list_hash !== first.list_hash ||
+            c.base_version !== first.base_version ||
+            c.key_fingerprint !== first.key_fingerprint,
+        )
+      ) {
+        throw new ListApplyError(
+          "LIST_INCOMPLETE",
+          "the chunks disagree on listHash, baseVersion or keyFingerprint",
+        );
       }
+      // Checked again here, under the write lock: a rotation may have ended since the intake.
+      const refusal = listKeyRefusal(readListKeyState(db), first.key_fingerprint, req.type);
+      if (refusal) throw new ListApplyError(refusal.code, refusal.detail);
       const current = Number(metaValue(db, "list_version"));
       if (req.listVersion <= current) {
         throw new ListApplyError("LIST_STALE", `version ${req.listVersion} is not newer than ${current}`);
@@ -128,8 +157,10 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
         applied = d.applied;
         listCount = before + d.net;
       } else {
+        // The entries' hash was taken chunk by chunk as each was staged: their sum is the list's.
         hash = new ListHash();
-        applied = applyFull(db, bodies(), hash);
+        for (const c of chunks) hash.addSum(c.entries_hash);
+        applied = applyFull(db, req.listVersion, chunks);
         listCount = applied;
       }
       if (hash.hex() !== first.list_hash) {
@@ -139,22 +170,34 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
       setMeta.run(req.listVersion, "list_version");
       setMeta.run(hash.hex(), "list_hash");
       setMeta.run(listCount, "list_count");
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('list_key_fingerprint', ?)").run(
+        first.key_fingerprint,
+      );
       // The store's count moves by the list's change: recounting two million rows would not.
       db.prepare("UPDATE meta SET value = value + ? WHERE key = 'count'").run(listCount - before);
       db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'version'").run();
-      db.prepare("DELETE FROM list_chunks WHERE list_version <= ?").run(req.listVersion);
-      result = { listHash: hash.hex(), listCount };
-    })();
+      dropStaged(db, req.listVersion);
+      result = { listHash: hash.hex(), listCount, keyFingerprint: first.key_fingerprint };
+      // IMMEDIATE: the write lock from the first read, so the key check above and the commit see
+      // the same keys (a rotation's complete on the main thread waits for the apply, not between).
+    }).immediate();
   } catch (err) {
     // A list that can never apply is dropped from staging, so the centre can send it again.
-    db.prepare("DELETE FROM list_chunks WHERE list_version = ? AND type = ?").run(req.listVersion, req.type);
+    db.transaction(() => {
+      db.prepare("DELETE FROM list_chunks WHERE list_version = ? AND type = ?").run(
+        req.listVersion,
+        req.type,
+      );
+      if (req.type === "full")
+        db.prepare("DELETE FROM list_rows WHERE list_version = ?").run(req.listVersion);
+    })();
     if (err instanceof ListApplyError) return { ok: false, code: err.code, detail: err.message };
     return { ok: false, code: "LIST_APPLY_FAILED", detail: err instanceof Error ? err.message : String(err) };
   } finally {
     db.pragma("cache_size = -512");
     db.pragma("shrink_memory");
   }
-  const r = result as unknown as { listHash: string; listCount: number };
+  const r = result as unknown as { listHash: string; listCount: number; keyFingerprint: string };
   return {
     ok: true,
     listVersion: req.listVersion,
@@ -164,42 +207,21 @@ export function applyStagedList(db: Db, req: { listVersion: number; type: "full"
   };
 }
 
-/** An entry as the store's columns, the credential as hex (the statements unhex it). */
-function row(e: ListEntry) {
-  return [
-    e.credential,
-    e.personId,
-    e.role,
-    e.status,
-    e.validFrom ?? null,
-    e.validUntil ?? null,
-    e.schedule ?? null,
-    e.secondFactor ? 1 : 0,
-  ] as const;
-}
-
-/** A full list: a fresh table written in key order, swapped in for the previous list. */
-function applyFull(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): number {
-  // Unsorted rows first into a plain temporary heap (appends only), then one sorted copy: a
-  // B-tree written in key order fills its pages once, instead of a million random inserts.
-  db.exec(`DROP TABLE IF EXISTS temp.incoming;
-    CREATE TEMP TABLE incoming (hash BLOB NOT NULL, person_id TEXT NOT NULL, role TEXT NOT NULL,
-      status TEXT NOT NULL, valid_from INTEGER, valid_until INTEGER, schedule TEXT, second_factor INTEGER NOT NULL)`);
-  const load = db.prepare("INSERT INTO temp.incoming VALUES (unhex(?), ?, ?, ?, ?, ?, ?, ?)");
+/**
+ * A full list: its rows, staged as each chunk arrived (list-stage.ts), copied in key order into
+ * a fresh table that is swapped in for the previous list. A B-tree written in key order fills
+ * its pages once, instead of a million random inserts; nothing is parsed or hashed here.
+ */
+function applyFull(db: Db, listVersion: number, chunks: readonly ChunkMeta[]): number {
   let total = 0;
-  for (const chunk of chunks) {
-    const entries: unknown = JSON.parse(chunk.entries);
-    if (!Array.isArray(entries)) throw new ListApplyError("LIST_INVALID", "a staged chunk is not a list");
-    for (const raw of entries) {
-      const e = checkedEntry(raw, total);
-      hash.add(e);
-      load.run(...row(e));
-      total++;
-    }
-  }
+  for (const c of chunks) total += c.n_entries;
   db.exec(`DROP TABLE IF EXISTS central_next; ${centralTableDdl("central_next")}`);
-  const r = db.prepare("INSERT OR IGNORE INTO central_next SELECT * FROM temp.incoming ORDER BY hash").run();
-  db.exec("DROP TABLE temp.incoming");
+  const r = db
+    .prepare(
+      `INSERT OR IGNORE INTO central_next SELECT hash, person_id, role, status, valid_from, valid_until,
+         schedule, second_factor FROM list_rows WHERE list_version = ? ORDER BY hash`,
+    )
+    .run(listVersion);
   if (r.changes !== total)
     throw new ListApplyError("LIST_DUPLICATE", `${total - r.changes} credential(s) appear twice`);
   // The swap: the door's connection reads the old table until the commit, the new one after.
@@ -207,6 +229,14 @@ function applyFull(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): number 
     ALTER TABLE central_next RENAME TO central_credentials;
     CREATE INDEX central_credentials_person ON central_credentials (person_id);`);
   return total;
+}
+
+/** Staging up to `listVersion` goes; a table with nothing newer is emptied whole (no row-by-row delete). */
+function dropStaged(db: Db, listVersion: number): void {
+  db.prepare("DELETE FROM list_chunks WHERE list_version <= ?").run(listVersion);
+  const newer = db.prepare("SELECT 1 FROM list_rows WHERE list_version > ? LIMIT 1").get(listVersion);
+  if (newer) db.prepare("DELETE FROM list_rows WHERE list_version <= ?").run(listVersion);
+  else db.exec("DELETE FROM list_rows");
 }
 
 const UPSERT_SET = `ON CONFLICT (hash) DO UPDATE SET person_id = excluded.person_id, role = excluded.role,
@@ -242,7 +272,7 @@ function applyDelta(db: Db, chunks: Iterable<ChunkBody>, hash: ListHash): { appl
       const old = find.get(key) as StoredRow | undefined;
       if (old) hash.remove(stored(e.credential, old));
       else net++;
-      upsert.run(...row(e));
+      upsert.run(...entryRow(e));
       hash.add(e);
       applied++;
     }

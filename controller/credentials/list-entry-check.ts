@@ -6,7 +6,9 @@ export type ListApplyCode =
   | "LIST_STALE"
   | "LIST_HASH_MISMATCH"
   | "LIST_DUPLICATE"
-  | "LIST_INVALID";
+  | "LIST_INVALID"
+  | "LIST_KEY_UNKNOWN"
+  | "LIST_KEY_MISMATCH";
 
 export class ListApplyError extends Error {
   constructor(

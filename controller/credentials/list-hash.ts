@@ -56,6 +56,13 @@ export class ListHash {
     return h;
   }
 
+  /** Add another list's hash (64 hex): the hash of the union of two disjoint lists. */
+  addSum(hex: string): void {
+    const other = ListHash.fromHex(hex);
+    for (let k = 0; k < LANES; k++) this.lanes[k] = (this.lanes[k] ?? 0) + (other.lanes[k] ?? 0);
+    if (++this.pending >= this.foldEvery) this.fold();
+  }
+
   add(e: HashedEntry): void {
     this.addDigest(sha256(entryLine(e)), 1);
   }

@@ -4,6 +4,7 @@ import type { EventBus } from "../events/event-bus.ts";
 import type { CommandIntake, SignedHandler } from "../remote/command-intake.ts";
 import type { CommandReply } from "../remote/command-router.ts";
 import type { CredentialLists } from "./credential-lists.ts";
+import { listKeyRefusal } from "./list-keys.ts";
 
 /**
  * The `credentials` topic: a signed list or one chunk of it. Each chunk is verified like a
@@ -33,6 +34,8 @@ export function credentialListHandler(
       log.warn({ code, detail, listVersion: env.listVersion, type: env.type }, "credential list refused");
       return { id: env.id, status: "error", code, data: { detail, ...data } };
     };
+    const keyed = listKeyRefusal(lists.keys(), env.keyFingerprint, env.type);
+    if (keyed) return refuse(keyed.code, keyed.detail, keyed.data);
     const current = lists.status();
     if (env.type === "delta" && env.baseVersion !== current.listVersion) {
       return refuse(
@@ -76,6 +79,7 @@ export function credentialListHandler(
       listType: env.type,
       listHash: result.listHash,
       listCount: result.listCount,
+      keyFingerprint: result.keyFingerprint,
       applied: result.applied,
       durationMs: result.durationMs,
       principal: `central:${v.kid}`,
@@ -88,7 +92,12 @@ export function credentialListHandler(
       id: env.id,
       status: "ok",
       code: "OK",
-      data: { listVersion: result.listVersion, listHash: result.listHash, listCount: result.listCount },
+      data: {
+        listVersion: result.listVersion,
+        listHash: result.listHash,
+        listCount: result.listCount,
+        keyFingerprint: result.keyFingerprint,
+      },
     };
   };
 }

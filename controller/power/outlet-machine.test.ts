@@ -8,6 +8,7 @@ import {
   relayOn,
   step,
 } from "./outlet-machine.ts";
+import { OutletSchedule } from "./outlet-schedule.ts";
 
 const L: OutletLimits = {
   maxCurrentA: 10,
@@ -217,16 +218,33 @@ const CUTS: { cut: string; inputs: OutletInput[]; refusal: string }[] = [
     refusal: "station-safety",
   },
 ];
-const SOURCES: { source: string; inputs: OutletInput[] }[] = [
-  { source: "a person's session", inputs: [start("session", 10)] },
-  { source: "a remote or local command", inputs: [start("command", 10)] },
+/** The real feed (outlet-schedule.ts): 08:00-22:00 in Asia/Shanghai, read at these wall times. */
+const HOURS = [
+  { days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const, from: "08:00", to: "22:00" },
+];
+const at = (hhmm: string) => Date.parse(`2026-12-02T${hhmm}:00+08:00`);
+function fed(times: string[], holidays: string[] = []): OutletInput[] {
+  const hours = new OutletSchedule(HOURS, "Asia/Shanghai", new Set(holidays));
+  return times.flatMap((t, i) => {
+    const input = hours.next(at(t), 10 + i);
+    return input ? [input] : [];
+  });
+}
+const SOURCES: { source: string; inputs: () => OutletInput[] }[] = [
+  { source: "a person's session", inputs: () => [start("session", 10)] },
+  { source: "a remote or local command", inputs: () => [start("command", 10)] },
+  { source: "a tap at the outlet's reader", inputs: () => [start("tap", 10)] },
   {
-    source: "the schedule opening",
-    inputs: [{ type: "schedule", allowed: true, atMs: 10 }, start("schedule", 11)],
+    source: "the schedule opening at 08:00",
+    inputs: () => [...fed(["07:59", "08:00"]), start("session", 20)],
+  },
+  {
+    source: "a command inside the opening hours",
+    inputs: () => [...fed(["12:00"]), start("command", 20)],
   },
   {
     source: "a stop-then-start by command",
-    inputs: [{ type: "stop", source: "command", atMs: 10 }, start("command", 11)],
+    inputs: () => [{ type: "stop", source: "command", atMs: 10 }, start("command", 11)],
   },
 ];
 
@@ -236,7 +254,7 @@ describe("safety outranks every source of control", () => {
       it(`${source} loses to ${cut}`, () => {
         const afterCut = run(cutInputs, charging);
         expect(afterCut.relay).toBe(false);
-        const r = run(inputs, afterCut.state);
+        const r = run(inputs(), afterCut.state);
         expect(r.relay).toBe(false);
         expect(r.effects).toContain(`refused:${refusal}`);
       });
@@ -244,5 +262,88 @@ describe("safety outranks every source of control", () => {
   it("a command's own session is cut like a person's", () => {
     const cmd = run([start("command")]).state;
     for (const { inputs } of CUTS) expect(run(inputs, cmd).relay).toBe(false);
+  });
+});
+
+/** The opening hours through the real feed: closed hours lose to nothing and end what runs. */
+describe("outlet opening hours (outlets.schedule, the real feed)", () => {
+  it.each<{
+    name: string;
+    inputs: () => OutletInput[];
+    from?: OutletState;
+    relay: boolean;
+    effects: string[];
+  }>([
+    {
+      name: "closing at 22:00 ends a running session (reason schedule)",
+      inputs: () => fed(["21:59", "22:00"]),
+      from: charging,
+      relay: false,
+      effects: ["ended:schedule"],
+    },
+    {
+      name: "a person's start after hours is refused",
+      inputs: () => [...fed(["23:30"]), start("session", 20)],
+      relay: false,
+      effects: ["refused:outside-schedule"],
+    },
+    {
+      name: "a command before opening is refused",
+      inputs: () => [...fed(["07:59"]), start("command", 20)],
+      relay: false,
+      effects: ["refused:outside-schedule"],
+    },
+    {
+      name: "a tap after hours is refused",
+      inputs: () => [...fed(["03:00"]), start("tap", 20)],
+      relay: false,
+      effects: ["refused:outside-schedule"],
+    },
+    {
+      name: "opening again lets a start through",
+      inputs: () => [...fed(["07:00", "08:00"]), start("session", 20)],
+      relay: true,
+      effects: ["started"],
+    },
+    {
+      name: "a holiday without hol windows is closed all day",
+      inputs: () => [...fed(["12:00"], ["2026-12-02"]), start("session", 20)],
+      relay: false,
+      effects: ["refused:outside-schedule"],
+    },
+    {
+      name: "inside the hours, the feed does not end a session",
+      inputs: () => fed(["09:00", "21:59"]),
+      from: charging,
+      relay: true,
+      effects: [],
+    },
+  ])("$name", ({ inputs, from, relay, effects }) => {
+    const r = run(inputs(), from);
+    expect(r.relay).toBe(relay);
+    expect(r.effects).toEqual(effects);
+  });
+
+  it("a named access schedule is resolved in access.timezone; no schedule = always open", () => {
+    const named = OutletSchedule.fromConfig({
+      outlets: {
+        binding: "occupant",
+        occupantWindowMin: 240,
+        fairUse: { maxConcurrent: 1, maxDailyWh: 800 },
+        list: [],
+        schedule: "day",
+      },
+      access: {
+        schedules: { day: HOURS.map((w) => ({ ...w, days: [...w.days] })) },
+        holidays: [],
+        timezone: "Asia/Urumqi",
+      },
+    } as unknown as Parameters<typeof OutletSchedule.fromConfig>[0]);
+    // 08:30 in Shanghai is 06:30 in Urumqi (UTC+6): closed there.
+    expect(named.allows(at("08:30"))).toBe(false);
+    expect(named.allows(at("10:30"))).toBe(true);
+    const none = new OutletSchedule(undefined, "Asia/Shanghai", new Set());
+    expect(none.allows(at("03:00"))).toBe(true);
+    expect(none.next(at("03:00"), 0)).toBeUndefined();
   });
 });

@@ -39,6 +39,7 @@ export function outletsState(
       currentA: o.currentA,
       energyWh: o.energyWh,
       stationCut: o.state.stationCut,
+      outsideSchedule: o.state.scheduleOff,
       ...(s
         ? {
             session: {

@@ -26,6 +26,7 @@ import {
   relayOn,
   step,
 } from "./outlet-machine.ts";
+import { OutletSchedule } from "./outlet-schedule.ts";
 import { outletSelftestSteps, SELFTEST_CREDENTIAL, SELFTEST_PERSON } from "./outlet-selftest.ts";
 import { type Outlet, outletsState } from "./outlet-state.ts";
 
@@ -57,6 +58,7 @@ export class OutletsSubsystem implements Subsystem {
   private readonly bus: EventBus;
   private readonly log: Logger;
   private tickTimer: TimerHandle | undefined;
+  private readonly schedule: OutletSchedule;
   private stationCut = false;
   private started = false;
   private restored = false;
@@ -70,6 +72,7 @@ export class OutletsSubsystem implements Subsystem {
     this.log = ctx.logger.child({ module: "outlets" });
     this.occupant = new Occupant(ctx.bus, this.clock, (cfg?.occupantWindowMin ?? 240) * 60_000);
     this.daily = new DailyEnergy(localDay(ctx.config.door.passage.timezone));
+    this.schedule = OutletSchedule.fromConfig(ctx.config);
     for (const o of cfg?.list ?? []) {
       this.outlets.set(o.id, {
         cfg: o,
@@ -394,7 +397,12 @@ export class OutletsSubsystem implements Subsystem {
   }
 
   private tick(): void {
-    for (const id of this.outlets.keys()) this.dispatch(id, { type: "tick", atMs: this.clock.monotonic() });
+    const hours = this.schedule.next(this.clock.now(), this.clock.monotonic());
+    if (hours) this.log.info({ open: hours.allowed }, hours.allowed ? "outlets open" : "outlets closed");
+    for (const id of this.outlets.keys()) {
+      if (hours) this.dispatch(id, hours);
+      this.dispatch(id, { type: "tick", atMs: this.clock.monotonic() });
+    }
     this.tickTimer = this.clock.setTimeout(() => this.tick(), TICK_MS);
   }
 

@@ -4,14 +4,20 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { replaceCredentialKey } from "../../config/secrets.ts";
 import { credentialKeyFingerprint, type RotatingHasher } from "../../device/identity/hasher.ts";
+import type { EventBus } from "../events/event-bus.ts";
 import { readFileIfExists, writeFileDurably } from "../persist/durable-file.ts";
-import { type CommandResult, type CommandSpec, defineCommand } from "../subsystem.ts";
+import { principalName } from "../principal.ts";
+import { type CommandResult, type CommandSpec, defineCommand, type Principal } from "../subsystem.ts";
 import { openSealedKey, type SealedKey, SealedKeySchema, stationPublicKey } from "./sealed-key.ts";
 
 /** What the credential store keeps about the key its hashes were made with. */
 export interface KeyFingerprintStore {
   keyFingerprints(): { current?: string; next?: string };
   setKeyFingerprints(current: string, next: string | undefined): void;
+  /** the key the central list is hashed under, and its size (0: no central list) */
+  centralListKey(): { fingerprint: string | undefined; count: number };
+  /** `fn` under the store's write lock; throws an error with code SQLITE_BUSY when it stays taken */
+  exclusive<T>(fn: () => T): T;
 }
 
 export interface KeyRotationDeps {
@@ -36,9 +42,11 @@ const fingerprint = z.string().regex(/^[0-9a-f]{16}$/, "a credential key fingerp
 export const KeyRotateArgs = z.discriminatedUnion("action", [
   z.object({ action: z.literal("status") }).strict(),
   z.object({ action: z.literal("begin"), fingerprint, sealed: SealedKeySchema }).strict(),
-  z.object({ action: z.literal("complete"), fingerprint }).strict(),
-  z.object({ action: z.literal("rollback") }).strict(),
+  z.object({ action: z.literal("complete"), fingerprint, force: z.boolean().default(false) }).strict(),
+  z.object({ action: z.literal("rollback"), force: z.boolean().default(false) }).strict(),
 ]);
+
+type Phase = "begun" | "completed" | "rolled-back";
 
 /**
  * `credential-key-rotate`: a window in which cards hashed under the current and the next
@@ -85,23 +93,86 @@ export class KeyRotation {
     };
   }
 
-  commands(now: () => number): CommandSpec[] {
+  /** `events`: the station's bus, read when a command runs (the rotation is built before it). */
+  commands(now: () => number, events?: () => EventBus): CommandSpec[] {
+    const audit = (phase: Phase, old: string, next: string, forced: boolean, by: Principal) =>
+      events?.().emit("credentials.key-rotation", {
+        phase,
+        old,
+        new: next,
+        listKeyFingerprint: this.deps.store?.centralListKey().fingerprint ?? null,
+        forced,
+        principal: principalName(by),
+      });
     return [
       defineCommand({
         name: "credential-key-rotate",
         summary:
           "credential key rotation: begin (accept the current and a sealed next key), complete (the next becomes current), rollback, status",
         args: KeyRotateArgs,
-        run: async (args) => {
+        run: async (args, ctx) => {
           if (args.action === "status") return { status: "ok", data: this.status() };
-          if (args.action === "begin") return this.begin(args.fingerprint, args.sealed, now());
-          if (args.action === "complete") return this.complete(args.fingerprint);
-          if (!this.next) return { status: "error", code: "NO_ROTATION" };
-          this.rollback();
-          return { status: "ok", data: this.status() };
+          const old = credentialKeyFingerprint(this.current);
+          if (args.action === "begin") {
+            const r = this.begin(args.fingerprint, args.sealed, now());
+            if (r.status === "ok") audit("begun", old, args.fingerprint, false, ctx.principal);
+            return r;
+          }
+          const next = this.next;
+          if (!next) return { status: "error", code: "NO_ROTATION" };
+          const fp = credentialKeyFingerprint(next);
+          if (args.action === "complete" && args.fingerprint !== fp)
+            return { status: "error", code: "KEY_FINGERPRINT_MISMATCH", data: this.status() };
+          // The key the central list is hashed under is not dropped unless the centre says so:
+          // every central card would be refused until the next full list.
+          const dropped = args.action === "complete" ? old : fp;
+          let forced = false;
+          let r: CommandResult;
+          try {
+            // Under the store's write lock: a list apply is not between the check and the change.
+            r = this.exclusive(() => {
+              const inUse = this.listUnder(dropped);
+              if (inUse && !args.force) return inUse;
+              forced = inUse !== undefined;
+              if (args.action === "complete") return this.complete(args.fingerprint);
+              this.rollback();
+              return { status: "ok", data: this.status() };
+            });
+          } catch (err) {
+            if ((err as { code?: unknown }).code !== "SQLITE_BUSY") throw err;
+            return {
+              status: "error",
+              code: "LIST_BUSY",
+              data: { detail: "a credential list is being applied; send this again after its reply" },
+            };
+          }
+          if (r.status === "ok")
+            audit(args.action === "complete" ? "completed" : "rolled-back", old, fp, forced, ctx.principal);
+          return r;
         },
       }),
     ];
+  }
+
+  private exclusive(fn: () => CommandResult): CommandResult {
+    const store = this.deps.store;
+    return store ? store.exclusive(fn) : fn();
+  }
+
+  /** LIST_KEY_IN_USE when the central list is hashed under `fp`, the key about to be dropped. */
+  private listUnder(fp: string): CommandResult | undefined {
+    const list = this.deps.store?.centralListKey();
+    if (!list || list.count === 0 || list.fingerprint !== fp) return undefined;
+    return {
+      status: "error",
+      code: "LIST_KEY_IN_USE",
+      data: {
+        detail: `the central list (${list.count} entries) is hashed under key ${fp}, which this would drop: send the full list under the key that stays first, or repeat with "force": true`,
+        listKeyFingerprint: fp,
+        request: "full",
+        ...this.status(),
+      },
+    };
   }
 
   private begin(fp: string, sealed: SealedKey, at: number): CommandResult {
@@ -110,7 +181,12 @@ export class KeyRotation {
       return {
         status: "error",
         code: "STATION_KEY_MISSING",
-        data: { detail: "no stationKey in the secrets file" },
+        data: {
+          detail:
+            "no stationKey in the secrets file, and the station could not add one at start (the file is not writable)",
+          // no path in the reply: it goes to the centre (the station's log names the file)
+          hint: 'let the service user write the secrets file and its directory and restart (the station adds the key), or add it there by hand: echo "stationKey: $(openssl genpkey -algorithm x25519 -outform DER | base64 -w0)" >> SECRETS_FILE',
+        },
       };
     const key = openSealedKey(stationKey, this.deps.stationId, sealed);
     if (!key)

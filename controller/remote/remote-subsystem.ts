@@ -67,6 +67,7 @@ export class RemoteSubsystem implements Subsystem {
     try {
       this.lists.open();
       this.listsOpen = true;
+      this.warnStrandedList();
       intake.handle(
         "credentials",
         credentialListHandler(intake, this.lists, bus, this.log, () => this.changes.emit()),
@@ -100,6 +101,16 @@ export class RemoteSubsystem implements Subsystem {
     this.config.start();
   }
 
+  /** A central list under a key the station no longer holds (a forced rotation): said at start. */
+  private warnStrandedList(): void {
+    const { current, next, list } = this.lists.keys();
+    if (list === undefined || list === current || list === next) return;
+    this.log.error(
+      { listKeyFingerprint: list, current, count: this.lists.status().listCount },
+      "the central credential list is hashed under a key this station no longer holds: its cards are refused until the centre sends a full list under the current key",
+    );
+  }
+
   async stop(): Promise<void> {
     this.intake?.stop();
     this.config?.stop();
@@ -111,8 +122,8 @@ export class RemoteSubsystem implements Subsystem {
   /** the active list's version and hash in every heartbeat, so the centre sees drift */
   telemetry(): TelemetryPart {
     if (!this.listsOpen) return { fields: {} };
-    const { listVersion, listHash } = this.lists.status();
-    return { fields: { credentialList: { listVersion, listHash } } };
+    const { listVersion, listHash, keyFingerprint } = this.lists.status();
+    return { fields: { credentialList: { listVersion, listHash, keyFingerprint } } };
   }
 
   snapshot() {

@@ -100,6 +100,8 @@ export class JohnnyFiveBoard implements IoBoard {
   /** johnny-five sensors run their own setInterval: disabled at teardown, or they keep the process alive */
   private readonly sensors: { disable(): void }[] = [];
   private readonly analogListeners = new Map<number, Listeners<number>>();
+  /** ms between readings per channel (a smoke sensor is read faster than a temperature) */
+  private readonly analogFreq = new Map<number, number>();
   private readonly digitalListeners = new Map<number, Listeners<boolean>>();
   private readyTimer: TimerHandle | undefined;
   private watchTimer: TimerHandle | undefined;
@@ -156,7 +158,12 @@ export class JohnnyFiveBoard implements IoBoard {
     if (this.board?.isReady) this.applyLevel(pin, value);
   }
 
-  onAnalog(channel: number, listener: (value: number) => void): () => void {
+  onAnalog(channel: number, listener: (value: number) => void, freqMs?: number): () => void {
+    const freq = Math.min(
+      freqMs ?? this.opts.analogFreqMs,
+      this.analogFreq.get(channel) ?? Number.POSITIVE_INFINITY,
+    );
+    this.analogFreq.set(channel, freq);
     let set = this.analogListeners.get(channel);
     if (!set) {
       set = new Listeners<number>();
@@ -271,7 +278,7 @@ export class JohnnyFiveBoard implements IoBoard {
     const sensor = new (this.five as Five).Sensor({
       pin: `A${channel}`,
       board: this.board,
-      freq: this.opts.analogFreqMs,
+      freq: this.analogFreq.get(channel) ?? this.opts.analogFreqMs,
     });
     this.sensors.push(sensor);
     sensor.on("data", () => {

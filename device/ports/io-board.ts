@@ -17,7 +17,10 @@ export interface IoBoard {
   pinMode(pin: number, mode: IoPinMode): void;
   /** remembered and re-applied after a reconnect */
   digitalWrite(pin: number, value: boolean): void;
-  /** channel numbers (A0 = 0); raw 0-1023 */
-  onAnalog(channel: number, listener: (value: number) => void): () => void;
+  /**
+   * channel numbers (A0 = 0); raw 0-1023, every `freqMs` at most (the board's default when
+   * omitted; a channel read by several listeners is read at the fastest asked for)
+   */
+  onAnalog(channel: number, listener: (value: number) => void, freqMs?: number): () => void;
   onDigital(pin: number, listener: (value: boolean) => void): () => void;
 }

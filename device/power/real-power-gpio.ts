@@ -29,7 +29,8 @@ export function createRealPowerGpio(
           ),
         }
       : {}),
-    ...(s.smokeDetector
+    // A detector on the I/O board is built with the board (scripts/power.ts, boardSmokeDetector).
+    ...(s.smokeDetector && "pin" in s.smokeDetector
       ? {
           smokeDetector: new DebouncedInput(
             new OnoffInput(

@@ -53,6 +53,8 @@ export function listEnvelopes(opts: {
   entries: readonly ListEntry[];
   remove?: readonly string[];
   listHash: string;
+  /** the fingerprint of the credential key the entries are hashed under */
+  keyFingerprint: string;
   perChunk: number;
   lifetimeS?: number;
   now?: number;
@@ -78,6 +80,7 @@ export function listEnvelopes(opts: {
       type: opts.type,
       ...(opts.type === "delta" ? { baseVersion: opts.baseVersion ?? 0 } : {}),
       listHash: opts.listHash,
+      keyFingerprint: opts.keyFingerprint,
       chunk: { index: i, count: items },
       entries,
       ...(opts.type === "delta" ? { remove: remove.slice(rFrom, rTo) } : {}),

@@ -59,7 +59,6 @@ export function registerConfig({ program, done }: CliKit): void {
     .argument("<file>", "where to create it")
     .action(async (file: string) => done((await config()).secretsInit(file)));
 
-  registerCentral(program, done);
   const f = program
     .command("face")
     .description("enrol a face from images (consent recorded); forget a person");
@@ -71,61 +70,6 @@ export function registerConfig({ program, done }: CliKit): void {
     .action(async (person: string, opts) =>
       done(await (await import("../commands/face.ts")).faceForget(person, opts)),
     );
-}
-
-const central = async () => import("../commands/central.ts");
-
-/** The central server's side: Ed25519 keys, signed commands and credential lists (docs/central-integration.md). */
-function registerCentral(program: Command, done: (code: Outcome) => void): void {
-  const c = program
-    .command("central")
-    .description("the central server's side: Ed25519 keys, signed commands and credential lists");
-  c.command("keygen")
-    .description("a key pair: the private key stays on the central server, the public one is pinned")
-    .requiredOption("--kid <kid>", "the key's id, as stations pin it")
-    .option("--out <dir>", "where to write the key files", ".")
-    .action(async (opts) => done(await (await central()).keygen(opts)));
-  const signing = (cmd: Command) =>
-    cmd
-      .requiredOption("--key <file>", "the private key (PEM)")
-      .requiredOption("--kid <kid>", "its key id")
-      .requiredOption("--station <id>", "the station it is for")
-      .option("--lifetime <s>", "seconds the command stays valid", "300")
-      .option("--topic-root <root>", "the MQTT topic root", "waystation/v1");
-  const sending = (cmd: Command) =>
-    cmd
-      .option("--timeout <s>", "seconds to wait for each reply", "15")
-      .option("--username <u>", "the broker user")
-      .option("--password <p>", "the broker password");
-  signing(c.command("sign").description("sign one command and print it").argument("<name>"))
-    .option("--args <json>", "the command's arguments (a JSON object)", "{}")
-    .action(async (name: string, opts) => done(await (await central()).signOrSend("sign", name, opts)));
-  sending(
-    signing(
-      c.command("send").description("sign one command, send it, wait for its reply").argument("<name>"),
-    ),
-  )
-    .option("--args <json>", "the command's arguments (a JSON object)", "{}")
-    .requiredOption("--broker <url>", "the broker")
-    .action(async (name: string, opts) => done(await (await central()).signOrSend("send", name, opts)));
-  sending(
-    signing(
-      c
-        .command("list")
-        .description(
-          "sign a credential list in chunks; prints the messages, or with --broker sends each chunk and waits for its reply",
-        )
-        .argument("<type>", "full or delta"),
-    ),
-  )
-    .requiredOption("--version <n>", "the list's version")
-    .requiredOption("--entries <file>", "the entries (JSON)")
-    .option("--base <n>", "delta: the version it applies to")
-    .option("--previous <file>", "delta: the list at --base (JSON)")
-    .option("--remove <file>", "delta: credentials to remove (JSON array)")
-    .option("--chunk <n>", "entries per message", "500")
-    .option("--broker <url>", "send each chunk and wait for its reply")
-    .action(async (type: string, opts) => done(await (await central()).sendList(type, opts)));
 }
 
 /** `face enrol` (also `enroll face`): the images are read, embedded on this station and not kept. */

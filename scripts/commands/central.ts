@@ -1,13 +1,15 @@
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { generateCentralKey } from "../central/keys.ts";
 import { afterDelta, listEnvelopes, listHash, readEntries } from "../central/lists.ts";
 import { sendAndWait } from "../central/send.ts";
 import { commandEnvelope, loadSigningKey, signEnvelope } from "../central/sign.ts";
 import { progress } from "../cli/output.ts";
-import { usageError } from "./usage.ts";
+import { type Command, usageError } from "./usage.ts";
 
 export const CENTRAL_USAGE = `central keygen --kid KID [--out DIR]
   central list full|delta --key FILE --kid KID --station ID --version N --entries FILE.json
+               --key-fingerprint FP (of the credential key the entries are hashed under)
                [--base N --previous FILE.json --remove FILE.json] [--chunk N] [--broker URL]
                signs a credential list (chunks of --chunk entries, 500); prints the messages, or
                with --broker sends each chunk to credentials and waits for its reply
@@ -15,34 +17,26 @@ export const CENTRAL_USAGE = `central keygen --kid KID [--out DIR]
   central send NAME --key FILE --kid KID --station ID --broker URL [--args JSON] [--lifetime S]
                [--timeout S] [--topic-root waystation/v1] [--username U --password P]`;
 
-/** The options of `central ...` as commander hands them over (scripts/cli/register-config.ts). */
-export interface CentralOptions {
-  key?: string;
-  kid?: string;
-  station?: string;
-  args?: string;
-  lifetime?: string;
-  broker?: string;
-  timeout?: string;
-  topicRoot?: string;
-  username?: string;
-  password?: string;
-  out?: string;
-  version?: string;
-  base?: string;
-  entries?: string;
-  previous?: string;
-  remove?: string;
-  chunk?: string;
-}
-
-/** A whole number a user typed, or a usage error naming the option. */
-function whole(value: string | undefined, option: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw usageError(`${option} is a whole number, ${min} or more: "${value}"`);
-  return n;
-}
+const SIGN_OPTIONS = {
+  key: { type: "string" },
+  kid: { type: "string" },
+  station: { type: "string" },
+  args: { type: "string", default: "{}" },
+  lifetime: { type: "string", default: "300" },
+  broker: { type: "string" },
+  timeout: { type: "string", default: "15" },
+  "topic-root": { type: "string", default: "waystation/v1" },
+  username: { type: "string" },
+  password: { type: "string" },
+  out: { type: "string", default: "." },
+  version: { type: "string" },
+  base: { type: "string" },
+  entries: { type: "string" },
+  previous: { type: "string" },
+  remove: { type: "string" },
+  chunk: { type: "string", default: "500" },
+  "key-fingerprint": { type: "string" },
+} as const;
 
 function jsonObject(text: string): Record<string, unknown> {
   let v: unknown;
@@ -56,58 +50,67 @@ function jsonObject(text: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+function fingerprintOf(text: string): string {
+  if (!/^[0-9a-f]{16}$/.test(text))
+    throw usageError(
+      `--key-fingerprint: 16 hex digits, as credential-key-rotate status or provisioning prints it (got ${text})`,
+    );
+  return text;
+}
+
 function need(value: string | undefined, what: string): string {
   if (!value) throw usageError(`central: ${what} is needed\n${CENTRAL_USAGE}`);
   return value;
 }
 
-/** `central keygen`: a key pair; the private half stays on the central server. */
-export async function keygen(values: CentralOptions): Promise<number> {
-  const kid = need(values.kid, "--kid");
-  const k = generateCentralKey(kid, values.out ?? ".");
-  process.stdout.write(
-    `private key (keep it on the central server, never on a station): ${k.privateFile}\n` +
-      `${k.publicPem}\npin it in the station file:\nremote:\n  keys:\n${k.pin}\n`,
-  );
-  return 0;
-}
-
-/** `central sign|send NAME`: one signed command, printed, or sent and its reply awaited. */
-export async function signOrSend(
-  verb: "sign" | "send",
-  name: string,
-  values: CentralOptions,
-): Promise<number> {
+/** The central server's side, for a technician or a developer: keys, signed commands, sending them. */
+export const central: Command = async (argv) => {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SIGN_OPTIONS });
+  const [verb, name] = positionals;
+  if (verb === "keygen") {
+    const kid = need(values.kid, "--kid");
+    const k = generateCentralKey(kid, values.out ?? ".");
+    process.stdout.write(
+      `private key (keep it on the central server, never on a station): ${k.privateFile}\n` +
+        `${k.publicPem}\npin it in the station file:\nremote:\n  keys:\n${k.pin}\n`,
+    );
+    return 0;
+  }
+  if (verb === "list") return sendList(name, values);
+  if (verb !== "sign" && verb !== "send") throw usageError(CENTRAL_USAGE);
   const station = need(values.station, "--station");
   const key = loadSigningKey(need(values.key, "--key"), need(values.kid, "--kid"));
   const envelope = commandEnvelope({
     station,
     name: need(name, "the command NAME"),
     args: jsonObject(values.args ?? "{}"),
-    lifetimeS: whole(values.lifetime ?? "300", "--lifetime", 1),
+    lifetimeS: Number(values.lifetime),
   });
   const message = JSON.stringify(signEnvelope(envelope, key));
   if (verb === "sign") {
     process.stdout.write(`${message}\n`);
-    process.stderr.write(`id ${envelope.id}: publish it to ${values.topicRoot}/${station}/cmd/${name}\n`);
+    process.stderr.write(`id ${envelope.id}: publish it to ${values["topic-root"]}/${station}/cmd/${name}\n`);
     return 0;
   }
-  const base = `${values.topicRoot}/${station}`;
+  const base = `${values["topic-root"]}/${station}`;
   const reply = await sendAndWait({
     broker: need(values.broker, "--broker"),
     topic: `${base}/cmd/${name}`,
     payload: message,
     replyTopic: `${base}/reply/${envelope.id}`,
-    timeoutMs: whole(values.timeout ?? "15", "--timeout", 1) * 1000,
+    timeoutMs: Number(values.timeout) * 1000,
     username: values.username,
     password: values.password,
   });
   process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
   return reply.status === "ok" ? 0 : 1;
-}
+};
 
-/** `central list full|delta`: a signed credential list in chunks, printed or sent chunk by chunk. */
-export async function sendList(type: string | undefined, values: CentralOptions): Promise<number> {
+type Values = ReturnType<
+  typeof parseArgs<{ options: typeof SIGN_OPTIONS; allowPositionals: true }>
+>["values"];
+
+async function sendList(type: string | undefined, values: Values): Promise<number> {
   if (type !== "full" && type !== "delta") throw usageError(`central list full|delta ...\n${CENTRAL_USAGE}`);
   const station = need(values.station, "--station");
   const key = loadSigningKey(need(values.key, "--key"), need(values.kid, "--kid"));
@@ -120,14 +123,15 @@ export async function sendList(type: string | undefined, values: CentralOptions)
   const envelopes = listEnvelopes({
     station,
     type,
-    listVersion: whole(need(values.version, "--version"), "--version", 0),
-    baseVersion: type === "delta" ? whole(need(values.base, "--base"), "--base", 0) : undefined,
+    listVersion: Number(need(values.version, "--version")),
+    baseVersion: type === "delta" ? Number(need(values.base, "--base")) : undefined,
     entries,
     remove,
     listHash: listHash(result),
-    perChunk: whole(values.chunk ?? "500", "--chunk", 1),
+    keyFingerprint: fingerprintOf(need(values["key-fingerprint"], "--key-fingerprint")),
+    perChunk: Number(values.chunk),
   });
-  const base = `${values.topicRoot}/${station}`;
+  const base = `${values["topic-root"]}/${station}`;
   let last: Record<string, unknown> = {};
   // each chunk waits for the station's reply: a long list takes a while, show how far it is
   const bar = values.broker ? progress("applying", envelopes.length) : undefined;
@@ -142,7 +146,7 @@ export async function sendList(type: string | undefined, values: CentralOptions)
       topic: `${base}/credentials`,
       payload: message,
       replyTopic: `${base}/reply/${env.id}`,
-      timeoutMs: whole(values.timeout ?? "15", "--timeout", 1) * 1000,
+      timeoutMs: Number(values.timeout) * 1000,
       username: values.username,
       password: values.password,
     });

@@ -14,6 +14,7 @@ import {
   readTimeQuality,
 } from "../../device/time/linux-time-source.ts";
 import { LOCK_FILE, tryInstanceLock } from "../instance-lock.ts";
+import { keyProblems, readStoredKeys } from "./key-check.ts";
 
 /** A check the CLI runs itself (the station need not be running). */
 export interface LocalCheck {
@@ -37,24 +38,6 @@ export interface LocalCheckOptions {
   minFreeBytes?: number;
 }
 
-/** The key fingerprint the credential store recorded, read-only (undefined: no store yet). */
-function storedFingerprint(file: string): { value: string; count: number } | undefined {
-  if (!safeExists(file)) return undefined;
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    const row = db.prepare("SELECT value FROM meta WHERE key = 'keyFingerprint'").get() as
-      | { value: string }
-      | undefined;
-    const count = (db.prepare("SELECT count(*) AS n FROM credentials").get() as { n: number }).n;
-    return row ? { value: row.value, count } : undefined;
-  } catch {
-    return undefined; // an unreadable store is the station's to report
-  } finally {
-    db?.close();
-  }
-}
-
 export function secretsCheck(config: StationConfig, out: { secrets?: Secrets }): LocalCheck {
   return {
     id: "secrets",
@@ -72,18 +55,25 @@ export function secretsCheck(config: StationConfig, out: { secrets?: Secrets }):
         cause: "the key is not the one the enrolled cards were hashed with (fingerprints differ)",
         hint: "restore the fleet's key (the fingerprint doctor prints) in the secrets file; the station refuses to start until then",
       },
+      {
+        cause:
+          "the central credential list is hashed under a key the station no longer holds (a rotation completed or rolled back with force)",
+        hint: "have the central server send a full list under the station's key (the fingerprint doctor prints); until then the list's cards are refused",
+      },
     ],
     run: async () => {
       try {
         out.secrets = loadSecretsFile(config.secretsFile);
         const mode = (statSync(config.secretsFile).mode & 0o777).toString(8).padStart(4, "0");
         const fingerprint = credentialKeyFingerprint(out.secrets.credentialKey);
-        const stored = storedFingerprint(join(config.dataDir, "credentials.db"));
-        if (stored && stored.value !== fingerprint && stored.count > 0) {
+        const file = join(config.dataDir, "credentials.db");
+        const stored = safeExists(file) ? readStoredKeys(file) : undefined;
+        const problems = stored ? keyProblems(stored, fingerprint, config.secretsFile) : [];
+        if (problems.length > 0) {
           return {
             ok: false,
-            detail: `the secrets file's key (fingerprint ${fingerprint}) is not the one the ${stored.count} enrolled credentials were hashed with (${stored.value})`,
-            hint: `restore the fleet's key (fingerprint ${stored.value}) in ${config.secretsFile}; the station refuses to start until then`,
+            detail: problems.map((p) => p.detail).join("; "),
+            hint: problems.map((p) => p.hint).join("; "),
           };
         }
         return { ok: true, detail: `${config.secretsFile} (mode ${mode}; key fingerprint ${fingerprint})` };

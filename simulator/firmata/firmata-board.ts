@@ -23,7 +23,9 @@ export const FIRMATA_BOARD_DEFAULTS: FirmataBoardOptions = { samplingMs: 100, re
  * A StandardFirmata board at the byte level, on the device end of a byte link: it answers the
  * handshake in the order firmata-io needs (version, firmware, capabilities, analog mapping),
  * reports the analog channels it is asked to, and keeps its pins' levels. Scenarios set
- * `analog[channel]` (a temperature, a smoke sensor) and read `pins` (what the relays do).
+ * `analog[channel]` (a temperature, a smoke sensor), drive an input pin with `setInput` (a smoke
+ * detector's contact; reported per port as StandardFirmata does: when reporting is enabled and on
+ * every change) and read `pins` (what the relays do).
  */
 export class FirmataBoardPeer {
   /** raw 0-1023 per analog channel */
@@ -31,10 +33,13 @@ export class FirmataBoardPeer {
   /** digital level per pin */
   readonly pins: boolean[] = new Array(PIN_COUNT).fill(false);
   readonly modes: number[] = new Array(PIN_COUNT).fill(PinMode.input);
+  /** levels the outside world holds input pins at (kept across a reset: the wiring stays) */
+  readonly inputs = new Map<number, boolean>();
   /** silent: the board hangs (a brown-out, a crashed sketch) */
   silent = false;
   private readonly parser = new FirmataParser("board");
   private readonly reporting = new Set<number>();
+  private readonly reportingPorts = new Set<number>();
   private samplingMs: number;
   private timer: TimerHandle | undefined;
   private running = false;
@@ -52,6 +57,7 @@ export class FirmataBoardPeer {
       onOpened: () => {
         // A port open resets an Arduino: it forgets what it reported and says hello.
         this.reporting.clear();
+        this.reportingPorts.clear();
         if (opts.announce) this.hello();
       },
     });
@@ -67,6 +73,24 @@ export class FirmataBoardPeer {
     this.running = false;
     this.clock.clearTimeout(this.timer);
     await this.end.stop();
+  }
+
+  /** The world drives an input pin (a detector's contact): reported if its port reports. */
+  setInput(pin: number, level: boolean): void {
+    if (pin >= PIN_COUNT || this.inputs.get(pin) === level) return;
+    this.inputs.set(pin, level);
+    const port = pin >> 3;
+    if (this.reportingPorts.has(port)) this.sendPort(port);
+  }
+
+  private level(pin: number): boolean {
+    return this.inputs.get(pin) ?? this.pins[pin] ?? false;
+  }
+
+  private sendPort(port: number): void {
+    let value = 0;
+    for (let bit = 0; bit < 8; bit++) if (this.level(port * 8 + bit)) value |= 1 << bit;
+    this.send(encode.digitalPort(port, value));
   }
 
   private hello(): void {
@@ -92,6 +116,7 @@ export class FirmataBoardPeer {
         return;
       case "reset":
         this.reporting.clear();
+        this.reportingPorts.clear();
         this.pins.fill(false);
         return;
       case "pin-mode":
@@ -107,6 +132,15 @@ export class FirmataBoardPeer {
         if (m.channel >= ANALOG_PINS) return;
         if (m.enable) this.reporting.add(m.channel);
         else this.reporting.delete(m.channel);
+        return;
+      case "report-digital":
+        if (!m.enable) {
+          this.reportingPorts.delete(m.port);
+          return;
+        }
+        // StandardFirmata answers an enable with the port's levels at once.
+        this.reportingPorts.add(m.port);
+        this.sendPort(m.port);
         return;
       case "sysex":
         this.sysex(m.command, m.data);

@@ -1,10 +1,12 @@
 import type { StationConfig } from "../../config/schema.ts";
+import type { BoardSmokeWiring } from "../../device/firmata/board-smoke.ts";
 import type { ByteLink } from "../../device/ports/byte-link.ts";
 import type { Clock } from "../../device/ports/clock.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
 import type { TemperatureProbe } from "../../device/ports/temperature.ts";
 import { MemoryLink } from "../../device/serial/memory-link.ts";
 import { SimCabinet } from "../cabinet/sim-cabinet.ts";
+import type { FirmataBoardPeer } from "../firmata/firmata-board.ts";
 import { SimInputLine, SimOutputLine } from "../gpio-lines.ts";
 import { SimRtuBus } from "../modbus/rtu-slave-bus.ts";
 import type { LoadKind } from "./charge-load.ts";
@@ -54,6 +56,8 @@ export class SimPower {
   readonly cabinetPowerRelay = new SimOutputLine("cabinetPowerRelay");
   readonly cabinet: SimCabinet | undefined;
   private batteryN = 5000;
+  /** the smoke detector is on the simulated I/O board: drive its input there */
+  private boardSmoke: ((active: boolean) => void) | undefined;
 
   constructor(config: StationConfig, clock: Clock, opts: { pace?: boolean; timeScale?: number } = {}) {
     this.smoke = new SimInputLine("smokeDetector", false, clock);
@@ -108,7 +112,7 @@ export class SimPower {
       this.meter(outlet).fault = fault;
     },
     outletTemperature: (outlet, tempC) => this.temperatures.get(outlet)?.set(tempC),
-    smoke: (active) => this.smoke.set(active),
+    smoke: (active) => (this.boardSmoke ? this.boardSmoke(active) : this.smoke.set(active)),
     deposit: (socPct = 15) =>
       this.cabinet?.depositIntoOpenSlot(`B${String(++this.batteryN).padStart(8, "0")}`, socPct),
     take: () => this.cabinet?.takeFromOpenSlot(),
@@ -118,6 +122,19 @@ export class SimPower {
       if (this.cabinet) this.cabinet.smoke = active;
     },
   };
+
+  /**
+   * The station's smoke detector is on the I/O board: `smoke` drives that board's pin (the
+   * contact) or analog channel (a sensor's voltage), starting clear.
+   */
+  smokeOnBoard(peer: FirmataBoardPeer, w: BoardSmokeWiring): void {
+    this.boardSmoke = (active) => {
+      const high = active !== w.activeLow;
+      if ("pin" in w) peer.setInput(w.pin, high);
+      else peer.analog[w.analog] = high ? Math.min(1023, w.threshold + 200) : Math.max(0, w.threshold - 200);
+    };
+    this.boardSmoke(false);
+  }
 
   private meter(outlet: string): SimPzemMeter {
     const m = this.meters.get(outlet);
