@@ -49,6 +49,7 @@ export class EntranceSubsystem implements Subsystem {
     this.commands = [
       ...doorCommands(door),
       enrolCommand(ctx.bus, () => ctx.config.hardware.readers.map((r) => r.id)),
+      this.entrance.identify.command(),
     ];
   }
 

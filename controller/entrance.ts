@@ -3,6 +3,7 @@ import type { StationConfig } from "../config/schema.ts";
 import type { Hardware } from "../device/hardware.ts";
 import { AccessController, type AccessSettings } from "./access/access-controller.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
+import { IdentifyMode } from "./access/identify-mode.ts";
 import { type OccupancyFigure, UNKNOWN_OCCUPANCY } from "./access/occupancy.ts";
 import { NO_FACE_MODULE, type SecondFactor } from "./access/second-factor.ts";
 import { AlarmBoard } from "./alarms/alarm-board.ts";
@@ -41,6 +42,8 @@ export class Entrance {
   readonly passage: PassageScheduler;
   readonly inputs: InputAlarms;
   readonly alarms: AlarmBoard;
+  /** "who is this card" (controller/access/identify-mode.ts) */
+  readonly identify: IdentifyMode;
   private readonly ownsBoard: boolean;
   private readonly unsubscribers: (() => void)[] = [];
   private relayWearRaised = false;
@@ -90,6 +93,7 @@ export class Entrance {
       },
       logger.child({ module: "passage" }),
     );
+    this.identify = new IdentifyMode(hardware.clock, bus, deps.credentials);
     this.access = new AccessController(
       hardware.readers,
       deps.credentials,
@@ -104,6 +108,7 @@ export class Entrance {
         face: deps.face ?? NO_FACE_MODULE,
         onGrant: (role) => this.passage.onGrant(role),
         adoptAlarm: (alarm, source) => this.alarms.adopt(alarm, source),
+        identify: this.identify,
         outletReaders: new Map(
           (config.outlets?.list ?? []).flatMap((o) => (o.reader ? [[o.reader, o.id] as const] : [])),
         ),
@@ -162,6 +167,7 @@ export class Entrance {
   }
 
   async stop(): Promise<void> {
+    this.identify.end("station-stopped");
     this.passage.stop();
     await this.door.stop();
     await this.access.stop();

@@ -53,6 +53,11 @@ main(process.argv.slice(2)).then(
     if (isStationError(err)) {
       process.stderr.write(`error: ${err.describe()}\n`);
       process.exitCode = exitCodeForStationError(err);
+      // a script that asked for JSON gets the refusal as JSON too (docs/cli.md)
+      if (process.argv.includes("--json"))
+        process.stdout.write(
+          `${JSON.stringify({ ok: false, code: err.code, message: err.message, ...(err.details.hint ? { hint: err.details.hint } : {}) })}\n`,
+        );
     } else if (system) {
       process.stderr.write(`error: ${system.message}\n`);
       process.exitCode = system.code;

@@ -107,4 +107,35 @@ describe("the waystation command", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).not.toMatch(STACK);
   }, 60_000);
+
+  it("the commands that used to read their own options are commander's now: refused words say why", async () => {
+    // options commander knows for each: an unknown one is exit 2, its name in the message
+    for (const args of [
+      ["run", "--nope"],
+      ["demo", "--nope"],
+      ["selftest", "--nope"],
+      ["door", "fire-reset", "--nope"],
+      ["sim", "state", "--nope"],
+      ["provision", "--nope"],
+      ["contract", "asyncapi", "--nope"],
+      ["power", "swap", "--nope"],
+      ["face", "forget", "p-1", "--nope"],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toContain("unknown option '--nope'");
+    }
+    // their own checks, as before: a reason, no stack trace
+    for (const [args, says] of [
+      [["lock", "safe"], "lock safe --config FILE"],
+      [["run"], "run needs --config FILE"],
+      [["door", "frob"], "door fire-reset"],
+      [["demo", "--console-port", "eighty"], '--console-port is a port, 0 to 65535: "eighty"'],
+    ] as const) {
+      const r = await runCli([...args]);
+      expect(r.code, args.join(" ")).not.toBe(0);
+      expect(r.stderr, args.join(" ")).toContain(says);
+      expect(r.stderr).not.toMatch(STACK);
+    }
+  });
 });

@@ -28,18 +28,18 @@ describe("waystation power", () => {
       out.push(String(c));
       return true;
     });
-    const socket = ["--socket", b.station.control.path];
-    expect(await power(["outlet", "outlet=ebike-2", "action=start", ...socket])).toBe(0);
+    const socket = { socket: b.station.control.path, json: true };
+    expect(await power("outlet", ["outlet=ebike-2", "action=start"], socket)).toBe(0);
     b.powerSim?.control.meterFault("ebike-2", "over-current");
     await waitFor(
       () => b.station.state().outlets?.["ebike-2"]?.state === "quarantined",
       "the quarantine",
       15_000,
     );
-    expect(await power(["outlet", "outlet=ebike-1", "action=clear", ...socket])).toBe(1);
+    expect(await power("outlet", ["outlet=ebike-1", "action=clear"], socket)).toBe(1);
     expect(out.at(-1)).toContain("OUTLET_NOT_QUARANTINED");
     b.powerSim?.control.meterFault("ebike-2", "none");
-    expect(await power(["outlet", "outlet=ebike-2", "action=clear", ...socket])).toBe(0);
+    expect(await power("outlet", ["outlet=ebike-2", "action=clear"], socket)).toBe(0);
     expect(s.events.find((e) => e.type === "outlet.cleared")).toMatchObject({
       outlet: "ebike-2",
       by: "cli:local",

@@ -1,6 +1,8 @@
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigFile } from "../config/load.ts";
 import type { StationEvent } from "../controller/contract/events.ts";
@@ -8,7 +10,7 @@ import type { CommissioningReport } from "../controller/control/selftest.ts";
 import { type BootedStation, bootStation } from "../scripts/boot.ts";
 import { sendControl } from "../scripts/control-client.ts";
 import { captureLogger } from "./support/capture-log.ts";
-import { runCli } from "./support/child.ts";
+import { CLI, runCli } from "./support/child.ts";
 import { freePort } from "./support/net.ts";
 import { writeStationFile } from "./support/station-file.ts";
 
@@ -123,4 +125,23 @@ describe("selftest", () => {
     expect(r.stdout).toMatch(/report kept in the data directory: commissioning\/selftest-.*\.json/);
     expect(existsSync(join(loadConfigFile(file).dataDir, "commissioning"))).toBe(true);
   }, 60_000);
+
+  it.skipIf(spawnSync("script", ["--version"]).status !== 0 && !process.env.WAYSTATION_REQUIRE_REAL_STACK)(
+    "on a terminal (a pty from script): the steps drive a bar, the verdicts print above it",
+    async () => {
+      const cmd = [process.execPath, CLI, "selftest", "--config", file].map((w) => `'${w}'`).join(" ");
+      // not execFileSync: the station answering the selftest runs in this process
+      const { stdout: out } = await promisify(execFile)("script", ["-qec", cmd, "/dev/null"], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(out).toContain("\rselftest [........................] 0/4 input levels");
+      expect(out).toContain("\rselftest [########################] 4/4");
+      expect(out).toContain("\r\u001b[K      PASS: ");
+      // the step lines themselves are the bar's, not printed as lines
+      expect(out).not.toContain("[1/4] input levels ...");
+      expect(out).toMatch(/PASSED: 4 passed, 0 failed, 0 skipped/);
+    },
+    60_000,
+  );
 });

@@ -47,6 +47,8 @@ export interface AccessDeps {
   readonly adoptAlarm?: (alarm: "lockout" | "reader-offline", source: string) => boolean;
   /** readers that sit at a charging outlet, by reader id: their grants do not open the door */
   readonly outletReaders?: ReadonlyMap<string, string>;
+  /** "who is this card": while active, a card read is shown instead of decided */
+  readonly identify?: { active(): boolean; show(read: CredentialRead): void };
 }
 
 /** A reader's lockout as kept across a restart: wall-clock ms it ends. */
@@ -198,6 +200,12 @@ export class AccessController {
     // guess: only a different credential counts towards the reader's lockout.
     const repeat = rs.last?.credential === read.credential;
     rs.last = { credential: read.credential, atMs: now };
+    if (read.kind !== "face" && this.deps.identify?.active()) {
+      // identify mode: shown, not decided; no door, no lockout count, a red light at the reader
+      this.deps.identify.show(read);
+      reader.signal("deny");
+      return;
+    }
 
     const outlet = this.deps.outletReaders?.get(read.readerId);
     const direction = this.deps.occupancy.readerDirection?.(read.readerId) ?? "in";

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { StationEvent } from "../contract/events.ts";
+import { type HistoryFilter, mergeHistory } from "../events/journal-history.ts";
 import { sessionOf } from "./auth-routes.ts";
 import type { ConsoleContext } from "./console-server.ts";
 
@@ -17,27 +18,44 @@ const CommandBody = z.object({
 const EventsQuery = z.object({
   type: z.string().max(200).optional(),
   q: z.string().max(200).optional(),
+  /** only events at or after this time (ISO 8601, or the page's datetime-local) */
+  since: z.string().max(40).optional(),
+  /** only events before this seq: the next page back */
+  before: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
 /** The event log's filters: type prefixes (comma-separated) and a free text anywhere in the event. */
-export function filterEvents(
-  events: readonly StationEvent[],
-  f: { type?: string | undefined; q?: string | undefined; limit: number },
-): StationEvent[] {
-  const prefixes = (f.type ?? "")
-    .split(",")
-    .map((p) => p.trim())
-    .filter(Boolean);
-  const q = f.q?.trim().toLowerCase();
+export function filterEvents(events: readonly StationEvent[], f: HistoryFilter): StationEvent[] {
+  const prefixes = f.types ?? [];
+  const q = f.text?.trim().toLowerCase();
   const out: StationEvent[] = [];
   for (let i = events.length - 1; i >= 0 && out.length < f.limit; i--) {
     const e = events[i] as StationEvent;
     if (prefixes.length > 0 && !prefixes.some((p) => e.type.startsWith(p))) continue;
     if (q && !JSON.stringify(e).toLowerCase().includes(q)) continue;
+    if (f.sinceMs !== undefined && Date.parse(e.ts) < f.sinceMs) continue;
+    if (f.beforeSeq !== undefined && e.seq >= f.beforeSeq) continue;
     out.push(e);
   }
   return out;
+}
+
+/** The query's filters as the journal and the in-memory list both take them. */
+export function historyFilter(q: z.output<typeof EventsQuery>): HistoryFilter | undefined {
+  const sinceMs = q.since ? Date.parse(q.since) : undefined;
+  if (sinceMs !== undefined && Number.isNaN(sinceMs)) return undefined;
+  const text = q.q?.trim();
+  return {
+    types: (q.type ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
+    ...(text ? { text } : {}),
+    ...(sinceMs !== undefined ? { sinceMs } : {}),
+    ...(q.before !== undefined ? { beforeSeq: q.before } : {}),
+    limit: q.limit,
+  };
 }
 
 export function registerApi(app: FastifyInstance, ctx: ConsoleContext): void {
@@ -47,8 +65,10 @@ export function registerApi(app: FastifyInstance, ctx: ConsoleContext): void {
 
   app.get("/api/events", { config: { auth: "read" } }, async (req, reply) => {
     const q = EventsQuery.safeParse(req.query);
-    if (!q.success) return reply.code(400).send({ error: "bad filter" });
-    return filterEvents(streams.history, q.data);
+    const f = q.success ? historyFilter(q.data) : undefined;
+    if (!f) return reply.code(400).send({ error: "bad filter" });
+    // the journal's history, and this run's events the journal may not have committed yet
+    return mergeHistory(source.history?.(f) ?? [], filterEvents(streams.history, f), f.limit);
   });
 
   app.get("/api/stream", { config: { auth: "read" } }, async (req, reply) => {

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { EventPayload, EventType, StationEvent } from "../contract/events.ts";
 import type { StationState } from "../contract/state.ts";
 import type { CommandReply, LocalCommandRunner } from "../control/local-commands.ts";
+import type { HistoryFilter } from "../events/journal-history.ts";
 import type { Principal } from "../subsystem.ts";
 import { registerApi } from "./api-routes.ts";
 import { type AuthLevel, authorize, registerAuth } from "./auth-routes.ts";
@@ -43,6 +44,8 @@ export interface ConsoleSource {
   users(): ConsoleUsers | undefined;
   /** the station file, when the console may edit it */
   readonly config?: ConfigEditor;
+  /** the event log's history from the journal, newest first (absent: this run's events only) */
+  history?(filter: HistoryFilter): StationEvent[];
 }
 
 export interface ConsoleOptions {

@@ -6,6 +6,7 @@ import type { StationConfig } from "../../config/schema.ts";
 import type { StationEvent } from "../contract/events.ts";
 import type { StationState } from "../contract/state.ts";
 import type { EventBus } from "../events/event-bus.ts";
+import { readJournalHistory } from "../events/journal-history.ts";
 import type { ConfigEditor } from "./config-editor.ts";
 import type { ConsoleRunner } from "./console-server.ts";
 import { ConsoleServer } from "./console-server.ts";
@@ -35,6 +36,7 @@ export function createConsole(w: ConsoleWiring): ConsoleServer | undefined {
   const { config, logger } = w;
   if (!config.console.enabled) return undefined;
   const usersFile = consoleUsersFile(config.dataDir);
+  const journalFile = resolve(config.dataDir, config.journal.file);
   const log = logger.child({ module: "console" });
   if (!w.withoutUsers) {
     let provisioned = false;
@@ -76,6 +78,7 @@ export function createConsole(w: ConsoleWiring): ConsoleServer | undefined {
       runner: w.runner,
       emit: (type, payload) => w.bus.emit(type, payload),
       users: () => loadConsoleUsers(usersFile),
+      history: (f) => readJournalHistory(journalFile, f),
       ...(w.configEditor ? { config: w.configEditor } : {}),
     },
     log,

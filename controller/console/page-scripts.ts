@@ -17,19 +17,29 @@ $("loginForm").onsubmit = async (ev) => {
 `;
 
 export const EVENTS_SCRIPT = `
-let filter = { type: "", q: "" };
+// History comes from the station's journal (older pages with "older"), new events live.
+let filter = { type: "", q: "", since: "" };
+let oldest = 0;
+const sinceMs = () => (filter.since ? new Date(filter.since).getTime() : 0);
 const matches = (e) => (!filter.type || filter.type.split(",").map((p) => p.trim()).filter(Boolean).some((p) => e.type.startsWith(p)))
-  && (!filter.q || JSON.stringify(e).toLowerCase().includes(filter.q.toLowerCase()));
-async function load() {
+  && (!filter.q || JSON.stringify(e).toLowerCase().includes(filter.q.toLowerCase()))
+  && (!filter.since || Date.parse(e.ts) >= sinceMs());
+async function load(more) {
   const qs = new URLSearchParams({ type: filter.type, q: filter.q, limit: "300" });
+  if (filter.since) qs.set("since", new Date(filter.since).toISOString());
+  if (more && oldest) qs.set("before", String(oldest));
   const list = await (await fetch("/api/events?" + qs)).json();
-  $("rows").replaceChildren(...list.map(eventRow));
+  if (more) $("rows").append(...list.map(eventRow)); else $("rows").replaceChildren(...list.map(eventRow));
+  if (list.length) oldest = list[list.length - 1].seq;
+  $("older").disabled = list.length < 300;
 }
-$("filterForm").onsubmit = (ev) => { ev.preventDefault(); filter = { type: $("ftype").value, q: $("ftext").value }; load(); };
-document.querySelectorAll("[data-prefix]").forEach((b) => { b.onclick = () => { $("ftype").value = b.dataset.prefix; filter = { type: b.dataset.prefix, q: $("ftext").value }; load(); }; });
+const apply = () => { filter = { type: $("ftype").value, q: $("ftext").value, since: $("fsince").value }; oldest = 0; load(false); };
+$("filterForm").onsubmit = (ev) => { ev.preventDefault(); apply(); };
+$("older").onclick = () => load(true);
+document.querySelectorAll("[data-prefix]").forEach((b) => { b.onclick = () => { $("ftype").value = b.dataset.prefix; apply(); }; });
 let loaded = false;
-live({ event: (e) => { if (loaded && matches(e)) { $("rows").prepend(eventRow(e)); while ($("rows").children.length > 300) $("rows").lastChild.remove(); } } });
-load().then(() => { loaded = true; });
+live({ event: (e) => { if (loaded && matches(e)) { $("rows").prepend(eventRow(e)); while ($("rows").children.length > 3000) $("rows").lastChild.remove(); } } });
+load(false).then(() => { loaded = true; });
 `;
 
 export const SELFTEST_SCRIPT = `
@@ -99,15 +109,38 @@ function kind(format) {
 }
 // The stream opens with the state, then replays recent events: only taps after that count.
 let after = Infinity;
-live({ state: (s) => { after = Math.min(after === Infinity ? s.events.lastSeq : after, s.events.lastSeq); }, event: (e) => {
-  if (e.seq <= after || (e.type !== "access.granted" && e.type !== "access.denied")) return;
+let until = 0, tick;
+function identifyShow() {
+  const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+  $("identifyMsg").textContent = left > 0 ? t("identifyOn", { s: left }) : t("identifyOff");
+  $("identifyMsg").className = left > 0 ? "msg" : "";
+  if (left === 0) { clearInterval(tick); tick = undefined; }
+}
+function identifyFor(seconds) { until = Date.now() + seconds * 1000; if (!tick) tick = setInterval(identifyShow, 1000); identifyShow(); }
+function showCard(e, decision) {
   $("waiting").style.display = "none"; $("card").style.display = "";
   $("cReader").textContent = e.readerId;
   $("cKind").textContent = kind(e.format);
   $("cCred").textContent = e.credential.slice(0, 16) + "…";
   $("cPerson").textContent = e.personId || t("cardUnknown");
   $("cRole").textContent = e.role || "—";
-  $("cDecision").textContent = e.reason;
+  $("cStatus").textContent = e.status || "—";
+  $("cDecision").textContent = decision;
   $("cTime").textContent = new Date(e.ts).toLocaleTimeString();
+}
+live({ state: (s) => { after = Math.min(after === Infinity ? s.events.lastSeq : after, s.events.lastSeq); }, event: (e) => {
+  // live: its own seconds; replayed from before the page opened: what is left of it (may be none)
+  if (e.type === "reader.identify-started") { identifyFor(e.seq > after ? e.seconds : Math.max(0, (Date.parse(e.until) - Date.now()) / 1000)); return; }
+  if (e.type === "reader.identify-ended") { until = 0; identifyShow(); return; }
+  if (e.seq <= after) return;
+  if (e.type === "reader.card-identified") showCard(e, t("identifyDecision"));
+  else if (e.type === "access.granted" || e.type === "access.denied") showCard(e, e.reason);
 } });
+$("identify").onclick = async () => {
+  const r = await command("reader.identify", { active: true, seconds: 60 });
+  if (r.status === "ok") identifyFor(r.data.secondsLeft);
+  else { $("identifyMsg").textContent = r.status + " " + (r.code || "") + " " + ((r.data && r.data.detail) || ""); $("identifyMsg").className = "msg"; }
+};
+$("identifyStop").onclick = async () => { await command("reader.identify", { active: false }); until = 0; identifyShow(); };
+if (document.body.dataset.role !== "technician") for (const b of ["identify", "identifyStop"]) { $(b).disabled = true; $(b).title = t("viewerCannot"); }
 `;

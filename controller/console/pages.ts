@@ -27,12 +27,14 @@ const eventsBody: Body = (lang) => `<main><section class="wide">
 <form id="filterForm">
   <input id="ftype" placeholder="${h(lang, "filterType")}" aria-label="${h(lang, "filterType")}">
   <input id="ftext" placeholder="${h(lang, "filterText")}" aria-label="${h(lang, "filterText")}">
+  <label>${h(lang, "filterSince")} <input id="fsince" type="datetime-local" aria-label="${h(lang, "filterSince")}"></label>
   <button type="submit">${h(lang, "filterApply")}</button>
 </form>
 <div>${["", "access.", "door.", "alarm.", "cmd.", "console.", "selftest.", "occupancy.", "outlet."]
   .map((p) => `<button data-prefix="${p}">${p === "" ? h(lang, "evAll") : esc(p)}</button>`)
   .join("")}</div>
 <table><thead><tr><th>${h(lang, "evTime")}</th><th>${h(lang, "evType")}</th><th>${h(lang, "evDetails")}</th></tr></thead><tbody id="rows"></tbody></table>
+<p><button id="older">${h(lang, "evOlder")}</button></p>
 </section></main>`;
 
 const selftestBody: Body = (lang) => `<main><section class="wide">
@@ -57,12 +59,15 @@ const configBody: Body = (lang) => `<main><section class="wide">
 const cardBody: Body = (lang) => `<main><section>
 <h2>${h(lang, "navCard")}</h2>
 <p>${h(lang, "cardIntro")}</p>
+<div><button id="identify" data-change>${h(lang, "identifyStart")}</button><button id="identifyStop" data-change>${h(lang, "identifyStop")}</button></div>
+<p id="identifyMsg" role="status">${h(lang, "identifyOff")}</p>
 <p id="waiting"><b>${h(lang, "cardWaiting")}</b></p>
 <dl class="kv" id="card" style="display:none">
   <dt>${h(lang, "cardKind")}</dt><dd id="cKind"></dd>
   <dt>${h(lang, "cardCredential")}</dt><dd id="cCred" style="font-family:ui-monospace,monospace"></dd>
   <dt>${h(lang, "cardPerson")}</dt><dd id="cPerson"></dd>
   <dt>${h(lang, "cardRole")}</dt><dd id="cRole"></dd>
+  <dt>${h(lang, "cardStatus")}</dt><dd id="cStatus"></dd>
   <dt>${h(lang, "cardDecision")}</dt><dd id="cDecision"></dd>
   <dt>${h(lang, "cardReader")}</dt><dd id="cReader"></dd>
   <dt>${h(lang, "time")}</dt><dd id="cTime"></dd>

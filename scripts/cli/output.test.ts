@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { paint, progress } from "./output.ts";
+import { paint, progress, selftestProgress } from "./output.ts";
 
 function stream(isTTY: boolean) {
   const out: string[] = [];
@@ -35,5 +35,48 @@ describe("CLI output", () => {
     expect(pipe.out.length).toBe(12); // 0 %, each tenth up to 100 %, and the summary
     expect(pipe.out.join("")).not.toContain("\r");
     expect(pipe.out.at(-1)).toBe("importing: 1000 rows\n");
+  });
+
+  it("a line to be read goes above the bar on a terminal, and the bar is drawn again", () => {
+    const tty = stream(true);
+    const bar = progress("applying", 4, tty);
+    bar.tick(1, "chunks");
+    bar.line("a warning");
+    expect(tty.out.at(-1)).toBe(
+      "\r\u001b[Ka warning\n\rapplying [######..................] 1/4 chunks\u001b[K",
+    );
+    const pipe = stream(false);
+    progress("applying", 4, pipe).line("a warning");
+    expect(pipe.out).toEqual(["a warning\n"]);
+  });
+
+  const SELFTEST = [
+    "[1/2] input levels ...",
+    "      PASS: door contact: closed",
+    "[2/2] lock pulse and door contact answer ...",
+    "      open the door now",
+    "      FAIL: the door contact did not change",
+  ];
+
+  it("selftest on a terminal: the step lines drive a bar, instructions and verdicts print above it", () => {
+    const tty = stream(true);
+    const shown = selftestProgress(tty);
+    for (const l of SELFTEST) shown.line(l);
+    shown.end();
+    const text = tty.out.join("");
+    // no step line printed as such: they are the bar's
+    expect(text).not.toContain("[1/2]");
+    expect(text).toContain("selftest [........................] 0/2 input levels");
+    expect(text).toContain("\u001b[K      open the door now\n");
+    expect(text).toContain("[########################] 2/2 lock pulse and door contact answer");
+    expect(tty.out.at(-1)).toBe("\r\u001b[Kselftest: 2 step(s) run\n");
+  });
+
+  it("selftest elsewhere: every line as it came, no bar", () => {
+    const pipe = stream(false);
+    const shown = selftestProgress(pipe);
+    for (const l of SELFTEST) shown.line(l);
+    shown.end();
+    expect(pipe.out).toEqual(SELFTEST.map((l) => `${l}\n`));
   });
 });

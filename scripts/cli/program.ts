@@ -11,9 +11,9 @@ export interface ProgramResult {
 }
 
 /**
- * The command line as the user typed it after this command's own name. Commands whose options
- * predate commander still read them with `parseArgs`; commander has already refused anything
- * they would not understand, so both see the same words.
+ * The command line as the user typed it after this command's own name, for the two commands
+ * whose words are still their module's own (`tail`, `bench`: passThrough below); every other
+ * command's options are commander's.
  */
 export function tokensAfter(cmd: Command): string[] {
   const path: Command[] = [];

@@ -1,4 +1,5 @@
-import { type CliKit, configOption, jsonOption } from "./program.ts";
+import type { Command } from "commander";
+import { type CliKit, configOption, jsonOption, type Outcome } from "./program.ts";
 
 const config = async () => import("../commands/config.ts");
 
@@ -9,7 +10,7 @@ async function fileOf(positional: string | undefined, opts: { config?: string })
 }
 
 /** Station files, secrets, the published contract, and face enrolment. */
-export function registerConfig({ program, done, passThrough }: CliKit): void {
+export function registerConfig({ program, done }: CliKit): void {
   const cfg = program.command("config").description("check, show, compare and change station files");
   cfg
     .command("validate")
@@ -58,9 +59,30 @@ export function registerConfig({ program, done, passThrough }: CliKit): void {
     .argument("<file>", "where to create it")
     .action(async (file: string) => done((await config()).secretsInit(file)));
 
-  passThrough(
-    program.command("face").description("enrol a face from images (consent recorded); forget a person"),
-    "face enrol PERSON IMAGE... --config FILE --consent REF [--role ROLE] [--card-plus-face] | face forget PERSON --config FILE",
-    async () => (await import("../commands/face.ts")).face,
-  );
+  const f = program
+    .command("face")
+    .description("enrol a face from images (consent recorded); forget a person");
+  faceEnrolCommand(f.command("enrol"), done);
+  f.command("forget")
+    .description("erase the person's face templates and every credential of theirs")
+    .argument("<person>")
+    .addOption(configOption())
+    .action(async (person: string, opts) =>
+      done(await (await import("../commands/face.ts")).faceForget(person, opts)),
+    );
+}
+
+/** `face enrol` (also `enroll face`): the images are read, embedded on this station and not kept. */
+export function faceEnrolCommand(cmd: Command, done: (code: Outcome) => void): Command {
+  return cmd
+    .description("enrol a face from images (JPEG/PNG), embedded on this station and not kept")
+    .argument("<person>")
+    .argument("<images...>")
+    .addOption(configOption())
+    .requiredOption("--consent <ref>", "the consent record it is given under")
+    .option("--role <role>", "worker (default), technician or admin", "worker")
+    .option("--card-plus-face", "the face is the second factor of the person's card, not an entry on its own")
+    .action(async (person: string, images: string[], opts) =>
+      done(await (await import("../commands/face.ts")).faceEnrol(person, images, opts)),
+    );
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { type CliKit, configOption, jsonOption } from "./program.ts";
+import { faceEnrolCommand } from "./register-config.ts";
 
 const creds = async () => import("../commands/credentials.ts");
 
@@ -26,7 +27,7 @@ function enrolOptions(cmd: Command): Command {
 const ID = ["[id]", 'the card UID (hex), ID serial, Wiegand FACILITY:CARD or PIN; "-" reads stdin'] as const;
 
 /** Enrolment: credentials in the store, and cards read at the reader. */
-export function registerCredentials({ program, done, passThrough }: CliKit): void {
+export function registerCredentials({ program, done }: CliKit): void {
   const c = program
     .command("credentials")
     .description("enrol, list, block, remove and import cards; never shows a card's number");
@@ -43,7 +44,9 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
         .command("add")
         .description("enrol one identifier")
         .argument(...ID),
-    ).addOption(configOption()),
+    )
+      .addOption(configOption())
+      .addOption(jsonOption()),
   ).action(async (id: string | undefined, opts) => done(await (await creds()).add(id, opts)));
   for (const sub of ["block", "lost", "unblock", "remove"] as const) {
     idOptions(
@@ -57,7 +60,8 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
               : `mark a card ${sub === "lost" ? "lost" : "blocked"} (refused at the reader, kept on record)`,
         )
         .argument(...ID)
-        .addOption(configOption()),
+        .addOption(configOption())
+        .addOption(jsonOption()),
     ).action(async (id: string | undefined, opts) => done(await (await creds()).setStatus(sub, id, opts)));
   }
   c.command("forget")
@@ -91,7 +95,8 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
       )
       .argument("<file>", "the CSV file (it holds raw card numbers: delete it afterwards)")
       .option("--replace", "replace cards that are already enrolled")
-      .addOption(configOption()),
+      .addOption(configOption())
+      .addOption(jsonOption()),
   ).action(async (file: string, opts) => done(await (await creds()).importCsv(file, opts)));
 
   const e = program.command("enroll").description("enrol at the station: a card read at the reader, a face");
@@ -107,12 +112,5 @@ export function registerCredentials({ program, done, passThrough }: CliKit): voi
       .option("--socket <path>", "the control socket (default: the station file's)")
       .addOption(jsonOption()),
   ).action(async (opts) => done(await (await import("../commands/enroll.ts")).enrollCard(opts)));
-  passThrough(
-    e.command("face").description("enrol a face from images (the same as waystation face enrol)"),
-    "enroll face PERSON IMAGE... --config FILE --consent REF [--role ROLE] [--card-plus-face]",
-    async () => {
-      const { face } = await import("../commands/face.ts");
-      return (args) => face(["enrol", ...args]);
-    },
-  );
+  faceEnrolCommand(e.command("face"), done);
 }

@@ -4,6 +4,7 @@ import { generateCentralKey } from "../central/keys.ts";
 import { afterDelta, listEnvelopes, listHash, readEntries } from "../central/lists.ts";
 import { sendAndWait } from "../central/send.ts";
 import { commandEnvelope, loadSigningKey, signEnvelope } from "../central/sign.ts";
+import { progress } from "../cli/output.ts";
 import { type Command, usageError } from "./usage.ts";
 
 export const CENTRAL_USAGE = `central keygen --kid KID [--out DIR]
@@ -132,7 +133,9 @@ async function sendList(type: string | undefined, values: Values): Promise<numbe
   });
   const base = `${values["topic-root"]}/${station}`;
   let last: Record<string, unknown> = {};
-  for (const env of envelopes) {
+  // each chunk waits for the station's reply: a long list takes a while, show how far it is
+  const bar = values.broker ? progress("applying", envelopes.length) : undefined;
+  for (const [n, env] of envelopes.entries()) {
     const message = JSON.stringify(signEnvelope(env, key));
     if (!values.broker) {
       process.stdout.write(`${message}\n`);
@@ -147,8 +150,10 @@ async function sendList(type: string | undefined, values: Values): Promise<numbe
       username: values.username,
       password: values.password,
     });
+    bar?.tick(n + 1, "chunks");
     if (last.status !== "ok") break;
   }
+  bar?.end(last.status === "ok" ? `${envelopes.length} chunk(s) applied` : `stopped: ${String(last.code)}`);
   if (!values.broker) {
     process.stderr.write(`${envelopes.length} message(s): publish each to ${base}/credentials\n`);
     return 0;

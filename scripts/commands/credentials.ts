@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
+import { StationError } from "../../config/errors.ts";
 import { loadConfigFile } from "../../config/load.ts";
 import type { StationConfig } from "../../config/schema.ts";
 import { loadSecretsFile } from "../../config/secrets.ts";
@@ -11,7 +12,13 @@ import { paint, progress } from "../cli/output.ts";
 import { stationFileFor } from "../control-client.ts";
 import { type HashOf, parseCsv } from "./credentials/csv.ts";
 import { role, schedule, time } from "./credentials/fields.ts";
-import { checkPinPolicy, identifierFrom, kindOf, rawIdentifier } from "./credentials/identifiers.ts";
+import {
+  checkPinPolicy,
+  identifierFrom,
+  kindOf,
+  rawIdentifier,
+  shortHash,
+} from "./credentials/identifiers.ts";
 import { formatListing, listCredentials } from "./credentials/listing.ts";
 import { usageError } from "./usage.ts";
 
@@ -33,6 +40,11 @@ export interface AddOptions extends IdOptions {
 }
 
 const say = (s: string) => process.stdout.write(`${s}\n`);
+
+/** With --json one object on stdout (the shapes are in docs/cli.md); otherwise the line for people. */
+function report(json: boolean | undefined, human: string, data: Record<string, unknown>): void {
+  say(json ? JSON.stringify(data) : human);
+}
 
 function hasherFor(key: string, opts: IdOptions): HashOf {
   const kind = kindOf(opts.kind);
@@ -83,23 +95,49 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-export async function add(id: string | undefined, opts: AddOptions & { config?: string }): Promise<number> {
+export async function add(
+  id: string | undefined,
+  opts: AddOptions & { config?: string; json?: boolean },
+): Promise<number> {
   const given = await identifierFrom(id, opts.idFile);
   if (!given) throw usageError("credentials add ID --person PERSON");
   return withStore(opts.config, async (o) => {
     const note = kindOf(opts.kind) === "keypad" ? checkPinPolicy(given, o.config.access.pins) : undefined;
-    await enrolHash(o, hasherFor(o.key, opts)(given), opts);
-    if (note) say(note);
+    const done = await enrolHash(o, hasherFor(o.key, opts)(given), opts);
+    report(opts.json, `${enrolledLine(done)}${note ? `\n${note}` : ""}`, {
+      ok: true,
+      ...done,
+      ...(note ? { note } : {}),
+    });
     return EXIT.ok;
   });
 }
+
+/** What enrolling one credential did (the `--json` shape of `credentials add`). */
+export interface Enrolled {
+  action: "enrolled" | "replaced";
+  personId: string;
+  role: string;
+  /** the keyed hash, shortened */
+  hash: string;
+  /** who it was enrolled for before, when replaced */
+  replacedPersonId?: string;
+  /** how many credentials the store holds now */
+  credentials: number;
+}
+
+export const enrolledLine = (e: Enrolled) => `${e.action} ${e.personId}; ${e.credentials} credentials`;
 
 /**
  * Enrol a credential by its keyed hash (from `add`, or from a card read at the reader). Every
  * field is checked against the station file first; a card already enrolled is replaced only
  * when the technician says so (asked on a terminal, or --replace).
  */
-export async function enrolHash(o: Opened, credential: string, opts: AddOptions): Promise<void> {
+export async function enrolHash(
+  o: Opened,
+  credential: string,
+  opts: AddOptions & { json?: boolean },
+): Promise<Enrolled> {
   const tz = o.config.access.timezone;
   const record = {
     credential,
@@ -114,18 +152,28 @@ export async function enrolHash(o: Opened, credential: string, opts: AddOptions)
   const existing = o.store.lookup(record.credential);
   if (existing && !opts.replace) {
     const what = `this card is already enrolled for ${existing.personId} (${existing.role}, ${existing.status})`;
-    if (!(await confirm(`${what}; replace it with ${opts.person}?`))) {
-      throw usageError(`${what}; nothing changed (pass --replace to replace it)`);
+    // a script asking for JSON is never asked a question
+    if (opts.json || !(await confirm(`${what}; replace it with ${opts.person}?`))) {
+      throw new StationError("CREDENTIAL_EXISTS", "cli", `${what}; nothing changed`, {
+        hint: "pass --replace to replace it",
+      });
     }
   }
   o.store.upsert([record]);
-  say(`${existing ? "replaced" : "enrolled"} ${opts.person}; ${o.store.size} credentials`);
+  return {
+    action: existing ? "replaced" : "enrolled",
+    personId: opts.person,
+    role: record.role,
+    hash: shortHash(credential),
+    ...(existing ? { replacedPersonId: existing.personId } : {}),
+    credentials: o.store.size,
+  };
 }
 
 export async function setStatus(
   sub: "block" | "lost" | "unblock" | "remove",
   id: string | undefined,
-  opts: IdOptions & { config?: string },
+  opts: IdOptions & { config?: string; json?: boolean },
 ): Promise<number> {
   const given = await identifierFrom(id, opts.idFile);
   if (!given) throw usageError(`credentials ${sub} ID`);
@@ -133,7 +181,12 @@ export async function setStatus(
     const h = hasherFor(key, opts)(given);
     const status = sub === "block" ? "blocked" : sub === "lost" ? "lost" : "active";
     const ok = sub === "remove" ? store.remove(h) : store.setStatus(h, status);
-    say(ok ? (sub === "remove" ? "removed" : `now ${status}`) : "no such credential");
+    const now = sub === "remove" ? "removed" : status;
+    report(opts.json, ok ? (sub === "remove" ? "removed" : `now ${status}`) : "no such credential", {
+      ok,
+      hash: shortHash(h),
+      ...(ok ? { status: now, credentials: store.size } : { code: "NOT_FOUND" }),
+    });
     return ok ? EXIT.ok : EXIT.failed;
   });
 }
@@ -172,7 +225,7 @@ export async function list(
 
 export async function importCsv(
   file: string,
-  opts: IdOptions & { config?: string; replace?: boolean },
+  opts: IdOptions & { config?: string; replace?: boolean; json?: boolean },
 ): Promise<number> {
   const text = readFileSync(file, "utf8");
   // The file holds raw card numbers: say so every time, it is the one copy that is not hashed.
@@ -194,13 +247,18 @@ export async function importCsv(
     });
     bar.end(`${records.length} row(s) checked`);
     if (replacing.length > 0 && !opts.replace) {
-      throw usageError(
-        `${replacing.length} card(s) in ${file} are already enrolled: ${replacing.slice(0, 5).join(", ")}${replacing.length > 5 ? ", ..." : ""}; nothing imported (pass --replace to replace them)`,
+      throw new StationError(
+        "CREDENTIAL_EXISTS",
+        "cli",
+        `${replacing.length} card(s) in ${file} are already enrolled: ${replacing.slice(0, 5).join(", ")}${replacing.length > 5 ? ", ..." : ""}; nothing imported`,
+        { hint: "pass --replace to replace them" },
       );
     }
     const n = store.upsert(records);
-    say(
+    report(
+      opts.json,
       `imported ${n}; ${store.size} credentials${replacing.length ? ` (${replacing.length} replaced)` : ""}`,
+      { ok: true, imported: n, replaced: replacing.length, credentials: store.size },
     );
     return EXIT.ok;
   });

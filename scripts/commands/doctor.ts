@@ -1,12 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { isStationError } from "../../config/errors.ts";
 import { loadConfigFile } from "../../config/load.ts";
 import type { StationConfig } from "../../config/schema.ts";
 import type { Secrets } from "../../config/secrets.ts";
 import { controlSocketPath } from "../../config/sections/control.ts";
 import type { CheckResult } from "../../controller/subsystem.ts";
+import { EXIT } from "../cli/exit-codes.ts";
 import { paint } from "../cli/output.ts";
 import { sendControl, stationFileFor } from "../control-client.ts";
 import { brokerCheck } from "../doctor/broker-check.ts";
@@ -22,7 +22,6 @@ import {
 } from "../doctor/local-checks.ts";
 import { offlineChecks } from "../doctor/offline-checks.ts";
 import { PACKAGE_ROOT } from "../paths.ts";
-import type { Command } from "./usage.ts";
 
 export interface CheckLine extends CheckResult {
   readonly id: string;
@@ -136,17 +135,15 @@ export function formatChecks(checks: readonly CheckLine[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+export interface DoctorOptions {
+  config?: string;
+  json?: boolean;
+  troubleshooting?: boolean;
+  write?: boolean;
+}
+
 /** `waystation doctor`: exit 0 all passed, 1 a check failed, 2 usage or an invalid station file. */
-export const doctor: Command = async (args) => {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: "string", short: "c" },
-      json: { type: "boolean", default: false },
-      troubleshooting: { type: "boolean", default: false },
-      write: { type: "boolean", default: false },
-    },
-  });
+export async function doctor(values: DoctorOptions): Promise<number> {
   if (values.troubleshooting) {
     const { doctorCatalogue } = await import("../doctor/catalogue.ts");
     const { troubleshootingMarkdown } = await import("../doctor/troubleshooting.ts");
@@ -159,5 +156,5 @@ export const doctor: Command = async (args) => {
   const { checks, configError } = await runDoctor(file);
   const ok = checks.every((c) => c.ok);
   process.stdout.write(values.json ? `${JSON.stringify({ ok, checks })}\n` : formatChecks(checks));
-  return configError ? 2 : ok ? 0 : 1;
-};
+  return configError ? EXIT.usage : ok ? EXIT.ok : EXIT.failed;
+}

@@ -1,7 +1,7 @@
 import { isStationError, StationError } from "../../config/errors.ts";
 import { EXIT } from "../cli/exit-codes.ts";
 import { sendControl, socketFor } from "../control-client.ts";
-import { type AddOptions, enrolHash, withStore } from "./credentials.ts";
+import { type AddOptions, enrolHash, enrolledLine, withStore } from "./credentials.ts";
 import { readCardDirectly } from "./enroll-direct.ts";
 
 /** What a read's shape means to a technician: the kind of card, never its number. */
@@ -72,10 +72,9 @@ export async function enrollCard(opts: EnrollCardOptions): Promise<number> {
   process.stderr.write(
     `read a ${kind} at ${read.readerId}${read.enrolledAs ? `; it is enrolled for ${read.enrolledAs}` : ""}\n`,
   );
-  await withStore(opts.config, (o) => enrolHash(o, read.credential, opts));
-  if (opts.json)
-    process.stdout.write(
-      `${JSON.stringify({ readerId: read.readerId, format: read.format, kind, personId: opts.person })}\n`,
-    );
+  const done = await withStore(opts.config, (o) => enrolHash(o, read.credential, opts));
+  process.stdout.write(
+    `${opts.json ? JSON.stringify({ readerId: read.readerId, format: read.format, kind, ...done }) : enrolledLine(done)}\n`,
+  );
   return EXIT.ok;
 }

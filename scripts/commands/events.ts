@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import Database from "better-sqlite3";
 import { loadConfigFile } from "../../config/load.ts";
+import { readJournalHistory } from "../../controller/events/journal-history.ts";
 import { EXIT } from "../cli/exit-codes.ts";
 import { paint } from "../cli/output.ts";
 import { stationFileFor } from "../control-client.ts";
@@ -11,6 +12,7 @@ export interface EventsOptions {
   limit?: string;
   type?: string;
   since?: string;
+  text?: string;
   json?: boolean;
 }
 
@@ -29,8 +31,8 @@ function line(e: Record<string, unknown>): string {
 
 /**
  * `waystation events`: the local journal, read through a read-only connection (WAL), so it
- * works while the station runs and whatever the broker's state. The journal keeps what is not
- * yet delivered (and, offline, everything since), newest last.
+ * works while the station runs and whatever the broker's state; the filters are the console's
+ * event log's (controller/events/journal-history.ts). Newest last.
  */
 export async function events(opts: EventsOptions): Promise<number> {
   const config = loadConfigFile(stationFileFor(opts.config));
@@ -40,28 +42,20 @@ export async function events(opts: EventsOptions): Promise<number> {
   if (since !== undefined && Number.isNaN(since))
     throw usageError(`--since is not a time: "${opts.since}" (ISO 8601, e.g. 2026-12-01T20:00:00+08:00)`);
   const file = resolve(config.dataDir, config.journal.file);
-  let db: Database.Database;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-  } catch {
+  if (!existsSync(file)) {
     process.stderr.write(`no journal at ${file} yet (the station creates it at its first start)\n`);
     return EXIT.failed;
   }
-  try {
-    const rows = db
-      .prepare("SELECT payload FROM events WHERE (? IS NULL OR type LIKE ? || '%') ORDER BY seq DESC LIMIT ?")
-      .all(opts.type ?? null, opts.type ?? "", since === undefined ? limit : 1_000_000) as {
-      payload: string;
-    }[];
-    const parsed = rows
-      .map((r) => JSON.parse(r.payload) as Record<string, unknown>)
-      .filter((e) => since === undefined || Date.parse(String(e.ts)) >= since)
-      .slice(0, limit)
-      .reverse();
-    for (const e of parsed) process.stdout.write(`${opts.json ? JSON.stringify(e) : line(e)}\n`);
-    if (!opts.json && parsed.length === 0) process.stderr.write("no events\n");
-    return EXIT.ok;
-  } finally {
-    db.close();
-  }
+  const found = readJournalHistory(file, {
+    types: (opts.type ?? "").split(",").map((t) => t.trim()),
+    text: opts.text,
+    sinceMs: since,
+    limit,
+  }).reverse();
+  for (const e of found)
+    process.stdout.write(
+      `${opts.json ? JSON.stringify(e) : line(e as unknown as Record<string, unknown>)}\n`,
+    );
+  if (!opts.json && found.length === 0) process.stderr.write("no events\n");
+  return EXIT.ok;
 }

@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { StationError } from "../../config/errors.ts";
 import { loadConfigFile } from "../../config/load.ts";
 import { SqliteCredentialStore } from "../../controller/access/sqlite-credential-store.ts";
 import { addFaceCredential } from "../../controller/face/face-commands.ts";
 import { faceKeys } from "../../controller/face/face-keys.ts";
 import { FaceProcess } from "../../device/face/face-process.ts";
-import { type Command, usageError } from "./usage.ts";
+import { usageError } from "./usage.ts";
 
 export const FACE_USAGE = `face enrol PERSON IMAGE... --config FILE --consent REF [--card-plus-face] [--role worker|technician|admin]
                   the images (JPEG/PNG) are read, embedded on this station and not kept
@@ -18,19 +17,32 @@ export const FACE_USAGE = `face enrol PERSON IMAGE... --config FILE --consent RE
  * command (this process never loads them); the templates go to the same encrypted directory the
  * running station reads, which notices the change at its next frame.
  */
-export const face: Command = async (args) => {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      config: { type: "string" },
-      consent: { type: "string" },
-      "card-plus-face": { type: "boolean", default: false },
-      role: { type: "string", default: "worker" },
-    },
-  });
-  const [sub, person, ...images] = positionals;
-  if (!values.config || !person || (sub !== "enrol" && sub !== "forget")) throw usageError(FACE_USAGE);
+export interface FaceOptions {
+  config?: string;
+  consent?: string;
+  cardPlusFace?: boolean;
+  role?: string;
+}
+
+export async function faceEnrol(
+  person: string,
+  images: readonly string[],
+  values: FaceOptions,
+): Promise<number> {
+  return face("enrol", person, images, values);
+}
+
+export async function faceForget(person: string, values: FaceOptions): Promise<number> {
+  return face("forget", person, [], values);
+}
+
+async function face(
+  sub: "enrol" | "forget",
+  person: string,
+  images: readonly string[],
+  values: FaceOptions,
+): Promise<number> {
+  if (!values.config) throw usageError(FACE_USAGE);
   const config = loadConfigFile(values.config);
   if (!config.face) {
     throw new StationError("CONFIG_INVALID", "config", "this station file has no face section", {
@@ -57,7 +69,7 @@ export const face: Command = async (args) => {
     if (images.length === 0) throw usageError(FACE_USAGE);
     const frames = images.map((f) => new Uint8Array(readFileSync(f)));
     const r = await proc.request("enrol", { personId: person, consent: values.consent, frames }, 120_000);
-    if (!values["card-plus-face"]) {
+    if (!values.cardPlusFace) {
       store.open();
       const role = values.role === "technician" || values.role === "admin" ? values.role : "worker";
       addFaceCredential(store, keys, person, role);
@@ -66,11 +78,11 @@ export const face: Command = async (args) => {
       .map((real, i) => `real ${real.toFixed(2)} live ${(r.live[i] ?? 0).toFixed(2)}`)
       .join("; ");
     process.stdout.write(
-      `${person}: ${r.templates} template(s) stored (${scores}); ${values["card-plus-face"] ? "card plus face" : "face entry"}\n`,
+      `${person}: ${r.templates} template(s) stored (${scores}); ${values.cardPlusFace ? "card plus face" : "face entry"}\n`,
     );
     return 0;
   } finally {
     await proc.stop();
     store.close();
   }
-};
+}

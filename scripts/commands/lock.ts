@@ -1,10 +1,9 @@
-import { parseArgs } from "node:util";
 import { loadLockSection } from "../../config/load.ts";
 import type { LockSection } from "../../config/schema.ts";
 import { safePowerOutputs } from "../../config/sections/power.ts";
 import { createLockRelay, createSafeOutputLines } from "../../device/real-hardware.ts";
 import { alreadyRunning, tryInstanceLock } from "../instance-lock.ts";
-import { type Command, usageError } from "./usage.ts";
+import { usageError } from "./usage.ts";
 
 export const LOCK_USAGE = "lock safe --config FILE";
 
@@ -20,10 +19,8 @@ export const LOCK_USAGE = "lock safe --config FILE";
  * creates nothing in the data directory. It refuses only when a running station holds the
  * data directory: that process owns the door (a technician typing this by hand).
  */
-export const lock: Command = async (args) => {
-  const [sub, ...rest] = args;
-  const { values } = parseArgs({ args: rest, options: { config: { type: "string" } } });
-  if (sub !== "safe" || !values.config) throw usageError(LOCK_USAGE);
+export async function lockSafe(values: { config?: string }): Promise<number> {
+  if (!values.config) throw usageError(LOCK_USAGE);
   // Only the lock's own section: a broken edit elsewhere may be why the station died.
   const config = loadLockSection(values.config);
   const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -45,7 +42,7 @@ export const lock: Command = async (args) => {
   } finally {
     if (attempt.status === "acquired") attempt.lock.release();
   }
-};
+}
 
 /** The outlet relays and the cabinet's contactor, each on its own: one that fails stops no other. */
 async function otherOutputsSafe(config: LockSection, say: (s: string) => void): Promise<number> {

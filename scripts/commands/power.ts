@@ -1,6 +1,6 @@
-import { parseArgs } from "node:util";
 import { sendControl, socketFor } from "../control-client.ts";
-import { type Command, usageError } from "./usage.ts";
+import { printReply, type StationOptions } from "./remote.ts";
+import { usageError } from "./usage.ts";
 
 export const POWER_USAGE =
   "power outlet outlet=ID action=start|stop|clear | release-battery slot=N | swap | swap-cancel | safety-reset  [--config FILE | --socket PATH]";
@@ -20,17 +20,11 @@ export function powerArgs(words: readonly string[]): Record<string, unknown> {
 /**
  * A technician's outlet, cabinet and safety commands on a running station, through its control
  * socket (root or the service user only): the console needs a login, the socket does not, and it
- * works with the console off.
+ * works with the console off. The reply as text, or whole with --json.
  */
-export const power: Command = async (args) => {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { config: { type: "string" }, socket: { type: "string" } },
-  });
-  const [name, ...rest] = positionals;
-  if (!name) throw usageError(POWER_USAGE);
-  const reply = await sendControl(socketFor(values), name, powerArgs(rest));
-  process.stdout.write(`${JSON.stringify(reply)}\n`);
-  return reply.status === "ok" ? 0 : 1;
-};
+export async function power(name: string, pairs: readonly string[], opts: StationOptions): Promise<number> {
+  const reply = await sendControl(socketFor(opts), name, powerArgs(pairs));
+  return printReply(reply, opts.json === true, (data) =>
+    data === undefined ? `${reply.code}` : `${reply.code} ${JSON.stringify(data)}`,
+  );
+}

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { parseDocument } from "yaml";
 import { StationError } from "../../config/errors.ts";
 import { formatIssues, loadConfigFile, parseConfigText } from "../../config/load.ts";
@@ -16,10 +15,13 @@ import {
   withUser,
 } from "../../controller/console/console-users.ts";
 import { credentialKeyFingerprint } from "../../device/identity/hasher.ts";
-import { type Command, usageError } from "./usage.ts";
+import { EXIT } from "../cli/exit-codes.ts";
+import { stationFileFor } from "../control-client.ts";
+import { effectText, provisionEffect } from "./provision-effect.ts";
+import { usageError } from "./usage.ts";
 
 export const PROVISION_USAGE = `provision --config FILE [--station-id ID] [--user NAME] [--role technician|viewer]
-          [--password-stdin] [--credential-key-file FILE] [--replace] [--json]`;
+          [--password-stdin] [--credential-key-file FILE] [--replace] [--restart] [--json]`;
 
 export interface ProvisionOptions {
   configFile: string;
@@ -45,6 +47,8 @@ export interface ProvisionResult {
   role: ConsoleRole;
   /** only when it was generated: shown once, stored nowhere but as a hash */
   generatedPassword?: string;
+  /** the console was enabled but off at start for want of a technician (real hardware) */
+  consoleWasOff: boolean;
 }
 
 /** Set `station.id` in the station file, keeping its comments and layout. */
@@ -98,6 +102,10 @@ export async function provisionStation(o: ProvisionOptions): Promise<ProvisionRe
   ensurePrivateDir(config.dataDir);
   const usersFile = consoleUsersFile(config.dataDir);
   const users = loadConsoleUsers(usersFile);
+  const consoleWasOff =
+    config.console.enabled &&
+    config.hardware.mode === "real" &&
+    !(users?.users.some((u) => u.role === "technician") ?? false);
   if (users?.users.some((u) => u.name === o.user) && !o.replace) {
     throw new StationError("CLI_USAGE", "cli", `the console user "${o.user}" exists already`, {
       hint: "pass --replace to give it a new password",
@@ -114,6 +122,7 @@ export async function provisionStation(o: ProvisionOptions): Promise<ProvisionRe
     user: o.user,
     role: o.role,
     ...(o.password === undefined ? { generatedPassword: password } : {}),
+    consoleWasOff,
   };
 }
 
@@ -123,37 +132,39 @@ async function readStdin(): Promise<string> {
   return text.replace(/\r?\n$/, "");
 }
 
-export const provision: Command = async (args) => {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: "string" },
-      "station-id": { type: "string" },
-      user: { type: "string", default: "technician" },
-      role: { type: "string", default: "technician" },
-      "password-stdin": { type: "boolean", default: false },
-      "credential-key-file": { type: "string" },
-      replace: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-    },
-  });
-  if (!values.config) throw usageError(PROVISION_USAGE);
-  const role = ConsoleRoleSchema.safeParse(values.role);
+export interface ProvisionCliOptions {
+  config?: string;
+  stationId?: string;
+  user: string;
+  role: string;
+  passwordStdin?: boolean;
+  credentialKeyFile?: string;
+  replace?: boolean;
+  restart?: boolean;
+  json?: boolean;
+}
+
+/** `waystation provision`: see PROVISION_USAGE; exit 0 done, 1 refused, 2 a mistake in the words. */
+export async function provision(opts: ProvisionCliOptions): Promise<number> {
+  const role = ConsoleRoleSchema.safeParse(opts.role);
   if (!role.success) throw usageError(`--role is technician or viewer; ${PROVISION_USAGE}`);
-  const keyFile = values["credential-key-file"];
+  // never the demo's file by mistake: the installed command sets $WAYSTATION_CONFIG
+  if (!opts.config && !process.env.WAYSTATION_CONFIG) throw usageError(PROVISION_USAGE);
+  const configFile = stationFileFor(opts.config);
   const r = await provisionStation({
-    configFile: values.config,
-    stationId: values["station-id"],
-    user: (values.user ?? "technician").toLowerCase(),
+    configFile,
+    stationId: opts.stationId,
+    user: opts.user.toLowerCase(),
     role: role.data,
-    password: values["password-stdin"] ? await readStdin() : undefined,
-    credentialKey: keyFile ? readFileSync(keyFile, "utf8").trim() : undefined,
-    replace: values.replace ?? false,
+    password: opts.passwordStdin ? await readStdin() : undefined,
+    credentialKey: opts.credentialKeyFile ? readFileSync(opts.credentialKeyFile, "utf8").trim() : undefined,
+    replace: opts.replace ?? false,
     now: new Date(),
   });
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(r)}\n`);
-    return 0;
+  const effect = await provisionEffect(loadConfigFile(configFile), r, opts.restart ?? false);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ...r, ...effect })}\n`);
+    return EXIT.ok;
   }
   const lines = [
     `station     ${r.stationId}`,
@@ -166,8 +177,9 @@ export const provision: Command = async (args) => {
           "            shown this once and stored only as an argon2 hash: write it down now",
         ]
       : []),
+    `takes effect ${effectText(effect)}`,
     "",
   ];
   process.stdout.write(lines.join("\n"));
-  return 0;
-};
+  return EXIT.ok;
+}

@@ -1,17 +1,17 @@
-import { parseArgs } from "node:util";
 import type { ControlReply } from "../../controller/control/control-protocol.ts";
+import { selftestProgress } from "../cli/output.ts";
 import { sendControl, socketFor } from "../control-client.ts";
-import { type Command, usageError } from "./usage.ts";
+import { usageError } from "./usage.ts";
 
 export const SIM_USAGE =
   "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | contact ok|stuck-closed|cut | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | face WHO | smoke on|off | cabinet-smoke on|off | thermal-runaway SLOT | state   [--config FILE] [--socket PATH] [--json]";
 
-/** Options every command that talks to the running station takes. */
-export const STATION_OPTIONS = {
-  config: { type: "string" },
-  socket: { type: "string" },
-  json: { type: "boolean", default: false },
-} as const;
+/** Options every command that talks to the running station takes (scripts/cli/register-station.ts). */
+export interface StationOptions {
+  config?: string;
+  socket?: string;
+  json?: boolean;
+}
 
 /** The arguments of each simulator command, from its one positional word. */
 function simArgs(
@@ -74,14 +74,11 @@ export function printReply(reply: ControlReply, json: boolean, human?: (data: un
 }
 
 /** Act at a running simulated station, through its control socket. */
-export const sim: Command = async (args) => {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...STATION_OPTIONS, reader: { type: "string" } },
-  });
-  const [command, arg] = positionals;
-  if (!command) throw usageError(SIM_USAGE);
+export async function sim(
+  command: string,
+  arg: string | undefined,
+  values: StationOptions & { reader?: string },
+): Promise<number> {
   const reply = await sendControl(socketFor(values), `sim.${command}`, simArgs(command, arg, values.reader));
   if (reply.code === "UNKNOWN_COMMAND" && !values.json) {
     process.stderr.write(
@@ -89,31 +86,28 @@ export const sim: Command = async (args) => {
     );
     return 1;
   }
-  return printReply(reply, values.json);
-};
+  return printReply(reply, values.json === true);
+}
 
 /** Technician actions on the door of the running station. */
-export const door: Command = async (args) => {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: STATION_OPTIONS });
-  if (positionals[0] !== "fire-reset")
-    throw usageError("door fire-reset [--config FILE] [--socket PATH] [--json]");
+export async function door(action: string, values: StationOptions): Promise<number> {
+  if (action !== "fire-reset") throw usageError("door fire-reset [--config FILE] [--socket PATH] [--json]");
   const reply = await sendControl(socketFor(values), "fire-reset", {});
   if (values.json) return printReply(reply, true);
   const { detail } = detailOf(reply);
   (reply.status === "ok" ? process.stdout : process.stderr).write(`${detail ?? reply.code}\n`);
   return reply.status === "ok" ? 0 : 1;
-};
+}
 
 /** Commissioning: run every subsystem's selftest inside the running station. */
-export const selftest: Command = async (args) => {
-  const { values } = parseArgs({
-    args,
-    options: { ...STATION_OPTIONS, attended: { type: "boolean", default: false } },
-  });
-  const out = values.json ? process.stderr : process.stdout;
-  const reply = await sendControl(socketFor(values), "selftest", { attended: values.attended }, (line) =>
-    out.write(`${line}\n`),
-  );
+export async function selftest(values: StationOptions & { attended?: boolean }): Promise<number> {
+  const shown = selftestProgress(values.json ? process.stderr : process.stdout);
+  const reply = await sendControl(
+    socketFor(values),
+    "selftest",
+    { attended: values.attended === true },
+    (line) => shown.line(line),
+  ).finally(() => shown.end());
   const data = reply.data as { report?: unknown; text?: string; file?: string } | undefined;
   if (values.json) {
     process.stdout.write(`${JSON.stringify(data?.report ?? reply)}\n`);
@@ -125,4 +119,4 @@ export const selftest: Command = async (args) => {
     return printReply(reply, false);
   }
   return reply.status === "ok" ? 0 : 1;
-};
+}

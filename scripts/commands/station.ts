@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { loadConfigFile, loadLockSection } from "../../config/load.ts";
 import type { LockSection, StationConfig } from "../../config/schema.ts";
 import { LogTail } from "../../controller/log-tail.ts";
@@ -10,7 +9,7 @@ import { ProcessGuard } from "../process-guard.ts";
 import { prepareStation, type RunningStation, runStation } from "../run-station.ts";
 import { stopOnSignals } from "../signals.ts";
 import { SystemdNotifier } from "../systemd-notify.ts";
-import { type Command, KEEP_RUNNING, usageError } from "./usage.ts";
+import { KEEP_RUNNING, usageError } from "./usage.ts";
 
 /** EX_TEMPFAIL: "try again", which is what a planned restart asks of the service manager. */
 export const RESTART_EXIT_CODE = 75;
@@ -22,39 +21,48 @@ function privateUmask(): void {
   if (process.platform !== "win32") process.umask(0o077);
 }
 
-export const demo: Command = async (args) => {
+export interface DemoOptions {
+  broker?: string;
+  brokerPort?: string;
+  consolePort?: string;
+  dataDir?: string;
+  config?: string;
+  /** commander's --no-pcscd: false when given */
+  pcscd?: boolean;
+}
+
+/** A port number a user typed, or a usage error naming the option. */
+function port(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw usageError(`${option} is a port, 0 to 65535: "${value}"`);
+  return n;
+}
+
+export async function demo(values: DemoOptions): Promise<number> {
   privateUmask();
-  const { values } = parseArgs({
-    args,
-    options: {
-      broker: { type: "string" },
-      "broker-port": { type: "string" },
-      "console-port": { type: "string" },
-      "data-dir": { type: "string" },
-      config: { type: "string" },
-      "no-pcscd": { type: "boolean", default: false },
-    },
-  });
+  const brokerPort = port(values.brokerPort, "--broker-port");
+  const consolePort = port(values.consolePort, "--console-port");
   const logger = await cliLogger("info");
   const d = await startDemo({
     logger,
     ...(values.broker ? { brokerUrl: values.broker } : {}),
-    ...(values["broker-port"] ? { brokerPort: Number(values["broker-port"]) } : {}),
-    ...(values["console-port"] ? { consolePort: Number(values["console-port"]) } : {}),
-    ...(values["data-dir"] ? { dataDir: resolve(values["data-dir"]) } : {}),
+    ...(brokerPort !== undefined ? { brokerPort } : {}),
+    ...(consolePort !== undefined ? { consolePort } : {}),
+    ...(values.dataDir ? { dataDir: resolve(values.dataDir) } : {}),
     ...(values.config ? { configFile: values.config } : {}),
-    ...(values["no-pcscd"] ? { pcscd: false } : {}),
+    ...(values.pcscd === false ? { pcscd: false } : {}),
   });
   process.stdout.write(demoBanner(d));
   stopOnSignals(() => d.stop(), logger);
   return KEEP_RUNNING;
-};
+}
 
-export const run: Command = async (args) => {
+export async function run(values: { config?: string }): Promise<number> {
   // Before anything else: whatever fails from here on, a fault drives the lock safe.
   const guard = new ProcessGuard();
   guard.install();
-  const { values } = parseArgs({ args, options: { config: { type: "string" } } });
   if (!values.config) throw usageError("run needs --config FILE");
   privateUmask();
   // The lock's own section first, so a mistake anywhere else in the file cannot keep the lock
@@ -107,4 +115,4 @@ export const run: Command = async (args) => {
   // Ready only now: the door is in its configured state and the station serves.
   await notifier.ready(`door ready; station ${config.station.id}`);
   return KEEP_RUNNING;
-};
+}

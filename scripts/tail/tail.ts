@@ -1,63 +1,44 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { parseArgs } from "node:util";
 import mqtt, { type IClientOptions } from "mqtt";
 import { StationError } from "../../config/errors.ts";
 import { missingCount, type Notice, type StationView, TailConsumer } from "./consumer.ts";
 
-const USAGE = `waystation tail --broker URL [options]
-
-  --broker URL        the broker (mqtt://, mqtts://)
-  --station ID        watch this station (repeat for several; default: every station)
-  --share GROUP       receive events through the shared subscription $share/GROUP/... (MQTT 5
-                      or Mosquitto): consumers of one group split the stream between them
-  --client-id ID      session to resume (default waystation-tail-<host>); the broker keeps
-                      the events that arrive while tail is not running
-  --clean             start a fresh session instead
-  --protocol 4|5      MQTT version (default 5)
-  --root PREFIX       topic root (default waystation/v1)
-  --username U        broker user; the password comes from $MQTT_PASSWORD
-  --ca/--cert/--key FILE   TLS (mutual TLS with --cert and --key)
-  --lines             one line per message (default when stdout is not a terminal)
-  --json              one JSON object per line, for programs
-  --count N           exit after N new events
-`;
-
 type Mode = "view" | "lines" | "json";
 
-export async function runTail(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      broker: { type: "string" },
-      station: { type: "string", multiple: true },
-      share: { type: "string" },
-      "client-id": { type: "string" },
-      clean: { type: "boolean", default: false },
-      protocol: { type: "string", default: "5" },
-      root: { type: "string", default: "waystation/v1" },
-      username: { type: "string" },
-      ca: { type: "string" },
-      cert: { type: "string" },
-      key: { type: "string" },
-      lines: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      count: { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (!values.broker) {
-    throw new StationError("CLI_USAGE", "cli", "tail needs --broker URL", { hint: "waystation tail --help" });
-  }
+/** The options of `waystation tail` as commander hands them over (scripts/cli/register-station.ts). */
+export interface TailOptions {
+  broker: string;
+  station?: string[];
+  share?: string;
+  clientId?: string;
+  clean?: boolean;
+  protocol?: string;
+  root?: string;
+  username?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  lines?: boolean;
+  json?: boolean;
+  count?: string;
+}
+
+export async function runTail(values: TailOptions): Promise<number> {
+  if (values.protocol !== undefined && values.protocol !== "4" && values.protocol !== "5")
+    throw new StationError("CLI_USAGE", "cli", `--protocol is 4 or 5: "${values.protocol}"`, {
+      hint: "waystation tail --help",
+    });
+  const count = values.count === undefined ? undefined : Number(values.count);
+  if (count !== undefined && (!Number.isInteger(count) || count < 1))
+    throw new StationError("CLI_USAGE", "cli", `--count is a whole number, 1 or more: "${values.count}"`, {
+      hint: "waystation tail --help",
+    });
   const protocolVersion = values.protocol === "4" ? 4 : 5;
   const root = values.root ?? "waystation/v1";
   const stations = values.station?.length ? values.station : ["+"];
   const mode: Mode = values.json ? "json" : values.lines || !process.stdout.isTTY ? "lines" : "view";
-  const limit = values.count ? Number(values.count) : Number.POSITIVE_INFINITY;
+  const limit = count ?? Number.POSITIVE_INFINITY;
   const filters = stations.flatMap((s) => [
     values.share ? `$share/${values.share}/${root}/${s}/events` : `${root}/${s}/events`,
     `${root}/${s}/status`,
@@ -66,7 +47,7 @@ export async function runTail(args: string[]): Promise<number> {
   ]);
 
   const options: IClientOptions = {
-    clientId: values["client-id"] ?? `waystation-tail-${hostname()}`,
+    clientId: values.clientId ?? `waystation-tail-${hostname()}`,
     clean: values.clean ?? false,
     protocolVersion,
     reconnectPeriod: 1000,
