@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { stationPublicKey } from "../controller/remote/sealed-key.ts";
 import { ensureStationKey, loadSecretsFile } from "../config/secrets.ts";
+import { stationPublicKey } from "../controller/remote/sealed-key.ts";
 
 const OLD = `# provisioned 2026-03-01
 credentialKey: ${"ab".repeat(32)} # the fleet's
