@@ -29,15 +29,39 @@ export const LOAD_WAIT_MS = 60_000;
 
 const fail = (detail: string, hint: string): CheckResult => ({ ok: false, detail, hint });
 
+/** Each way a face check fails and its fix (docs/troubleshooting.md is generated from these). */
+const CAUSES = {
+  noCamera: {
+    cause: "the camera has not answered since start",
+    hint: "is it plugged in? `rpicam-hello --list-cameras` or `v4l2-ctl --list-devices`",
+  },
+  cameraOffline: {
+    cause: "the camera went offline",
+    hint: "check the ribbon or USB cable and face.camera in the station file",
+  },
+  notStarted: {
+    cause: "the face module did not start (no template key?)",
+    hint: "run `waystation doctor` for the secrets file",
+  },
+  processDown: {
+    cause: "the face process is down, starting or failed to load its models",
+    hint: "journalctl -u waystation for the face process's last words; docs/face.md, 'Its own process'",
+  },
+  hung: {
+    cause: "the face process did not answer its health request",
+    hint: "it is hung or overloaded; the supervisor restarts it after face.service.frameTimeoutMs",
+  },
+  unreadable: {
+    cause: "template files cannot be read (another station's key, or damaged)",
+    hint: "faceTemplateKey in the secrets file must be the one they were written with; re-enrol the people concerned",
+  },
+} as const;
+
 function down(s: FaceServiceStatus | undefined): CheckResult {
-  if (!s)
-    return fail(
-      "the face module did not start (no template key?)",
-      "run `waystation doctor` for the secrets file",
-    );
+  if (!s) return fail(CAUSES.notStarted.cause, CAUSES.notStarted.hint);
   return fail(
     `face process ${s.phase}${s.lastError ? `: ${s.lastError}` : ""} (restarts ${s.restarts}${s.retryInMs ? `, retry in ${Math.round(s.retryInMs / 1000)} s` : ""})`,
-    "journalctl -u waystation for the face process's last words; docs/face.md, 'Its own process'",
+    CAUSES.processDown.hint,
   );
 }
 
@@ -46,24 +70,19 @@ export function faceDoctorChecks(d: FaceCheckDeps): DoctorCheck[] {
     {
       id: "face.camera",
       title: "door camera answers",
+      causes: [CAUSES.noCamera, CAUSES.cameraOffline],
       run: async () => {
         const c = d.camera();
-        if (!c)
-          return fail(
-            "the camera has not answered since start",
-            "is it plugged in? `rpicam-hello --list-cameras` or `v4l2-ctl --list-devices`",
-          );
+        if (!c) return fail(CAUSES.noCamera.cause, CAUSES.noCamera.hint);
         if (!c.online)
-          return fail(
-            `camera offline${c.detail ? `: ${c.detail}` : ""}`,
-            "check the ribbon or USB cable and face.camera in the station file",
-          );
+          return fail(`camera offline${c.detail ? `: ${c.detail}` : ""}`, CAUSES.cameraOffline.hint);
         return { ok: true, detail: `online, ${c.frames} frames since start` };
       },
     },
     {
       id: "face.process",
       title: "face process alive, models loaded",
+      causes: [CAUSES.notStarted, CAUSES.processDown, CAUSES.hung],
       run: async () => {
         const s = d.service();
         if (s?.phase !== "up") return down(s);
@@ -75,8 +94,8 @@ export function faceDoctorChecks(d: FaceCheckDeps): DoctorCheck[] {
           };
         } catch (err) {
           return fail(
-            `the face process did not answer its health request (${(err as { code?: string }).code ?? "error"})`,
-            "it is hung or overloaded; the supervisor restarts it after face.service.frameTimeoutMs",
+            `${CAUSES.hung.cause} (${(err as { code?: string }).code ?? "error"})`,
+            CAUSES.hung.hint,
           );
         }
       },
@@ -84,6 +103,7 @@ export function faceDoctorChecks(d: FaceCheckDeps): DoctorCheck[] {
     {
       id: "face.templates",
       title: "face template store readable",
+      causes: [CAUSES.processDown, CAUSES.unreadable],
       run: async () => {
         const s = d.service();
         if (s?.phase !== "up") return { ...down(s), detail: `cannot read the templates: ${down(s).detail}` };
@@ -96,7 +116,7 @@ export function faceDoctorChecks(d: FaceCheckDeps): DoctorCheck[] {
         if ((h.unreadable ?? 0) > 0)
           return fail(
             `${h.unreadable} template file(s) cannot be read (another station's key, or damaged); ${h.people} people readable`,
-            "faceTemplateKey in the secrets file must be the one they were written with; re-enrol the people concerned",
+            CAUSES.unreadable.hint,
           );
         return { ok: true, detail: `${h.templates} templates of ${h.people} people, all readable` };
       },
