@@ -10,12 +10,12 @@ export function readEntries(file: string): ListEntry[] {
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (cause) {
-    throw new StationError("CLI_USAGE", "cli", `${file} is not a readable JSON file`, { cause });
+    throw new StationError("INPUT_FILE_INVALID", "cli", `${file} is not a readable JSON file`, { cause });
   }
   const parsed = z.array(ListEntrySchema).safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    throw new StationError("CLI_USAGE", "cli", `${file}: ${i?.path.join(".")}: ${i?.message}`, {
+    throw new StationError("INPUT_FILE_INVALID", "cli", `${file}: ${i?.path.join(".")}: ${i?.message}`, {
       hint: 'a JSON array of {"credential": "<64 hex>", "personId": "...", "role": "worker", ...}',
     });
   }

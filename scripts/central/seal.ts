@@ -33,15 +33,17 @@ export function sealKeyFor(o: SealKeyOptions): BeginArgs {
   try {
     text = readFileSync(o.credentialKeyFile, "utf8").trim();
   } catch (cause) {
-    throw new StationError("CLI_USAGE", "cli", `cannot read ${o.credentialKeyFile}`, {
+    throw new StationError("INPUT_FILE_INVALID", "cli", `cannot read ${o.credentialKeyFile}`, {
       cause,
       hint: "make the next key with: (umask 077; openssl rand -hex 32 > next-credential.key)",
     });
   }
   if (!/^[0-9a-f]{64}$/.test(text))
-    throw usage(
+    throw new StationError(
+      "KEY_FILE_INVALID",
+      "cli",
       `${o.credentialKeyFile} does not hold a credential key (64 lower-case hex digits)`,
-      "make the next key with: (umask 077; openssl rand -hex 32 > next-credential.key)",
+      { hint: "make the next key with: (umask 077; openssl rand -hex 32 > next-credential.key)" },
     );
   return {
     action: "begin",

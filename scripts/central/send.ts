@@ -38,7 +38,7 @@ export async function sendAndWait(opts: SendOptions): Promise<Record<string, unk
       const t = setTimeout(
         () =>
           reject(
-            new StationError("CLI_USAGE", "cli", `no reply within ${opts.timeoutMs} ms`, {
+            new StationError("NO_REPLY", "cli", `no reply within ${opts.timeoutMs} ms`, {
               hint: "is the station online, and does its file have a `remote` section?",
             }),
           ),

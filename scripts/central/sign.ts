@@ -19,14 +19,14 @@ export function loadSigningKey(file: string, kid: string): SigningKey {
   try {
     pem = readFileSync(file, "utf8");
   } catch (cause) {
-    throw new StationError("CLI_USAGE", "cli", `cannot read the private key ${file}`, {
+    throw new StationError("KEY_FILE_INVALID", "cli", `cannot read the private key ${file}`, {
       cause,
       hint: "make one with: waystation central keygen --kid KID --out DIR",
     });
   }
   const privateKey = createPrivateKey(pem);
   if (privateKey.asymmetricKeyType !== "ed25519") {
-    throw new StationError("CLI_USAGE", "cli", `${file} is not an Ed25519 private key`);
+    throw new StationError("KEY_FILE_INVALID", "cli", `${file} is not an Ed25519 private key`);
   }
   return { kid, privateKey };
 }

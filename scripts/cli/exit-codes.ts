@@ -8,7 +8,11 @@ export const EXIT = {
   ok: 0,
   /** a check failed, a command was refused, or something named was not found */
   failed: 1,
-  /** a mistake on the command line, or a station file that is not valid */
+  /**
+   * the command line is not understood (an unknown command or option, a missing argument), or the
+   * station file is not valid; a value a command understands but refuses (a UID length no reader
+   * produces, a file that is not a key) is a refusal: 1
+   */
   usage: 2,
   /** the running station could not be reached (its control socket) */
   unreachable: 3,
@@ -20,8 +24,11 @@ export const EXIT = {
 
 export const EXIT_TABLE: readonly (readonly [number, string])[] = [
   [EXIT.ok, "done; every check passed"],
-  [EXIT.failed, "refused, not found, or a check failed (the reason is on stderr)"],
-  [EXIT.usage, "a mistake on the command line, or the station file is not valid"],
+  [EXIT.failed, "refused (a value the command will not take too), not found, or a check failed"],
+  [
+    EXIT.usage,
+    "the command line is not understood (command, option, argument), or the station file is not valid",
+  ],
   [EXIT.unreachable, "no running station answers on its control socket"],
   [EXIT.denied, "not allowed: run as root or as a member of the waystation group"],
   [EXIT.fault, "the controller stopped on a fault (the lock was driven safe first)"],

@@ -42,7 +42,7 @@ async function readViaStation(opts: EnrollCardOptions, timeoutMs: number): Promi
     );
     const data = reply.data as (Partial<CardRead> & { detail?: string }) | undefined;
     if (reply.status !== "ok" || !data?.credential || !data.readerId) {
-      throw new StationError("CLI_USAGE", "cli", data?.detail ?? `the station answered ${reply.code}`, {
+      throw new StationError("ENROL_NO_CARD", "cli", data?.detail ?? `the station answered ${reply.code}`, {
         hint:
           reply.code === "NO_CARD"
             ? "hold the card flat on the reader for a second; run the command again"

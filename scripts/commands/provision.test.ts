@@ -84,7 +84,7 @@ describe("waystation provision", () => {
     const { file } = stationFile();
     const first = await provisionStation({ ...base, configFile: file });
     await expect(provisionStation({ ...base, configFile: file })).rejects.toMatchObject({
-      code: "CLI_USAGE",
+      code: "CONSOLE_USER_EXISTS",
     });
     const second = await provisionStation({ ...base, configFile: file, replace: true });
     expect(second.secretsCreated).toBe(false);

@@ -107,7 +107,7 @@ export async function provisionStation(o: ProvisionOptions): Promise<ProvisionRe
     config.hardware.mode === "real" &&
     !(users?.users.some((u) => u.role === "technician") ?? false);
   if (users?.users.some((u) => u.name === o.user) && !o.replace) {
-    throw new StationError("CLI_USAGE", "cli", `the console user "${o.user}" exists already`, {
+    throw new StationError("CONSOLE_USER_EXISTS", "cli", `the console user "${o.user}" exists already`, {
       hint: "pass --replace to give it a new password",
     });
   }
