@@ -158,7 +158,7 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
     await waitFor(() => b.station.state().door.lock === "locked", "the door relocked after the tap", 10_000);
     const peer = b.occupancySim?.board;
     if (!peer) throw new Error("no simulated board");
-    peer.silent = true;
+    peer.hang(true);
     await waitFor(() => b.station.state().safety?.watchLost, "the detector unseen", 30_000);
     expect(relays(b)).toEqual([false, false, false, false]);
     expect(b.powerSim?.cabinetPowerRelay.read()).toBe(false);
@@ -181,7 +181,7 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
     // the technician's doctor says why
     const check = b.station.subsystems.flatMap((x) => x.doctorChecks ?? []).find((c) => c.id === "safety");
     expect(await check?.run()).toMatchObject({ ok: false, detail: expect.stringContaining("not read") });
-    peer.silent = false;
+    peer.hang(false);
     await waitFor(() => b.station.state().safety?.watchLost === false, "the detector seen again", 30_000);
     expect(fault("alarm.cleared")).toBeDefined();
     expect(await check?.run()).toMatchObject({ ok: true });
