@@ -17,7 +17,9 @@ export interface ProbeState {
   readonly hung: boolean;
 }
 
-export type ProbeInput = { readonly kind: "tick"; readonly atMs: number } | { readonly kind: "answer"; readonly atMs: number };
+export type ProbeInput =
+  | { readonly kind: "tick"; readonly atMs: number }
+  | { readonly kind: "answer"; readonly atMs: number };
 
 export type ProbeEffect = { readonly kind: "query" } | { readonly kind: "hung"; readonly quietMs: number };
 
@@ -37,8 +39,10 @@ export function probeStep(
   probeMs: number,
 ): { state: ProbeState; effects: ProbeEffect[] } {
   if (s.hung) return { state: s, effects: [] };
-  if (input.kind === "answer") return { state: { ...s, lastAnswerMs: Math.max(s.lastAnswerMs, input.atMs) }, effects: [] };
+  if (input.kind === "answer")
+    return { state: { ...s, lastAnswerMs: Math.max(s.lastAnswerMs, input.atMs) }, effects: [] };
   const quietMs = input.atMs - s.lastAnswerMs;
-  if (quietMs >= PROBE_MISSES * probeMs) return { state: { ...s, hung: true }, effects: [{ kind: "hung", quietMs }] };
+  if (quietMs >= PROBE_MISSES * probeMs)
+    return { state: { ...s, hung: true }, effects: [{ kind: "hung", quietMs }] };
   return { state: s, effects: [{ kind: "query" }] };
 }
