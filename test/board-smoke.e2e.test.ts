@@ -13,13 +13,16 @@ import { waitFor } from "./support/wait.ts";
  * serialport bindings, through a socat pty, to the simulated StandardFirmata board whose input
  * pin the detector's contact drives. Smoke there cuts every outlet and the cabinet, releases the
  * door, sounds the sounder and raises the critical event within one poll cycle; the latch
- * survives a restart; a board that stops answering holds the power off without releasing the door.
+ * survives a restart; a board that stops answering holds the power off without releasing the door —
+ * also a board with nothing but the digital smoke pin on it, which reports nothing while nothing
+ * changes: the liveness probe (a firmware query every probeMs) notices it.
  */
 const socat = daemon("socat", "socat");
 
 const SMOKE_PIN = 8;
+const TEMPERATURE = "analog: { temperature: 0 }";
 const withBoard =
-  (grace: number, detector = `board: { pin: ${SMOKE_PIN} }`) =>
+  (grace: number, detector = `board: { pin: ${SMOKE_PIN} }`, board = TEMPERATURE) =>
   (yaml: string) =>
     yaml
       .replace(
@@ -30,7 +33,7 @@ const withBoard =
         "safety: {}",
         `safety: { smokeDetector: { ${detector}, debounceMs: 20, offlineGraceMs: ${grace} } }
 occupancy:
-  board: { port: simulated, readyTimeoutMs: 5000, analog: { temperature: 0 } }`,
+  board: { port: simulated, readyTimeoutMs: 5000, ${board} }`,
       );
 
 let booted: BootedStation | undefined;
@@ -186,6 +189,59 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
     expect(fault("alarm.cleared")).toBeDefined();
     expect(await check?.run()).toMatchObject({ ok: true });
     expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
+    expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
+  });
+
+  it("a board with only the digital smoke pin that hangs: the probe notices, the power is cut within the grace, and given back", async () => {
+    const PROBE_MS = 500;
+    const GRACE_MS = 1000;
+    const s = await bootPowerStation(
+      undefined,
+      "",
+      undefined,
+      withBoard(GRACE_MS, undefined, `probeMs: ${PROBE_MS}`),
+    );
+    booted = s.booted;
+    const b = s.booted;
+    await boardWatched(s);
+    letIn(b);
+    expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
+    await waitFor(() => b.station.state().door.lock === "locked", "the door relocked after the tap", 10_000);
+    expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
+    const peer = b.occupancySim?.board;
+    if (!peer) throw new Error("no simulated board");
+    let cutMs: number | undefined;
+    b.station.bus.subscribe((e) => {
+      if (e.type === "safety.watch-lost" && cutMs === undefined) cutMs = performance.now();
+    });
+    const t0 = performance.now();
+    console.log("HANG", t0.toFixed(0));
+    b.occupancySim?.hangBoard(true); // the port stays open; the board answers nothing
+    const at = await waitFor(() => cutMs, "the detector unseen", 20_000);
+    expect(relays(b)).toEqual([false, false, false, false]);
+    expect(b.powerSim?.cabinetPowerRelay.read()).toBe(false);
+    expect(b.station.state().door.lock).toBe("locked");
+    expect(b.station.state().safety?.latched).toBe(false);
+    // hung after 3 unanswered queries (3-4 periods after the hang), then the grace; 1 s for the load
+    const bound = GRACE_MS + 4 * PROBE_MS + 1000;
+    console.log(`hung board (digital pin only) → power cut: ${(at - t0).toFixed(0)} ms (bound ${bound} ms)`);
+    expect(at - t0).toBeLessThanOrEqual(bound);
+    expect(at - t0).toBeGreaterThanOrEqual(GRACE_MS + 3 * PROBE_MS - 100);
+    // state and doctor say why: the probe went unanswered
+    expect(b.station.state().safety?.smokeDetector).toMatchObject({ online: false });
+    const checks = b.station.subsystems.flatMap((x) => x.doctorChecks ?? []);
+    const boardCheck = checks.find((c) => c.id === "occupancy.board");
+    expect(await boardCheck?.run()).toMatchObject({ ok: false });
+    expect(s.events.find((e) => e.type === "safety.watch-lost")).toMatchObject({
+      detail: expect.stringContaining("hung"),
+    });
+    expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toMatchObject({
+      status: "error",
+    });
+    b.occupancySim?.hangBoard(false);
+    await waitFor(() => b.station.state().safety?.watchLost === false, "the detector seen again", 30_000);
+    expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
+    expect(await boardCheck?.run()).toMatchObject({ ok: true });
     expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
   });
 

@@ -3,12 +3,12 @@ import type { ByteLink } from "../ports/byte-link.ts";
 import type { Clock, TimerHandle } from "../ports/clock.ts";
 import type { IoBoard, IoBoardStatus, IoPinMode } from "../ports/io-board.ts";
 import { Listeners } from "../ports/listeners.ts";
-import { PROBE_MISSES, type ProbeInput, type ProbeState, probeStart, probeStep } from "./liveness.ts";
+import { type ProbeInput, type ProbeState, probeStart, probeStep } from "./liveness.ts";
 
 export interface JohnnyFiveBoardOptions {
   readonly readyTimeoutMs: number;
   readonly reopenMs: number;
-  /** a firmware query every probeMs; none answered for PROBE_MISSES of them: the board is hung */
+  /** a firmware query every probeMs; PROBE_MISSES in a row unanswered: the board is hung */
   readonly probeMs?: number;
   /** how often johnny-five reads an analog sensor */
   readonly analogFreqMs: number;
@@ -225,9 +225,9 @@ export class JohnnyFiveBoard implements IoBoard {
     for (const [ch, set] of this.analogListeners) this.watchAnalog(ch, set);
     for (const [pin, set] of this.digitalListeners) this.watchDigital(pin, set);
     this.setStatus({ ready: true });
-    this.probe = probeStart(this.clock.monotonic());
+    this.probe = probeStart();
     // firmata-io emits "queryfirmware" for every firmware reply (its handshake listens once)
-    board.io.on("queryfirmware", () => this.onProbe(board, { kind: "answer", atMs: this.clock.monotonic() }));
+    board.io.on("queryfirmware", () => this.onProbe(board, { kind: "answer" }));
     this.scheduleProbe(board);
   }
 
@@ -241,22 +241,21 @@ export class JohnnyFiveBoard implements IoBoard {
     const probeMs = this.opts.probeMs ?? 1000;
     this.probeTimer = this.clock.setTimeout(() => {
       if (this.board !== board) return;
-      this.onProbe(board, { kind: "tick", atMs: this.clock.monotonic() });
+      this.onProbe(board, { kind: "tick" });
       if (this.board === board) this.scheduleProbe(board);
     }, probeMs);
   }
 
   private onProbe(board: J5Board, input: ProbeInput): void {
     if (this.board !== board || !this.probe) return;
-    const probeMs = this.opts.probeMs ?? 1000;
-    const { state, effects } = probeStep(this.probe, input, probeMs);
+    const { state, effects } = probeStep(this.probe, input);
     this.probe = state;
     for (const e of effects) {
       if (e.kind === "query") this.transport?.write(FIRMWARE_QUERY);
       else {
         this.setStatus({
           ready: false,
-          detail: `${this.path} answered none of ${PROBE_MISSES} Firmata firmware queries (${Math.round(e.quietMs)} ms): hung`,
+          detail: `${this.path} answered none of ${e.unanswered} Firmata firmware queries (${this.opts.probeMs ?? 1000} ms apart): hung`,
         });
         this.teardown();
         void this.link.close().then(() => this.scheduleReopen());
@@ -303,6 +302,8 @@ export class JohnnyFiveBoard implements IoBoard {
 
   private onClosed(err: Error | undefined): void {
     if (!this.running) return;
+    // Closed by us (hung, or no handshake): that status says why, and the reopen is scheduled.
+    if (!this.board) return;
     this.teardown();
     this.setStatus({ ready: false, detail: err ? `unplugged: ${err.message}` : "closed" });
     this.scheduleReopen();

@@ -1,125 +1,127 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../clock/manual-clock.ts";
-import { PROBE_MISSES, type ProbeEffect, type ProbeState, probeStart, probeStep } from "./liveness.ts";
+import {
+  PROBE_MISSES,
+  type ProbeEffect,
+  type ProbeInput,
+  type ProbeState,
+  probeStart,
+  probeStep,
+} from "./liveness.ts";
 
 const P = 1000;
+const tick: ProbeInput = { kind: "tick" };
+const answer: ProbeInput = { kind: "answer" };
+const at = (unanswered: number, hung = false): ProbeState => ({ unanswered, hung });
 
 describe("probeStep", () => {
-  const s0 = probeStart(0);
-  const rows: {
-    name: string;
-    s: ProbeState;
-    input: Parameters<typeof probeStep>[1];
-    effects: ProbeEffect[];
-    hung: boolean;
-  }[] = [
-    {
-      name: "a tick soon after the handshake asks",
-      s: s0,
-      input: { kind: "tick", atMs: P },
-      effects: [{ kind: "query" }],
-      hung: false,
-    },
-    {
-      name: "two periods quiet still asks",
-      s: s0,
-      input: { kind: "tick", atMs: 2 * P },
-      effects: [{ kind: "query" }],
-      hung: false,
-    },
-    {
-      name: "just under the bound still asks",
-      s: s0,
-      input: { kind: "tick", atMs: PROBE_MISSES * P - 1 },
-      effects: [{ kind: "query" }],
-      hung: false,
-    },
-    {
-      name: "three periods quiet: hung",
-      s: s0,
-      input: { kind: "tick", atMs: PROBE_MISSES * P },
-      effects: [{ kind: "hung", quietMs: 3000 }],
-      hung: true,
-    },
-    {
-      name: "an answer records its time, no effect",
-      s: s0,
-      input: { kind: "answer", atMs: 2500 },
-      effects: [],
-      hung: false,
-    },
-    {
-      name: "hung stays hung: a tick does nothing",
-      s: { lastAnswerMs: 0, hung: true },
-      input: { kind: "tick", atMs: 9000 },
-      effects: [],
-      hung: true,
-    },
-    {
-      name: "a late answer does not revive",
-      s: { lastAnswerMs: 0, hung: true },
-      input: { kind: "answer", atMs: 9000 },
-      effects: [],
-      hung: true,
-    },
-  ];
-  it.each(rows)("$name", ({ s, input, effects, hung }) => {
-    const r = probeStep(s, input, P);
+  const rows: { name: string; s: ProbeState; input: ProbeInput; effects: ProbeEffect[]; next: ProbeState }[] =
+    [
+      {
+        name: "the first tick after the handshake asks",
+        s: probeStart(),
+        input: tick,
+        effects: [{ kind: "query" }],
+        next: at(1),
+      },
+      {
+        name: "one unanswered: asks again",
+        s: at(1),
+        input: tick,
+        effects: [{ kind: "query" }],
+        next: at(2),
+      },
+      {
+        name: "two unanswered: asks a third time",
+        s: at(2),
+        input: tick,
+        effects: [{ kind: "query" }],
+        next: at(3),
+      },
+      {
+        name: "three unanswered: hung",
+        s: at(PROBE_MISSES),
+        input: tick,
+        effects: [{ kind: "hung", unanswered: 3 }],
+        next: at(3, true),
+      },
+      { name: "an answer resets the count", s: at(2), input: answer, effects: [], next: at(0) },
+      { name: "an answer with none outstanding", s: at(0), input: answer, effects: [], next: at(0) },
+      {
+        name: "hung stays hung: a tick does nothing",
+        s: at(3, true),
+        input: tick,
+        effects: [],
+        next: at(3, true),
+      },
+      {
+        name: "a late answer does not revive",
+        s: at(3, true),
+        input: answer,
+        effects: [],
+        next: at(3, true),
+      },
+    ];
+  it.each(rows)("$name", ({ s, input, effects, next }) => {
+    const r = probeStep(s, input);
     expect(r.effects).toEqual(effects);
-    expect(r.state.hung).toBe(hung);
-  });
-
-  it("an out-of-order answer never moves the last answer back", () => {
-    const s = probeStep({ lastAnswerMs: 2000, hung: false }, { kind: "answer", atMs: 1500 }, P).state;
-    expect(s.lastAnswerMs).toBe(2000);
+    expect(r.state).toEqual(next);
   });
 });
 
-/** The board's use of it on a manual clock: a tick every P, answers from a scripted board. */
-function drive(answers: (queryAtMs: number) => number | undefined, untilMs: number) {
+/**
+ * The board's use of it on a manual clock: a tick every P (as JohnnyFiveBoard schedules it), a
+ * scripted board answering each query after some delay, or never.
+ */
+function drive(answerDelay: (queryAtMs: number) => number | undefined, untilMs: number) {
   const clock = new ManualClock();
-  let state = probeStart(clock.monotonic());
-  const log: string[] = [];
+  let state = probeStart();
+  let queries = 0;
   let hungAt: number | undefined;
-  const apply = (input: Parameters<typeof probeStep>[1]) => {
-    const r = probeStep(state, input, P);
+  const apply = (input: ProbeInput) => {
+    const r = probeStep(state, input);
     state = r.state;
     for (const e of r.effects) {
       if (e.kind === "hung") hungAt = clock.monotonic();
       else {
-        log.push(`query@${clock.monotonic()}`);
-        const delay = answers(clock.monotonic());
-        if (delay !== undefined)
-          clock.setTimeout(() => apply({ kind: "answer", atMs: clock.monotonic() }), delay);
+        queries++;
+        const delay = answerDelay(clock.monotonic());
+        if (delay !== undefined) clock.setTimeout(() => apply(answer), delay);
       }
     }
   };
-  const tick = () => {
-    apply({ kind: "tick", atMs: clock.monotonic() });
-    if (!state.hung) clock.setTimeout(tick, P);
+  const onTick = () => {
+    apply(tick);
+    if (!state.hung) clock.setTimeout(onTick, P);
   };
-  clock.setTimeout(tick, P);
+  clock.setTimeout(onTick, P);
   clock.advance(untilMs);
-  return { hungAt, queries: log.length };
+  return { hungAt, queries };
 }
 
 describe("the probe on a manual clock", () => {
   it.each([
-    { name: "a board answering at once is never hung", answers: () => 5, hungAt: undefined },
-    { name: "a slow board (answers within a period) is never hung", answers: () => P - 1, hungAt: undefined },
-    { name: "a board that never answers: hung at 3 periods", answers: () => undefined, hungAt: 3 * P },
+    { name: "a board answering at once is never hung", delay: () => 5, hungAt: undefined },
+    { name: "a slow board (answers within a period) is never hung", delay: () => P - 1, hungAt: undefined },
     {
-      name: "a board hanging at 4.5 s: hung at the first tick 3 periods after its last answer (4.005 s → the 8 s tick)",
-      answers: (at: number) => (at < 4500 ? 5 : undefined),
+      // the event loop stalled: the tick runs before the answer waiting in the port's buffer
+      name: "answers arriving after the next query (a stalled loop) are no hang",
+      delay: () => 2.5 * P,
+      hungAt: undefined,
+    },
+    { name: "a board that never answers: hung at the 4th tick", delay: () => undefined, hungAt: 4 * P },
+    {
+      name: "a board hanging at 4.5 s (last answered the 4 s query): hung at the 8 s tick",
+      delay: (q: number) => (q < 4500 ? 5 : undefined),
       hungAt: 8 * P,
     },
     {
       name: "one lost answer in three is no hang",
-      answers: (at: number) => (at % (3 * P) === 0 ? undefined : 5),
+      delay: (q: number) => (q % (3 * P) === 0 ? undefined : 5),
       hungAt: undefined,
     },
-  ])("$name", ({ answers, hungAt }) => {
-    expect(drive(answers, 20 * P).hungAt).toBe(hungAt);
+  ])("$name", ({ delay, hungAt }) => {
+    expect(drive(delay, 20 * P).hungAt).toBe(hungAt);
   });
 
   it("asks once per period while the board answers", () => {

@@ -8,41 +8,39 @@
  * a change, so silence alone says nothing.
  */
 
-/** unanswered probe periods after which the board counts as hung */
+/** firmware queries in a row left unanswered after which the board counts as hung */
 export const PROBE_MISSES = 3;
 
+/**
+ * Counted in queries, not in time since the last answer: after the event loop stalls (a GC, a
+ * loaded machine) the probe's timer runs before the answer that waits in the port's buffer is
+ * read, and a clock-based probe would call a healthy board hung.
+ */
 export interface ProbeState {
-  /** monotonic ms of the last answer (or of the handshake, which is one) */
-  readonly lastAnswerMs: number;
+  /** queries sent since the last answer (the handshake counts as one) */
+  readonly unanswered: number;
   readonly hung: boolean;
 }
 
-export type ProbeInput =
-  | { readonly kind: "tick"; readonly atMs: number }
-  | { readonly kind: "answer"; readonly atMs: number };
+export type ProbeInput = { readonly kind: "tick" } | { readonly kind: "answer" };
 
-export type ProbeEffect = { readonly kind: "query" } | { readonly kind: "hung"; readonly quietMs: number };
+export type ProbeEffect = { readonly kind: "query" } | { readonly kind: "hung"; readonly unanswered: number };
 
 /** The probe of a board that has just finished its handshake. */
-export function probeStart(atMs: number): ProbeState {
-  return { lastAnswerMs: atMs, hung: false };
+export function probeStart(): ProbeState {
+  return { unanswered: 0, hung: false };
 }
 
 /**
- * A tick (every `probeMs`): hung when nothing has answered for `PROBE_MISSES × probeMs`, else ask
- * again. An answer records its time. Once hung the state stays hung (the connection is dropped and
- * a new handshake starts a new probe); a late answer does not revive it.
+ * A tick (every `probeMs`): hung when the last `PROBE_MISSES` queries went unanswered, else ask
+ * again. A board that hangs is noticed 3–4 `probeMs` later. An answer (to any query) resets the
+ * count. Once hung the state stays hung (the connection is dropped and a new handshake starts a
+ * new probe); a late answer does not revive it.
  */
-export function probeStep(
-  s: ProbeState,
-  input: ProbeInput,
-  probeMs: number,
-): { state: ProbeState; effects: ProbeEffect[] } {
+export function probeStep(s: ProbeState, input: ProbeInput): { state: ProbeState; effects: ProbeEffect[] } {
   if (s.hung) return { state: s, effects: [] };
-  if (input.kind === "answer")
-    return { state: { ...s, lastAnswerMs: Math.max(s.lastAnswerMs, input.atMs) }, effects: [] };
-  const quietMs = input.atMs - s.lastAnswerMs;
-  if (quietMs >= PROBE_MISSES * probeMs)
-    return { state: { ...s, hung: true }, effects: [{ kind: "hung", quietMs }] };
-  return { state: s, effects: [{ kind: "query" }] };
+  if (input.kind === "answer") return { state: { ...s, unanswered: 0 }, effects: [] };
+  if (s.unanswered >= PROBE_MISSES)
+    return { state: { ...s, hung: true }, effects: [{ kind: "hung", unanswered: s.unanswered }] };
+  return { state: { ...s, unanswered: s.unanswered + 1 }, effects: [{ kind: "query" }] };
 }
