@@ -211,9 +211,16 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
     const peer = b.occupancySim?.board;
     if (!peer) throw new Error("no simulated board");
     let cutMs: number | undefined;
+    const statuses: string[] = [];
     b.station.bus.subscribe((e) => {
       if (e.type === "safety.watch-lost" && cutMs === undefined) cutMs = performance.now();
+      if (e.type === "occupancy.sensor-health" && e.sensor === "board") statuses.push(e.health);
     });
+    // a board that answers is probed and stays watched: no false "hung" across 6 probes
+    const asked = peer.firmwareQueries;
+    await waitFor(() => peer.firmwareQueries >= asked + 6, "six probes answered", 10_000);
+    expect(statuses).toEqual([]);
+    expect(b.station.state().safety?.watchLost).toBe(false);
     const t0 = performance.now();
     b.occupancySim?.hangBoard(true); // the port stays open; the board answers nothing
     const at = await waitFor(() => cutMs, "the detector unseen", 20_000);

@@ -37,6 +37,8 @@ export class FirmataBoardPeer {
   /** levels the outside world holds input pins at (kept across a reset: the wiring stays) */
   readonly inputs = new Map<number, boolean>();
   private hung = false;
+  /** firmware queries answered (the host's liveness probe) */
+  firmwareQueries = 0;
   private readonly parser = new FirmataParser("board");
   private readonly reporting = new Set<number>();
   private readonly reportingPorts = new Set<number>();
@@ -173,6 +175,7 @@ export class FirmataBoardPeer {
   private sysex(command: number, data: number[]): void {
     switch (command) {
       case Sysex.reportFirmware:
+        this.firmwareQueries++;
         this.send(encode.firmware(2, 5, "StandardFirmata.ino"));
         return;
       case Sysex.capabilityQuery: {
