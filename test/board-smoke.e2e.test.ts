@@ -52,6 +52,20 @@ async function boardWatched(s: { booted: BootedStation }) {
   expect(s.booted.station.state().safety?.watchLost).toBe(false);
 }
 
+/** A station with the detector on the board, watched, ebike-1 charging, the door relocked. */
+async function chargingOnBoard(edit: (yaml: string) => string) {
+  const s = await bootPowerStation(undefined, "", undefined, edit);
+  booted = s.booted;
+  const b = s.booted;
+  await boardWatched(s);
+  letIn(b);
+  expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
+  await waitFor(() => b.station.state().door.lock === "locked", "the door relocked after the tap", 10_000);
+  const peer = b.occupancySim?.board;
+  if (!peer) throw new Error("no simulated board");
+  return { s, b, peer };
+}
+
 describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
   if (!realStackAvailable(socat)) return;
 
@@ -152,15 +166,7 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
   });
 
   it("a board that stops answering holds outlets and cabinet off (no door release), and gives them back", async () => {
-    const s = await bootPowerStation(undefined, "", undefined, withBoard(1000));
-    booted = s.booted;
-    const b = s.booted;
-    await boardWatched(s);
-    letIn(b);
-    expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
-    await waitFor(() => b.station.state().door.lock === "locked", "the door relocked after the tap", 10_000);
-    const peer = b.occupancySim?.board;
-    if (!peer) throw new Error("no simulated board");
+    const { s, b, peer } = await chargingOnBoard(withBoard(1000));
     peer.hang(true);
     await waitFor(() => b.station.state().safety?.watchLost, "the detector unseen", 30_000);
     expect(relays(b)).toEqual([false, false, false, false]);
@@ -195,21 +201,8 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
   it("a board with only the digital smoke pin that hangs: the probe notices, the power is cut within the grace, and given back", async () => {
     const PROBE_MS = 500;
     const GRACE_MS = 1000;
-    const s = await bootPowerStation(
-      undefined,
-      "",
-      undefined,
-      withBoard(GRACE_MS, undefined, `probeMs: ${PROBE_MS}`),
-    );
-    booted = s.booted;
-    const b = s.booted;
-    await boardWatched(s);
-    letIn(b);
-    expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
-    await waitFor(() => b.station.state().door.lock === "locked", "the door relocked after the tap", 10_000);
+    const { s, b, peer } = await chargingOnBoard(withBoard(GRACE_MS, undefined, `probeMs: ${PROBE_MS}`));
     expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
-    const peer = b.occupancySim?.board;
-    if (!peer) throw new Error("no simulated board");
     let cutMs: number | undefined;
     const statuses: string[] = [];
     b.station.bus.subscribe((e) => {
