@@ -215,7 +215,11 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
     expect(statuses).toEqual([]);
     expect(b.station.state().safety?.watchLost).toBe(false);
     const t0 = performance.now();
-    b.occupancySim?.hangBoard(true); // the port stays open; the board answers nothing
+    // the port stays open; the board answers nothing (what `waystation sim hang-board on` sends)
+    expect(await runCommand(b, "sim.hang-board", { active: "on" })).toEqual({
+      status: "ok",
+      data: { boardHung: true },
+    });
     const at = await waitFor(() => cutMs, "the detector unseen", 20_000);
     expect(relays(b)).toEqual([false, false, false, false]);
     expect(b.powerSim?.cabinetPowerRelay.read()).toBe(false);
@@ -239,7 +243,7 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
     expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toMatchObject({
       status: "error",
     });
-    b.occupancySim?.hangBoard(false);
+    expect(await runCommand(b, "sim.hang-board", { active: "off" })).toMatchObject({ status: "ok" });
     await waitFor(() => b.station.state().safety?.watchLost === false, "the detector seen again", 30_000);
     expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
     expect(await boardCheck?.run()).toMatchObject({ ok: true });
