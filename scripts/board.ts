@@ -22,7 +22,12 @@ export async function buildBoard(
   cfg: BoardConfig,
   deps: { clock: Clock; logger: Logger; socat: string | undefined },
 ): Promise<BuiltBoard> {
-  const opts = { readyTimeoutMs: cfg.readyTimeoutMs, reopenMs: 1000, analogFreqMs: 1000 };
+  const opts = {
+    readyTimeoutMs: cfg.readyTimeoutMs,
+    reopenMs: 1000,
+    analogFreqMs: 1000,
+    probeMs: cfg.probeMs,
+  };
   if (cfg.port !== "simulated") {
     const board = new JohnnyFiveBoard(cfg.port, new SerialPortLink(cfg.port, cfg.baudRate), deps.clock, opts);
     return {

@@ -25,6 +25,7 @@ import { createRealHardware } from "../device/real-hardware.ts";
 import { simConsolePanel } from "../simulator/console-panel.ts";
 import { type DemoCard, simControlRoutes } from "../simulator/control-http.ts";
 import type { OccupancySim } from "../simulator/occupancy/occupancy-sim.ts";
+import { occupancySimCommands } from "../simulator/occupancy/occupancy-sim-commands.ts";
 import { OffsetClock } from "../simulator/offset-clock.ts";
 import { simPowerPanel, simPowerRoutes } from "../simulator/power/power-panel.ts";
 import { powerSimCommands } from "../simulator/power/power-sim-commands.ts";
@@ -259,13 +260,10 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
     ...(editor ? { configEditor: editor } : {}),
     commands: [
       ...(sim
-        ? simCommandSpecs(
-            sim.control,
-            () => station.bus,
-            readerIds,
-            opts.tapAnswerMs,
-            powerSim ? powerSimCommands(powerSim.control) : {},
-          )
+        ? simCommandSpecs(sim.control, () => station.bus, readerIds, opts.tapAnswerMs, {
+            ...(powerSim ? powerSimCommands(powerSim.control) : {}),
+            ...(occupancy?.sim ? occupancySimCommands(occupancy.sim) : {}),
+          })
         : []),
       ...(editor ? [configSaveCommand(editor)] : []),
       ...(rotation?.commands(

@@ -13,13 +13,16 @@ import { waitFor } from "./support/wait.ts";
  * serialport bindings, through a socat pty, to the simulated StandardFirmata board whose input
  * pin the detector's contact drives. Smoke there cuts every outlet and the cabinet, releases the
  * door, sounds the sounder and raises the critical event within one poll cycle; the latch
- * survives a restart; a board that stops answering holds the power off without releasing the door.
+ * survives a restart; a board that stops answering holds the power off without releasing the door —
+ * also a board with nothing but the digital smoke pin on it, which reports nothing while nothing
+ * changes: the liveness probe (a firmware query every probeMs) notices it.
  */
 const socat = daemon("socat", "socat");
 
 const SMOKE_PIN = 8;
+const TEMPERATURE = "analog: { temperature: 0 }";
 const withBoard =
-  (grace: number, detector = `board: { pin: ${SMOKE_PIN} }`) =>
+  (grace: number, detector = `board: { pin: ${SMOKE_PIN} }`, board = TEMPERATURE) =>
   (yaml: string) =>
     yaml
       .replace(
@@ -30,7 +33,7 @@ const withBoard =
         "safety: {}",
         `safety: { smokeDetector: { ${detector}, debounceMs: 20, offlineGraceMs: ${grace} } }
 occupancy:
-  board: { port: simulated, readyTimeoutMs: 5000, analog: { temperature: 0 } }`,
+  board: { port: simulated, readyTimeoutMs: 5000, ${board} }`,
       );
 
 let booted: BootedStation | undefined;
@@ -47,6 +50,20 @@ async function boardWatched(s: { booted: BootedStation }) {
   // the board ready and its first report of the pin in: the detector is watched
   await waitFor(() => s.booted.station.state().safety?.smokeDetector?.online, "the detector watched", 20_000);
   expect(s.booted.station.state().safety?.watchLost).toBe(false);
+}
+
+/** A station with the detector on the board, watched, ebike-1 charging, the door relocked. */
+async function chargingOnBoard(edit: (yaml: string) => string) {
+  const s = await bootPowerStation(undefined, "", undefined, edit);
+  booted = s.booted;
+  const b = s.booted;
+  await boardWatched(s);
+  letIn(b);
+  expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
+  await waitFor(() => b.station.state().door.lock === "locked", "the door relocked after the tap", 10_000);
+  const peer = b.occupancySim?.board;
+  if (!peer) throw new Error("no simulated board");
+  return { s, b, peer };
 }
 
 describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
@@ -149,16 +166,8 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
   });
 
   it("a board that stops answering holds outlets and cabinet off (no door release), and gives them back", async () => {
-    const s = await bootPowerStation(undefined, "", undefined, withBoard(1000));
-    booted = s.booted;
-    const b = s.booted;
-    await boardWatched(s);
-    letIn(b);
-    expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
-    await waitFor(() => b.station.state().door.lock === "locked", "the door relocked after the tap", 10_000);
-    const peer = b.occupancySim?.board;
-    if (!peer) throw new Error("no simulated board");
-    peer.silent = true;
+    const { s, b, peer } = await chargingOnBoard(withBoard(1000));
+    peer.hang(true);
     await waitFor(() => b.station.state().safety?.watchLost, "the detector unseen", 30_000);
     expect(relays(b)).toEqual([false, false, false, false]);
     expect(b.powerSim?.cabinetPowerRelay.read()).toBe(false);
@@ -181,11 +190,63 @@ describe("smoke at the I/O board's detector", { timeout: 90_000 }, () => {
     // the technician's doctor says why
     const check = b.station.subsystems.flatMap((x) => x.doctorChecks ?? []).find((c) => c.id === "safety");
     expect(await check?.run()).toMatchObject({ ok: false, detail: expect.stringContaining("not read") });
-    peer.silent = false;
+    peer.hang(false);
     await waitFor(() => b.station.state().safety?.watchLost === false, "the detector seen again", 30_000);
     expect(fault("alarm.cleared")).toBeDefined();
     expect(await check?.run()).toMatchObject({ ok: true });
     expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
+    expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
+  });
+
+  it("a board with only the digital smoke pin that hangs: the probe notices, the power is cut within the grace, and given back", async () => {
+    const PROBE_MS = 500;
+    const GRACE_MS = 1000;
+    const { s, b, peer } = await chargingOnBoard(withBoard(GRACE_MS, undefined, `probeMs: ${PROBE_MS}`));
+    expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
+    let cutMs: number | undefined;
+    const statuses: string[] = [];
+    b.station.bus.subscribe((e) => {
+      if (e.type === "safety.watch-lost" && cutMs === undefined) cutMs = performance.now();
+      if (e.type === "occupancy.sensor-health" && e.sensor === "board") statuses.push(e.health);
+    });
+    // a board that answers is probed and stays watched: no false "hung" across 6 probes
+    const asked = peer.firmwareQueries;
+    await waitFor(() => peer.firmwareQueries >= asked + 6, "six probes answered", 10_000);
+    expect(statuses).toEqual([]);
+    expect(b.station.state().safety?.watchLost).toBe(false);
+    const t0 = performance.now();
+    // the port stays open; the board answers nothing (what `waystation sim hang-board on` sends)
+    expect(await runCommand(b, "sim.hang-board", { active: "on" })).toEqual({
+      status: "ok",
+      data: { boardHung: true },
+    });
+    const at = await waitFor(() => cutMs, "the detector unseen", 20_000);
+    expect(relays(b)).toEqual([false, false, false, false]);
+    expect(b.powerSim?.cabinetPowerRelay.read()).toBe(false);
+    expect(b.station.state().door.lock).toBe("locked");
+    expect(b.station.state().safety?.latched).toBe(false);
+    // hung at the 4th tick after its last answer (3-4 periods after the hang), then the grace; 1 s for the load
+    const bound = GRACE_MS + 4 * PROBE_MS + 1000;
+    console.log(`hung board (digital pin only) → power cut: ${(at - t0).toFixed(0)} ms (bound ${bound} ms)`);
+    expect(at - t0).toBeLessThanOrEqual(bound);
+    // state and doctor say why: the probe went unanswered
+    expect(b.station.state().safety?.smokeDetector).toMatchObject({
+      online: false,
+      detail: expect.stringContaining("hung"),
+    });
+    const checks = b.station.subsystems.flatMap((x) => x.doctorChecks ?? []);
+    const boardCheck = checks.find((c) => c.id === "occupancy.board");
+    expect(await boardCheck?.run()).toMatchObject({ ok: false, detail: expect.stringContaining("hung") });
+    expect(s.events.find((e) => e.type === "safety.watch-lost")).toMatchObject({
+      detail: expect.stringContaining("hung"),
+    });
+    expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toMatchObject({
+      status: "error",
+    });
+    expect(await runCommand(b, "sim.hang-board", { active: "off" })).toMatchObject({ status: "ok" });
+    await waitFor(() => b.station.state().safety?.watchLost === false, "the detector seen again", 30_000);
+    expect(b.powerSim?.cabinetPowerRelay.read()).toBe(true);
+    expect(await boardCheck?.run()).toMatchObject({ ok: true });
     expect(await runCommand(b, "outlet", { outlet: "ebike-1", action: "start" })).toEqual({ status: "ok" });
   });
 

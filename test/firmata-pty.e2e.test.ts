@@ -34,7 +34,7 @@ describe("the I/O board over a real pty", () => {
       readyTimeoutMs: 5000,
       reopenMs: 200,
       analogFreqMs: 25,
-      silentMs: 2000,
+      probeMs: 500,
     });
     board.onAnalog(0, (v) => readings.push(v));
     await board.start();
@@ -70,15 +70,15 @@ describe("the I/O board over a real pty", () => {
   it("a board that hangs (no reports) is dropped and reconnected", { timeout: 60_000 }, async () => {
     const details: string[] = [];
     const off = board.onStatus((s) => details.push(s.detail ?? "ready"));
-    peer.silent = true;
+    peer.hang(true);
     try {
       await waitFor(() => !board.status().ready, "not ready when silent", 15_000);
     } finally {
-      peer.silent = false;
+      peer.hang(false);
     }
     await waitFor(() => board.status().ready, "ready again", 20_000);
     off();
-    expect(details[0]).toContain("no reports");
+    expect(details[0]).toContain("hung");
   });
 
   it("unplug: not ready; replug: ready again by itself, the relay driven again, readings flow", {

@@ -82,6 +82,15 @@ const boardSchema = z
       .max(60_000)
       .default(10_000)
       .describe("a board that has not answered the Firmata handshake by then is reported not ready"),
+    probeMs: z
+      .number()
+      .int()
+      .min(200)
+      .max(60_000)
+      .default(1000)
+      .describe(
+        "liveness probe: a Firmata firmware query this often; a board that answers none of 3 in a row is hung (not ready, reconnected)",
+      ),
     analog: z
       .record(z.string(), z.number().int().min(0).max(15))
       .default({})

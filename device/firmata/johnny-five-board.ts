@@ -3,12 +3,13 @@ import type { ByteLink } from "../ports/byte-link.ts";
 import type { Clock, TimerHandle } from "../ports/clock.ts";
 import type { IoBoard, IoBoardStatus, IoPinMode } from "../ports/io-board.ts";
 import { Listeners } from "../ports/listeners.ts";
+import { type ProbeInput, type ProbeState, probeStart, probeStep } from "./liveness.ts";
 
 export interface JohnnyFiveBoardOptions {
   readonly readyTimeoutMs: number;
   readonly reopenMs: number;
-  /** with analog inputs reporting, silence this long means the board is gone or hung */
-  readonly silentMs?: number;
+  /** a firmware query every probeMs; PROBE_MISSES in a row unanswered: the board is hung */
+  readonly probeMs?: number;
   /** how often johnny-five reads an analog sensor */
   readonly analogFreqMs: number;
 }
@@ -28,6 +29,9 @@ interface J5Board extends EventEmitter {
   io: FirmataIo;
   isReady: boolean;
 }
+/** REPORT_FIRMWARE as a query: StandardFirmata answers it at any time (protocols.md) */
+const FIRMWARE_QUERY = Buffer.from([0xf0, 0x79, 0xf7]);
+
 interface FirmataIo extends EventEmitter {
   MODES: Record<string, number>;
   pinMode(pin: number, mode: number): void;
@@ -48,21 +52,10 @@ const MODE: Record<IoPinMode, string> = {
  */
 class LinkTransport extends EventEmitter {
   private readonly unsubs: (() => void)[];
-  /** monotonic ms of the last byte from the board */
-  lastDataMs: number;
 
-  constructor(
-    private readonly link: ByteLink,
-    clock: Clock,
-  ) {
+  constructor(private readonly link: ByteLink) {
     super();
-    this.lastDataMs = clock.monotonic();
-    this.unsubs = [
-      link.onData((c) => {
-        this.lastDataMs = clock.monotonic();
-        this.emit("data", Buffer.from(c));
-      }),
-    ];
+    this.unsubs = [link.onData((c) => this.emit("data", Buffer.from(c)))];
   }
 
   get isOpen(): boolean {
@@ -104,7 +97,8 @@ export class JohnnyFiveBoard implements IoBoard {
   private readonly analogFreq = new Map<number, number>();
   private readonly digitalListeners = new Map<number, Listeners<boolean>>();
   private readyTimer: TimerHandle | undefined;
-  private watchTimer: TimerHandle | undefined;
+  private probeTimer: TimerHandle | undefined;
+  private probe: ProbeState | undefined;
   private reopenTimer: TimerHandle | undefined;
   private running = false;
   private readonly unsubs: (() => void)[] = [];
@@ -196,7 +190,7 @@ export class JohnnyFiveBoard implements IoBoard {
     }
     const five = this.five as Five;
     const Firmata = this.firmata as FirmataCtor;
-    const transport = new LinkTransport(this.link, this.clock);
+    const transport = new LinkTransport(this.link);
     // A short version timeout: a board that does not announce itself is asked at once.
     const io = new Firmata(transport, { reportVersionTimeout: 200 });
     const board = new five.Board({
@@ -231,27 +225,42 @@ export class JohnnyFiveBoard implements IoBoard {
     for (const [ch, set] of this.analogListeners) this.watchAnalog(ch, set);
     for (const [pin, set] of this.digitalListeners) this.watchDigital(pin, set);
     this.setStatus({ ready: true });
-    this.watch(board);
+    this.probe = probeStart();
+    // firmata-io emits "queryfirmware" for every firmware reply (its handshake listens once)
+    board.io.on("queryfirmware", () => this.onProbe(board, { kind: "answer" }));
+    this.scheduleProbe(board);
   }
 
   /**
-   * StandardFirmata streams every reporting analog input at its sampling interval: when they stop,
-   * the board hung or the cable went without a close (a pty or a USB hub can lose it). Drop the
-   * connection and start again, as after an unplug.
+   * The liveness probe (liveness.ts): a board that hangs with the port still open (a crashed
+   * sketch, a brown-out, a pty or USB hub that loses the far end without a close) answers no
+   * firmware query. Drop the connection and start again, as after an unplug: reopening the port
+   * resets an Arduino, which is what cures a hung sketch.
    */
-  private watch(board: J5Board): void {
-    const silentMs = this.opts.silentMs ?? 3000;
-    this.watchTimer = this.clock.setTimeout(() => {
+  private scheduleProbe(board: J5Board): void {
+    const probeMs = this.opts.probeMs ?? 1000;
+    this.probeTimer = this.clock.setTimeout(() => {
       if (this.board !== board) return;
-      const quiet = this.clock.monotonic() - (this.transport?.lastDataMs ?? 0);
-      if (this.analogListeners.size > 0 && quiet >= silentMs) {
-        this.setStatus({ ready: false, detail: `no reports from ${this.path} for ${Math.round(quiet)} ms` });
+      this.onProbe(board, { kind: "tick" });
+      if (this.board === board) this.scheduleProbe(board);
+    }, probeMs);
+  }
+
+  private onProbe(board: J5Board, input: ProbeInput): void {
+    if (this.board !== board || !this.probe) return;
+    const { state, effects } = probeStep(this.probe, input);
+    this.probe = state;
+    for (const e of effects) {
+      if (e.kind === "query") this.transport?.write(FIRMWARE_QUERY);
+      else {
+        this.setStatus({
+          ready: false,
+          detail: `${this.path} answered none of ${e.unanswered} Firmata firmware queries (${this.opts.probeMs ?? 1000} ms apart): hung`,
+        });
         this.teardown();
         void this.link.close().then(() => this.scheduleReopen());
-        return;
       }
-      this.watch(board);
-    }, silentMs / 2);
+    }
   }
 
   private applyMode(pin: number, mode: IoPinMode): void {
@@ -293,6 +302,8 @@ export class JohnnyFiveBoard implements IoBoard {
 
   private onClosed(err: Error | undefined): void {
     if (!this.running) return;
+    // Closed by us (hung, or no handshake): that status says why, and the reopen is scheduled.
+    if (!this.board) return;
     this.teardown();
     this.setStatus({ ready: false, detail: err ? `unplugged: ${err.message}` : "closed" });
     this.scheduleReopen();
@@ -300,7 +311,8 @@ export class JohnnyFiveBoard implements IoBoard {
 
   private teardown(): void {
     this.clock.clearTimeout(this.readyTimer);
-    this.clock.clearTimeout(this.watchTimer);
+    this.clock.clearTimeout(this.probeTimer);
+    this.probe = undefined;
     for (const s of this.sensors.splice(0)) s.disable();
     const board = this.board;
     if (board) {

@@ -45,7 +45,7 @@ export function registerStation({ program, passThrough, done }: CliKit): void {
       .description("act at a running simulated station: tap a card, push the door, raise a fire alarm, ...")
       .argument(
         "<action>",
-        "tap | push-door | hold-door | release-door | force-door | exit-button | jam | contact | fire-alarm | tamper | on-battery | time-quality | set-time | face | smoke | cabinet-smoke | thermal-runaway | state",
+        "tap | push-door | hold-door | release-door | force-door | exit-button | jam | contact | fire-alarm | tamper | on-battery | time-quality | set-time | face | smoke | cabinet-smoke | thermal-runaway | hang-board | state",
       )
       .argument("[value]", "the action's value: a card UID, on|off, a fault, an ISO time, who")
       .option("--reader <id>", "sim tap: the reader (default: the first)"),

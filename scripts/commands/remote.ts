@@ -4,7 +4,7 @@ import { sendControl, socketFor } from "../control-client.ts";
 import { usageError } from "./usage.ts";
 
 export const SIM_USAGE =
-  "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | contact ok|stuck-closed|cut | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | face WHO | smoke on|off | cabinet-smoke on|off | thermal-runaway SLOT | state   [--config FILE] [--socket PATH] [--json]";
+  "sim tap UID [--reader ID] | push-door | hold-door | release-door | force-door | exit-button | jam leaf|lock|none | contact ok|stuck-closed|cut | fire-alarm on|off | tamper on|off | on-battery on|off | time-quality synced|rtc|unknown | set-time ISO | face WHO | smoke on|off | cabinet-smoke on|off | thermal-runaway SLOT | hang-board on|off | state   [--config FILE] [--socket PATH] [--json]";
 
 /** Options every command that talks to the running station takes (scripts/cli/register-station.ts). */
 export interface StationOptions {
@@ -43,6 +43,7 @@ function simArgs(
     case "on-battery":
     case "smoke":
     case "cabinet-smoke":
+    case "hang-board":
       return { active: need("on or off") };
     case "thermal-runaway":
       return { slot: need("a cabinet slot number, e.g. 3") };

@@ -25,7 +25,8 @@ export const FIRMATA_BOARD_DEFAULTS: FirmataBoardOptions = { samplingMs: 100, re
  * reports the analog channels it is asked to, and keeps its pins' levels. Scenarios set
  * `analog[channel]` (a temperature, a smoke sensor), drive an input pin with `setInput` (a smoke
  * detector's contact; reported per port as StandardFirmata does: when reporting is enabled and on
- * every change) and read `pins` (what the relays do).
+ * every change), read `pins` (what the relays do) and make it `hang`. It answers the host's
+ * liveness probe (a firmware query) whenever it is not hung.
  */
 export class FirmataBoardPeer {
   /** raw 0-1023 per analog channel */
@@ -35,8 +36,9 @@ export class FirmataBoardPeer {
   readonly modes: number[] = new Array(PIN_COUNT).fill(PinMode.input);
   /** levels the outside world holds input pins at (kept across a reset: the wiring stays) */
   readonly inputs = new Map<number, boolean>();
-  /** silent: the board hangs (a brown-out, a crashed sketch) */
-  silent = false;
+  private hung = false;
+  /** firmware queries answered (the host's liveness probe) */
+  firmwareQueries = 0;
   private readonly parser = new FirmataParser("board");
   private readonly reporting = new Set<number>();
   private readonly reportingPorts = new Set<number>();
@@ -75,6 +77,18 @@ export class FirmataBoardPeer {
     await this.end.stop();
   }
 
+  /**
+   * The board hangs (a brown-out, a crashed sketch): the port stays open, nothing it is sent is
+   * read, nothing is answered or reported. `hang(false)`: it answers again (as after a reset).
+   */
+  hang(on: boolean): void {
+    this.hung = on;
+  }
+
+  get isHung(): boolean {
+    return this.hung;
+  }
+
   /** The world drives an input pin (a detector's contact): reported if its port reports. */
   setInput(pin: number, level: boolean): void {
     if (pin >= PIN_COUNT || this.inputs.get(pin) === level) return;
@@ -105,7 +119,7 @@ export class FirmataBoardPeer {
   }
 
   private onBytes(chunk: Uint8Array): void {
-    if (this.silent) return;
+    if (this.hung) return;
     for (const m of this.parser.push(chunk)) this.handle(m);
   }
 
@@ -161,6 +175,7 @@ export class FirmataBoardPeer {
   private sysex(command: number, data: number[]): void {
     switch (command) {
       case Sysex.reportFirmware:
+        this.firmwareQueries++;
         this.send(encode.firmware(2, 5, "StandardFirmata.ino"));
         return;
       case Sysex.capabilityQuery: {
@@ -197,6 +212,6 @@ export class FirmataBoardPeer {
   }
 
   private send(bytes: Uint8Array): void {
-    if (!this.silent) this.end.send(bytes);
+    if (!this.hung) this.end.send(bytes);
   }
 }

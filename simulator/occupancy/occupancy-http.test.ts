@@ -2,6 +2,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../device/clock/manual-clock.ts";
+import { SystemClock } from "../../device/clock/system-clock.ts";
+import { nextValue } from "../../device/ports/wait-for.ts";
+import { FirmataBoardPeer } from "../firmata/firmata-board.ts";
 import { Ld2410Peer } from "../ld2410/radar-peer.ts";
 import { LinkPair } from "../serial/link-pair.ts";
 import { SimDoorway } from "./doorway-sim.ts";
@@ -48,6 +51,42 @@ describe("people-inside routes", () => {
       json: { code: "SIM_BAD_COMMAND" },
     });
     expect((await post("dance")).status).toBe(404);
+    // no simulated board here: hanging it is refused with the fix
+    expect(await post("hang-board", { active: true })).toMatchObject({
+      status: 400,
+      json: { code: "SIM_BAD_COMMAND", hint: expect.stringContaining("occupancy.board") },
+    });
     expect((await fetch(`${base.replace("/people/", "/")}tap`, { method: "POST" })).status).toBe(418);
+  });
+});
+
+describe("the simulated I/O board's hang", () => {
+  it("hang-board on: the board keeps its port but answers nothing (not even the firmware probe); off: it answers again", async () => {
+    const clock = new ManualClock();
+    const pair = new LinkPair("/dev/board");
+    const board = new FirmataBoardPeer(pair.device, clock, {
+      samplingMs: 100,
+      reopenMs: 100,
+      announce: false,
+    });
+    await board.start();
+    await pair.host.open();
+    const sim = new OccupancySim(undefined, undefined, undefined, board);
+    // the first reply to a firmware query within 500 ms (nothing: undefined)
+    const probe = async () => {
+      const reply = nextValue(pair.host.onData.bind(pair.host), new SystemClock(), 500, (c) =>
+        c[1] === 0x79 ? c[1] : undefined,
+      );
+      await pair.host.write(Uint8Array.of(0xf0, 0x79, 0xf7));
+      return reply;
+    };
+    expect(await probe()).toBe(0x79);
+    sim.hangBoard(true);
+    expect(sim.snapshot().boardHung).toBe(true);
+    expect(await probe()).toBeUndefined();
+    expect(pair.host.isOpen).toBe(true);
+    sim.hangBoard(false);
+    expect(await probe()).toBe(0x79);
+    await board.stop();
   });
 });

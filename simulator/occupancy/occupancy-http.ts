@@ -40,6 +40,10 @@ export function occupancySimRoutes(sim: OccupancySim) {
       sim.latch(onOff(a));
       return sim.snapshot();
     },
+    "hang-board": (a) => {
+      sim.hangBoard(onOff(a));
+      return sim.snapshot();
+    },
     "unplug-radar": async () => {
       await sim.unplugRadar();
       return sim.snapshot();
@@ -79,6 +83,7 @@ export function occupancySimPanel(): string {
   <div><button data-people="stand-still">Stand still</button><button data-people="move">Move</button><button data-people="walk-out">Walk out</button></div>
   <div><button data-people="ghost" data-args='{"active":true}'>Radar ghost on</button><button data-people="ghost" data-args='{"active":false}'>Ghost off</button></div>
   <div><button data-people="latch" data-args='{"active":true}'>Latch the radar</button><button data-people="unplug-radar">Unplug the radar</button><button data-people="replug-radar">Plug it back</button></div>
+  <div><button data-people="hang-board" data-args='{"active":true}'>Hang the I/O board</button><button data-people="hang-board" data-args='{"active":false}'>It answers again</button></div>
   <div class="msg" id="peopleMsg"></div>
 </section>
 <script>

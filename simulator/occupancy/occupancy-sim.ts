@@ -10,6 +10,7 @@ export interface OccupancySimSnapshot {
   ghost: boolean;
   latched: boolean;
   radarPlugged: boolean | undefined;
+  boardHung: boolean | undefined;
 }
 
 /**
@@ -70,6 +71,16 @@ export class OccupancySim {
     this.radarPlugged = true;
   }
 
+  /** The I/O board hangs (port open, nothing answered) or answers again. */
+  hangBoard(on: boolean): void {
+    if (!this.board) {
+      throw new StationError("SIM_BAD_COMMAND", "sim", "this station has no simulated I/O board", {
+        hint: "set occupancy.board.port: simulated in the station file",
+      });
+    }
+    this.board.hang(on);
+  }
+
   snapshot(): OccupancySimSnapshot {
     const people = this.radar?.scene.people ?? [];
     return {
@@ -78,6 +89,7 @@ export class OccupancySim {
       ghost: this.radar?.scene.ghost ?? false,
       latched: this.radar?.scene.latched ?? false,
       radarPlugged: this.radar ? this.radarPlugged : undefined,
+      boardHung: this.board?.isHung,
     };
   }
 
