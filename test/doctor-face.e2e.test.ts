@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigFile } from "../config/load.ts";
 import { createSecretsFile } from "../config/secrets.ts";
+import { shippedModelDir } from "../device/face/model-files.ts";
 import { type BootedStation, bootStation } from "../scripts/boot.ts";
 import { faceStationFile } from "../simulator/face/face-station-file.ts";
 import { captureLogger } from "./support/capture-log.ts";
@@ -22,7 +24,8 @@ interface Check {
  * `waystation doctor` shows the face module's checks (controller/face/face-checks.ts, whose causes
  * are tested one by one in face-checks.test.ts) from the running station: here the face process
  * cannot load its models within face.service.loadTimeoutMs, so face.process fails with its
- * cause and hint while the camera passes.
+ * cause and hint while the camera passes. The models it is given are named pipes nobody writes
+ * to: reading them hangs, whatever the machine's speed (the real models load in ~0.3 s here).
  */
 describe("doctor: the camera and the face service", () => {
   const dir = mkdtempSync(join(tmpdir(), "ws-doctor-face-"));
@@ -44,7 +47,16 @@ describe("doctor: the camera and the face service", () => {
         faceLines: ["  service: { loadTimeoutMs: 1000, restartInitialMs: 600000, restartMaxMs: 600000 }"],
       }),
     );
-    booted = await bootStation({ config: loadConfigFile(file), logger: captureLogger("warn").logger });
+    const models = join(dir, "models");
+    mkdirSync(models);
+    for (const name of readdirSync(shippedModelDir()).filter((n) => n.endsWith(".json")))
+      execFileSync("mkfifo", [join(models, name)]);
+    process.env.WAYSTATION_FACE_MODELS = models;
+    try {
+      booted = await bootStation({ config: loadConfigFile(file), logger: captureLogger("warn").logger });
+    } finally {
+      delete process.env.WAYSTATION_FACE_MODELS;
+    }
     await waitFor(
       () => booted.station.state().face?.status === "down",
       "the face process to give up loading",
