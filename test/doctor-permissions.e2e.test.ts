@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { buildSync } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { CAMERA_CAUSES, SERIAL_CAUSES } from "../scripts/doctor/device-checks.ts";
 import { GPIO_CAUSES } from "../scripts/doctor/offline-checks.ts";
@@ -25,11 +26,16 @@ interface Probe {
   hint?: string;
 }
 
-/** Both probes, run as nobody in a child process; what they answered. */
+/**
+ * Both probes, run as nobody in a child process; what they answered. The probe is bundled into
+ * the temp tree first: nobody may not be able to read the checkout (a clone under a 0700
+ * directory), and needs nothing of it.
+ */
 function probeAsNobody(sysfs: string, tty: string): { gpio: Probe; serial: Probe; camera: Probe } {
-  const script = join(sysfs, "..", "probe.mts");
+  const source = join(sysfs, "..", "probe-source.mts");
+  const script = join(sysfs, "..", "probe.mjs");
   writeFileSync(
-    script,
+    source,
     `import { probeGpio } from ${JSON.stringify(join(ROOT, "device/gpio/gpio-probe.ts"))};
 import { cameraCheck, probeSerial } from ${JSON.stringify(join(ROOT, "scripts/doctor/device-checks.ts"))};
 const camera = cameraCheck({ hardware: { mode: "real" }, face: { camera: { driver: "v4l2", device: ${JSON.stringify(tty)} } } });
@@ -40,11 +46,20 @@ console.log(JSON.stringify({
 }));
 `,
   );
+  buildSync({
+    entryPoints: [source],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: script,
+    logLevel: "error",
+  });
+  chmodSync(script, 0o644);
   const r = spawnSync(
     setpriv ?? "setpriv",
-    ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--import", "tsx", script],
+    ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, script],
     {
-      cwd: ROOT,
+      cwd: join(sysfs, ".."),
       encoding: "utf8",
       timeout: 30_000,
       // ffmpeg stands in present (an empty script): its absence is another cause, not this one's
