@@ -18,14 +18,13 @@ import { DailyEnergy, fairUse, localDay } from "./fair-use.ts";
 import { Occupant, type Person } from "./occupant.ts";
 import {
   type ControlSource,
-  FAULT_REASONS,
-  type FaultReason,
   IDLE,
   type OutletEffect,
   type OutletInput,
   relayOn,
   step,
 } from "./outlet-machine.ts";
+import { persistedOutletQuarantines, restoreOutletQuarantines } from "./outlet-quarantines.ts";
 import { OutletSchedule } from "./outlet-schedule.ts";
 import { outletSelftestSteps, SELFTEST_CREDENTIAL, SELFTEST_PERSON } from "./outlet-selftest.ts";
 import { type Outlet, outletsState } from "./outlet-state.ts";
@@ -33,8 +32,6 @@ import { type Outlet, outletsState } from "./outlet-state.ts";
 const TICK_MS = 1000;
 /** how long a selftest step waits for a meter's next answer (a poll cycle is about a second) */
 const SELFTEST_READ_MS = 5000;
-/** an outlet's key in station-state.json's quarantines */
-const QUARANTINE_KEY = "outlet/";
 
 const who = (p: { credential: string; personId?: string | undefined }) => p.personId ?? p.credential;
 
@@ -257,49 +254,14 @@ export class OutletsSubsystem implements Subsystem {
 
   /** This subsystem's part of station-state.json: until start has restored it, what was read. */
   private quarantines(): Record<string, PersistedQuarantine> {
-    const out: Record<string, PersistedQuarantine> = {};
     if (!this.restored) return this.ctx.ports.restart?.restoredQuarantines(this.name) ?? {};
-    for (const [id, o] of this.outlets) {
-      const q = o.state.quarantine;
-      if (q)
-        out[`${QUARANTINE_KEY}${id}`] = {
-          subsystem: this.name,
-          reason: q.reason,
-          since: this.quarantinedSince.get(id) ?? new Date(this.clock.now()).toISOString(),
-          detail: q.detail,
-        };
-    }
-    return out;
+    const now = new Date(this.clock.now()).toISOString();
+    return persistedOutletQuarantines(this.name, this.outlets, this.quarantinedSince, now);
   }
 
-  /** Outlets quarantined when the last run ended stay so, whatever their meter says now. */
   private restoreQuarantines(): void {
     const restored = this.ctx.ports.restart?.restoredQuarantines(this.name) ?? {};
-    for (const [key, q] of Object.entries(restored)) {
-      if (!key.startsWith(QUARANTINE_KEY)) continue;
-      const id = key.slice(QUARANTINE_KEY.length);
-      const o = this.outlets.get(id);
-      if (!o) {
-        this.log.warn(
-          { outlet: id },
-          "a quarantined outlet is no longer configured: its quarantine is dropped",
-        );
-        continue;
-      }
-      const reason = (FAULT_REASONS as readonly string[]).includes(q.reason)
-        ? (q.reason as FaultReason)
-        : "meter-lost";
-      o.state = {
-        ...o.state,
-        mode: "quarantined",
-        quarantine: { reason, atMs: this.clock.monotonic(), detail: q.detail ?? q.reason },
-      };
-      this.quarantinedSince.set(id, q.since);
-      this.log.warn(
-        { outlet: id, reason, since: q.since },
-        "outlet still quarantined from before the restart",
-      );
-    }
+    restoreOutletQuarantines(restored, this.outlets, this.quarantinedSince, this.clock.monotonic(), this.log);
     this.restored = true;
   }
 
