@@ -8,7 +8,7 @@ import { createSecretsFile } from "../config/secrets.ts";
 import { EmbeddedBroker } from "../scripts/embedded-broker.ts";
 import { credentialDb } from "./fixtures.ts";
 import { type BenchResult, result, round } from "./report.ts";
-import { ROOT, SERVICE_ENV, SERVICE_NODE_FLAGS } from "./service.ts";
+import { ROOT, SERVICE_ENV, SERVICE_ENV_TEXT, SERVICE_NODE_FLAGS } from "./service.ts";
 
 export const CLI = join(ROOT, "dist", "waystation.mjs");
 const BASELINE = join(ROOT, "dist", "bench-memory-store-station.mjs");
@@ -34,7 +34,8 @@ export async function stationDir(
   n: number,
   brokerUrl: string,
   extra = "",
-): Promise<{ config: string; console: string }> {
+  consoleOn = false,
+): Promise<StationDir> {
   const dir = mkdtempSync(join(tmpdir(), "ws-bench-"));
   // The data directory is private (checked at start): the station file lives beside it.
   const data = join(dir, "data");
@@ -54,11 +55,22 @@ hardware:
   gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }
 door: { lockMode: fail-secure }
 mqtt: { url: "${brokerUrl}", protocolVersion: 4 }
-console: { port: ${port} }
+console: { enabled: ${consoleOn}, port: ${port} }
 ${extra}
 `,
   );
-  return { config, console: `http://127.0.0.1:${port}` };
+  return { config, console: `http://127.0.0.1:${port}`, socket: join(data, "run", "control.sock") };
+}
+
+/**
+ * A bench station's files. The console is off unless asked for, as on a real station
+ * (docs/commissioning.md: it is on only once provisioned); the work reaches the station through
+ * its control socket, as `waystation sim tap` does.
+ */
+export interface StationDir {
+  config: string;
+  console: string;
+  socket: string;
 }
 
 /** Start a station process and time it to the door being driven and to reads being accepted. */
@@ -107,16 +119,58 @@ export function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** Some work first, so the figure is a working controller's, not an idle one's. */
-export async function exercise(consoleUrl: string, taps: number): Promise<void> {
-  for (let i = 0; i < taps; i++) {
-    const uid = (0x04000000 + i * 7919).toString(16).toUpperCase().padStart(8, "0");
-    await fetch(`${consoleUrl}/api/sim/tap`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ uid }),
-    });
+/**
+ * Some work first, so the figure is a working controller's, not an idle one's: card taps through
+ * the control socket, each answered with the station's decision before the next.
+ */
+export async function exercise(dir: StationDir, taps: number): Promise<void> {
+  const { connect } = await import("node:net");
+  const sock = connect(dir.socket);
+  await new Promise<void>((res, rej) => sock.once("connect", res).once("error", rej));
+  let buf = "";
+  const replies: ((line: string) => void)[] = [];
+  sock.on("data", (d: Buffer) => {
+    buf += d.toString();
+    for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line.includes('"status"')) replies.shift()?.(line);
+    }
+  });
+  try {
+    for (let i = 0; i < taps; i++) {
+      const uid = (0x04000000 + i * 7919).toString(16).toUpperCase().padStart(8, "0");
+      const line = await new Promise<string>((res) => {
+        replies.push(res);
+        sock.write(`${JSON.stringify({ id: String(i), name: "sim.tap", args: { uid } })}\n`);
+      });
+      if (!line.includes('"ok"')) throw new Error(`a bench tap was refused: ${line}`);
+    }
+  } finally {
+    sock.destroy();
   }
+}
+
+/**
+ * What Node itself costs here, measured in the same run: a bare process with the service's
+ * settings and one worker thread holding better-sqlite3 (as the journal's does). No station can
+ * weigh less; the rest of a station's figure is ours.
+ */
+export async function nodeFloorMb(): Promise<number> {
+  const script = `const { Worker } = require("node:worker_threads");
+new Worker("require('better-sqlite3'); setInterval(() => {}, 1000)", { eval: true });
+setTimeout(() => { process.stdout.write(String(process.memoryUsage().rss)); process.exit(0); }, 1500);`;
+  const proc = spawn(process.execPath, [...SERVICE_NODE_FLAGS, "-e", script], {
+    cwd: ROOT,
+    env: { ...process.env, ...SERVICE_ENV },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  proc.stdout?.on("data", (d) => {
+    out += d;
+  });
+  await new Promise((res) => proc.once("exit", res));
+  return Number(out) / 1048576;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -139,7 +193,7 @@ async function measureVariant(
       ready.push(l.stationReadyMs);
     }
     if (i === runs) {
-      await exercise(dir.console, 200);
+      await exercise(dir, 200);
       rss = rssMb(l.proc.pid ?? 0);
     }
     await stop(l.proc);
@@ -180,7 +234,7 @@ export async function benchAccessProcess(n: number, runs = 3): Promise<BenchResu
             ...params,
             after: "start + 200 reads",
             store: "sqlite",
-            node: `${SERVICE_NODE_FLAGS.join(" ")} MALLOC_ARENA_MAX=2`,
+            node: `${SERVICE_NODE_FLAGS.join(" ")} ${SERVICE_ENV_TEXT}`,
             threads: "main + journal worker",
           },
           baseline: { name: "same controller, credentials in a JS Map", value: round(naive.rss, 1) },

@@ -12,9 +12,18 @@ import { findExecutable } from "../scripts/executables.ts";
 import { FIRMATA_BOARD_DEFAULTS, FirmataBoardPeer } from "../simulator/firmata/firmata-board.ts";
 import { Ld2410Peer, RADAR_PEER_DEFAULTS } from "../simulator/ld2410/radar-peer.ts";
 import { SocatPty } from "../simulator/serial/socat-pty.ts";
-import { buildBundles, CLI, exercise, launch, rssMb, stationDir, stop } from "./access-process.ts";
+import {
+  buildBundles,
+  CLI,
+  exercise,
+  launch,
+  nodeFloorMb,
+  rssMb,
+  stationDir,
+  stop,
+} from "./access-process.ts";
 import { type BenchResult, percentile, result, round } from "./report.ts";
-import { SERVICE_ENV, SERVICE_NODE_FLAGS } from "./service.ts";
+import { SERVICE_ENV_TEXT, SERVICE_NODE_FLAGS } from "./service.ts";
 
 const FRAME_PERIOD_MS = 100;
 const quiet = pino({ level: "silent" });
@@ -124,15 +133,17 @@ export async function benchStationRss(socat: string, n: number): Promise<BenchRe
   pir: { pin: 23 }
   beam: { outer: { pin: 24 }, inner: { pin: 25 } }
   outputs: { lights: { board: 8 }, ventilation: { board: 9 }, callLight: { board: 10 }, buzzer: { gpio: 20 } }`;
-  const measure = async (occ: string) => {
-    const dir = await stationDir(n, broker.url, occ);
+  const measure = async (occ: string, consoleOpened = false) => {
+    const dir = await stationDir(n, broker.url, occ, consoleOpened);
     const args = [...SERVICE_NODE_FLAGS, CLI, "run", "--config", dir.config];
     // One unmeasured start warms the page cache, as on a station after its first boot.
     await stop((await launch(args)).proc);
     const l = await launch(args);
     // Let the radar stream and the board report for a while, then some door traffic.
     await new Promise((r) => setTimeout(r, 2000));
-    await exercise(dir.console, 200);
+    await exercise(dir, 200);
+    // A provisioned station with the console on, and a technician looking at its pages.
+    if (consoleOpened) for (const page of ["/login", "/api/state"]) await fetch(`${dir.console}${page}`);
     const rss = rssMb(l.proc.pid ?? 0);
     await stop(l.proc);
     return rss;
@@ -140,6 +151,8 @@ export async function benchStationRss(socat: string, n: number): Promise<BenchRe
   try {
     const withOccupancy = await measure(occupancy);
     const without = await measure("");
+    const opened = await measure(occupancy, true);
+    const floor = await nodeFloorMb();
     return result(
       {
         name: "station.rss",
@@ -149,7 +162,10 @@ export async function benchStationRss(socat: string, n: number): Promise<BenchRe
         params: {
           credentials: n,
           devices: "LD2410 + Firmata board (ptys), PIR + beam (GPIO)",
-          node: `${SERVICE_NODE_FLAGS.join(" ")} MALLOC_ARENA_MAX=${SERVICE_ENV.MALLOC_ARENA_MAX}`,
+          node: `${SERVICE_NODE_FLAGS.join(" ")} ${SERVICE_ENV_TEXT}`,
+          console: "off, as on a real station until provisioned",
+          with_console_opened_mb: round(opened, 1),
+          node_and_one_worker_mb: round(floor, 1),
         },
         baseline: { name: "the same station without occupancy", value: round(without, 1) },
       },

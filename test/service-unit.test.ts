@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from "../bench/service.ts";
 import { daemon, realStackAvailable } from "./support/real-stack.ts";
 import { verifyUnit } from "./support/systemd.ts";
 
@@ -55,6 +56,18 @@ describe("the systemd unit", () => {
     ]) {
       expect(s.has(k), k).toBe(false);
     }
+  });
+
+  it("runs node with the settings the memory benches measure (bench/service.ts)", () => {
+    const s = settings(text);
+    const env = new Map(
+      (s.get("Environment") ?? [])
+        .flatMap((l) => l.split(/\s+/))
+        .map((kv) => kv.split("=") as [string, string]),
+    );
+    for (const [k, v] of Object.entries(SERVICE_ENV)) expect(env.get(k), k).toBe(v);
+    const exec = (s.get("ExecStart") ?? [])[0] ?? "";
+    for (const flag of SERVICE_NODE_FLAGS) expect(exec.split(" ")).toContain(flag);
   });
 
   describe("systemd-analyze verify", () => {
