@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { parseConfigText } from "../config/load.ts";
+import { stationTimeZone } from "../config/station-time-zone.ts";
 import { EventBus } from "../controller/events/event-bus.ts";
 import { OccupancyService } from "../controller/occupancy/occupancy-service.ts";
 import { SystemClock } from "../device/clock/system-clock.ts";
@@ -64,7 +65,14 @@ occupancy: { radar: { port: simulated } }
 `);
   if (!cfg.ok || !cfg.config.occupancy) throw new Error("bench config");
   const bus = new EventBus("bench", "boot", clock, () => {});
-  const service = new OccupancyService(cfg.config.occupancy, { radar, outputs: {} }, bus, clock, quiet);
+  const service = new OccupancyService(
+    cfg.config.occupancy,
+    stationTimeZone(cfg.config),
+    { radar, outputs: {} },
+    bus,
+    clock,
+    quiet,
+  );
   let changedAt = 0;
   bus.subscribe((e) => {
     if (e.type === "occupancy.changed") changedAt = performance.now();

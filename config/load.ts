@@ -11,9 +11,13 @@ export interface ConfigIssue {
   path: string;
   message: string;
   hint?: string;
+  /** a code of its own for a refusal a program may act on (TIMEZONE_CONFLICT) */
+  code?: ConfigIssueCode;
   /** 1-based line in the file, when the path exists there */
   line?: number;
 }
+
+export type ConfigIssueCode = "TIMEZONE_CONFLICT";
 
 export type ConfigResult = { ok: true; config: StationConfig } | { ok: false; issues: ConfigIssue[] };
 
@@ -54,6 +58,11 @@ function closest(word: string, choices: readonly string[]): string | undefined {
   return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+interface CustomParams {
+  code?: ConfigIssueCode;
+  hint?: string;
+}
+
 /** Built once: a JSON Schema of the whole file costs ~30 ms, and only hints read it. */
 let jsonSchema: ReturnType<typeof stationJsonSchema> | undefined;
 
@@ -79,15 +88,19 @@ function toIssues(error: z.ZodError, lineOf: (path: readonly PropertyKey[]) => n
       }
       continue;
     }
+    // A check of the whole file may give its refusal a code and a hint of its own (params).
+    const params = issue.code === "custom" ? (issue.params as CustomParams | undefined) : undefined;
     const hint =
-      issue.code === "invalid_value" && "values" in issue
+      params?.hint ??
+      (issue.code === "invalid_value" && "values" in issue
         ? `one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
-        : node?.description;
+        : node?.description);
     const missing = issue.code === "invalid_type" && issue.message.endsWith("received undefined");
     issues.push({
       path: formatPath(issue.path),
       message: missing ? "required setting is missing" : issue.message,
       ...(hint ? { hint } : {}),
+      ...(params?.code ? { code: params.code } : {}),
       // A missing setting has no line of its own; its enclosing section's is the useful one.
       line: lineOf(issue.path) ?? (issue.path.length > 1 ? lineOf(issue.path.slice(0, -1)) : undefined),
     });

@@ -10,6 +10,8 @@ import { brokerSchema, mqttSchema } from "./sections/mqtt.ts";
 import { occupancySchema } from "./sections/occupancy.ts";
 import { powerSections, refinePowerWiring } from "./sections/power.ts";
 import { remoteSchema } from "./sections/remote.ts";
+import { stationTimeZone } from "./sections/time-zone.ts";
+import { refineTimeZones } from "./station-time-zone.ts";
 
 /**
  * The one schema for a station's config file, assembled from one file per section in
@@ -33,6 +35,7 @@ export const StationConfigSchema = z
       .object({
         id: stationId,
         name: z.string().max(200).optional().describe("human-readable name shown in the console"),
+        timezone: stationTimeZone(),
       })
       .strict(),
     dataDir: z
@@ -67,6 +70,7 @@ export const StationConfigSchema = z
   .strict()
   .superRefine((c, ctx) => {
     refinePowerWiring(c, ctx);
+    refineTimeZones(c, ctx);
     // A real station with no broker would store every event and deliver none, silently.
     if (c.hardware.mode === "real" && c.mqtt.url === undefined) {
       ctx.addIssue({

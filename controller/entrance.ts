@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { StationConfig } from "../config/schema.ts";
+import { stationTimeZone } from "../config/station-time-zone.ts";
 import type { Hardware } from "../device/hardware.ts";
 import { AccessController, type AccessSettings } from "./access/access-controller.ts";
 import type { CredentialStore } from "./access/credential-store.ts";
@@ -80,7 +81,7 @@ export class Entrance {
         windows: d.passage.windows,
         firstCardUnlock: d.passage.firstCardUnlock,
         firstCardRoles: d.passage.firstCardRoles,
-        timezone: d.passage.timezone,
+        timezone: stationTimeZone(config),
         holidays,
         whenTimeUnknown: a.degraded.passageWhenTimeUnknown,
         suspendOnBattery: a.degraded.suspendPassageOnBattery,
@@ -100,7 +101,7 @@ export class Entrance {
       this.door,
       bus,
       logger.child({ module: "access" }),
-      accessSettings(a, holidays),
+      accessSettings(a, stationTimeZone(config), holidays),
       {
         clock: hardware.clock,
         timeQuality: () => hardware.timeSource.quality(),
@@ -125,7 +126,7 @@ export class Entrance {
     this.holidays.clear();
     for (const h of config.access.holidays) this.holidays.add(h);
     this.door.retime(doorSettings(config.door));
-    this.access.reconfigure(accessSettings(config.access, this.holidays));
+    this.access.reconfigure(accessSettings(config.access, stationTimeZone(config), this.holidays));
   }
 
   async start(): Promise<void> {
@@ -223,11 +224,15 @@ function doorSettings(d: StationConfig["door"]) {
   };
 }
 
-function accessSettings(a: StationConfig["access"], holidays: ReadonlySet<string>): AccessSettings {
+function accessSettings(
+  a: StationConfig["access"],
+  timezone: string,
+  holidays: ReadonlySet<string>,
+): AccessSettings {
   return {
     schedules: new Map(Object.entries(a.schedules)),
     holidays,
-    timezone: a.timezone,
+    timezone,
     lockout: a.lockout,
     rereadSuppressMs: a.rereadSuppressMs,
     capacity: a.capacity,

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { isStationError } from "../config/errors.ts";
 import type { StationConfig } from "../config/schema.ts";
 import { controlSocketPath } from "../config/sections/control.ts";
+import { deprecatedSettings } from "../config/station-time-zone.ts";
 import { configWarnings } from "../config/warnings.ts";
 import type { Hardware } from "../device/hardware.ts";
 import type { TimerHandle } from "../device/ports/clock.ts";
@@ -218,6 +219,9 @@ export class Station {
     for (const w of configWarnings(this.opts.config)) {
       this.log.warn({ setting: w.setting }, `insecure setting: ${w.detail}`);
       this.bus.emit("security.insecure-setting", { setting: w.setting, detail: w.detail });
+    }
+    for (const d of deprecatedSettings(this.opts.config)) {
+      this.log.warn({ setting: d.setting, deprecated: true }, d.detail);
     }
     // What the last run left (a latched fire, alarms, lockouts), before any subsystem starts:
     // each picks up its part; an alarm raised again now is the same alarm, not a second one.

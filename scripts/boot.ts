@@ -286,6 +286,8 @@ export async function bootStation(opts: BootOptions): Promise<BootedStation> {
   try {
     await occupancy?.startPeers();
     await station.start();
+    // A completion a stop interrupted was finished at recover(): its event, now there is a bus.
+    rotation?.announceRecovered(station.bus);
   } catch (err) {
     await station.stop().catch(() => undefined);
     await powerSim?.stop();

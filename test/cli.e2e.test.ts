@@ -35,6 +35,32 @@ describe("waystation CLI", () => {
     expect(r.stdout).toContain("valid (station sh-pudong-0042, real hardware)");
   });
 
+  it("config validate: a deprecated time zone key is a warning (valid, exit 0), two that disagree a refusal", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ws-cli-"));
+    expect((await runCli(["secrets", "init", join(dir, "secrets.yaml")])).code).toBe(0);
+    const file = join(dir, "station.yaml");
+    const text = (zones: string) =>
+      `station: { id: st-1 }\nsecretsFile: secrets.yaml\nhardware:\n  mode: simulated\n  gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }\ndoor: { lockMode: fail-secure }\naccess: { ${zones} }\n`;
+    writeFileSync(file, text("timezone: Asia/Urumqi"));
+    const r = await runCli(["config", "validate", file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("valid (station st-1");
+    expect(r.stderr).toContain(
+      'warning: access.timezone is deprecated: it is read as station.timezone ("Asia/Urumqi")',
+    );
+    const json = await runCli(["config", "validate", file, "--json"]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, warnings: [{ setting: "access.timezone" }] });
+    writeFileSync(
+      file,
+      text("timezone: Asia/Urumqi").replace("id: st-1", "id: st-1, timezone: Asia/Shanghai"),
+    );
+    const bad = await runCli(["config", "validate", file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      'access.timezone (line 7): station.timezone is "Asia/Shanghai" but access.timezone is "Asia/Urumqi"',
+    );
+  });
+
   it("config validate prints every error with its path and hint, and exits non-zero", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ws-cli-"));
     const file = join(dir, "bad.yaml");

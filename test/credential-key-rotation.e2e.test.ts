@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadSecretsFile } from "../config/secrets.ts";
+import { loadSecretsFile, replaceCredentialKey } from "../config/secrets.ts";
 import type { ListEntry } from "../controller/contract/command-wire.ts";
 import { sealCredentialKey, stationPublicKey } from "../controller/remote/sealed-key.ts";
 import {
@@ -219,5 +219,44 @@ describe("credential key rotation over a real Mosquitto", () => {
     // a list under the old key is one the station no longer holds: refused
     await pushList(current, "04CC0003", "old-p3", "LIST_KEY_UNKNOWN");
     expect(await decision("04CC0003")).toMatchObject({ type: "access.denied" });
+  }, 60_000);
+
+  it("a complete cut short after the secrets file took the key is finished at the next start, with its event", async () => {
+    const from = loadSecretsFile(join(station.dir, "secrets.yaml")).credentialKey;
+    const third = randomBytes(32).toString("hex");
+    const pub = String(
+      ((await rotate({ action: "status" })).data as { stationPublicKey: string }).stationPublicKey,
+    );
+    expect(
+      await rotate({
+        action: "begin",
+        fingerprint: credentialKeyFingerprint(third),
+        sealed: sealCredentialKey(STATION, pub, third),
+      }),
+    ).toMatchObject({ status: "ok" });
+    await station.stop();
+    // What a complete leaves when the power goes right after its secrets file write: the audit
+    // kept beside the window, the new key in the secrets file, the store's record not yet changed.
+    const window = join(station.dir, "data", "credential-key-rotation.json");
+    const kept = JSON.parse(readFileSync(window, "utf8")) as Record<string, unknown>;
+    const completing = { old: credentialKeyFingerprint(from), forced: false, principal: "central:central-a" };
+    writeFileSync(window, JSON.stringify({ ...kept, completing }));
+    replaceCredentialKey(join(station.dir, "secrets.yaml"), third);
+    const seen = central.events.length;
+    await station.start();
+    const e = await waitFor(
+      () =>
+        central.events
+          .slice(seen)
+          .find((x) => x.type === "credentials.key-rotation" && x.phase === "completed"),
+      "the recovered completion's event",
+      15_000,
+    );
+    expect(e).toMatchObject({ old: completing.old, new: credentialKeyFingerprint(third), forced: false });
+    expect(e).toMatchObject({ principal: "central:central-a" });
+    expect((await rotate({ action: "status" })).data).toMatchObject({
+      current: credentialKeyFingerprint(third),
+      next: null,
+    });
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { timeWindowSchema } from "./door.ts";
-import { timeZone } from "./time-zone.ts";
+import { deprecatedTimeZone } from "./time-zone.ts";
 
 const role = z.enum(["worker", "technician", "admin"]);
 
@@ -34,7 +34,7 @@ export const accessSchema = z
       .describe(
         "dates on which schedule-restricted credentials are refused unless their schedule allows holidays",
       ),
-    timezone: timeZone("the time zone schedules and holidays are written in"),
+    timezone: deprecatedTimeZone("access.timezone"),
     lockout: z
       .object({
         threshold: z
@@ -129,7 +129,6 @@ export const accessSchema = z
     allowList: [],
     schedules: {},
     holidays: [],
-    timezone: "Asia/Shanghai",
     lockout: { threshold: 5, cooldownMs: 60_000 },
     rereadSuppressMs: 3000,
     pins: { minLength: 6, secondFactorWindowMs: 30_000, allowPinOnly: false },

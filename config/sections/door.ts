@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { timeZone } from "./time-zone.ts";
+import { deprecatedTimeZone } from "./time-zone.ts";
 
 const hhmm = z
   .string()
@@ -90,14 +90,13 @@ export const doorSchema = z
           .default(false)
           .describe("a window opens the door only after the first grant of a person whose role is listed"),
         firstCardRoles: z.array(z.enum(["worker", "technician", "admin"])).default(["technician", "admin"]),
-        timezone: timeZone("the time zone the windows are written in"),
+        timezone: deprecatedTimeZone("door.passage.timezone"),
       })
       .strict()
       .default({
         windows: [],
         firstCardUnlock: false,
         firstCardRoles: ["technician", "admin"],
-        timezone: "Asia/Shanghai",
       }),
   })
   .strict();

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { timeWindowSchema } from "./door.ts";
 import { bcmPin, gpioInput, gpioOutput } from "./hardware.ts";
-import { timeZone } from "./time-zone.ts";
+import { deprecatedTimeZone } from "./time-zone.ts";
 
 /**
  * Who is inside: `occupancy` in the station file (absent = no occupancy subsystem). Each serial
@@ -127,13 +127,12 @@ export const occupancySchema = z
           .array(timeWindowSchema)
           .default([{ days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], from: "22:00", to: "06:00" }])
           .describe("when the welfare alert applies (local time); empty = never"),
-        timezone: timeZone("the time zone the welfare windows are written in"),
+        timezone: deprecatedTimeZone("occupancy.welfare.timezone"),
       })
       .strict()
       .default({
         noMovementMin: 45,
         windows: [{ days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], from: "22:00", to: "06:00" }],
-        timezone: "Asia/Shanghai",
       }),
     emptyOffMin: minutes(10, "nobody present this long: lights and ventilation off"),
     falsePresenceMin: minutes(

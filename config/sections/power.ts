@@ -154,7 +154,7 @@ export const outletsSchema = z
       .union([z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/), z.array(timeWindowSchema).min(1)])
       .optional()
       .describe(
-        "opening hours of the outlets: the name of an access.schedules entry, or windows like it (local time in access.timezone, holidays from access.holidays); absent = always open. Outside them a start is refused (outside-schedule) and a running session is ended (reason schedule)",
+        "opening hours of the outlets: the name of an access.schedules entry, or windows like it (local time in station.timezone, holidays from access.holidays); absent = always open. Outside them a start is refused (outside-schedule) and a running session is ended (reason schedule)",
       ),
     list: z.array(outletSchema).default([]),
   })

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isStationError } from "../errors.ts";
 import { loadConfigFile, parseConfigText } from "../load.ts";
+import { stationTimeZone } from "../station-time-zone.ts";
 
-const station = (extra: string) => `
-station: { id: st-1 }
+const station = (extra: string, zone = "") => `
+station: { id: st-1${zone} }
 hardware:
   mode: simulated
   gpio: { lockRelay: { pin: 17 }, doorContact: { pin: 27 }, exitButton: { pin: 22 } }
@@ -16,6 +17,7 @@ ${extra}
 
 describe("time zones in the station file", () => {
   it.each([
+    { at: "station.timezone", text: "", zone: ", timezone: Asia/Shangai", line: 2 },
     { at: "occupancy.welfare.timezone", text: "occupancy:\n  welfare: { timezone: Asia/Shangai }", line: 8 },
     { at: "access.timezone", text: "access: { timezone: Europe/Berln }", line: 7 },
     {
@@ -25,8 +27,8 @@ describe("time zones in the station file", () => {
     },
   ])(
     "an unknown zone at $at is refused at load with a typed error, its line and a hint",
-    ({ at, text, line }) => {
-      const base = station(text).replace(
+    ({ at, text, line, zone }) => {
+      const base = station(text, zone).replace(
         at.startsWith("door") ? "door: { lockMode: fail-secure }\n" : "\u0000",
         "",
       );
@@ -55,12 +57,12 @@ describe("time zones in the station file", () => {
   );
 
   it.each(["Asia/Shanghai", "Asia/Urumqi", "UTC", "Europe/Berlin"])("accepts %s", (zone) => {
-    const r = parseConfigText(station(`occupancy:\n  welfare: { timezone: ${zone} }`));
-    expect(r.ok && r.config.occupancy?.welfare.timezone).toBe(zone);
+    const r = parseConfigText(station("occupancy: {}", `, timezone: ${zone}`));
+    expect(r.ok && stationTimeZone(r.config)).toBe(zone);
   });
 
   it("defaults to Asia/Shanghai", () => {
     const r = parseConfigText(station("occupancy: {}"));
-    expect(r.ok && r.config.occupancy?.welfare.timezone).toBe("Asia/Shanghai");
+    expect(r.ok && stationTimeZone(r.config)).toBe("Asia/Shanghai");
   });
 });

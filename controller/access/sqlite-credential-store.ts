@@ -2,69 +2,13 @@ import { dirname } from "node:path";
 import Database, { type Database as Db, type Statement } from "better-sqlite3";
 import { StationError } from "../../config/errors.ts";
 import { ensurePrivateDir, ensurePrivateFile } from "../../config/private-files.ts";
+import { COLUMNS, COUNT_ALL, type CredentialRow, SCHEMA, TABLES } from "./credential-schema.ts";
 import type {
   CredentialEntry,
   CredentialRecord,
   CredentialStatus,
   CredentialStore,
-  Role,
 } from "./credential-store.ts";
-
-interface Row {
-  person_id: string;
-  role: Role;
-  status: CredentialStatus;
-  valid_from: number | null;
-  valid_until: number | null;
-  schedule: string | null;
-  second_factor: number;
-}
-
-/**
- * The central server's list has a table of its own, beside the local and station-file entries:
- * a full list is written into a fresh table in key order and swapped in (controller/credentials/
- * list-apply.ts), instead of a million deletes and inserts among the local rows.
- */
-export function centralTableDdl(name: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${name} (
-  hash          BLOB PRIMARY KEY CHECK (length(hash) = 32),
-  ${ENTRY_COLUMNS}
-) WITHOUT ROWID;`;
-}
-
-/** A central entry's columns after its hash (the list's table, and its staged rows). */
-export const ENTRY_COLUMNS = `person_id     TEXT NOT NULL,
-  role          TEXT NOT NULL CHECK (role IN ('worker', 'technician', 'admin')),
-  status        TEXT NOT NULL CHECK (status IN ('active', 'blocked', 'lost')),
-  valid_from    INTEGER,
-  valid_until   INTEGER,
-  schedule      TEXT,
-  second_factor INTEGER NOT NULL`;
-
-const TABLES = ["central_credentials", "credentials"] as const;
-/** Rows in both tables (a credential in both counts twice: rare, and not worth a join). */
-export const COUNT_ALL = "((SELECT count(*) FROM credentials) + (SELECT count(*) FROM central_credentials))";
-
-const COLUMNS = "person_id, role, status, valid_from, valid_until, schedule, second_factor";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS credentials (
-  hash          BLOB PRIMARY KEY CHECK (length(hash) = 32),
-  person_id     TEXT NOT NULL,
-  role          TEXT NOT NULL CHECK (role IN ('worker', 'technician', 'admin')),
-  status        TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'blocked', 'lost')),
-  valid_from    INTEGER,
-  valid_until   INTEGER,
-  schedule      TEXT,
-  second_factor INTEGER NOT NULL DEFAULT 0,
-  source        TEXT NOT NULL DEFAULT 'local'
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS credentials_person ON credentials (person_id);
-${centralTableDdl("central_credentials")}
-CREATE INDEX IF NOT EXISTS central_credentials_person ON central_credentials (person_id);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value NOT NULL) WITHOUT ROWID;
-INSERT OR IGNORE INTO meta (key, value) VALUES ('count', 0), ('version', 0), ('static', '[]');
-`;
 
 export type StoreHealth =
   | { readonly writable: true; readonly mode?: undefined; readonly detail?: undefined }
@@ -78,7 +22,7 @@ export type StoreHealth =
  */
 export class SqliteCredentialStore implements CredentialStore {
   private db: Db | undefined;
-  private get_: Statement<[Buffer, Buffer], Row> | undefined;
+  private get_: Statement<[Buffer, Buffer], CredentialRow> | undefined;
   private count = 0;
   private dataVersion = -1;
   /** static entries held in memory when the file cannot be written */
@@ -223,11 +167,13 @@ export class SqliteCredentialStore implements CredentialStore {
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'central_credentials'")
       .get();
     this.get_ = central
-      ? db.prepare<[Buffer, Buffer], Row>(
+      ? db.prepare<[Buffer, Buffer], CredentialRow>(
           `SELECT ${COLUMNS} FROM (SELECT 0 AS p, ${COLUMNS} FROM central_credentials WHERE hash = ?
              UNION ALL SELECT 1 AS p, ${COLUMNS} FROM credentials WHERE hash = ?) ORDER BY p LIMIT 1`,
         )
-      : db.prepare<[Buffer, Buffer], Row>(`SELECT ${COLUMNS} FROM credentials WHERE hash = ? OR hash = ?`);
+      : db.prepare<[Buffer, Buffer], CredentialRow>(
+          `SELECT ${COLUMNS} FROM credentials WHERE hash = ? OR hash = ?`,
+        );
     this.dataVersion = -1;
     this.refreshCount();
   }

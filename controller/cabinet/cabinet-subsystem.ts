@@ -27,7 +27,8 @@ import { defineCommand } from "../subsystem.ts";
 import { cabinetSelftestSteps } from "./cabinet-selftest.ts";
 import { type CabinetRecord, CabinetStore } from "./cabinet-store.ts";
 import { SlotQuarantines } from "./slot-quarantines.ts";
-import { NO_SWAP, type SwapEffect, type SwapInput, type SwapSettings, swapStep } from "./swap-machine.ts";
+import { applySwapEffect } from "./swap-events.ts";
+import { NO_SWAP, type SwapInput, type SwapSettings, swapStep } from "./swap-machine.ts";
 
 /** how long a selftest step waits for a slot to read as commanded (a poll cycle is about a second) */
 const SELFTEST_READ_MS = 5000;
@@ -125,7 +126,7 @@ export class CabinetSubsystem implements Subsystem {
             : this.powerCut
               ? "the cabinet's power is held off by a safety alarm"
               : undefined,
-        unlock: (slot) => this.command(slotCommand(this.cfg.address, slot, "unlock", this.cfg.map), "meter"),
+        unlock: (slot) => this.unlockSlot(slot),
         onRead: (l) => this.changes.add(l),
       },
       this.clock,
@@ -164,7 +165,7 @@ export class CabinetSubsystem implements Subsystem {
   release(slot: number, by: string) {
     const q = this.quarantine.remove(slot);
     if (!q) return { status: "error" as const, code: "SLOT_NOT_QUARANTINED" };
-    this.command(slotCommand(this.cfg.address, slot, "unlock", this.cfg.map), "meter");
+    this.unlockSlot(slot);
     this.bus.emit("cabinet.battery-released", { slot, batteryId: q.batteryId, by });
     this.changes.emit();
     return { status: "ok" as const };
@@ -266,6 +267,10 @@ export class CabinetSubsystem implements Subsystem {
       );
   }
 
+  private unlockSlot(slot: number): void {
+    this.command(slotCommand(this.cfg.address, slot, "unlock", this.cfg.map), "meter");
+  }
+
   private cutPower(active: boolean): void {
     this.powerCut = active;
     // The contactor first (synchronous); the cabinet's own register on the next bus turn.
@@ -348,51 +353,10 @@ export class CabinetSubsystem implements Subsystem {
     if (changed) this.persist();
     // who the swap is for: the new state while it runs, the old one once it has ended
     const who = r.state.credential ? r.state : input.type === "request" ? input : prev;
-    for (const e of r.effects) this.swapEffect(e, who.credential ?? "", who.personId);
+    const party = { credential: who.credential ?? "", personId: who.personId };
+    const out = { bus: this.bus, log: this.log, unlock: (slot: number) => this.unlockSlot(slot) };
+    for (const e of r.effects) applySwapEffect(e, party, out);
     if (changed) this.changes.emit();
-  }
-
-  private swapEffect(e: SwapEffect, credential: string, personId: string | undefined): void {
-    switch (e.type) {
-      case "unlock":
-        this.command(slotCommand(this.cfg.address, e.slot, "unlock", this.cfg.map), "meter");
-        return;
-      case "started":
-        this.bus.emit("swap.started", {
-          swapId: e.swapId,
-          credential,
-          ...(personId ? { personId } : {}),
-          depositSlot: e.depositSlot,
-        });
-        return;
-      case "refused":
-        this.bus.emit("swap.refused", { credential, reason: e.reason });
-        return;
-      case "deposited":
-        this.bus.emit("swap.deposited", { swapId: e.swapId, battery: e.battery });
-        return;
-      case "issuing":
-        return;
-      case "completed":
-        this.bus.emit("swap.completed", {
-          swapId: e.swapId,
-          ...(personId ? { personId } : {}),
-          deposited: e.deposited,
-          issued: e.issued,
-          doorLeftOpen: e.doorLeftOpen,
-        });
-        return;
-      case "failed":
-        this.bus.emit("swap.failed", { swapId: e.swapId, reason: e.reason, step: e.step });
-        return;
-      case "warning":
-        this.bus.emit("swap.warning", { swapId: e.swapId, warning: e.warning, slot: e.slot });
-        return;
-      case "resumed":
-        this.log.info({ swapId: e.swapId, step: e.step }, "swap resumed after a restart");
-        this.bus.emit("swap.resumed", { swapId: e.swapId, step: e.step });
-        return;
-    }
   }
 
   private persist(): void {

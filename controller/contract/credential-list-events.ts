@@ -47,9 +47,15 @@ export const credentialListEvents = {
       forced: z
         .boolean()
         .describe("the station dropped the key its central list is hashed under (force: true)"),
-      principal: z.string(),
+      principal: z
+        .string()
+        .describe(
+          "who sent the command; a completion a stop cut short, finished at the next start, keeps its complete's (station:recovery when that was not kept)",
+        ),
     })
-    .describe("a credential key rotation changed phase (credential-key-rotate)"),
+    .describe(
+      "a credential key rotation changed phase (credential-key-rotate; a completed cut short by a stop is sent at the next start)",
+    ),
 } as const;
 
 /** `state.credentialList`: what the centre compares against its own list to see drift. */

@@ -1,5 +1,5 @@
 import type { Database as Db } from "better-sqlite3";
-import { centralTableDdl, ENTRY_COLUMNS } from "../access/sqlite-credential-store.ts";
+import { centralTableDdl, ENTRY_COLUMNS } from "../access/credential-schema.ts";
 import { checkedEntry, type ListApplyCode, ListApplyError } from "./list-entry-check.ts";
 import { type HashedEntry, ListHash } from "./list-hash.ts";
 import { listKeyRefusal, readListKeyState } from "./list-keys.ts";

@@ -4,6 +4,7 @@ import { Listeners } from "../../device/ports/listeners.ts";
 import type { EventPayload } from "../contract/events.ts";
 import type { journalEvents } from "../contract/journal-events.ts";
 import { type CapacityLevel, capacityLevel } from "./capacity.ts";
+import { faultToError, type JournalFault } from "./storage-errors.ts";
 
 type JournalEventType = keyof typeof journalEvents;
 /** An alarm of the journal's own, to be emitted as an event of that type. */
@@ -23,7 +24,8 @@ const DROP_REPORT_MS = 10_000;
 
 /**
  * The journal's alarms: the capacity warning (with hysteresis), drop reports (summed, so an
- * overflow does not flood the journal with reports of itself), and the rest as they come.
+ * overflow does not flood the journal with reports of itself), and the rest as they come
+ * (corrupt, unwritable, writable again), each logged as it is raised.
  * Alarms become events, which come back into the journal's append(): they are always handed out
  * on a later microtask, never from inside it, and held until someone listens.
  */
@@ -111,6 +113,34 @@ export class JournalAlarms {
       this.log.info(payload, "journal retention budget back to normal");
       this.notify({ type: "journal.capacity-normal", payload });
     }
+  }
+
+  /** The journal failed its integrity check at open: moved aside, a new one started. */
+  corrupt(file: string, c: { movedTo: string; detail: string; salvagedSeq: number }): void {
+    const { movedTo, detail, salvagedSeq } = c;
+    this.log.error(
+      { file, movedTo, detail, code: "JOURNAL_CORRUPT" },
+      "the journal failed its integrity check: moved aside, a new one started",
+    );
+    this.notify({ type: "journal.corrupt", payload: { movedTo, detail, resumedAfterSeq: salvagedSeq } });
+  }
+
+  /** The disk cannot be written (or the journal opened): events are held in memory. */
+  unwritable(file: string, fault: JournalFault, buffered: number): void {
+    const err = faultToError(fault, file);
+    this.log.error(
+      { code: err.code, err: err.message, hint: err.details.hint, buffered },
+      "journal cannot write: events are held in memory and still published",
+    );
+    this.notify({
+      type: "journal.unwritable",
+      payload: { code: fault.code, detail: err.message, path: file },
+    });
+  }
+
+  writable(file: string, unwritableMs: number): void {
+    this.log.info({ file, unwritableMs }, "journal writes again");
+    this.notify({ type: "journal.writable", payload: { path: file, unwritableMs } });
   }
 
   private reportDrop(): void {

@@ -248,17 +248,7 @@ export class Journal {
       { file: this.opts.file, lastSeq: report.lastSeq, backlog: report.count, dropped: report.droppedTotal },
       "journal open",
     );
-    if (report.corrupt) {
-      const { movedTo, detail, salvagedSeq } = report.corrupt;
-      this.log.error(
-        { file: this.opts.file, movedTo, detail, code: "JOURNAL_CORRUPT" },
-        "the journal failed its integrity check: moved aside, a new one started",
-      );
-      this.alarms.notify({
-        type: "journal.corrupt",
-        payload: { movedTo, detail, resumedAfterSeq: salvagedSeq },
-      });
-    }
+    if (report.corrupt) this.alarms.corrupt(this.opts.file, report.corrupt);
     this.alarms.updateLevel(this.status());
     if (report.count > 0) this.readable.emit();
   }
@@ -338,22 +328,7 @@ export class Journal {
     if (!this.fault) this.unwritableSince = this.clock.monotonic();
     this.fault = fault;
     if (fault.code === "JOURNAL_UNAVAILABLE" || fault.code === "JOURNAL_CORRUPT") this.opened = false;
-    if (first) {
-      const err = faultToError(fault, this.opts.file);
-      this.log.error(
-        {
-          code: err.code,
-          err: err.message,
-          hint: err.details.hint,
-          buffered: this.memory.uncommitted.length,
-        },
-        "journal cannot write: events are held in memory and still published",
-      );
-      this.alarms.notify({
-        type: "journal.unwritable",
-        payload: { code: fault.code, detail: err.message, path: this.opts.file },
-      });
-    }
+    if (first) this.alarms.unwritable(this.opts.file, fault, this.memory.uncommitted.length);
     this.trimMemory();
     this.readable.emit();
     this.scheduleRetry();
@@ -362,8 +337,7 @@ export class Journal {
   private leaveUnwritable(): void {
     const unwritableMs = Math.round(this.clock.monotonic() - this.unwritableSince);
     this.fault = undefined;
-    this.log.info({ file: this.opts.file, unwritableMs }, "journal writes again");
-    this.alarms.notify({ type: "journal.writable", payload: { path: this.opts.file, unwritableMs } });
+    this.alarms.writable(this.opts.file, unwritableMs);
   }
 
   private scheduleRetry(): void {

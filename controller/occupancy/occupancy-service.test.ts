@@ -1,6 +1,7 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../../config/load.ts";
+import { stationTimeZone } from "../../config/station-time-zone.ts";
 import { ManualClock } from "../../device/clock/manual-clock.ts";
 import type { GpioEdge, GpioInput, GpioOutput } from "../../device/ports/gpio.ts";
 import { Listeners } from "../../device/ports/listeners.ts";
@@ -62,6 +63,7 @@ occupancy: { pir: { pin: 23 }, outputs: { lights: { gpio: 12 }, callLight: { gpi
   const callLight = new Out("callLight");
   const svc = new OccupancyService(
     r.config.occupancy,
+    stationTimeZone(r.config),
     { pir, outputs: { lights, callLight } },
     bus,
     clock,

@@ -59,6 +59,8 @@ export class OccupancyService {
 
   constructor(
     private readonly cfg: OccupancyConfig,
+    /** the station's zone (station.timezone): the welfare windows are local time in it */
+    private readonly timeZone: string,
     private readonly hw: OccupancyHardware,
     private readonly bus: EventBus,
     private readonly clock: Clock,
@@ -294,7 +296,7 @@ export class OccupancyService {
   private tick(): void {
     const wall = this.clock.now();
     const w = this.cfg.welfare;
-    const night = w.windows.length > 0 && inAnyWindow(w.windows, localTime(wall, w.timezone), new Set());
+    const night = w.windows.length > 0 && inAnyWindow(w.windows, localTime(wall, this.timeZone), new Set());
     this.feed({ type: "tick", atMs: this.clock.monotonic(), night });
     this.timer = this.clock.setTimeout(() => this.tick(), TICK_MS);
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { OccupancyConfig } from "../../config/sections/occupancy.ts";
+import { stationTimeZone } from "../../config/station-time-zone.ts";
 import type { OccupancyHardware } from "../../device/hardware.ts";
 import { occupancyTelemetry } from "../contract/occupancy-events.ts";
 import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
@@ -29,6 +30,7 @@ export class OccupancySubsystem implements Subsystem {
   constructor(ctx: SubsystemContext, cfg: OccupancyConfig, hw: OccupancyHardware) {
     const service = new OccupancyService(
       cfg,
+      stationTimeZone(ctx.config),
       hw,
       ctx.bus,
       ctx.hardware.clock,

@@ -324,8 +324,10 @@ describe("outlet opening hours (outlets.schedule, the real feed)", () => {
     expect(r.effects).toEqual(effects);
   });
 
-  it("a named access schedule is resolved in access.timezone; no schedule = always open", () => {
+  it("a named access schedule is resolved in the station's zone; no schedule = always open", () => {
     const named = OutletSchedule.fromConfig({
+      station: { id: "st-1", timezone: "Asia/Urumqi" },
+      door: { passage: {} },
       outlets: {
         binding: "occupant",
         occupantWindowMin: 240,
@@ -336,7 +338,6 @@ describe("outlet opening hours (outlets.schedule, the real feed)", () => {
       access: {
         schedules: { day: HOURS.map((w) => ({ ...w, days: [...w.days] })) },
         holidays: [],
-        timezone: "Asia/Urumqi",
       },
     } as unknown as Parameters<typeof OutletSchedule.fromConfig>[0]);
     // 08:30 in Shanghai is 06:30 in Urumqi (UTC+6): closed there.

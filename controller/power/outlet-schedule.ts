@@ -1,11 +1,26 @@
 import type { StationConfig } from "../../config/schema.ts";
+import { stationTimeZone } from "../../config/station-time-zone.ts";
 import { inAnyWindow, localTime, type TimeWindow } from "../time/local-time.ts";
+import { localDay } from "./fair-use.ts";
 import type { OutletInput } from "./outlet-machine.ts";
+
+type CalendarConfig = Pick<StationConfig, "station" | "outlets" | "access" | "door" | "occupancy">;
+
+/**
+ * The outlets' local calendar: the opening hours and the day the fair-use energy is counted per,
+ * both in the station's one zone (before it, the day followed another setting than the hours).
+ */
+export function outletCalendar(c: CalendarConfig): {
+  schedule: OutletSchedule;
+  dayOf: (epochMs: number) => string;
+} {
+  return { schedule: OutletSchedule.fromConfig(c), dayOf: localDay(stationTimeZone(c)) };
+}
 
 /**
  * The outlets' opening hours (`outlets.schedule`), the feed of the machine's `schedule` input.
  * Written as the access schedules are (a named `access.schedules` entry or windows of the same
- * form), in `access.timezone` with `access.holidays`, and read on the injected wall clock. The
+ * form), in the station's zone (`station.timezone`, like the fair-use day) with `access.holidays`, and read on the injected wall clock. The
  * machine refuses a start outside the hours (`outside-schedule`) and ends a running session
  * when they close (reason `schedule`): a charger is not left running, unwatched, after hours.
  */
@@ -18,10 +33,10 @@ export class OutletSchedule {
     private readonly holidays: ReadonlySet<string>,
   ) {}
 
-  static fromConfig(c: Pick<StationConfig, "outlets" | "access">): OutletSchedule {
+  static fromConfig(c: CalendarConfig): OutletSchedule {
     const s = c.outlets?.schedule;
     const windows = typeof s === "string" ? c.access.schedules[s] : s;
-    return new OutletSchedule(windows, c.access.timezone, new Set(c.access.holidays));
+    return new OutletSchedule(windows, stationTimeZone(c), new Set(c.access.holidays));
   }
 
   /** whether the outlets are open at `epochMs` (no schedule: always) */

@@ -14,7 +14,7 @@ import type { PersistedQuarantine } from "../persist/station-state-file.ts";
 import { personArgs, personFrom, principalName } from "../principal.ts";
 import type { CommandSpec, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
 import { defineCommand } from "../subsystem.ts";
-import { DailyEnergy, fairUse, localDay } from "./fair-use.ts";
+import { DailyEnergy, fairUse } from "./fair-use.ts";
 import { Occupant, type Person } from "./occupant.ts";
 import {
   type ControlSource,
@@ -25,7 +25,7 @@ import {
   step,
 } from "./outlet-machine.ts";
 import { persistedOutletQuarantines, restoreOutletQuarantines } from "./outlet-quarantines.ts";
-import { OutletSchedule } from "./outlet-schedule.ts";
+import { type OutletSchedule, outletCalendar } from "./outlet-schedule.ts";
 import { outletSelftestSteps, SELFTEST_CREDENTIAL, SELFTEST_PERSON } from "./outlet-selftest.ts";
 import { type Outlet, outletsState } from "./outlet-state.ts";
 
@@ -68,8 +68,9 @@ export class OutletsSubsystem implements Subsystem {
     this.bus = ctx.bus;
     this.log = ctx.logger.child({ module: "outlets" });
     this.occupant = new Occupant(ctx.bus, this.clock, (cfg?.occupantWindowMin ?? 240) * 60_000);
-    this.daily = new DailyEnergy(localDay(ctx.config.door.passage.timezone));
-    this.schedule = OutletSchedule.fromConfig(ctx.config);
+    const calendar = outletCalendar(ctx.config);
+    this.daily = new DailyEnergy(calendar.dayOf);
+    this.schedule = calendar.schedule;
     for (const o of cfg?.list ?? []) {
       this.outlets.set(o.id, {
         cfg: o,

@@ -10,6 +10,18 @@ import { writeFileDurably } from "../persist/durable-file.ts";
  */
 export const REMOTE_SECTIONS = ["door", "access"] as const;
 
+/** Single settings the centre may set in a section it may not set otherwise. */
+export const REMOTE_SETTINGS: Readonly<Record<string, readonly string[]>> = { station: ["timezone"] };
+
+const remotelySettable = (key: string, value: unknown): boolean =>
+  (REMOTE_SECTIONS as readonly string[]).includes(key) ||
+  (isObject(value) && Object.keys(value).every((k) => REMOTE_SETTINGS[key]?.includes(k)));
+
+const SETTABLE = [
+  ...REMOTE_SECTIONS,
+  ...Object.entries(REMOTE_SETTINGS).flatMap(([s, keys]) => keys.map((k) => `${s}.${k}`)),
+].join(", ");
+
 export interface Issue {
   path: string;
   message: string;
@@ -59,13 +71,13 @@ export function overlayDesired(
   file: StationConfig,
   desired: Record<string, unknown>,
 ): { ok: true; config: StationConfig; changes: ConfigChange[] } | { ok: false; errors: Issue[] } {
-  const forbidden = Object.keys(desired).filter((k) => !(REMOTE_SECTIONS as readonly string[]).includes(k));
+  const forbidden = Object.keys(desired).filter((k) => !remotelySettable(k, desired[k]));
   if (forbidden.length > 0) {
     return {
       ok: false,
       errors: forbidden.map((k) => ({
         path: k,
-        message: `not settable remotely (only ${REMOTE_SECTIONS.join(", ")}); change it in the station file`,
+        message: `not settable remotely (only ${SETTABLE}); change it in the station file`,
       })),
     };
   }

@@ -35,6 +35,15 @@ interface Pending {
   fingerprint: string;
   sealed: SealedKey;
   since: string;
+  /** written just before `complete` replaces the key in the secrets file: its audit, for a restart */
+  completing?: Completing;
+}
+
+/** What the `completed` event of a complete names, kept until the completion is finished. */
+interface Completing {
+  old: string;
+  forced: boolean;
+  principal: string;
 }
 
 const fingerprint = z.string().regex(/^[0-9a-f]{16}$/, "a credential key fingerprint: 16 hex digits");
@@ -59,6 +68,8 @@ export class KeyRotation {
   private current: string;
   private next: string | undefined;
   private readonly file: string;
+  /** a completion a stop interrupted and recover() finished: its event, once the bus is there */
+  private recovered: (Completing & { new: string }) | undefined;
 
   constructor(private readonly deps: KeyRotationDeps) {
     this.current = deps.credentialKey;
@@ -76,8 +87,18 @@ export class KeyRotation {
       return;
     }
     if (key === this.current) {
-      // The secrets file has the new key already: the last steps of `complete` remain.
+      // The secrets file has the new key already: the last steps of `complete` remain, and the
+      // event the completion would have sent (announceRecovered, once the bus is there).
+      const old = pending.completing?.old ?? this.deps.store?.keyFingerprints().current;
       this.finish(key);
+      if (old && old !== pending.fingerprint) {
+        this.recovered = {
+          old,
+          new: pending.fingerprint,
+          forced: pending.completing?.forced ?? false,
+          principal: pending.completing?.principal ?? "station:recovery",
+        };
+      }
       return;
     }
     this.next = key;
@@ -93,17 +114,39 @@ export class KeyRotation {
     };
   }
 
+  /**
+   * The `completed` event of a completion that a stop interrupted and recover() finished: the
+   * same event the complete would have sent (its principal and `forced` kept on disk for this).
+   */
+  announceRecovered(bus: EventBus): void {
+    const r = this.recovered;
+    if (!r) return;
+    this.recovered = undefined;
+    this.auditTo(bus, "completed", r.old, r.new, r.forced, r.principal);
+  }
+
+  private auditTo(
+    bus: EventBus | undefined,
+    phase: Phase,
+    old: string,
+    next: string,
+    forced: boolean,
+    principal: string,
+  ) {
+    bus?.emit("credentials.key-rotation", {
+      phase,
+      old,
+      new: next,
+      listKeyFingerprint: this.deps.store?.centralListKey().fingerprint ?? null,
+      forced,
+      principal,
+    });
+  }
+
   /** `events`: the station's bus, read when a command runs (the rotation is built before it). */
   commands(now: () => number, events?: () => EventBus): CommandSpec[] {
     const audit = (phase: Phase, old: string, next: string, forced: boolean, by: Principal) =>
-      events?.().emit("credentials.key-rotation", {
-        phase,
-        old,
-        new: next,
-        listKeyFingerprint: this.deps.store?.centralListKey().fingerprint ?? null,
-        forced,
-        principal: principalName(by),
-      });
+      this.auditTo(events?.(), phase, old, next, forced, principalName(by));
     return [
       defineCommand({
         name: "credential-key-rotate",
@@ -134,7 +177,12 @@ export class KeyRotation {
               const inUse = this.listUnder(dropped);
               if (inUse && !args.force) return inUse;
               forced = inUse !== undefined;
-              if (args.action === "complete") return this.complete(args.fingerprint);
+              if (args.action === "complete")
+                return this.complete(args.fingerprint, {
+                  old,
+                  forced,
+                  principal: principalName(ctx.principal),
+                });
               this.rollback();
               return { status: "ok", data: this.status() };
             });
@@ -218,13 +266,15 @@ export class KeyRotation {
     return { status: "ok", data: this.status() };
   }
 
-  private complete(fp: string): CommandResult {
+  private complete(fp: string, audit: Completing): CommandResult {
     const next = this.next;
     if (!next) return { status: "error", code: "NO_ROTATION" };
     if (credentialKeyFingerprint(next) !== fp)
       return { status: "error", code: "KEY_FINGERPRINT_MISMATCH", data: this.status() };
+    // The audit first, so a start that finds the secrets file changed can send it; then the
+    // secrets file (what the next start hashes with), then the store's record.
+    this.keepAudit(audit);
     try {
-      // First the secrets file (what the next start hashes with), then the store's record.
       replaceCredentialKey(this.deps.secretsFile, next);
     } catch (err) {
       this.deps.log.error({ err }, "cannot write the new credential key to the secrets file");
@@ -236,6 +286,17 @@ export class KeyRotation {
     }
     this.finish(next);
     return { status: "ok", data: this.status() };
+  }
+
+  /** Not kept (a data directory gone read-only) costs only the principal of a recovered event. */
+  private keepAudit(audit: Completing): void {
+    const pending = this.pending();
+    if (!pending) return;
+    try {
+      writeFileDurably(this.file, JSON.stringify({ ...pending, completing: audit }));
+    } catch (err) {
+      this.deps.log.warn({ err }, "the completion's audit could not be kept for a restart");
+    }
   }
 
   private finish(key: string): void {

@@ -39,7 +39,7 @@ export function registerConfig({ program, done }: CliKit): void {
   cfg
     .command("set")
     .description("change one setting, keeping the file's comments; refused unless the result is valid")
-    .argument("<path>", "the setting, e.g. door.unlockMs or access.timezone")
+    .argument("<path>", "the setting, e.g. door.unlockMs or station.timezone")
     .argument("<value>", "its value: JSON (5000, true, [1,2]) or plain text")
     .addOption(configOption())
     .action(async (path: string, value: string, opts) =>

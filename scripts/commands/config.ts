@@ -6,6 +6,7 @@ import { stationJsonSchema } from "../../config/json-schema.ts";
 import { formatIssues, loadConfigFile, parseConfigText } from "../../config/load.ts";
 import type { StationConfig } from "../../config/schema.ts";
 import { createSecretsFile } from "../../config/secrets.ts";
+import { deprecatedSettings } from "../../config/station-time-zone.ts";
 import { EXIT } from "../cli/exit-codes.ts";
 import { stationFileFor } from "../control-client.ts";
 import { secretsCheck } from "../doctor/local-checks.ts";
@@ -33,10 +34,13 @@ export async function validate(file: string, opts: { json?: boolean }): Promise<
     return EXIT.failed;
   }
   const secrets = await secretsCheck(result.config, {}).run();
+  // Deprecated settings are read as their new names: a warning, never a refusal.
+  const warnings = deprecatedSettings(result.config);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ ok: secrets.ok, issues: [], secrets })}\n`);
+    process.stdout.write(`${JSON.stringify({ ok: secrets.ok, issues: [], warnings, secrets })}\n`);
     return secrets.ok ? EXIT.ok : EXIT.failed;
   }
+  for (const w of warnings) process.stderr.write(`${file}: warning: ${w.detail}\n`);
   if (!secrets.ok) {
     process.stderr.write(
       `${file}: the settings are valid, but the secrets file is not: ${secrets.detail}\n${secrets.hint ? `  hint: ${secrets.hint}\n` : ""}`,

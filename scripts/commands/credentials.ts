@@ -5,6 +5,7 @@ import { StationError } from "../../config/errors.ts";
 import { loadConfigFile } from "../../config/load.ts";
 import type { StationConfig } from "../../config/schema.ts";
 import { loadSecretsFile } from "../../config/secrets.ts";
+import { stationTimeZone } from "../../config/station-time-zone.ts";
 import { SqliteCredentialStore } from "../../controller/access/sqlite-credential-store.ts";
 import { createIdentifierHasher, credentialKeyFingerprint } from "../../device/identity/hasher.ts";
 import { EXIT } from "../cli/exit-codes.ts";
@@ -138,7 +139,7 @@ export async function enrolHash(
   credential: string,
   opts: AddOptions & { json?: boolean },
 ): Promise<Enrolled> {
-  const tz = o.config.access.timezone;
+  const tz = stationTimeZone(o.config);
   const record = {
     credential,
     personId: opts.person,
@@ -218,7 +219,7 @@ export async function list(
       ...(given !== undefined ? { hash: hasherFor(key, opts)(given) } : {}),
     });
     if (opts.json) say(JSON.stringify(rows));
-    else process.stdout.write(formatListing(rows, config.access.timezone));
+    else process.stdout.write(formatListing(rows, stationTimeZone(config)));
     return given !== undefined && rows.length === 0 ? EXIT.failed : EXIT.ok;
   });
 }
@@ -235,7 +236,7 @@ export async function importCsv(
   return withStore(opts.config, ({ config, store, key }) => {
     const records = parseCsv(text, {
       hashOf: hasherFor(key, opts),
-      timeZone: config.access.timezone,
+      timeZone: stationTimeZone(config),
       schedules: config.access.schedules,
     });
     const bar = progress("checking", records.length);
