@@ -1,4 +1,8 @@
-import type { Command } from "commander";
+import { Argument, type Command } from "commander";
+
+/** The station commands `power` reaches; any other name is refused here, not sent (exit 2). */
+export const POWER_COMMANDS = ["outlet", "release-battery", "swap", "swap-cancel", "safety-reset"];
+
 import { type CliKit, configOption, jsonOption } from "./program.ts";
 
 const socketOption = ["--socket <path>", "the control socket (default: the station file's)"] as const;
@@ -101,7 +105,7 @@ export function registerStation({ program, done }: CliKit): void {
     program
       .command("power")
       .description("outlets, the battery cabinet and the safety coordinator")
-      .argument("<command>", "outlet | release-battery | swap | swap-cancel | safety-reset")
+      .addArgument(new Argument("<command>", "what to do").choices(POWER_COMMANDS))
       .argument("[args...]", "key=value: outlet=ID action=start|stop|clear, slot=N")
       .addHelpText(
         "after",
