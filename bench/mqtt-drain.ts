@@ -95,7 +95,7 @@ async function runChild(
 /** A 100,000-event backlog from the journal to a local Mosquitto, every event acknowledged and removed. */
 export async function benchMqttDrain(quick: boolean): Promise<BenchResult[]> {
   if (!mosquittoDaemon.path) {
-    process.stdout.write(`mqtt.drain skipped: mosquitto missing (${mosquittoDaemon.install})\n`);
+    process.stderr.write(`mqtt.drain skipped: mosquitto missing (${mosquittoDaemon.install})\n`);
     return [];
   }
   const broker = new Mosquitto();

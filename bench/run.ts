@@ -1,6 +1,5 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { benchAccessDecision } from "./access-decision.ts";
 import { benchAccessProcess } from "./access-process.ts";
 import { benchCredentialListApply } from "./credential-list-apply.ts";
@@ -16,62 +15,70 @@ import { benchPcscTapToUnlock } from "./reader-pcsc.ts";
 import { benchWiegandDecode } from "./reader-wiegand.ts";
 import { type BenchResult, printTable, writeResults } from "./report.ts";
 
+export interface BenchOptions {
+  /** smaller sizes and fewer rounds: a few minutes instead of a quarter of an hour */
+  quick?: boolean | undefined;
+  /** the results as JSON on stdout (the progress lines go to stderr) */
+  json?: boolean | undefined;
+}
+
 /** `npm run bench`: every figure beside a baseline measured in the same run. */
-export async function runBench(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { quick: { type: "boolean", default: false } } });
+export async function runBench(values: BenchOptions): Promise<number> {
+  const out = values.json ? process.stderr : process.stdout;
   const sizes = values.quick ? [1000, 100_000] : [1000, 100_000, 1_000_000];
   const results: BenchResult[] = [];
   // The real-stack reader bench first: after a million credentials the heap's garbage would
   // add collector pauses to a sub-millisecond share.
-  process.stdout.write("reader.pcsc.tap_to_unlock through pcscd + vpcd...\n");
+  out.write("reader.pcsc.tap_to_unlock through pcscd + vpcd...\n");
   const pcsc = await benchPcscTapToUnlock(values.quick ? 8 : 30);
-  if (typeof pcsc === "string") process.stdout.write(`${pcsc}\n`);
-  process.stdout.write("reader.wiegand.decode...\n");
+  if (typeof pcsc === "string") out.write(`${pcsc}\n`);
+  out.write("reader.wiegand.decode...\n");
   const wiegand = benchWiegandDecode(values.quick ? 20_000 : 100_000);
-  process.stdout.write("modbus.poll_cycle and safety.cut_latency over a socat pty at 9600 baud...\n");
+  out.write("modbus.poll_cycle and safety.cut_latency over a socat pty at 9600 baud...\n");
   const modbus = await benchModbus(values.quick ?? false);
-  if (typeof modbus === "string") process.stdout.write(`${modbus}\n`);
+  if (typeof modbus === "string") out.write(`${modbus}\n`);
   else results.push(...modbus);
-  process.stdout.write("journal.append...\n");
+  out.write("journal.append...\n");
   results.push(...(await benchJournalAppend(values.quick ?? false)));
-  process.stdout.write("mqtt.drain of a 100,000-event backlog...\n");
+  out.write("mqtt.drain of a 100,000-event backlog...\n");
   results.push(...(await benchMqttDrain(values.quick ?? false)));
-  process.stdout.write(`access.decision with ${sizes.join(", ")} credentials...\n`);
+  out.write(`access.decision with ${sizes.join(", ")} credentials...\n`);
   results.push(...(await benchAccessDecision(sizes)));
   const listSize = values.quick ? 100_000 : 1_000_000;
-  process.stdout.write(`credentials.apply_full of ${listSize} entries, door decisions meanwhile...\n`);
+  out.write(`credentials.apply_full of ${listSize} entries, door decisions meanwhile...\n`);
   results.push(...(await benchCredentialListApply(listSize, sizes.at(-1) ?? 1000)));
   const n = sizes.at(-1) ?? 1000;
-  process.stdout.write(
-    `access.rss and access.coldstart: whole controller processes with ${n} credentials...\n`,
-  );
+  out.write(`access.rss and access.coldstart: whole controller processes with ${n} credentials...\n`);
   results.push(...(await benchAccessProcess(n, values.quick ? 1 : 3)));
-  process.stdout.write(
-    `ld2410.frame_to_state and station.rss with radar, board, PIR and beam (${n} credentials)...\n`,
-  );
+  out.write(`ld2410.frame_to_state and station.rss with radar, board, PIR and beam (${n} credentials)...\n`);
   const occupancy = await benchOccupancy(n, values.quick ?? false);
-  if (typeof occupancy === "string") process.stdout.write(`${occupancy}\n`);
+  if (typeof occupancy === "string") out.write(`${occupancy}\n`);
   else results.push(...occupancy);
-  process.stdout.write("face.pipeline, face.load, face.rss: the face process over the shipped models...\n");
+  out.write("face.pipeline, face.load, face.rss: the face process over the shipped models...\n");
   results.push(...(await benchFacePipeline(values.quick ? 5 : 20)));
-  process.stdout.write("face.to_unlock: a simulated station with the face module...\n");
+  out.write("face.to_unlock: a simulated station with the face module...\n");
   results.push(await benchFaceToUnlock(values.quick ? 3 : 10));
   if (!values.quick) {
-    process.stdout.write("face.rates: false accepts and rejects over the package's 90 extracted faces...\n");
+    out.write("face.rates: false accepts and rejects over the package's 90 extracted faces...\n");
     results.push(...(await benchFaceRates()));
-    process.stdout.write("face.spoof: the models on colour photo attacks made from the sample faces...\n");
+    out.write("face.spoof: the models on colour photo attacks made from the sample faces...\n");
     results.push(...(await benchFaceSpoof()));
   }
   const templates = values.quick ? 20_000 : 100_000;
-  process.stdout.write(`face.match over ${templates} synthetic templates (a minute or two to build)...\n`);
+  out.write(`face.match over ${templates} synthetic templates (a minute or two to build)...\n`);
   results.push(...benchFaceMatch(templates, values.quick ? 300 : 1000));
   results.push(wiegand);
   if (typeof pcsc !== "string") results.push(...pcsc);
-  process.stdout.write(`\n${printTable(results)}\n\n`);
   const file = writeResults(dirname(fileURLToPath(import.meta.url)), results);
-  process.stdout.write(`written to ${file}\n`);
   const failed = results.filter((r) => r.budget && !r.budget.pass);
-  if (failed.length > 0) process.stdout.write(`over budget: ${failed.map((r) => r.name).join(", ")}\n`);
+  if (values.json) {
+    const overBudget = failed.map((r) => r.name);
+    process.stdout.write(`${JSON.stringify({ ok: failed.length === 0, file, overBudget, results })}\n`);
+    return failed.length > 0 ? 1 : 0;
+  }
+  out.write(`\n${printTable(results)}\n\n`);
+  out.write(`written to ${file}\n`);
+  if (failed.length > 0) out.write(`over budget: ${failed.map((r) => r.name).join(", ")}\n`);
   return failed.length > 0 ? 1 : 0;
 }
 
@@ -81,7 +88,7 @@ export async function runBench(args: string[]): Promise<number> {
  * the context (seen after the PC/SC bench even with every reader closed, no JS handle left), and
  * would keep the process alive for ever.
  */
-export async function benchCommand(args: string[]): Promise<number> {
-  const code = await runBench(args);
+export async function benchCommand(opts: BenchOptions): Promise<number> {
+  const code = await runBench(opts);
   process.exit(code);
 }

@@ -70,6 +70,7 @@ export type StationErrorCode =
   | "CLI_USAGE"
   | "INPUT_FILE_INVALID"
   | "KEY_FILE_INVALID"
+  | "KEY_EXISTS"
   | "NO_REPLY"
   | "ENROL_NO_CARD"
   | "CONSOLE_USER_EXISTS"

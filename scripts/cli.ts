@@ -61,10 +61,6 @@ main(process.argv.slice(2)).then(
     } else if (system) {
       process.stderr.write(`error: ${system.message}\n`);
       process.exitCode = system.code;
-    } else if (String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS")) {
-      // an option the command's own parser does not know: what the user typed, not a bug
-      process.stderr.write(`error: ${(err as Error).message}\n  hint: waystation --help\n`);
-      process.exitCode = EXIT.usage;
     } else {
       // a bug: the stack is what a developer needs to fix it
       process.stderr.write(

@@ -40,6 +40,8 @@ describe("the waystation command", () => {
       ["doctor", "--bogus"],
       ["config", "frob"],
       ["lock", "safe", "--nope"],
+      // not a power command: refused here, never sent to the station (it would unlock the door)
+      ["power", "unlock"],
     ]) {
       const r = await runCli(args);
       expect(r.code, args.join(" ")).toBe(2);

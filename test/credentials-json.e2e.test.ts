@@ -67,4 +67,22 @@ describe("credentials add | import | block | remove --json", () => {
     const replaced = await cli("credentials", "import", csv, "--replace");
     expect(replaced.json).toEqual({ ok: true, imported: 2, replaced: 2, credentials: 2 });
   });
+
+  it("count, forget and hash: --json too; hash finds the key through the station file", async () => {
+    expect((await cli("credentials", "count")).json).toEqual({ ok: true, credentials: 2 });
+    const f = await cli("credentials", "forget", "a1");
+    expect(f.json).toEqual({ ok: true, personId: "a1", removed: 1, credentials: 1 });
+    const h = await cli("credentials", "hash", "04000002");
+    expect(h.code, h.stderr).toBe(0);
+    const full = (h.json.hash as string) ?? "";
+    expect(full).toMatch(/^[0-9a-f]{64}$/);
+    // the same key as --secrets (the station file names secrets.yaml beside it)
+    const s = await runCli(["credentials", "hash", "04000002", "--secrets", join(dir, "secrets.yaml")]);
+    expect(s.stdout.trim()).toBe(full);
+    const show = await cli("credentials", "show", "04000002");
+    expect(show.json).toMatchObject([{ personId: "a2" }]);
+    expect(String((show.json as unknown as { hash: string }[])[0]?.hash).slice(0, 12)).toBe(
+      full.slice(0, 12),
+    );
+  });
 });

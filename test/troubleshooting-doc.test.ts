@@ -25,7 +25,7 @@ describe("docs/troubleshooting.md", () => {
     ])
       expect(ids).toContain(id);
     expect(entries.filter((e) => e.where.startsWith("the station")).length).toBeGreaterThanOrEqual(3);
-    for (const e of entries.filter((x) => x.where === "doctor"))
-      expect(e.causes.length, `${e.id} declares how it fails`).toBeGreaterThan(0);
+    // every check, doctor's own and the station's: a check without causes has no row in the doc
+    for (const e of entries) expect(e.causes.length, `${e.id} declares how it fails`).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -22,6 +22,22 @@ export function readEntries(file: string): ListEntry[] {
   return parsed.data;
 }
 
+/** `--remove FILE`: a JSON array of the credential hashes a delta takes out. */
+export function readRemovals(file: string): string[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (cause) {
+    throw new StationError("INPUT_FILE_INVALID", "cli", `${file} is not a readable JSON file`, { cause });
+  }
+  const parsed = z.array(z.string().regex(/^[0-9a-f]{64}$/)).safeParse(raw);
+  if (!parsed.success)
+    throw new StationError("INPUT_FILE_INVALID", "cli", `${file}: not a list of credential hashes`, {
+      hint: 'a JSON array of the hashes to take out: ["<64 hex>", ...]',
+    });
+  return parsed.data;
+}
+
 export function listHash(entries: Iterable<ListEntry>): string {
   const h = new ListHash();
   for (const e of entries) h.add(e);

@@ -24,7 +24,15 @@ export function loadSigningKey(file: string, kid: string): SigningKey {
       hint: "make one with: waystation central keygen --kid KID --out DIR",
     });
   }
-  const privateKey = createPrivateKey(pem);
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(pem);
+  } catch (cause) {
+    throw new StationError("KEY_FILE_INVALID", "cli", `${file} is not a private key (PEM)`, {
+      cause,
+      hint: "pass the .key file central keygen wrote (not the .pub)",
+    });
+  }
   if (privateKey.asymmetricKeyType !== "ed25519") {
     throw new StationError("KEY_FILE_INVALID", "cli", `${file} is not an Ed25519 private key`);
   }

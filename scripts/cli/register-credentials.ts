@@ -36,7 +36,9 @@ export function registerCredentials({ program, done }: CliKit): void {
       .command("hash")
       .description("the keyed hash of an identifier, for access.allowList")
       .argument(...ID)
-      .requiredOption("--secrets <file>", "the secrets file with the credential key"),
+      .option("--secrets <file>", "the secrets file with the credential key (default: the station file's)")
+      .addOption(configOption())
+      .addOption(jsonOption()),
   ).action(async (id: string | undefined, opts) => done(await (await creds()).hash(id, opts)));
   idOptions(
     enrolOptions(
@@ -68,10 +70,12 @@ export function registerCredentials({ program, done }: CliKit): void {
     .description("erase every credential of a person")
     .argument("<person>")
     .addOption(configOption())
+    .addOption(jsonOption())
     .action(async (person: string, opts) => done(await (await creds()).forget(person, opts)));
   c.command("count")
     .description("how many credentials the store holds")
     .addOption(configOption())
+    .addOption(jsonOption())
     .action(async (opts) => done(await (await creds()).count(opts)));
   c.command("list")
     .description("every credential (hashes shortened, never numbers)")

@@ -1,10 +1,14 @@
-import type { Command } from "commander";
+import { Argument, type Command } from "commander";
+
+/** The station commands `power` reaches; any other name is refused here, not sent (exit 2). */
+export const POWER_COMMANDS = ["outlet", "release-battery", "swap", "swap-cancel", "safety-reset"];
+
 import { type CliKit, configOption, jsonOption } from "./program.ts";
 
 const socketOption = ["--socket <path>", "the control socket (default: the station file's)"] as const;
 
 /** Commands that run a station or act on the running one through its control socket. */
-export function registerStation({ program, passThrough, done }: CliKit): void {
+export function registerStation({ program, done }: CliKit): void {
   const station = async () => import("../commands/station.ts");
   const remote = async () => import("../commands/remote.ts");
 
@@ -101,7 +105,7 @@ export function registerStation({ program, passThrough, done }: CliKit): void {
     program
       .command("power")
       .description("outlets, the battery cabinet and the safety coordinator")
-      .argument("<command>", "outlet | release-battery | swap | swap-cancel | safety-reset")
+      .addArgument(new Argument("<command>", "what to do").choices(POWER_COMMANDS))
       .argument("[args...]", "key=value: outlet=ID action=start|stop|clear, slot=N")
       .addHelpText(
         "after",
@@ -144,11 +148,14 @@ export function registerStation({ program, passThrough, done }: CliKit): void {
     .addOption(jsonOption())
     .option("--count <n>", "exit after N new events")
     .action(async (opts) => done(await (await import("../tail/tail.ts")).runTail(opts)));
-  passThrough(
-    program.command("bench").description("run the benchmarks; writes bench/results.json"),
-    "bench [--quick]",
-    async () => (await import("../../bench/run.ts")).benchCommand,
-  );
+  program
+    .command("bench")
+    .description(
+      "run the benchmarks (a quarter of an hour; --quick a few minutes); writes bench/results.json",
+    )
+    .option("--quick", "smaller sizes and fewer rounds")
+    .addOption(jsonOption())
+    .action(async (opts) => done(await (await import("../../bench/run.ts")).benchCommand(opts)));
   program
     .command("contract")
     .description("the published MQTT contract")

@@ -1,160 +1,164 @@
-import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { StationError } from "../../config/errors.ts";
 import { generateCentralKey } from "../central/keys.ts";
-import { afterDelta, listEnvelopes, listHash, readEntries } from "../central/lists.ts";
+import { afterDelta, listEnvelopes, listHash, readEntries, readRemovals } from "../central/lists.ts";
 import { sendAndWait } from "../central/send.ts";
 import { commandEnvelope, loadSigningKey, signEnvelope } from "../central/sign.ts";
 import { progress } from "../cli/output.ts";
-import { type Command, usageError } from "./usage.ts";
 
-export const CENTRAL_USAGE = `central keygen --kid KID [--out DIR]
-  central list full|delta --key FILE --kid KID --station ID --version N --entries FILE.json
-               --key-fingerprint FP (of the credential key the entries are hashed under)
-               [--base N --previous FILE.json --remove FILE.json] [--chunk N] [--broker URL]
-               signs a credential list (chunks of --chunk entries, 500); prints the messages, or
-               with --broker sends each chunk to credentials and waits for its reply
-  central sign NAME --key FILE --kid KID --station ID [--args JSON] [--lifetime S]
-  central send NAME --key FILE --kid KID --station ID --broker URL [--args JSON] [--lifetime S]
-               [--timeout S] [--topic-root waystation/v1] [--username U --password P]`;
+/**
+ * The central server's side, for a technician or a developer: keys, signed commands and lists,
+ * sending them. The options are commander's (scripts/cli/register-central.ts), already checked
+ * there: numbers are numbers, the required ones are present.
+ */
 
-const SIGN_OPTIONS = {
-  key: { type: "string" },
-  kid: { type: "string" },
-  station: { type: "string" },
-  args: { type: "string", default: "{}" },
-  lifetime: { type: "string", default: "300" },
-  broker: { type: "string" },
-  timeout: { type: "string", default: "15" },
-  "topic-root": { type: "string", default: "waystation/v1" },
-  username: { type: "string" },
-  password: { type: "string" },
-  out: { type: "string", default: "." },
-  version: { type: "string" },
-  base: { type: "string" },
-  entries: { type: "string" },
-  previous: { type: "string" },
-  remove: { type: "string" },
-  chunk: { type: "string", default: "500" },
-  "key-fingerprint": { type: "string" },
-} as const;
+/** What every signing verb takes. */
+export interface SigningOptions {
+  key: string;
+  kid: string;
+  station: string;
+  lifetime?: number | undefined;
+  topicRoot: string;
+}
+
+/** What the verbs that publish take. */
+export interface BrokerOptions {
+  broker?: string | undefined;
+  timeout: number;
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+export function keygen(opts: { kid: string; out: string; json?: boolean }): number {
+  let k: ReturnType<typeof generateCentralKey>;
+  try {
+    k = generateCentralKey(opts.kid, opts.out);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== "EEXIST") throw cause;
+    throw new StationError("KEY_EXISTS", "cli", `a key named ${opts.kid} is already in ${opts.out}`, {
+      cause,
+      hint: "it was left as it is: choose another --kid (keys are rotated, never overwritten) or another --out",
+    });
+  }
+  if (opts.json) {
+    process.stdout.write(
+      `${JSON.stringify({ ok: true, kid: opts.kid, privateFile: k.privateFile, publicPem: k.publicPem, pin: k.pin.trim() })}\n`,
+    );
+    return 0;
+  }
+  process.stdout.write(
+    `private key (keep it on the central server, never on a station): ${k.privateFile}\n` +
+      `${k.publicPem}\npin it in the station file:\nremote:\n  keys:\n${k.pin}\n`,
+  );
+  return 0;
+}
 
 function jsonObject(text: string): Record<string, unknown> {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch {
-    throw usageError(`--args is not JSON: ${text}`);
+    throw argsError(`--args is not JSON: ${text}`);
   }
   if (typeof v !== "object" || v === null || Array.isArray(v))
-    throw usageError("--args must be a JSON object");
+    throw argsError("--args must be a JSON object");
   return v as Record<string, unknown>;
 }
 
-function fingerprintOf(text: string): string {
-  if (!/^[0-9a-f]{16}$/.test(text))
-    throw usageError(
-      `--key-fingerprint: 16 hex digits, as credential-key-rotate status or provisioning prints it (got ${text})`,
-    );
-  return text;
-}
-
-function need(value: string | undefined, what: string): string {
-  if (!value) throw usageError(`central: ${what} is needed\n${CENTRAL_USAGE}`);
-  return value;
-}
-
-/** The central server's side, for a technician or a developer: keys, signed commands, sending them. */
-export const central: Command = async (argv) => {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SIGN_OPTIONS });
-  const [verb, name] = positionals;
-  if (verb === "keygen") {
-    const kid = need(values.kid, "--kid");
-    const k = generateCentralKey(kid, values.out ?? ".");
-    process.stdout.write(
-      `private key (keep it on the central server, never on a station): ${k.privateFile}\n` +
-        `${k.publicPem}\npin it in the station file:\nremote:\n  keys:\n${k.pin}\n`,
-    );
-    return 0;
-  }
-  if (verb === "list") return sendList(name, values);
-  if (verb !== "sign" && verb !== "send") throw usageError(CENTRAL_USAGE);
-  const station = need(values.station, "--station");
-  const key = loadSigningKey(need(values.key, "--key"), need(values.kid, "--kid"));
-  const envelope = commandEnvelope({
-    station,
-    name: need(name, "the command NAME"),
-    args: jsonObject(values.args ?? "{}"),
-    lifetimeS: Number(values.lifetime),
+function argsError(message: string): StationError {
+  return new StationError("CLI_USAGE", "cli", message, {
+    hint: `a JSON object in single quotes, e.g. --args '{"active":true}'`,
   });
-  const message = JSON.stringify(signEnvelope(envelope, key));
-  if (verb === "sign") {
-    process.stdout.write(`${message}\n`);
-    process.stderr.write(`id ${envelope.id}: publish it to ${values["topic-root"]}/${station}/cmd/${name}\n`);
-    return 0;
-  }
-  const base = `${values["topic-root"]}/${station}`;
+}
+
+function signed(name: string, opts: SigningOptions & { args: string }) {
+  const key = loadSigningKey(opts.key, opts.kid);
+  const envelope = commandEnvelope({
+    station: opts.station,
+    name,
+    args: jsonObject(opts.args),
+    lifetimeS: opts.lifetime,
+  });
+  return { envelope, message: JSON.stringify(signEnvelope(envelope, key)) };
+}
+
+export function sign(name: string, opts: SigningOptions & { args: string }): number {
+  const { envelope, message } = signed(name, opts);
+  process.stdout.write(`${message}\n`);
+  process.stderr.write(`id ${envelope.id}: publish it to ${opts.topicRoot}/${opts.station}/cmd/${name}\n`);
+  return 0;
+}
+
+export async function send(
+  name: string,
+  opts: SigningOptions & BrokerOptions & { args: string; broker: string },
+): Promise<number> {
+  const { envelope, message } = signed(name, opts);
+  const base = `${opts.topicRoot}/${opts.station}`;
   const reply = await sendAndWait({
-    broker: need(values.broker, "--broker"),
+    broker: opts.broker,
     topic: `${base}/cmd/${name}`,
     payload: message,
     replyTopic: `${base}/reply/${envelope.id}`,
-    timeoutMs: Number(values.timeout) * 1000,
-    username: values.username,
-    password: values.password,
+    timeoutMs: opts.timeout * 1000,
+    username: opts.username,
+    password: opts.password,
   });
   process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
   return reply.status === "ok" ? 0 : 1;
-};
+}
 
-type Values = ReturnType<
-  typeof parseArgs<{ options: typeof SIGN_OPTIONS; allowPositionals: true }>
->["values"];
+export interface ListOptions extends SigningOptions, BrokerOptions {
+  version: number;
+  entries: string;
+  keyFingerprint: string;
+  chunk: number;
+  base?: number | undefined;
+  previous?: string | undefined;
+  remove?: string | undefined;
+}
 
-async function sendList(type: string | undefined, values: Values): Promise<number> {
-  if (type !== "full" && type !== "delta") throw usageError(`central list full|delta ...\n${CENTRAL_USAGE}`);
-  const station = need(values.station, "--station");
-  const key = loadSigningKey(need(values.key, "--key"), need(values.kid, "--kid"));
-  const entries = readEntries(need(values.entries, "--entries"));
-  const remove = values.remove ? (JSON.parse(readFileSync(values.remove, "utf8")) as string[]) : [];
-  const result =
-    type === "full"
-      ? entries
-      : afterDelta(readEntries(need(values.previous, "--previous (the list at --base)")), entries, remove);
+/** A credential list, full or delta, signed chunk by chunk: printed, or sent and each reply awaited. */
+export async function list(type: "full" | "delta", opts: ListOptions): Promise<number> {
+  const key = loadSigningKey(opts.key, opts.kid);
+  const entries = readEntries(opts.entries);
+  const remove = opts.remove ? readRemovals(opts.remove) : [];
+  const result = type === "full" ? entries : afterDelta(readEntries(opts.previous ?? ""), entries, remove);
   const envelopes = listEnvelopes({
-    station,
+    station: opts.station,
     type,
-    listVersion: Number(need(values.version, "--version")),
-    baseVersion: type === "delta" ? Number(need(values.base, "--base")) : undefined,
+    listVersion: opts.version,
+    baseVersion: type === "delta" ? opts.base : undefined,
     entries,
     remove,
     listHash: listHash(result),
-    keyFingerprint: fingerprintOf(need(values["key-fingerprint"], "--key-fingerprint")),
-    perChunk: Number(values.chunk),
+    keyFingerprint: opts.keyFingerprint,
+    perChunk: opts.chunk,
+    ...(opts.lifetime === undefined ? {} : { lifetimeS: opts.lifetime }),
   });
-  const base = `${values["topic-root"]}/${station}`;
+  const base = `${opts.topicRoot}/${opts.station}`;
   let last: Record<string, unknown> = {};
   // each chunk waits for the station's reply: a long list takes a while, show how far it is
-  const bar = values.broker ? progress("applying", envelopes.length) : undefined;
+  const bar = opts.broker ? progress("applying", envelopes.length) : undefined;
   for (const [n, env] of envelopes.entries()) {
     const message = JSON.stringify(signEnvelope(env, key));
-    if (!values.broker) {
+    if (!opts.broker) {
       process.stdout.write(`${message}\n`);
       continue;
     }
     last = await sendAndWait({
-      broker: values.broker,
+      broker: opts.broker,
       topic: `${base}/credentials`,
       payload: message,
       replyTopic: `${base}/reply/${env.id}`,
-      timeoutMs: Number(values.timeout) * 1000,
-      username: values.username,
-      password: values.password,
+      timeoutMs: opts.timeout * 1000,
+      username: opts.username,
+      password: opts.password,
     });
     bar?.tick(n + 1, "chunks");
     if (last.status !== "ok") break;
   }
   bar?.end(last.status === "ok" ? `${envelopes.length} chunk(s) applied` : `stopped: ${String(last.code)}`);
-  if (!values.broker) {
+  if (!opts.broker) {
     process.stderr.write(`${envelopes.length} message(s): publish each to ${base}/credentials\n`);
     return 0;
   }

@@ -53,11 +53,19 @@ function hasherFor(key: string, opts: IdOptions): HashOf {
   return (id) => hasher(kind, rawIdentifier(kind, id, opts.format ?? "wiegand-26"));
 }
 
-/** `credentials hash ID --secrets FILE`: for access.allowList, without a station file. */
-export async function hash(id: string | undefined, opts: IdOptions & { secrets: string }): Promise<number> {
+/**
+ * `credentials hash ID`: for access.allowList. The key from `--secrets FILE`, or from the secrets
+ * file the station file names (`--config FILE`, else $WAYSTATION_CONFIG, else the demo's).
+ */
+export async function hash(
+  id: string | undefined,
+  opts: IdOptions & { secrets?: string; config?: string; json?: boolean },
+): Promise<number> {
   const given = await identifierFrom(id, opts.idFile);
-  if (!given) throw usageError("credentials hash ID --secrets FILE");
-  say(hasherFor(loadSecretsFile(opts.secrets).credentialKey, opts)(given));
+  if (!given) throw usageError("credentials hash ID [--config FILE | --secrets FILE]");
+  const secrets = opts.secrets ?? loadConfigFile(stationFileFor(opts.config)).secretsFile;
+  const h = hasherFor(loadSecretsFile(secrets).credentialKey, opts)(given);
+  report(opts.json, h, { ok: true, hash: h });
   return EXIT.ok;
 }
 
@@ -192,16 +200,22 @@ export async function setStatus(
   });
 }
 
-export async function forget(person: string, opts: { config?: string }): Promise<number> {
+export async function forget(person: string, opts: { config?: string; json?: boolean }): Promise<number> {
   return withStore(opts.config, ({ store }) => {
-    say(`removed ${store.removePerson(person)} credential(s) of ${person}`);
+    const removed = store.removePerson(person);
+    report(opts.json, `removed ${removed} credential(s) of ${person}`, {
+      ok: true,
+      personId: person,
+      removed,
+      credentials: store.size,
+    });
     return EXIT.ok;
   });
 }
 
-export async function count(opts: { config?: string }): Promise<number> {
+export async function count(opts: { config?: string; json?: boolean }): Promise<number> {
   return withStore(opts.config, ({ store }) => {
-    say(String(store.size));
+    report(opts.json, String(store.size), { ok: true, credentials: store.size });
     return EXIT.ok;
   });
 }

@@ -3,6 +3,7 @@ import type { CheckCause, DoctorCheck } from "../../controller/subsystem.ts";
 import { configuredPins, probeGpio } from "../../device/gpio/gpio-probe.ts";
 import { DEFAULT_PCSCD_SOCKET } from "../../device/pcsc/nfc-pcsc-transport.ts";
 import { reachable } from "../pcscd.ts";
+import { readerCheck } from "./reader-check.ts";
 
 export const GPIO_CAUSES: readonly CheckCause[] = [
   {
@@ -59,14 +60,6 @@ export function offlineChecks(config: StationConfig): DoctorCheck[] {
       },
     });
   }
-  out.push({
-    id: "entrance.readers",
-    title: "readers present",
-    run: async () => ({
-      ok: true,
-      skipped: true,
-      detail: "checked by the running station's reader drivers: start the station and run doctor again",
-    }),
-  });
+  out.push(readerCheck(config));
   return out;
 }
