@@ -51,12 +51,21 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[i] ?? Number.NaN;
 }
 
+/** A benchmark's params on one line; a nested object as dotted keys (`cpu_us_per_event.mosquitto=4.2`). */
+export function paramsText(params: Record<string, unknown>, prefix = ""): string {
+  return Object.entries(params)
+    .map(([k, v]) =>
+      v !== null && typeof v === "object" && !Array.isArray(v)
+        ? paramsText(v as Record<string, unknown>, `${prefix}${k}.`)
+        : `${prefix}${k}=${Array.isArray(v) ? v.join(",") : String(v)}`,
+    )
+    .join(" ");
+}
+
 export function printTable(results: readonly BenchResult[]): string {
   const rows = results.map((r) => [
     r.name,
-    Object.entries(r.params)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(" "),
+    paramsText(r.params),
     `${r.metric} ${fmt(r.value)} ${r.unit}`,
     r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.value)}` : "-",
     r.ratio === undefined ? "-" : `${r.ratio}x`,

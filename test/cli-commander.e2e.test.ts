@@ -71,6 +71,11 @@ describe("the waystation command", () => {
     const diff = await runCli(["config", "diff", "--config", file]);
     expect(diff.code).toBe(1);
     expect(diff.stdout).toMatch(/^door\.unlockMs: \d+ -> 7000$/m);
+    // the station's one time zone is shown resolved, and a default is no difference
+    expect((await runCli(["config", "show", "--config", file])).stdout).toContain(
+      'station.timezone = "Asia/Shanghai"',
+    );
+    expect(diff.stdout).not.toContain("timezone");
   }, 60_000);
 
   it("config validate checks the secrets file and the key fingerprint too", async () => {

@@ -13,13 +13,18 @@ afterEach(async () => {
   for (const b of booted.splice(0)) await b.stop();
 });
 
-async function boot(mqtt: string[], console?: string): Promise<{ station: BootedStation; lines: string[] }> {
+async function boot(
+  mqtt: string[],
+  console?: string,
+  door?: string,
+): Promise<{ station: BootedStation; lines: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), "ws-insecure-"));
   const port = await freePort();
   const file = writeStationFile(dir, {
     brokerUrl: `mqtts://127.0.0.1:${port}`,
     mqtt,
     ...(console ? { console } : {}),
+    ...(door ? { door } : {}),
   });
   const { logger, lines } = captureLogger("debug");
   const station = await bootStation({ config: loadConfigFile(file), logger });
@@ -46,6 +51,24 @@ describe("settings that weaken a station, allowed, are loud", () => {
 
   it("a plain station says nothing of the kind", async () => {
     const { station, lines } = await boot([]);
+    expect(lines.some((l) => l.includes("insecure setting"))).toBe(false);
+    expect(station.station.state().insecure).toBeUndefined();
+  });
+
+  it("a deprecated time zone key: a warning at start naming it, not an insecure setting", async () => {
+    const { station, lines } = await boot(
+      [],
+      undefined,
+      "{ lockMode: fail-secure, passage: { timezone: Asia/Urumqi } }",
+    );
+    expect(
+      lines.some(
+        (l) =>
+          l.includes('"level":40') &&
+          l.includes("door.passage.timezone is deprecated") &&
+          l.includes("Asia/Urumqi"),
+      ),
+    ).toBe(true);
     expect(lines.some((l) => l.includes("insecure setting"))).toBe(false);
     expect(station.station.state().insecure).toBeUndefined();
   });

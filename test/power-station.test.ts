@@ -157,7 +157,7 @@ describe("the outlets' opening hours (outlets.schedule) on the station's clock",
     );
     booted = s.booted;
     const b = s.booted;
-    // access.timezone is Asia/Shanghai by default: 23:30 there is after hours
+    // station.timezone is Asia/Shanghai by default: 23:30 there is after hours
     b.sim?.control.setWallTime(Date.parse("2026-12-02T23:30:00+08:00"));
     await waitFor(
       () => b.station.state().outlets?.["phone-1"]?.outsideSchedule,

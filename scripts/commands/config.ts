@@ -6,7 +6,7 @@ import { stationJsonSchema } from "../../config/json-schema.ts";
 import { formatIssues, loadConfigFile, parseConfigText } from "../../config/load.ts";
 import type { StationConfig } from "../../config/schema.ts";
 import { createSecretsFile } from "../../config/secrets.ts";
-import { deprecatedSettings } from "../../config/station-time-zone.ts";
+import { deprecatedSettings, stationTimeZone } from "../../config/station-time-zone.ts";
 import { EXIT } from "../cli/exit-codes.ts";
 import { stationFileFor } from "../control-client.ts";
 import { secretsCheck } from "../doctor/local-checks.ts";
@@ -63,8 +63,10 @@ export function flatten(value: unknown, prefix = "", out = new Map<string, strin
   return out;
 }
 
+/** The file as the station reads it: its one time zone shown resolved (default, or an old key's). */
 function effective(file: string): StationConfig {
-  return loadConfigFile(file);
+  const config = loadConfigFile(file);
+  return { ...config, station: { ...config.station, timezone: stationTimeZone(config) } };
 }
 
 /** `config show`: the station file with every default filled in, as the station reads it. */
