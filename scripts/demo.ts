@@ -19,6 +19,7 @@ import { type IdentifierHasher, parseHexIdentifier } from "../device/identity/ha
 import type { DemoCard } from "../simulator/control-http.ts";
 import { type BootedStation, bootStation } from "./boot.ts";
 import { DEMO_FACE, enrolDemoFace } from "./demo-face.ts";
+import { writeDemoStationFile } from "./demo-station-file.ts";
 import { EmbeddedBroker } from "./embedded-broker.ts";
 import { alreadyRunning, tryInstanceLock } from "./instance-lock.ts";
 import { PACKAGE_ROOT } from "./paths.ts";
@@ -84,6 +85,8 @@ export interface DemoOptions {
 
 export interface Demo {
   config: StationConfig;
+  /** the station file that describes this demo as it runs (its own, when options moved it) */
+  stationFile: string;
   broker: EmbeddedBroker | undefined;
   booted: BootedStation;
   brokerUrl: string;
@@ -162,8 +165,13 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     throw err;
   }
   const offFace = enrolDemoFace(booted, config, opts.logger);
+  const moved = opts.dataDir !== undefined || opts.brokerPort !== undefined || opts.consolePort !== undefined;
   return {
     config,
+    stationFile:
+      moved || opts.brokerUrl
+        ? writeDemoStationFile(file, config, { broker, consoleUrl: booted.station.console?.url })
+        : file,
     broker,
     booted,
     brokerUrl: brokerUrl(config),
@@ -218,10 +226,10 @@ function claimDemoDataDir(config: StationConfig, file: string): void {
 export function demoBanner(demo: Demo): string {
   const id = demo.config.station.id;
   const url = new URL(demo.brokerUrl);
-  // The CLI finds the demo's socket by itself unless --data-dir moved it.
+  // The CLI finds the demo by itself unless options moved it: then its own station file says where.
   const socket = controlSocketPath(demo.config);
-  const defaultSocket = controlSocketPath(loadConfigFile(join(PACKAGE_ROOT, "config", "demo.yaml")));
-  const consoleArg = socket === defaultSocket ? "" : ` --socket ${socket}`;
+  const moved = demo.stationFile !== join(PACKAGE_ROOT, "config", "demo.yaml");
+  const consoleArg = moved ? ` --config ${demo.stationFile}` : "";
   const vpcd = demo.booted.readerPaths.some((p) => p.how.includes("vpcd"));
   return [
     "",
@@ -235,6 +243,9 @@ export function demoBanner(demo: Demo): string {
     `  MQTT        ${demo.brokerUrl}${demo.broker ? " (embedded broker)" : ""}`,
     `  data        ${demo.config.dataDir}`,
     `  control     ${socket}`,
+    ...(moved
+      ? [`  station     ${demo.stationFile}   (--config FILE for events, credentials, doctor, selftest)`]
+      : []),
     ...demo.booted.readerPaths.map((p) => `  reader ${p.id.padEnd(5)} ${p.how}`),
     ...demo.booted.devicePaths.map((p) => `  ${p.id.padEnd(12)} ${p.how}`),
     "",

@@ -23,6 +23,14 @@ describe("the CLI on a user's mistake", () => {
     expect(r.stderr).not.toMatch(STACK);
   });
 
+  it("tail with a broker that is not a URL: the reason, exit 1 (it was mqtt's stack trace)", async () => {
+    const r = await runCli(["tail", "--broker", "broker.local:1883", "--count", "1"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--broker is a broker URL: "broker.local:1883"');
+    expect(r.stderr).toContain("hint:");
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
   it("secrets init on an existing file leaves it as it is and says why", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ws-cli-"));
     const file = join(dir, "secrets.yaml");

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CommissioningReport } from "../controller/control/selftest.ts";
-import { DEMO_KNOWN_CARD, DEMO_UNKNOWN_CARD, type Demo, startDemo } from "../scripts/demo.ts";
+import { DEMO_KNOWN_CARD, DEMO_UNKNOWN_CARD, type Demo, demoBanner, startDemo } from "../scripts/demo.ts";
 import { sendSimCommand } from "../simulator/control-http.ts";
 import { captureLogger } from "./support/capture-log.ts";
+import { runCli } from "./support/child.ts";
 import { MqttCapture } from "./support/mqtt-capture.ts";
 import { waitFor } from "./support/wait.ts";
 
@@ -208,6 +209,25 @@ describe("the demo, end to end", () => {
     expect(new TextDecoder().decode(first?.value)).toContain("event: state");
     await reader?.cancel();
   });
+
+  it("moved by --data-dir and ports, it writes the station file it runs, and the CLI follows it", async () => {
+    expect(demo.stationFile).toBe(join(demo.config.dataDir, "station.yaml"));
+    expect(demoBanner(demo)).toContain(`sim tap ${DEMO_KNOWN_CARD} --config ${demo.stationFile}`);
+    const config = ["--config", demo.stationFile, "--json"];
+    const count = await runCli(["credentials", "count", ...config]);
+    expect(count.code, count.stderr).toBe(0);
+    expect(JSON.parse(count.stdout)).toEqual({ ok: true, credentials: 7 });
+    const events = await runCli(["events", "-n", "1", ...config]);
+    expect(events.code, events.stderr).toBe(0);
+    expect(JSON.parse(events.stdout)).toMatchObject({ stationId: demo.config.station.id });
+    const state = await runCli(["sim", "state", ...config]);
+    expect(state.code, state.stderr).toBe(0);
+    const doctor = await runCli(["doctor", ...config]);
+    const broker = (JSON.parse(doctor.stdout) as { checks: { id: string; ok: boolean }[] }).checks.find(
+      (c) => c.id === "broker",
+    );
+    expect(broker, doctor.stdout).toMatchObject({ ok: true });
+  }, 60_000);
 
   it("a bad simulator command is a clear error, not a crash", async () => {
     await expect(sendSimCommand(consoleUrl, "tap", { uid: "zz" })).rejects.toThrow(/4, 7 or 10 bytes/);

@@ -67,6 +67,7 @@ export function registerConfig({ program, done }: CliKit): void {
     .description("erase the person's face templates and every credential of theirs")
     .argument("<person>")
     .addOption(configOption())
+    .addOption(jsonOption())
     .action(async (person: string, opts) =>
       done(await (await import("../commands/face.ts")).faceForget(person, opts)),
     );
@@ -82,6 +83,7 @@ export function faceEnrolCommand(cmd: Command, done: (code: Outcome) => void): C
     .requiredOption("--consent <ref>", "the consent record it is given under")
     .option("--role <role>", "worker (default), technician or admin", "worker")
     .option("--card-plus-face", "the face is the second factor of the person's card, not an entry on its own")
+    .addOption(jsonOption())
     .action(async (person: string, images: string[], opts) =>
       done(await (await import("../commands/face.ts")).faceEnrol(person, images, opts)),
     );

@@ -61,7 +61,12 @@ export function registerStation({ program, done }: CliKit): void {
     program
       .command("door")
       .description("technician actions on the running station's door")
-      .argument("<action>", "fire-reset: a technician's reset after a fire alarm (rule: manual-reset)"),
+      .addArgument(
+        new Argument(
+          "<action>",
+          "fire-reset: a technician's reset after a fire alarm (rule: manual-reset)",
+        ).choices(["fire-reset"]),
+      ),
   ).action(async (action: string, opts) => done(await (await remote()).door(action, opts)));
 
   onStation(

@@ -6,6 +6,7 @@ import { SqliteCredentialStore } from "../../controller/access/sqlite-credential
 import { addFaceCredential } from "../../controller/face/face-commands.ts";
 import { faceKeys } from "../../controller/face/face-keys.ts";
 import { FaceProcess } from "../../device/face/face-process.ts";
+import { role as roleOf } from "./credentials/fields.ts";
 import { usageError } from "./usage.ts";
 
 export const FACE_USAGE = `face enrol PERSON IMAGE... --config FILE --consent REF [--card-plus-face] [--role worker|technician|admin]
@@ -22,6 +23,7 @@ export interface FaceOptions {
   consent?: string;
   cardPlusFace?: boolean;
   role?: string;
+  json?: boolean;
 }
 
 export async function faceEnrol(
@@ -42,8 +44,17 @@ async function face(
   images: readonly string[],
   values: FaceOptions,
 ): Promise<number> {
-  if (!values.config) throw usageError(FACE_USAGE);
-  const config = loadConfigFile(values.config);
+  // the station file named, or the installed command's ($WAYSTATION_CONFIG): never the demo's by mistake
+  const file = values.config ?? process.env.WAYSTATION_CONFIG;
+  if (!file) throw usageError(`face needs the station file: --config FILE\n  ${FACE_USAGE}`);
+  // what the words can be refused for, refused before the models load (seconds)
+  const role = sub === "enrol" ? roleOf(values.role) : "worker";
+  if (sub === "enrol" && !values.consent)
+    throw usageError("enrolment needs --consent REF (the consent record it was given under)");
+  const frames = images.map((f) => new Uint8Array(readFileSync(f)));
+  const say = (text: string, data: Record<string, unknown>) =>
+    process.stdout.write(`${values.json ? JSON.stringify({ ok: true, personId: person, ...data }) : text}\n`);
+  const config = loadConfigFile(file);
   if (!config.face) {
     throw new StationError("CONFIG_INVALID", "config", "this station file has no face section", {
       hint: "add `face: {}` to the station file",
@@ -59,27 +70,29 @@ async function face(
       const { removed } = await proc.request("forget", { personId: person }, 30_000);
       store.open();
       const n = store.removePerson(person);
-      process.stdout.write(
-        `${person}: templates ${removed ? "erased" : "none"}, ${n} credential(s) erased\n`,
-      );
+      say(`${person}: templates ${removed ? "erased" : "none"}, ${n} credential(s) erased`, {
+        templatesErased: Boolean(removed),
+        credentialsErased: n,
+      });
       return 0;
     }
-    if (!values.consent)
-      throw usageError("enrolment needs --consent REF (the consent record it was given under)");
-    if (images.length === 0) throw usageError(FACE_USAGE);
-    const frames = images.map((f) => new Uint8Array(readFileSync(f)));
-    const r = await proc.request("enrol", { personId: person, consent: values.consent, frames }, 120_000);
+    const consent = values.consent ?? "";
+    const r = await proc.request("enrol", { personId: person, consent, frames }, 120_000);
     if (!values.cardPlusFace) {
       store.open();
-      const role = values.role === "technician" || values.role === "admin" ? values.role : "worker";
       addFaceCredential(store, keys, person, role);
     }
     const scores = r.real
       .map((real, i) => `real ${real.toFixed(2)} live ${(r.live[i] ?? 0).toFixed(2)}`)
       .join("; ");
-    process.stdout.write(
-      `${person}: ${r.templates} template(s) stored (${scores}); ${values.cardPlusFace ? "card plus face" : "face entry"}\n`,
-    );
+    const use = values.cardPlusFace ? "card plus face" : "face entry";
+    say(`${person}: ${r.templates} template(s) stored (${scores}); ${use}`, {
+      templates: r.templates,
+      use: values.cardPlusFace ? "card-plus-face" : "face",
+      ...(values.cardPlusFace ? {} : { role }),
+      real: r.real,
+      live: r.live,
+    });
     return 0;
   } finally {
     await proc.stop();

@@ -149,7 +149,10 @@ export async function provision(opts: ProvisionCliOptions): Promise<number> {
   const role = ConsoleRoleSchema.safeParse(opts.role);
   if (!role.success) throw usageError(`--role is technician or viewer; ${PROVISION_USAGE}`);
   // never the demo's file by mistake: the installed command sets $WAYSTATION_CONFIG
-  if (!opts.config && !process.env.WAYSTATION_CONFIG) throw usageError(PROVISION_USAGE);
+  if (!opts.config && !process.env.WAYSTATION_CONFIG)
+    throw usageError(
+      `provision needs the station file it provisions: --config FILE (or $WAYSTATION_CONFIG; it never takes the demo's)\n  ${PROVISION_USAGE}`,
+    );
   const configFile = stationFileFor(opts.config);
   const r = await provisionStation({
     configFile,

@@ -34,6 +34,11 @@ export async function runTail(values: TailOptions): Promise<number> {
     throw new StationError("CLI_USAGE", "cli", `--count is a whole number, 1 or more: "${values.count}"`, {
       hint: "waystation tail --help",
     });
+  // mqtt.connect throws on a URL it cannot use (no protocol, an unknown one): a word the user typed
+  if (!/^(mqtts?|wss?):\/\/[^\s/]+/.test(values.broker))
+    throw new StationError("CLI_USAGE", "cli", `--broker is a broker URL: "${values.broker}"`, {
+      hint: "e.g. --broker mqtt://host:1883 or mqtts://host:8883 (ws:// and wss:// too)",
+    });
   const protocolVersion = values.protocol === "4" ? 4 : 5;
   const root = values.root ?? "waystation/v1";
   const stations = values.station?.length ? values.station : ["+"];
