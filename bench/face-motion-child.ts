@@ -77,7 +77,9 @@ async function judge(kind: string, frames: RgbImage[]): Promise<void> {
 }
 
 let genuine = 0;
-for (const { img } of genuineFaces()) {
+// WAYSTATION_BENCH_FACES=n: only the first n faces (a quicker look while tuning)
+const limit = Number(process.env.WAYSTATION_BENCH_FACES ?? "0") || Number.POSITIVE_INFINITY;
+for (const { img } of genuineFaces().slice(0, limit)) {
   const a = await engine.analyse(img);
   if (!a) continue;
   genuine++;
@@ -124,6 +126,22 @@ process.stdout.write(
         k,
         summary(v.map((x) => x.parallax / Math.max(x.motion, 1e-9))),
       ]),
+    ),
+    // how each kind fares over a grid of thresholds (minParallax x minRatio, minMotion at its default)
+    grid: [0.01, 0.015, 0.02, 0.025, 0.03].flatMap((minParallax) =>
+      [0, 0.25, 0.3, 0.35, 0.4].map((minRatio) => ({
+        minParallax,
+        minRatio,
+        live: Object.fromEntries(
+          Object.entries(scores).map(([k, v]) => [
+            k,
+            v.filter(
+              (x) =>
+                x.motion >= T.minMotion && x.parallax >= minParallax && x.parallax >= minRatio * x.motion,
+            ).length,
+          ]),
+        ),
+      })),
     ),
     meshMs: { median: round(sortedMesh[Math.floor(sortedMesh.length / 2)] ?? 0, 1), n: sortedMesh.length },
   })}\n`,

@@ -275,6 +275,48 @@ export function robustHomographyResidual(src: readonly Pt[], dst: readonly Pt[])
   return s2.length >= 8 ? homographyResidual(s2, d2) : homographyResidual(src, dst);
 }
 
+/**
+ * The part of the homography residual that is coherent across the face: each point's residual
+ * vector averaged with those of its `k` nearest neighbours, then the RMS. A head's parallax is a
+ * smooth field (the nose and its surroundings move together against the cheeks and the outline)
+ * and survives the averaging; the tracker's errors on a plane are nearly independent from point
+ * to point and shrink by about √k. Fitted robustly (points over three times the median error
+ * dropped, as robustHomographyResidual).
+ */
+export function coherentParallax(src: readonly Pt[], dst: readonly Pt[], k = 8): number {
+  let h = fitHomography(src, dst);
+  if (!h) return Number.POSITIVE_INFINITY;
+  const resid = (hh: Homography, i: number): Pt => {
+    const [u, v] = applyHomography(hh, src[i] as Pt);
+    const d = dst[i] as Pt;
+    return [d[0] - u, d[1] - v];
+  };
+  const err = src.map((_, i) => Math.hypot(...resid(h as Homography, i)));
+  const median = [...err].sort((a, b) => a - b)[Math.floor(err.length / 2)] ?? 0;
+  let keep = src.map((_, i) => i).filter((i) => (err[i] ?? 0) <= 3 * median + 1e-9);
+  if (keep.length < 8) keep = src.map((_, i) => i);
+  else h = fitHomography(keep.map((i) => src[i] as Pt), keep.map((i) => dst[i] as Pt)) ?? h;
+  const r = keep.map((i) => resid(h as Homography, i));
+  const pos = keep.map((i) => src[i] as Pt);
+  let sum = 0;
+  for (let a = 0; a < pos.length; a++) {
+    const pa = pos[a] as Pt;
+    const near = pos
+      .map((pb, b) => ({ b, d: (pb[0] - pa[0]) ** 2 + (pb[1] - pa[1]) ** 2 }))
+      .sort((x, y) => x.d - y.d)
+      .slice(0, k);
+    let mx = 0;
+    let my = 0;
+    for (const { b } of near) {
+      mx += (r[b] as Pt)[0];
+      my += (r[b] as Pt)[1];
+    }
+    sum += (mx / near.length) ** 2 + (my / near.length) ** 2;
+  }
+  const out = Math.sqrt(sum / Math.max(1, pos.length));
+  return Number.isFinite(out) ? out : Number.POSITIVE_INFINITY;
+}
+
 /** One pair's evidence from point correspondences, over the face's `size` (rmsRadius). */
 export function pairEvidence(
   src: readonly Pt[],
@@ -282,5 +324,5 @@ export function pairEvidence(
   size: number,
 ): { motion: number; parallax: number } | undefined {
   if (src.length < 12 || !(size > 0)) return undefined;
-  return { motion: similarityResidual(src, dst) / size, parallax: robustHomographyResidual(src, dst) / size };
+  return { motion: similarityResidual(src, dst) / size, parallax: coherentParallax(src, dst) / size };
 }
