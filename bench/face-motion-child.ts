@@ -25,7 +25,7 @@ import { SAMPLE_FACES, sampleAssetPath, sampleFaceImage } from "../simulator/fac
 import { round } from "./report.ts";
 
 /** the station's defaults (config/sections/face.ts) */
-const T = { minMotion: 0.015, minParallax: 0.015, minRatio: 0.35 };
+const T = { minMotion: 0.015, minParallax: 0.02, minRatio: 0.25 };
 const PANEL = { rows: [1, 2, 3, 4, 5], cols: 18, pitchY: 110, top: 280, cell: 100 };
 
 function genuineFaces(): { name: string; img: RgbImage }[] {

@@ -100,13 +100,15 @@ export const faceSchema = z
               .number()
               .min(0)
               .max(1)
-              .default(0.015)
-              .describe("homography residual over the face's size a live face needs (a plane: about 0)"),
+              .default(0.02)
+              .describe(
+                "coherent homography residual over the face's size a live face needs (a plane: about 0; docs/face.md has the measured trade-off)",
+              ),
             minRatio: z
               .number()
               .min(0)
               .max(1)
-              .default(0.35)
+              .default(0.25)
               .describe(
                 "parallax / motion a live face needs: a plane's residual (tracking error) grows with how far it is tilted, a head's parallax with how far it turns",
               ),

@@ -77,8 +77,8 @@ const rows: { name: string; verdict: FrameVerdict; expected: unknown }[] = [
 const motion = {
   enabled: true,
   minMotion: 0.015,
-  minParallax: 0.015,
-  minRatio: 0.35,
+  minParallax: 0.02,
+  minRatio: 0.25,
   onNoMotion: "deny" as const,
 };
 const tm = { ...t, motion };
@@ -97,7 +97,7 @@ const motionRows: { name: string; verdict: FrameVerdict; expected: unknown; onNo
   },
   {
     name: "parallax over minParallax but under minRatio of a large motion: still a plane",
-    verdict: v(burst(0.2, 0.05)),
+    verdict: v(burst(0.3, 0.05)),
     expected: { outcome: "rejected", reason: "liveness-motion" },
   },
   {
