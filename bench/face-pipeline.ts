@@ -106,7 +106,10 @@ export async function benchFaceToUnlock(samples: number): Promise<BenchResult> {
       without_motion_p50_ms: round(percentile(still.faceMs, 50), 1),
       path: "IPC to the face process and back",
     },
-    baseline: { name: "a card tap to the lock command (p50)", value: round(percentile(withMotion.cardMs, 50), 3) },
+    baseline: {
+      name: "a card tap to the lock command (p50)",
+      value: round(percentile(withMotion.cardMs, 50), 3),
+    },
   });
 }
 

@@ -295,7 +295,12 @@ export function coherentParallax(src: readonly Pt[], dst: readonly Pt[], k = 8):
   const median = [...err].sort((a, b) => a - b)[Math.floor(err.length / 2)] ?? 0;
   let keep = src.map((_, i) => i).filter((i) => (err[i] ?? 0) <= 3 * median + 1e-9);
   if (keep.length < 8) keep = src.map((_, i) => i);
-  else h = fitHomography(keep.map((i) => src[i] as Pt), keep.map((i) => dst[i] as Pt)) ?? h;
+  else
+    h =
+      fitHomography(
+        keep.map((i) => src[i] as Pt),
+        keep.map((i) => dst[i] as Pt),
+      ) ?? h;
   const r = keep.map((i) => resid(h as Homography, i));
   const pos = keep.map((i) => src[i] as Pt);
   let sum = 0;
