@@ -4,6 +4,7 @@ import { benchAccessDecision } from "./access-decision.ts";
 import { benchAccessProcess } from "./access-process.ts";
 import { benchCredentialListApply } from "./credential-list-apply.ts";
 import { benchFaceMatch } from "./face-match.ts";
+import { benchFaceMotion } from "./face-motion.ts";
 import { benchFacePipeline, benchFaceToUnlock } from "./face-pipeline.ts";
 import { benchFaceRates } from "./face-rates.ts";
 import { benchFaceSpoof } from "./face-spoof.ts";
@@ -63,6 +64,8 @@ export async function runBench(values: BenchOptions): Promise<number> {
     results.push(...(await benchFaceRates()));
     out.write("face.spoof: the models on colour photo attacks made from the sample faces...\n");
     results.push(...(await benchFaceSpoof()));
+    process.stdout.write("face.motion: the burst check on 2.5D turning faces and moved photo attacks...\n");
+    results.push(...(await benchFaceMotion()));
   }
   const templates = values.quick ? 20_000 : 100_000;
   out.write(`face.match over ${templates} synthetic templates (a minute or two to build)...\n`);

@@ -6,7 +6,7 @@ import { SAMPLE_FACES, sampleFaceFile } from "../simulator/face/sample-faces.ts"
 import type { BootedStation } from "./boot.ts";
 
 /** Whose face the demo enrols, and as which sample face (simulator/face/sample-faces.ts). */
-export const DEMO_FACE = { personId: "demo-worker", enrol: "man.enrol", probe: "man.probe" } as const;
+export const DEMO_FACE = { personId: "demo-worker", enrol: "man.enrol", probe: "man.turning" } as const;
 
 /**
  * The demo's face enrolment: once the face process is up the first time on a data directory with

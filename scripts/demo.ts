@@ -261,7 +261,7 @@ export function demoBanner(demo: Demo): string {
       : []),
     ...(demo.config.face
       ? [
-          `  npx waystation sim face ${DEMO_FACE.probe}${consoleArg}     # the demo worker's face: the door unlocks (the face process loads for a few seconds first)`,
+          `  npx waystation sim face ${DEMO_FACE.probe}${consoleArg}     # the demo worker turning his head slightly: the door unlocks (the face process loads for a few seconds first)`,
           `  npx waystation sim face stranger${consoleArg}     # a face nobody enrolled: refused`,
           `  npx waystation sim face photo-attack${consoleArg}     # a printed photo of the worker: refused as a spoof`,
         ]

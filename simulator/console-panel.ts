@@ -2,10 +2,11 @@ import type { DemoCard } from "./control-http.ts";
 
 /** Faces to hold up to the simulated camera (simulator/face/sample-faces.ts; the demo enrols man). */
 const FACE_BUTTONS = `<div>${[
-  ["man.probe", "Show the demo worker's face"],
+  ["man.turning", "Show the demo worker's face (turning slightly)"],
+  ["man.probe", "his photo held still"],
   ["stranger", "a stranger's"],
   ["photo-attack", "a printed photo of the worker"],
-  ["screen-attack", "the photo on a phone screen"],
+  ["screen-attack.moved", "the photo on a phone screen, moved"],
 ]
   .map(([who, label]) => `<button data-sim="face" data-args='{"who":"${who}"}'>${label}</button>`)
   .join("")}</div>`;

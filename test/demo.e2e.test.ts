@@ -141,7 +141,7 @@ describe("the demo, end to end", () => {
 
   it("the demo worker's face: access.granted by face, the door unlocks", async () => {
     const from = sub.events().length;
-    await sendSimCommand(consoleUrl, "face", { who: "man.probe" });
+    await sendSimCommand(consoleUrl, "face", { who: "man.turning" });
     const granted = await sub.waitForEvent("access.granted", from, 60_000);
     expect(granted).toMatchObject({ personId: "demo-worker", method: "face", readerId: "face" });
     await sub.waitForEvent("door.unlocked", from);

@@ -85,7 +85,7 @@ describe("face enrol and forget-person by signed MQTT command", () => {
     async () => {
       const e = enrol("intruder");
       expect(await central.command(stranger, e)).toMatchObject({ status: "error", code: "BAD_SIGNATURE" });
-      const from = await s.show("man.probe");
+      const from = await s.show("man.turning");
       expect(granted(from)).toHaveLength(0);
     },
     T,
@@ -101,7 +101,7 @@ describe("face enrol and forget-person by signed MQTT command", () => {
         (x) => x.personId === "remote-man" && x.consent === "kiosk-session-77",
       );
       await central.event("cmd.executed", (x) => x.commandId === e.id && x.principal === "central:central-a");
-      const from = await s.show("man.probe");
+      const from = await s.show("man.turning");
       expect(granted(from)).toMatchObject([{ personId: "remote-man", method: "face" }]);
     },
     T,
@@ -120,7 +120,7 @@ describe("face enrol and forget-person by signed MQTT command", () => {
         data: { templatesRemoved: true, credentialsRemoved: 1 },
       });
       await central.event("face.forgotten", (x) => x.personId === "remote-man");
-      const from = await s.show("man.probe2");
+      const from = await s.show("man2.turning");
       expect(granted(from)).toHaveLength(0);
       // the face process's own count, from its next health answer
       await waitFor(() => s.booted.station.state().face?.templates === 0, "no templates left", 30_000);

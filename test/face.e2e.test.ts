@@ -56,15 +56,18 @@ describe("face verification at the door", () => {
   const show = (who: string) => s.show(who);
 
   it(
-    "an enrolled face grants through the same decision path as a card, with scores and no face data",
+    "an enrolled face turning slightly grants through the same decision path as a card, with scores and no face data",
     async () => {
-      const from = await show("man.probe");
+      const from = await show("man.turning");
       const granted = since(s, from, "access.granted");
       expect(granted).toHaveLength(1);
       const g = granted[0] as StationEvent<"access.granted">;
       expect(g).toMatchObject({ personId: "worker-man", method: "face", readerId: "face", format: "face" });
       expect(g.face?.similarity).toBeGreaterThanOrEqual(0.6);
       expect(g.face?.antispoof).toBeGreaterThan(0);
+      // the burst's evidence: it moved, and not as a plane
+      expect(g.face?.motion).toBeGreaterThanOrEqual(0.015);
+      expect(g.face?.parallax).toBeGreaterThanOrEqual(0.02);
       expect(since(s, from, "door.unlocked")).toHaveLength(1);
       // never an embedding or an image: no event carries a long number array or a large string
       const json = JSON.stringify(s.events);
@@ -96,7 +99,7 @@ describe("face verification at the door", () => {
   );
 
   it(
-    "colour attacks (the worker's photo on a phone screen, as a colour print) pass anti-spoof and liveness: only the match threshold refuses them (docs/face.md)",
+    "colour attacks held still (the worker's photo on a phone screen, as a colour print) pass anti-spoof and liveness; the match threshold refuses them before the motion check would (docs/face.md)",
     async () => {
       for (const who of ["screen-attack", "colour-print-attack"]) {
         const from = await show(who);
@@ -112,6 +115,36 @@ describe("face verification at the door", () => {
   );
 
   it(
+    "the worker's photo held up and moved (tilted, turned, shifted) as a colour print or on a phone screen is refused as a liveness attack: it moved as a plane",
+    async () => {
+      for (const who of ["colour-print-attack.moved", "screen-attack.moved"]) {
+        const from = await show(who);
+        expect(since(s, from, "access.granted"), who).toHaveLength(0);
+        const [r] = since(s, from, "face.rejected") as StationEvent<"face.rejected">[];
+        expect(r, who).toMatchObject({ reason: "liveness-motion" });
+        expect(r?.scores?.motion, who).toBeGreaterThanOrEqual(0.015);
+        const { motion = 0, parallax = 1 } = r?.scores ?? {};
+        // under minParallax (0.02), or under minRatio (0.25) of the motion
+        expect(parallax < 0.02 || parallax < 0.25 * motion, who).toBe(true);
+      }
+    },
+    T,
+  );
+
+  it(
+    "the worker's own photo held still (which matches him) is not granted: no motion, liveness unproven",
+    async () => {
+      const from = await show("man.probe");
+      expect(since(s, from, "access.granted")).toHaveLength(0);
+      const [r] = since(s, from, "face.rejected") as StationEvent<"face.rejected">[];
+      expect(r).toMatchObject({ reason: "liveness-unproven", personId: "worker-man" });
+      expect(r?.scores?.similarity).toBeGreaterThanOrEqual(0.7);
+      expect(r?.scores?.motion).toBeLessThan(0.015);
+    },
+    T,
+  );
+
+  it(
     "a plain grey print of the enrolled worker's face (which the anti-spoof model scores as real) is refused; the colour original grants",
     async () => {
       const grey = join(s.dir, "grey-print.png");
@@ -121,7 +154,7 @@ describe("face verification at the door", () => {
       const [rejected] = since(s, from, "face.rejected") as StationEvent<"face.rejected">[];
       expect(rejected).toMatchObject({ reason: "monochrome", personId: "worker-man" });
       expect(rejected?.scores?.colour).toBeLessThan(0.01);
-      from = await show("man.probe");
+      from = await show("man.turning");
       expect(since(s, from, "access.granted")).toMatchObject([{ personId: "worker-man", method: "face" }]);
     },
     T,
@@ -135,7 +168,7 @@ describe("face verification at the door", () => {
       expect(since(s, from, "access.denied")).toMatchObject([
         { reason: "needs-second-factor", personId: "worker-a" },
       ]);
-      from = await show("woman-a.probe");
+      from = await show("woman-a.turning");
       expect(since(s, from, "face.verified")).toMatchObject([{ personId: "worker-a", mode: "1:1" }]);
       // a face enrolled without face entry does not open the door by itself
       expect(since(s, from, "access.granted")).toHaveLength(0);
@@ -288,7 +321,7 @@ describe("face verification at the door", () => {
       expect(state?.restarts).toBe(restarts + 1);
       expect(state?.pid).not.toBe(pid);
       await waitFor(() => s.booted.station.state().face?.rssMb, "health with RSS", T, 50);
-      const again = await show("man.probe");
+      const again = await show("man.turning");
       expect(since(s, again, "access.granted")).toMatchObject([{ personId: "worker-man", method: "face" }]);
     },
     T * 2,

@@ -62,6 +62,74 @@ export const faceSchema = z
       })
       .strict()
       .prefault({}),
+    liveness: z
+      .object({
+        motion: z
+          .object({
+            enabled: z
+              .boolean()
+              .default(true)
+              .describe(
+                "judge a burst of frames, not one: a flat photo or screen moves by one homography, a turning head does not (docs/face.md)",
+              ),
+            frames: z
+              .number()
+              .int()
+              .min(2)
+              .max(8)
+              .default(4)
+              .describe("frames in a burst, the first included"),
+            intervalMs: z
+              .number()
+              .int()
+              .min(50)
+              .max(2000)
+              .default(250)
+              .describe(
+                "time between the burst's frames (a streaming camera's frames closer than this are skipped)",
+              ),
+            minMotion: z
+              .number()
+              .min(0)
+              .max(1)
+              .default(0.015)
+              .describe(
+                "landmark motion beyond a shift/rotation/scale, over the face's size, a burst needs to say anything; less is 'no evidence'",
+              ),
+            minParallax: z
+              .number()
+              .min(0)
+              .max(1)
+              .default(0.02)
+              .describe(
+                "coherent homography residual over the face's size a live face needs (a plane: about 0; docs/face.md has the measured trade-off)",
+              ),
+            minRatio: z
+              .number()
+              .min(0)
+              .max(1)
+              .default(0.25)
+              .describe(
+                "parallax / motion a live face needs: a plane's residual (tracking error) grows with how far it is tilted, a head's parallax with how far it turns",
+              ),
+            onNoMotion: z
+              .enum(["deny", "allow"])
+              .default("deny")
+              .describe(
+                "a face that did not move in the burst (a person standing dead still, or a photo held still): deny (face.rejected liveness-unproven) or allow on the single-frame checks alone, as before this check existed",
+              ),
+            burstTimeoutMs: z
+              .number()
+              .int()
+              .min(200)
+              .default(4000)
+              .describe("a burst not complete in this time is judged on the frames it has"),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     verifiedForMs: z
       .number()
       .int()

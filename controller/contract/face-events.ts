@@ -9,13 +9,34 @@ export const FaceScoresSchema = z
     liveness: z.number().min(0).max(1),
     antispoof: z.number().min(0).max(1).describe("the anti-spoof model's 'real' score"),
     colour: z.number().min(0).max(1).optional().describe("mean chroma of the face (a grey print: about 0)"),
+    motion: z
+      .number()
+      .min(0)
+      .optional()
+      .describe("the burst's landmark motion beyond a shift/rotation/scale, over the face's size"),
+    parallax: z
+      .number()
+      .min(0)
+      .optional()
+      .describe(
+        "what no plane homography explains of that motion, over the face's size (a photo or screen: about 0)",
+      ),
   })
   .describe("the scores a face decision rests on; templates and images never leave the face process");
 
 export const FaceRejectReasonSchema = z
-  .enum(["no-match", "spoof", "monochrome", "not-live", "too-small", "bad-frame"])
+  .enum([
+    "no-match",
+    "spoof",
+    "monochrome",
+    "not-live",
+    "too-small",
+    "bad-frame",
+    "liveness-motion",
+    "liveness-unproven",
+  ])
   .describe(
-    "why a face was not accepted: no-match (below the match threshold), spoof / monochrome / not-live (presentation attack checks: the anti-spoof model, a face without colour, the liveness model), too-small (too far away)",
+    "why a face was not accepted: no-match (below the match threshold), spoof / monochrome / not-live (presentation attack checks: the anti-spoof model, a face without colour, the liveness model), liveness-motion (across the burst the face moved as a flat picture does: a photo or a screen), liveness-unproven (a matching face that did not move in the burst, face.liveness.motion.onNoMotion deny), too-small (too far away)",
   );
 
 export const faceEvents = {

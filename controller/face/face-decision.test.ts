@@ -74,6 +74,84 @@ const rows: { name: string; verdict: FrameVerdict; expected: unknown }[] = [
   },
 ];
 
+const motion = {
+  enabled: true,
+  minMotion: 0.015,
+  minParallax: 0.02,
+  minRatio: 0.25,
+  onNoMotion: "deny" as const,
+};
+const tm = { ...t, motion };
+const burst = (m: number, p: number, pairs = 3) => ({ motion: { motion: m, parallax: p, frames: 4, pairs } });
+
+const motionRows: { name: string; verdict: FrameVerdict; expected: unknown; onNoMotion?: "allow" }[] = [
+  {
+    name: "a head that turned: parallax above both thresholds: a match, with the burst's scores",
+    verdict: v(burst(0.06, 0.035)),
+    expected: { outcome: "match", scores: { motion: 0.06, parallax: 0.035 } },
+  },
+  {
+    name: "a photo tilted and moved: motion without parallax: liveness-motion, before the match",
+    verdict: v(burst(0.06, 0.01)),
+    expected: { outcome: "rejected", reason: "liveness-motion", personId: "p" },
+  },
+  {
+    name: "parallax over minParallax but under minRatio of a large motion: still a plane",
+    verdict: v(burst(0.3, 0.05)),
+    expected: { outcome: "rejected", reason: "liveness-motion" },
+  },
+  {
+    name: "liveness-motion comes before the single-frame models (they do not separate photos)",
+    verdict: v({ real: 0.1, ...burst(0.06, 0.005) }),
+    expected: { outcome: "rejected", reason: "liveness-motion" },
+  },
+  {
+    name: "a matching face that did not move: liveness-unproven, naming whom it matched",
+    verdict: v(burst(0.001, 0.001)),
+    expected: { outcome: "rejected", reason: "liveness-unproven", personId: "p" },
+  },
+  {
+    name: "no burst at all (no pair counted) proves nothing either",
+    verdict: v(burst(0.06, 0.04, 0)),
+    expected: { outcome: "rejected", reason: "liveness-unproven" },
+  },
+  {
+    name: "a still face that matches nobody: no-match (the more useful reason)",
+    verdict: v({ similarity: 0.3, ...burst(0, 0) }),
+    expected: { outcome: "rejected", reason: "no-match" },
+  },
+  {
+    name: "a still face that the model calls a spoof stays a spoof",
+    verdict: v({ real: 0.2, ...burst(0, 0) }),
+    expected: { outcome: "rejected", reason: "spoof" },
+  },
+  {
+    name: "onNoMotion allow: a still face is judged on the single-frame checks, as before",
+    verdict: v(burst(0, 0)),
+    expected: { outcome: "match" },
+    onNoMotion: "allow",
+  },
+  {
+    name: "onNoMotion allow still refuses a face that moved as a plane",
+    verdict: v(burst(0.05, 0.002)),
+    expected: { outcome: "rejected", reason: "liveness-motion" },
+    onNoMotion: "allow",
+  },
+];
+
+describe("face decision with the motion check (face.liveness.motion)", () => {
+  it.each(motionRows)("$name", ({ verdict, expected, onNoMotion }) => {
+    const th = onNoMotion ? { ...tm, motion: { ...motion, onNoMotion } } : tm;
+    expect(decideFace(verdict, th)).toMatchObject(expected as object);
+  });
+
+  it("disabled: the burst is not looked at", () => {
+    expect(decideFace(v(burst(0, 0)), { ...tm, motion: { ...motion, enabled: false } })).toMatchObject({
+      outcome: "match",
+    });
+  });
+});
+
 describe("face decision", () => {
   it.each(rows)("$name", ({ verdict, expected }) => {
     expect(decideFace(verdict, t)).toMatchObject(expected as object);

@@ -12,6 +12,7 @@ import type { FaceState } from "../contract/face-events.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import type { TelemetryPart } from "../mqtt/telemetry-reporter.ts";
 import type { CommandSpec, DoctorCheck, SelftestStep, Subsystem, SubsystemContext } from "../subsystem.ts";
+import { BurstCollector } from "./burst-collector.ts";
 import { type FaceCheckDeps, faceDoctorChecks, faceSelftestSteps } from "./face-checks.ts";
 import { faceCommands } from "./face-commands.ts";
 import { decideFace, type FaceDecision } from "./face-decision.ts";
@@ -59,6 +60,7 @@ export class FaceSubsystem implements Subsystem {
   private readonly bus: EventBus;
   private readonly camera: FrameSource | undefined;
   private readonly credentials: CredentialStore;
+  private readonly burst: BurstCollector | undefined;
   /** frame arrival -> the verdict handed to access, for face.to_unlock */
   lastFrameAtMs: number | undefined;
 
@@ -69,6 +71,14 @@ export class FaceSubsystem implements Subsystem {
     this.camera = ctx.hardware.faceCamera;
     this.credentials = ctx.credentials;
     this.log = ctx.logger.child({ module: "face" });
+    const motion = this.config.liveness.motion;
+    this.burst = motion.enabled
+      ? new BurstCollector(this.clock, {
+          frames: motion.frames,
+          intervalMs: motion.intervalMs,
+          timeoutMs: motion.burstTimeoutMs,
+        })
+      : undefined;
     ctx.ports.face = this.secondFactor;
     ctx.ports.faceEntry = this.entry;
     this.commands = faceCommands({
@@ -199,6 +209,7 @@ export class FaceSubsystem implements Subsystem {
 
   async stop(): Promise<void> {
     for (const u of this.unsubscribers.splice(0)) u();
+    this.burst?.finish();
     await this.webhook?.stop();
     this.webhook = undefined;
     await this.camera?.stop();
@@ -249,6 +260,12 @@ export class FaceSubsystem implements Subsystem {
 
   /** One frame in flight at most; the newest waits, older ones are dropped (counted). */
   onFrame(frame: Frame): void {
+    const b = this.burst?.offer(frame) ?? "idle";
+    if (b === "taken") return;
+    if (b === "skipped") {
+      this.frames.dropped++;
+      return;
+    }
     if (!this.supervisor?.up) {
       this.frames.dropped++;
       return;
@@ -268,18 +285,36 @@ export class FaceSubsystem implements Subsystem {
     try {
       const now = this.clock.monotonic();
       const one = this.oneToOne && this.oneToOne.untilMs > now ? this.oneToOne : undefined;
-      const verdict = one
+      // the burst fills (from a streaming camera) while the first frame is analysed
+      const burst = this.burst?.collect(frame);
+      let verdict = one
         ? await supervisor.request("verify", { frame: frame.bytes, personId: one.personId })
         : await supervisor.request("identify", { frame: frame.bytes });
+      if (burst && this.burst) {
+        if (verdict.faces > 0 && (verdict.size ?? 0) >= this.config.thresholds.minFaceSize) {
+          this.burst.arm();
+          const missing = this.burst.missing();
+          if (missing > 0) this.camera?.requestBurst?.(missing, this.config.liveness.motion.intervalMs);
+          const extra = (await burst).map((f) => f.bytes);
+          const m = await supervisor.request("motion", { frame: frame.bytes, burst: extra });
+          verdict = { ...verdict, motion: m };
+        } else this.burst.finish(); // nobody, or too far away: no burst
+      }
       this.frames.analysed++;
       this.lastVerdict = { faces: verdict.faces, analyseMs: verdict.analyseMs };
       this.progress.emit();
-      const thresholds = { ...this.config.thresholds, colour: this.config.camera.colourCue };
+      const thresholds = {
+        ...this.config.thresholds,
+        colour: this.config.camera.colourCue,
+        motion: this.config.liveness.motion,
+      };
       this.act(decideFace(verdict, thresholds), frame, one ? "1:1" : "1:N");
     } catch (err) {
       this.frames.dropped++;
       this.log.warn({ code: (err as { code?: string }).code }, "a frame was not analysed");
     } finally {
+      // a failed request (the face process died) must not leave a burst open to swallow frames
+      this.burst?.finish();
       this.busy = false;
       const next = this.waiting;
       this.waiting = undefined;

@@ -22,18 +22,27 @@ export interface FaceAnalysis {
   readonly chroma: number;
   /** L2-normalised 1,024-d faceres embedding */
   readonly embedding: Float32Array;
+  /** the face mesh's 468 landmarks [x, y, z] in pixels (z: depth, negative towards the camera) */
+  readonly mesh: readonly (readonly [number, number, number])[];
+}
+
+/** What a frame of a burst gives (detect + mesh only): the face's landmarks, in pixels. */
+export interface FaceLandmarks {
+  readonly size: number;
+  readonly mesh: readonly (readonly [number, number, number])[];
 }
 
 interface HumanFace {
   score: number;
   box: [number, number, number, number];
   embedding?: number[];
+  mesh?: [number, number, number][];
   real?: number;
   live?: number;
 }
 interface HumanLike {
   load(): Promise<void>;
-  detect(input: unknown): Promise<{ face: HumanFace[] }>;
+  detect(input: unknown, config?: unknown): Promise<{ face: HumanFace[] }>;
 }
 interface TfLike {
   io: TfIo;
@@ -72,6 +81,18 @@ function humanConfig(modelDir: string, wasmPath: string) {
     segmentation: { enabled: false },
   };
 }
+
+/**
+ * What each call runs. human merges a call's configuration into its own and keeps it, so every
+ * call says all of it: the full analysis, or detect + mesh only for the extra frames of a burst
+ * (about a third of the time: no embedding, anti-spoof or liveness).
+ */
+const FULL = {
+  face: { description: { enabled: true }, antispoof: { enabled: true }, liveness: { enabled: true } },
+};
+const MESH_ONLY = {
+  face: { description: { enabled: false }, antispoof: { enabled: false }, liveness: { enabled: false } },
+};
 
 /**
  * @vladmandic/human on the tfjs WASM backend. Only the face service process may construct one:
@@ -118,16 +139,7 @@ export class FaceEngine {
 
   /** Detect, embed, anti-spoof and liveness on one frame; undefined when no face is found. */
   async analyse(img: RgbImage): Promise<FaceAnalysis | undefined> {
-    const human = this.human;
-    const tf = this.tf;
-    if (!human || !tf) throw new StationError("FACE_ENGINE", "face", "the face engine is not loaded");
-    const tensor = tf.tensor4d(img.rgb, [1, img.height, img.width, 3], "int32");
-    let result: { face: HumanFace[] };
-    try {
-      result = await human.detect(tensor);
-    } finally {
-      tensor.dispose();
-    }
+    const result = await this.detect(img, FULL);
     const face = result.face[0];
     if (!face?.embedding || face.embedding.length === 0) return undefined;
     return {
@@ -138,7 +150,27 @@ export class FaceEngine {
       size: Math.max(face.box[2], face.box[3]),
       chroma: faceChroma(img, face.box),
       embedding: normalise(face.embedding),
+      mesh: face.mesh ?? [],
     };
+  }
+
+  /** Detect + mesh only (a burst's extra frames); undefined when no face or no mesh is found. */
+  async landmarks(img: RgbImage): Promise<FaceLandmarks | undefined> {
+    const face = (await this.detect(img, MESH_ONLY)).face[0];
+    if (!face?.mesh || face.mesh.length === 0) return undefined;
+    return { size: Math.max(face.box[2], face.box[3]), mesh: face.mesh };
+  }
+
+  private async detect(img: RgbImage, config: unknown): Promise<{ face: HumanFace[] }> {
+    const human = this.human;
+    const tf = this.tf;
+    if (!human || !tf) throw new StationError("FACE_ENGINE", "face", "the face engine is not loaded");
+    const tensor = tf.tensor4d(img.rgb, [1, img.height, img.width, 3], "int32");
+    try {
+      return await human.detect(tensor, config);
+    } finally {
+      tensor.dispose();
+    }
   }
 
   tensors(): number {

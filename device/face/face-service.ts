@@ -1,10 +1,11 @@
 import { performance } from "node:perf_hooks";
 import { isStationError, StationError } from "../../config/errors.ts";
 import type { FaceEngine } from "./face-engine.ts";
-import { decodeImage } from "./image-decode.ts";
+import { decodeImage, type RgbImage } from "./image-decode.ts";
+import { type BurstFrame, burstEvidence, toGrey } from "./liveness/track.ts";
 import { Gallery } from "./matcher/gallery.ts";
 import { normalise } from "./matcher/vector.ts";
-import type { FaceRequest, FaceResults, FrameVerdict } from "./protocol.ts";
+import type { FaceRequest, FaceResults, FrameVerdict, MotionEvidence } from "./protocol.ts";
 import { parseKey } from "./template-crypto.ts";
 import { TemplateStore } from "./template-store.ts";
 
@@ -43,6 +44,8 @@ export class FaceService {
           return s === undefined ? undefined : { personId: req.personId, similarity: s };
         });
       }
+      case "motion":
+        return this.motion(req.frame, req.burst);
       case "enrol":
         return this.enrol(req);
       case "forget": {
@@ -83,6 +86,30 @@ export class FaceService {
       chroma: a.chroma,
       analyseMs: performance.now() - t0,
     };
+  }
+
+  /**
+   * The burst's motion evidence (liveness/parallax.ts): detect + mesh only on the extra frames,
+   * the first frame's texture followed into each. Pictures and landmarks stay in this process.
+   */
+  private async motion(frame: Uint8Array, burst: readonly Uint8Array[]): Promise<MotionEvidence> {
+    const frames: BurstFrame[] = [];
+    for (const [i, bytes] of [frame, ...burst].entries()) {
+      let next: RgbImage;
+      try {
+        next = decodeImage(bytes);
+      } catch (err) {
+        if (i === 0) throw err; // FACE_BAD_IMAGE, as for identify
+        continue; // a damaged frame of the burst is left out, not the whole verdict
+      }
+      const l = await this.engine.landmarks(next);
+      this.frames++;
+      // the first frame without a face: no evidence
+      if (!l && frames.length === 0) return { motion: 0, parallax: 0, frames: 0, pairs: 0 };
+      if (l) frames.push({ grey: toGrey(next), landmarks: l.mesh.map(([x, y]) => [x, y] as const) });
+    }
+    const e = burstEvidence(frames);
+    return { motion: e.motion, parallax: e.parallax, frames: frames.length, pairs: e.pairs };
   }
 
   private async enrol(req: Extract<FaceRequest, { op: "enrol" }>): Promise<FaceResults["enrol"]> {

@@ -19,6 +19,8 @@ export const FaceRequestSchema = z.discriminatedUnion("op", [
   }),
   z.object({ id: z.number().int(), op: z.literal("identify"), frame: bytes }),
   z.object({ id: z.number().int(), op: z.literal("verify"), frame: bytes, personId }),
+  /** the motion liveness check: the first frame again and the burst after it (detect + mesh only) */
+  z.object({ id: z.number().int(), op: z.literal("motion"), frame: bytes, burst: z.array(bytes).max(15) }),
   z.object({
     id: z.number().int(),
     op: z.literal("enrol"),
@@ -32,6 +34,17 @@ export const FaceRequestSchema = z.discriminatedUnion("op", [
 ]);
 export type FaceRequest = z.output<typeof FaceRequestSchema>;
 
+/** What a burst showed (device/face/liveness): two numbers over the face's size, never landmarks. */
+export const MotionEvidenceSchema = z.object({
+  motion: z.number(),
+  parallax: z.number(),
+  /** frames with a face in them, the first included */
+  frames: z.number().int(),
+  /** frame pairs with enough texture followed to count */
+  pairs: z.number().int(),
+});
+export type MotionEvidence = z.output<typeof MotionEvidenceSchema>;
+
 /** What one frame showed, as the station may see it: scores, never the face. */
 export const FrameVerdictSchema = z.object({
   faces: z.number().int().min(0),
@@ -44,6 +57,8 @@ export const FrameVerdictSchema = z.object({
   size: z.number().optional(),
   /** mean chroma of the face (a grey print: about 0) */
   chroma: z.number().optional(),
+  /** the burst's motion evidence (the motion op's answer, merged in by the station) */
+  motion: z.lazy(() => MotionEvidenceSchema).optional(),
   analyseMs: z.number(),
 });
 export type FrameVerdict = z.output<typeof FrameVerdictSchema>;
@@ -63,6 +78,7 @@ export interface FaceResults {
   init: { templates: number; people: number };
   identify: FrameVerdict;
   verify: FrameVerdict;
+  motion: MotionEvidence;
   enrol: { templates: number; real: number[]; live: number[] };
   forget: { removed: boolean };
   health: FaceHealth;
@@ -99,6 +115,7 @@ export const FACE_RESULT_SCHEMAS = {
   init: z.object({ templates: z.number().int(), people: z.number().int() }),
   identify: FrameVerdictSchema,
   verify: FrameVerdictSchema,
+  motion: MotionEvidenceSchema,
   enrol: z.object({ templates: z.number().int(), real: z.array(z.number()), live: z.array(z.number()) }),
   forget: z.object({ removed: z.boolean() }),
   health: FaceHealthSchema,

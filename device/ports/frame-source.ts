@@ -24,4 +24,11 @@ export interface FrameSource {
    * the empty door approach. Nothing happens while the camera is stopped or broken.
    */
   requestFrame?(): void;
+  /**
+   * Deliver the next `count` frames of whoever is in front of the camera, `intervalMs` apart (the
+   * motion liveness check's burst). A streaming camera needs no method: its frames keep coming and
+   * the station takes every one that is `intervalMs` after the last. The simulator's camera, which
+   * otherwise sends one frame a presentation, sends the rest of the scene it shows.
+   */
+  requestBurst?(count: number, intervalMs: number): void;
 }

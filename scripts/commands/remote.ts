@@ -32,7 +32,9 @@ function simArgs(
       return { fault: need("ok, stuck-closed or cut") };
     case "face":
       if (!arg)
-        throw usageError("sim face needs who: man.probe, stranger, photo-attack, ... or an image file");
+        throw usageError(
+          "sim face needs who: man.turning, stranger, photo-attack, screen-attack.moved, ... or an image file",
+        );
       return { who: arg };
     case "time-quality":
       return { quality: need("synced, rtc or unknown") };
