@@ -14,34 +14,17 @@
  * Every "real" burst is a rendering of a photograph on the mesh model's own depth estimate, not a
  * capture of a head: docs/face.md says what that does and does not show.
  */
-import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { FaceEngine } from "../device/face/face-engine.ts";
-import { cropImage, decodeImage, type RgbImage } from "../device/face/image-decode.ts";
+import type { RgbImage } from "../device/face/image-decode.ts";
 import { burstEvidence, toGrey } from "../device/face/liveness/track.ts";
 import { depthMap, HELD_STEPS, heldPlane, TURN_STEPS, turnHead } from "../simulator/face/motion-scenes.ts";
 import { photoAttack } from "../simulator/face/photo-attacks.ts";
-import { SAMPLE_FACES, sampleAssetPath, sampleFaceImage } from "../simulator/face/sample-faces.ts";
+import { genuineFaces } from "./face-genuine-set.ts";
 import { round } from "./report.ts";
 
 /** the station's defaults (config/sections/face.ts) */
 const T = { minMotion: 0.015, minParallax: 0.02, minRatio: 0.25 };
-const PANEL = { rows: [1, 2, 3, 4, 5], cols: 18, pitchY: 110, top: 280, cell: 100 };
-
-function genuineFaces(): { name: string; img: RgbImage }[] {
-  const out: { name: string; img: RgbImage }[] = [];
-  for (const [name, f] of Object.entries(SAMPLE_FACES)) {
-    if ("alter" in f && f.alter !== "mirror") continue;
-    out.push({ name, img: sampleFaceImage(f) });
-  }
-  const sheet = decodeImage(readFileSync(sampleAssetPath("screenshot-facematch.jpg")));
-  for (const r of PANEL.rows)
-    for (let c = 0; c < PANEL.cols; c++) {
-      const x = Math.round((c * 1920) / PANEL.cols);
-      out.push({ name: `panel ${r}:${c}`, img: cropImage(sheet, x, PANEL.top + r * PANEL.pitchY, 100, 100) });
-    }
-  return out;
-}
 
 const engine = new FaceEngine();
 await engine.load();

@@ -7,40 +7,21 @@
  * Honest limits (docs/face.md): every "genuine" face here is itself a photograph (the package's
  * screenshots), and every attack is a simulated re-capture, not a real one.
  */
-import { readFileSync } from "node:fs";
 import { FaceEngine } from "../device/face/face-engine.ts";
-import { cropImage, decodeImage, type RgbImage } from "../device/face/image-decode.ts";
 import { type PhotoAttack, photoAttack } from "../simulator/face/photo-attacks.ts";
-import { SAMPLE_FACES, sampleAssetPath, sampleFaceImage } from "../simulator/face/sample-faces.ts";
+import { genuineFaces } from "./face-genuine-set.ts";
 import { round } from "./report.ts";
 
 const ATTACKS: readonly PhotoAttack[] = ["screen-replay", "colour-print"];
 const THRESHOLDS = [0.3, 0.4, 0.42, 0.5, 0.6, 0.7];
 /** the station's defaults (config/sections/face.ts) */
 const DEFAULTS = { antispoof: 0.42, liveness: 0.5 };
-/** the extracted-faces panel of screenshot-facematch.jpg, as bench/face-rates-child.ts cuts it */
-const PANEL = { rows: [1, 2, 3, 4, 5], cols: 18, pitchY: 110, top: 280, cell: 100 };
 
 interface Scored {
   name: string;
   kind: "genuine" | PhotoAttack;
   real: number;
   live: number;
-}
-
-function genuineFaces(): { name: string; img: RgbImage }[] {
-  const out: { name: string; img: RgbImage }[] = [];
-  for (const [name, f] of Object.entries(SAMPLE_FACES)) {
-    if ("alter" in f && f.alter !== "mirror") continue;
-    out.push({ name, img: sampleFaceImage(f) });
-  }
-  const sheet = decodeImage(readFileSync(sampleAssetPath("screenshot-facematch.jpg")));
-  for (const r of PANEL.rows)
-    for (let c = 0; c < PANEL.cols; c++) {
-      const x = Math.round((c * 1920) / PANEL.cols);
-      out.push({ name: `panel ${r}:${c}`, img: cropImage(sheet, x, PANEL.top + r * PANEL.pitchY, 100, 100) });
-    }
-  return out;
 }
 
 const engine = new FaceEngine();
